@@ -1,0 +1,128 @@
+"""What the command line and the tests call: build and validate.
+
+Each function runs the pipeline (source → model → derive → render → write)
+and reports problems as `FulianError` with located findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .doctree import Document
+from .errors import Finding, FulianError, Location, Severity
+from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
+from .model.subjects import SUBJECT_MODELS
+from .render.report import render_document
+from .render.style import Style, resolve_style
+from .source.yaml_source import load_yaml
+from .writers import WRITERS, output_path
+from .writers.output import atomic_write
+
+
+@dataclass
+class OrgReport:
+    org_id: str
+    document: Document
+    files: list[Path] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+
+def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
+    year_folder = Path(data_root) / str(year)
+    if not year_folder.is_dir():
+        raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
+    folders = sorted(p for p in year_folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if orgs:
+        known = {p.name: p for p in folders}
+        missing = [o for o in orgs if o not in known]
+        if missing:
+            raise FulianError.single(
+                year_folder, f"{year} 年没有这些组织：{'、'.join(missing)}；已有：{'、'.join(known) or '（无）'}"
+            )
+        folders = [known[o] for o in orgs]
+    if not folders:
+        raise FulianError.single(year_folder, f"{year_folder} 下没有任何组织文件夹")
+    return folders
+
+
+def make_document(data: OrgData, style: str | Style | None = None) -> Document:
+    """Render one organisation's report in its own style or the one given."""
+    chosen = style if isinstance(style, Style) else resolve_style(style or data.organisation.style)
+    return render_document(data, chosen)
+
+
+def build(
+    year: int,
+    data_root: Path = Path("data"),
+    out_root: Path = Path("out"),
+    orgs: list[str] | None = None,
+    style: str | None = None,
+    formats: tuple[str, ...] = ("docx",),
+) -> list[OrgReport]:
+    """Build the reports of `year`; every organisation's problems are reported together."""
+    unknown = [f for f in formats if f not in WRITERS]
+    if unknown:
+        raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
+    chosen_style = resolve_style(style) if style else None
+    reports: list[OrgReport] = []
+    findings: list[Finding] = []
+    for folder in organisation_folders(data_root, year, orgs):
+        try:
+            data = load_org(folder, year)
+            document = make_document(data, chosen_style)
+        except FulianError as exc:
+            findings.extend(exc.findings)
+            continue
+        reports.append(OrgReport(folder.name, document, warnings=data.warnings))
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise FulianError(findings)
+    target = Path(out_root) / str(year)
+    for report in reports:
+        for fmt in formats:
+            path = output_path(report.document, target, fmt)
+            atomic_write(path, WRITERS[fmt][1](report.document))
+            report.files.append(path)
+    return reports
+
+
+def validate(paths: list[Path]) -> list[Finding]:
+    """Check data roots, year folders, organisation folders or single files; return every finding."""
+    findings: list[Finding] = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            findings.append(Finding(Location(str(path)), "路径不存在"))
+            continue
+        for target in _validation_targets(path):
+            try:
+                if target.is_file():
+                    findings.extend(_validate_file(target))
+                else:
+                    data = load_org(target)
+                    make_document(data)
+                    findings.extend(data.warnings)
+            except FulianError as exc:
+                findings.extend(exc.findings)
+    return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+def _validation_targets(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    if YEAR_RE.match(path.name):
+        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    if YEAR_RE.match(path.parent.name):
+        return [path]
+    years = sorted(p for p in path.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
+    if not years:
+        raise FulianError.single(path, "这里既不是数据根目录（含年度文件夹），也不是年度或组织文件夹")
+    return [org for year in years for org in _validation_targets(year)]
+
+
+def _validate_file(path: Path) -> list[Finding]:
+    if path.stem not in SUBJECT_MODELS:
+        return [Finding(Location(str(path)), f"不认识的文件名“{path.name}”", Severity.WARNING)]
+    source = load_yaml(path)
+    _, errors = validate_subject(path.stem, source)
+    return source.warnings + errors

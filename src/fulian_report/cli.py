@@ -1,0 +1,124 @@
+"""The command line: parse, call `api`, print.  No logic of its own.
+
+Exit status: 0 success, 1 the data (or a template) is wrong, 2 the command
+line is wrong.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="fulian-report",
+    help="区妇联年度工作总结及工作计划生成工具：由 data/<年度>/<组织>/ 下的 YAML 数据生成 Word 文档。",
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_debug = False
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"fulian-report {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
+    debug: bool = typer.Option(False, "--debug", help="出现意外错误时显示完整的调试信息。"),
+) -> None:
+    global _debug
+    _debug = debug
+
+
+def _print_findings(findings) -> None:
+    from .errors import Severity
+
+    for finding in sorted(findings, key=lambda f: f.sort_key):
+        typer.echo(str(finding), err=True)
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    if errors or warnings:
+        typer.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=True)
+
+
+@app.command()
+def build(
+    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100),
+    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
+    out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
+    style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt（可重复）。"),
+) -> None:
+    """生成年度工作总结及工作计划（.docx）。"""
+    from . import api
+    from .errors import FulianError
+    from .writers import WRITERS
+
+    unknown = [f for f in fmt if f not in WRITERS]
+    if unknown:
+        raise typer.BadParameter(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", param_hint="--format")
+    started = time.perf_counter()
+    try:
+        reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)))
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        typer.echo("生成失败：数据或模板有误，未写入任何文件。", err=True)
+        raise typer.Exit(1) from None
+    warnings = [w for report in reports for w in report.warnings]
+    if warnings:
+        _print_findings(warnings)
+    files = [path for report in reports for path in report.files]
+    for path in files:
+        typer.echo(f"已写入 {path}")
+    elapsed = time.perf_counter() - started
+    typer.echo(f"完成：{len(reports)} 个组织，{len(files)} 个文件，用时 {elapsed:.2f} 秒。")
+
+
+@app.command()
+def validate(
+    paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。"),
+) -> None:
+    """检查数据：列出所有错误和警告（文件:行:列）。"""
+    from . import api
+    from .errors import FulianError, Severity
+
+    try:
+        findings = api.validate(paths)
+    except FulianError as exc:
+        findings = exc.findings
+    _print_findings(findings)
+    if any(f.severity is Severity.ERROR for f in findings):
+        raise typer.Exit(1)
+    typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
+
+
+def main() -> None:
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        typer.echo("已中断。", err=True)
+        sys.exit(130)
+    except Exception:  # noqa: BLE001 - the last line of defence for a user-facing tool
+        if _debug:
+            traceback.print_exc()
+        else:
+            typer.echo(
+                "发生意外错误，这是本工具的缺陷而非您数据的问题；请加 --debug 重新运行，并把输出发给维护人员。",
+                err=True,
+            )
+        sys.exit(3)

@@ -1,0 +1,133 @@
+"""Figures the data implies: totals, shares, target progress, changes on last year.
+
+Nothing here is stored in YAML: a total or share that can be computed is
+computed, so it can never disagree with its parts.  Templates and prose
+reach these as `{{ derived.… }}`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .model.quantities import Count, Money, MoneyDisplay, Qualifier, Share
+from .model.subjects import FundDirection, HonorLevel
+
+
+def total_count(counts: Iterable[Count]) -> Count | None:
+    """Sum of counts of one measure word; 余 if any part was only a lower bound."""
+    counts = [c for c in counts if c is not None]
+    if not counts:
+        return None
+    units = {c.unit for c in counts}
+    if len(units) > 1:
+        raise ValueError(f"量词不同的数不能相加：{'、'.join(sorted(units))}")
+    qualifiers = {c.qualifier for c in counts} - {Qualifier.EXACT}
+    if not qualifiers:
+        qualifier = Qualifier.EXACT
+    elif qualifiers <= {Qualifier.MORE_THAN, Qualifier.AT_LEAST, Qualifier.OVER}:
+        qualifier = Qualifier.MORE_THAN
+    else:
+        qualifier = Qualifier.ABOUT
+    return Count(value=sum(c.value for c in counts), unit=counts[0].unit, qualifier=qualifier)
+
+
+def total_money(amounts: Iterable[Money]) -> Money | None:
+    amounts = [a for a in amounts if a is not None]
+    if not amounts:
+        return None
+    display = MoneyDisplay.WAN_YUAN if any(a.display is MoneyDisplay.WAN_YUAN for a in amounts) else MoneyDisplay.YUAN
+    exact = all(a.qualifier is Qualifier.EXACT for a in amounts)
+    return Money(yuan=sum((a.yuan for a in amounts), Decimal(0)), display=display,
+                 qualifier=Qualifier.EXACT if exact else Qualifier.MORE_THAN)
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    """How far a plan target of last year was met by this year's figure."""
+
+    target: Any
+    actual: Any
+    met: bool
+
+
+@dataclass(frozen=True)
+class Derived:
+    funds_raised: Money | None = None
+    funds_paid: Money | None = None
+    funds_over_target: dict[str, Money] = field(default_factory=dict)
+    honors_by_level: dict[str, int] = field(default_factory=dict)
+    mediation_success: Share | None = None
+    women_shares: dict[str, Share] = field(default_factory=dict)
+    target_progress: dict[str, TargetProgress] = field(default_factory=dict)
+
+
+def derive(data: Any) -> Derived:
+    subjects = data.subjects
+    funds = dict(subjects["funds"].items())
+    over_target = {
+        name: Money(yuan=fund.amount.yuan - fund.target.yuan, display=fund.amount.display)
+        for name, fund in funds.items()
+        if fund.target is not None and fund.amount.yuan >= fund.target.yuan
+    }
+    honors_by_level = {level.value: 0 for level in HonorLevel}
+    for _, honor in subjects["honors"].items():
+        honors_by_level[honor.level.value] += 1
+    mediation = subjects["cases"].mediation
+    success = None
+    if mediation and mediation.couples_reconciled and mediation.couples_received.value:
+        success = Share.of(mediation.couples_reconciled.value, mediation.couples_received.value)
+    shares = {
+        name: committee.women_share
+        for name, committee in subjects["organisation_building"].committees.items()
+        if committee.women_share is not None
+    }
+    return Derived(
+        funds_raised=total_money(f.amount for f in funds.values() if f.direction is FundDirection.RAISED),
+        funds_paid=total_money(f.amount for f in funds.values() if f.direction is FundDirection.PAID),
+        funds_over_target=over_target,
+        honors_by_level=honors_by_level,
+        mediation_success=success,
+        women_shares=shares,
+        target_progress=_target_progress(data),
+    )
+
+
+def resolve_name(subjects: dict[str, Any], dotted: str) -> Any:
+    """`activities.anti_drug.sessions` → the figure, or None where the data has no such name."""
+    head, *rest = dotted.split(".")
+    value = subjects.get(head)
+    for part in rest:
+        if value is None:
+            return None
+        extra = getattr(value, "model_extra", None) or {}
+        value = extra[part] if part in extra else getattr(value, part, None)
+    return value
+
+
+def _target_progress(data: Any) -> dict[str, TargetProgress]:
+    """Last year's plan targets measured by this year's figures (where a target names its measure)."""
+    if data.previous is None:
+        return {}
+    progress = {}
+    for name, target in data.previous.subjects["plan"].targets.items():
+        if not target.measure:
+            continue
+        actual = resolve_name(data.subjects, target.measure)
+        goal = target.target
+        if actual is None or type(actual) is not type(goal):
+            continue
+        met = _magnitude(actual) >= _magnitude(goal)
+        progress[name] = TargetProgress(target=goal, actual=actual, met=met)
+    return progress
+
+
+def _magnitude(figure: Any) -> Decimal:
+    if isinstance(figure, Count):
+        return Decimal(figure.value)
+    if isinstance(figure, Money):
+        return figure.yuan
+    if isinstance(figure, Share):
+        return figure.percent
+    raise TypeError(figure)

@@ -1,0 +1,87 @@
+"""The document tree: all that a writer knows of a report.
+
+Templates produce it; writers (docx, plain text, later PDF) read only it.
+It knows nothing of YAML, Jinja or Word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+
+@dataclass(frozen=True)
+class Title:
+    """The title, already broken into lines by sense (the style decides where)."""
+
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading on a line of its own: 一、真抓实干，妇儿工作频出佳绩."""
+
+    level: int
+    text: str
+    number: str = ""
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.number}{self.text}"
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of a paragraph; a run-in heading's words carry its level."""
+
+    text: str
+    heading_level: int | None = None
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A body paragraph; may start with a run-in heading (（一）家庭创建有成果。…)."""
+
+    runs: tuple[Run, ...]
+    indent: bool = True
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[str, ...], ...]
+    header_rows: int = 1
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """落款: who signs and the date, as written (2022年2月7日)."""
+
+    organisation: str
+    date: str
+
+
+Block = Union[Heading, Paragraph, Table]
+
+
+@dataclass
+class Document:
+    title: Title
+    blocks: list[Block] = field(default_factory=list)
+    signature: Signature | None = None
+    # What the writers may need beyond the text: the style's layout settings.
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def file_stem(self) -> str:
+        """The report's file name: its title, with characters no file system accepts removed."""
+        return "".join(ch for ch in self.title.text if ch not in '\\/:*?"<>|\n\r\t').strip() or "report"

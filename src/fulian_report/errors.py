@@ -1,0 +1,70 @@
+"""Findings with a source location, and the one error type that carries them.
+
+Every stage reports problems the same way: a `Finding` names the file, line
+and column (1-based, as editors show them) and says in Chinese what is wrong.
+A stage collects all the findings it can before giving up, so that a person
+fixes everything in one pass instead of one error per run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        return "错误" if self is Severity.ERROR else "警告"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column start at 1, 0 means unknown."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column or 1}"
+        return self.path
+
+
+@dataclass(frozen=True)
+class Finding:
+    location: Location
+    message: str
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.severity.label}：{self.message}"
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.location.path, self.location.line, self.location.column, self.message)
+
+
+@dataclass
+class FulianError(Exception):
+    """Raised when the data or a template is wrong; exit status 1."""
+
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.summary())
+
+    @classmethod
+    def single(cls, path: str | Path, message: str, line: int = 0, column: int = 0) -> "FulianError":
+        return cls([Finding(Location(str(path), line, column), message)])
+
+    def summary(self) -> str:
+        return "\n".join(str(f) for f in sorted(self.findings, key=lambda f: f.sort_key))
+
+    def __str__(self) -> str:
+        return self.summary()

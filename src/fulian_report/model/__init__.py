@@ -1,0 +1,1 @@
+"""Model stage: typed figures and the pydantic models of each data file."""

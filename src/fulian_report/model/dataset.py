@@ -1,0 +1,258 @@
+"""One organisation's year: the YAML files of `data/<year>/<org>/` as validated models.
+
+Validation errors from pydantic come back with a path inside the data; the
+source files know where each path was written, so every finding names the
+file, line and column, in Chinese.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Finding, FulianError, Location, Severity
+from ..source.yaml_source import SourceFile, load_yaml
+from .quantities import Figure, Period, ReportDate
+from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
+
+YEAR_RE = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class OrgData:
+    """Everything known of one organisation's year, validated."""
+
+    org_id: str
+    year: int
+    folder: Path
+    subjects: dict[str, Any]
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+    previous: "OrgData | None" = None
+
+    @property
+    def next_year(self) -> int:
+        return self.year + 1
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.subjects["organisation"]
+
+    def locate(self, subject: str, path: tuple = ()) -> Location:
+        source = self.sources.get(subject)
+        if source is None:
+            return Location(str(self.folder / f"{subject}.yaml"))
+        return source.locate(path)
+
+    def figures(self) -> Iterator[tuple[str, tuple, Figure]]:
+        """Every figure of the data: (subject, path inside the file, figure)."""
+        for subject, model in self.subjects.items():
+            yield from ((subject, path, fig) for path, fig in walk_figures(model, ()))
+
+
+def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
+    if isinstance(value, Period):
+        yield path, value
+        return
+    if isinstance(value, Figure):
+        yield path, value
+        return
+    if isinstance(value, BaseModel):
+        for name, item in value:
+            yield from walk_figures(item, path + (name,))
+        for name, item in (value.model_extra or {}).items():
+            yield from walk_figures(item, path + (name,))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from walk_figures(item, path + (name,))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from walk_figures(item, path + (index,))
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少必填项",
+    "extra_forbidden": "不认识的名称",
+    "string_type": "这里应是文字",
+    "int_type": "这里应是整数",
+    "int_parsing": "这里应是整数",
+    "list_type": "这里应是列表（每项以“- ”开头）",
+    "dict_type": "这里应是“名称: 值”形式的若干项",
+    "model_type": "这里应是“名称: 值”形式的若干项",
+    "model_attributes_type": "这里应是“名称: 值”形式的若干项",
+    "enum": "取值不在允许范围内",
+    "too_short": "内容不能为空",
+    "string_too_short": "内容不能为空",
+    "greater_than_equal": "数值太小",
+    "less_than_equal": "数值太大",
+    "string_pattern_mismatch": "写法不对",
+    "date_from_datetime_parsing": "这里应是日期",
+}
+
+
+def translate_error(error: dict, known: list[str] | None = None) -> str:
+    kind = error.get("type", "")
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error") or error.get("msg", ""))
+        return message.removeprefix("Value error, ")
+    base = _PYDANTIC_MESSAGES.get(kind)
+    if base is None:
+        return f"数据不符合要求（{error.get('msg')}）"
+    loc = error.get("loc") or ()
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"缺少必填项“{name}”"
+    if kind == "extra_forbidden":
+        message = f"不认识的名称“{name}”"
+        if known:
+            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+            if close:
+                message += f"，是不是想写“{close[0]}”？"
+            else:
+                message += f"；这里可用的名称有：{'、'.join(known)}"
+        return message
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        return f"取值“{error.get('input')}”不在允许范围内，应为 {expected}"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
+        return f"{base}：{error.get('input')}（界限 {limit}）"
+    return base
+
+
+def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
+    """Field names allowed at `loc` inside `model`, for a "did you mean"."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        annotation = fields[part].annotation
+        current = _inner_model(annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_subject(name: str, source: SourceFile) -> tuple[Any, list[Finding]]:
+    model = SUBJECT_MODELS[name]
+    try:
+        return model.model_validate(source.data if source.data is not None else {}), []
+    except ValidationError as exc:
+        findings = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+            message = translate_error(error, _known_fields(model, loc))
+            findings.append(Finding(source.locate(loc), message))
+        return None, _dedupe(findings)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic inserts the tried member of a union ("Count", "function-before[...]") into loc.
+    return isinstance(part, str) and (part[:1].isupper() or part.startswith(("function-", "union[")))
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen, result = set(), []
+    for finding in findings:
+        key = (finding.location, finding.message)
+        if key not in seen:
+            seen.add(key)
+            result.append(finding)
+    return result
+
+
+def load_org(folder: Path, year: int | None = None, with_previous: bool = True) -> OrgData:
+    """Load and validate `data/<year>/<org>/`; raise FulianError with every finding."""
+    folder = Path(folder)
+    if year is None:
+        if not YEAR_RE.match(folder.parent.name):
+            raise FulianError.single(folder, "组织文件夹应放在年度文件夹下，如 data/2021/furong/")
+        year = int(folder.parent.name)
+    if not folder.is_dir():
+        raise FulianError.single(folder, "找不到这个组织文件夹")
+    findings: list[Finding] = []
+    sources: dict[str, SourceFile] = {}
+    subjects: dict[str, Any] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.is_dir():
+            continue
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        stem = path.stem
+        if stem not in SUBJECT_MODELS:
+            close = difflib.get_close_matches(stem, list(SUBJECT_MODELS), n=1, cutoff=0.6)
+            hint = f"是不是想写“{close[0]}.yaml”？" if close else f"可用的文件名：{'、'.join(f'{s}.yaml' for s in SUBJECT_MODELS)}"
+            findings.append(Finding(Location(str(path)), f"不认识的文件名“{path.name}”，其中的内容不会用到；{hint}", Severity.WARNING))
+            continue
+        if stem in sources:
+            findings.append(Finding(Location(str(path)), f"“{stem}”有两个文件（.yaml 与 .yml），请只保留一个。"))
+            continue
+        try:
+            source = load_yaml(path)
+        except FulianError as exc:
+            findings.extend(exc.findings)
+            continue
+        sources[stem] = source
+        findings.extend(source.warnings)
+        model, errors = validate_subject(stem, source)
+        findings.extend(errors)
+        if model is not None:
+            subjects[stem] = model
+    for required in REQUIRED_SUBJECTS:
+        if required not in sources and not any(f.location.path.endswith(f"{required}.yaml") for f in findings):
+            findings.append(Finding(Location(str(folder / f"{required}.yaml")), f"缺少必需的文件 {required}.yaml"))
+    for name in SUBJECT_MODELS:
+        if name not in sources:
+            subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
+    data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources)
+    if not any(f.severity is Severity.ERROR for f in findings):
+        findings.extend(_check_years(data))
+    errors = [f for f in findings if f.severity is Severity.ERROR]
+    if errors:
+        raise FulianError(findings)
+    data.warnings = findings
+    if with_previous:
+        previous_folder = folder.parent.parent / str(year - 1) / folder.name
+        if previous_folder.is_dir():
+            data.previous = load_org(previous_folder, year - 1, with_previous=False)
+    return data
+
+
+def _check_years(data: OrgData) -> list[Finding]:
+    """Dates of the year's work lie in the report year; the plan's lie ahead of it."""
+    findings = []
+    for subject, path, figure in data.figures():
+        dates = [figure.start, figure.end] if isinstance(figure, Period) else [figure]
+        for date in dates:
+            if not isinstance(date, ReportDate):
+                continue
+            if subject == "organisation":
+                if date.year not in (data.year, data.year + 1):
+                    findings.append(Finding(data.locate(subject, path), f"成文日期 {date} 应在 {data.year} 年或 {data.year + 1} 年"))
+            elif subject == "plan":
+                if date.year < data.year:
+                    findings.append(Finding(data.locate(subject, path), f"计划日期 {date} 早于报告年度 {data.year} 年"))
+            elif date.year != data.year:
+                findings.append(
+                    Finding(data.locate(subject, path), f"日期 {date} 不在报告年度 {data.year} 年内；往年的事请写在往年的数据里，荣誉年度请用 year 字段")
+                )
+    return findings

@@ -1,0 +1,441 @@
+"""The figures a report is made of: counts, money, shares, dates and periods.
+
+Each type parses the way office staff write a figure in YAML ("700余名",
+"34.5万余元", "25.7%", "2021年3月下旬", 2021-03-05) or an explicit mapping,
+keeps its exact value, and renders back the way an official document writes
+it (GB/T 15835: Arabic numerals, no digit grouping, 万 as a unit for large
+sums).  Rendering is `str(figure)`, so prose writes `{{ cases.visits }}`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+# Full-width digits and signs that Chinese input methods produce; a number
+# written with them means the same number.
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．％－", "0123456789.%-")
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def to_chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三, 105 → 一百零五 (for numbering)."""
+    if n < 0:
+        raise ValueError(n)
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    if n < 20:
+        return "十" + (CHINESE_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return CHINESE_DIGITS[tens] + "十" + (CHINESE_DIGITS[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        if rest == 0:
+            tail = ""
+        elif rest < 10:
+            tail = "零" + CHINESE_DIGITS[rest]
+        elif rest < 20:
+            tail = "一" + to_chinese_numeral(rest)
+        else:
+            tail = to_chinese_numeral(rest)
+        return CHINESE_DIGITS[hundreds] + "百" + tail
+    return str(n)
+
+
+def plain_decimal(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 34.50 → 34.5, 5E+4 → 50000."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+class Qualifier(str, Enum):
+    """What the report says of a figure besides its value."""
+
+    EXACT = ""
+    MORE_THAN = "余"  # 700余名, 34.5万余元: a little more than
+    NEARLY = "近"  # 近3000人: a little less than
+    ABOUT = "左右"  # 200场左右: about
+    OVER = "超"  # 超5万元: above
+    AT_LEAST = "以上"  # 1名以上: at least
+
+    @property
+    def meaning(self) -> str:
+        return {
+            "": "准确数",
+            "余": "多于（余）",
+            "近": "接近（近）",
+            "左右": "大约（左右）",
+            "超": "超过（超）",
+            "以上": "不少于（以上）",
+        }[self.value]
+
+
+_PREFIX = {Qualifier.NEARLY, Qualifier.OVER}
+_SUFFIX = {Qualifier.ABOUT, Qualifier.AT_LEAST}
+
+# Measure words a count may carry; a value outside this list is almost always
+# a typing slip, so it is refused with the list in the message.
+COUNT_UNITS = (
+    "人次", "场次", "户次", "人", "名", "场", "次", "户", "对", "件", "起", "份", "册", "个",
+    "桶", "期", "篇", "支", "家", "组", "所", "节", "项", "批", "本", "条", "处", "座",
+    "间", "位", "辆", "台", "套", "张", "幅", "部", "类", "天", "小时", "课时", "岁",
+    "届", "轮", "站", "队", "村", "社区", "街道", "单位", "家庭", "篇次", "万人次",
+)
+_UNIT_ALTERNATION = "|".join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=True))
+
+_NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
+_COUNT_RE = re.compile(
+    rf"^(?P<pre>近|超)?{_NUMBER}(?P<wan>万)?(?P<yu>余)?(?P<unit>{_UNIT_ALTERNATION})(?P<post>左右|以上)?$"
+)
+_MONEY_RE = re.compile(rf"^(?P<pre>近|超)?{_NUMBER}(?P<wan>万)?(?P<yu>余)?元(?P<post>左右|以上)?$")
+_SHARE_RE = re.compile(rf"^{_NUMBER}(?P<sign>%|％)$")
+
+
+def _clean(text: str) -> str:
+    return text.strip().translate(_FULLWIDTH)
+
+
+def _qualifier(match: re.Match) -> Qualifier:
+    found = [q for q in (match.group("pre"), match.group("yu"), match.group("post")) if q]
+    if len(found) > 1:
+        raise ValueError(f"一个数字只能带一个修饰词，这里有 {'、'.join(found)}")
+    return Qualifier(found[0]) if found else Qualifier.EXACT
+
+
+def _place_qualifier(number: str, unit: str, qualifier: Qualifier) -> str:
+    if qualifier in _PREFIX:
+        return f"{qualifier.value}{number}{unit}"
+    if qualifier in _SUFFIX:
+        return f"{number}{unit}{qualifier.value}"
+    if qualifier is Qualifier.MORE_THAN:
+        return f"{number}余{unit}"
+    return f"{number}{unit}"
+
+
+class Figure(BaseModel):
+    """Base of every typed figure: immutable, rendered by str()."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    kind: ClassVar[str] = "figure"
+
+    def __html__(self) -> str:  # Jinja's autoescape asks for this; figures hold no markup.
+        from markupsafe import escape
+
+        return str(escape(str(self)))
+
+
+class Count(Figure):
+    """A number of things with its measure word: 64名, 700余名, 近3000人, 200场左右."""
+
+    kind: ClassVar[str] = "count"
+    value: int = Field(ge=0, description="数值（非负整数）")
+    unit: str = Field(description="量词，如 人、名、人次、场、户、对、件")
+    qualifier: Qualifier = Field(default=Qualifier.EXACT, description="修饰：余、近、左右、超、以上")
+    wan: bool = Field(default=False, description="是否以“万”为单位书写")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return parse_count(data)
+        if isinstance(data, bool):
+            raise ValueError("这里应是一个带量词的数，例如 64名、700余名")
+        if isinstance(data, (int, float, Decimal)):
+            raise ValueError(f"数字 {data} 缺少量词：请写成如 {data}人、{data}场、{data}件")
+        return data
+
+    @model_validator(mode="after")
+    def _check_unit(self) -> "Count":
+        if self.unit not in COUNT_UNITS:
+            raise ValueError(f"不认识的量词“{self.unit}”；可用的量词有：{'、'.join(COUNT_UNITS)}")
+        if self.wan and self.value % 100:
+            raise ValueError("以“万”书写的数，数值应是整百的倍数")
+        return self
+
+    @property
+    def number(self) -> str:
+        if self.wan:
+            return plain_decimal(Decimal(self.value) / 10000) + "万"
+        return str(self.value)
+
+    def __str__(self) -> str:
+        return _place_qualifier(self.number, self.unit, self.qualifier)
+
+    def with_value(self, value: int) -> "Count":
+        return self.model_copy(update={"value": value})
+
+
+def parse_count(text: str) -> dict:
+    cleaned = _clean(text)
+    match = _COUNT_RE.match(cleaned)
+    if not match:
+        if _MONEY_RE.match(cleaned):
+            raise ValueError(f"“{text}”是金额，不是计数；请放在金额字段里")
+        raise ValueError(
+            f"无法识别“{text}”：计数应写成 数字+量词，可加 余/近/左右/超/以上，例如 64名、700余名、近3000人、200场左右"
+        )
+    number = Decimal(match.group("num"))
+    wan = bool(match.group("wan"))
+    if wan:
+        number *= 10000
+    if number != number.to_integral_value():
+        raise ValueError(f"计数“{text}”应是整数")
+    return {"value": int(number), "unit": match.group("unit"), "qualifier": _qualifier(match), "wan": wan}
+
+
+class MoneyDisplay(str, Enum):
+    YUAN = "元"
+    WAN_YUAN = "万元"
+
+
+class Money(Figure):
+    """An amount kept in 元 and written as the report writes it: 73600元, 1584.44万元, 34.5万余元."""
+
+    kind: ClassVar[str] = "money"
+    yuan: Decimal = Field(ge=0, description="金额，以元计")
+    display: MoneyDisplay = Field(default=MoneyDisplay.YUAN, description="写作“元”或“万元”")
+    qualifier: Qualifier = Qualifier.EXACT
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return parse_money(data)
+        if isinstance(data, bool):
+            raise ValueError("这里应是金额，例如 73600元、27万元")
+        if isinstance(data, (int, float, Decimal)):
+            raise ValueError(f"金额 {data} 缺少单位：请写成 {data}元 或 {data}万元")
+        return data
+
+    @property
+    def number(self) -> str:
+        if self.display is MoneyDisplay.WAN_YUAN:
+            return plain_decimal(self.yuan / 10000) + "万"
+        return plain_decimal(self.yuan)
+
+    def __str__(self) -> str:
+        return _place_qualifier(self.number, "元", self.qualifier)
+
+    def with_value(self, yuan: Decimal | int) -> "Money":
+        return self.model_copy(update={"yuan": Decimal(yuan)})
+
+
+def parse_money(text: str) -> dict:
+    cleaned = _clean(text)
+    match = _MONEY_RE.match(cleaned)
+    if not match:
+        raise ValueError(f"无法识别金额“{text}”：应写成如 73600元、1584.44万元、34.5万余元")
+    try:
+        number = Decimal(match.group("num"))
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
+        raise ValueError(f"无法识别金额“{text}”") from exc
+    wan = bool(match.group("wan"))
+    return {
+        "yuan": number * 10000 if wan else number,
+        "display": MoneyDisplay.WAN_YUAN if wan else MoneyDisplay.YUAN,
+        "qualifier": _qualifier(match),
+    }
+
+
+class Share(Figure):
+    """A percentage as the report writes it (25.7％), or derived from a part and a whole."""
+
+    kind: ClassVar[str] = "share"
+    percent: Decimal = Field(ge=0, le=100, description="百分比数值，如 25.7")
+    sign: str = Field(default="%", pattern="^[%％]$", description="百分号写法：% 或 ％")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            cleaned = data.strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+            match = _SHARE_RE.match(cleaned)
+            if not match:
+                raise ValueError(f"无法识别比例“{data}”：应写成如 25.7% 或 25.7％")
+            return {"percent": Decimal(match.group("num")), "sign": match.group("sign")}
+        if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+            raise ValueError(f"比例 {data} 缺少百分号：请写成 {data}%")
+        return data
+
+    @classmethod
+    def of(cls, part: int | Decimal, whole: int | Decimal, places: int = 1, sign: str = "%") -> "Share":
+        if not whole:
+            raise ValueError("总数为 0，无法计算比例")
+        percent = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal(1).scaleb(-places))
+        return cls(percent=percent, sign=sign)
+
+    def __str__(self) -> str:
+        return f"{plain_decimal(self.percent)}{self.sign}"
+
+    def with_value(self, percent: Decimal | int) -> "Share":
+        return self.model_copy(update={"percent": Decimal(percent)})
+
+
+class Precision(str, Enum):
+    YEAR = "year"
+    MONTH = "month"
+    DEKAD = "dekad"  # 上旬/中旬/下旬
+    DAY = "day"
+
+
+DEKADS = ("上旬", "中旬", "下旬")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*(上旬|中旬|下旬)?$")
+_CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬))?)?$")
+
+
+class ReportDate(Figure):
+    """A date as precise as the report knows it: 2021年3月5日, 2021年3月下旬, 2021年6月, 2025年."""
+
+    kind: ClassVar[str] = "date"
+    year: int = Field(ge=1949, le=2100)
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    dekad: str | None = Field(default=None, description="上旬、中旬或下旬")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, _dt.datetime):
+            data = data.date()
+        if isinstance(data, _dt.date):
+            return {"year": data.year, "month": data.month, "day": data.day}
+        if isinstance(data, bool):
+            raise ValueError("这里应是日期，例如 2021-03-05 或 2021年3月5日")
+        if isinstance(data, int):
+            return {"year": data}
+        if isinstance(data, str):
+            return parse_date(data)
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> "ReportDate":
+        if self.day is not None and self.month is None:
+            raise ValueError("有“日”必须有“月”")
+        if self.dekad is not None and (self.month is None or self.day is not None):
+            raise ValueError("上旬/中旬/下旬只能跟在月份后面")
+        if self.dekad is not None and self.dekad not in DEKADS:
+            raise ValueError("旬只能是 上旬、中旬、下旬")
+        if self.day is not None:
+            try:
+                _dt.date(self.year, self.month, self.day)
+            except ValueError:
+                raise ValueError(f"{self.year}年{self.month}月没有{self.day}日") from None
+        return self
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return Precision.DAY
+        if self.dekad is not None:
+            return Precision.DEKAD
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def without_year(self) -> str:
+        """3月5日, 3月下旬, 3月; a year-only date keeps its year."""
+        if self.month is None:
+            return f"{self.year}年"
+        tail = f"{self.day}日" if self.day is not None else (self.dekad or "")
+        return f"{self.month}月{tail}"
+
+    def __str__(self) -> str:
+        if self.month is None:
+            return f"{self.year}年"
+        return f"{self.year}年{self.without_year()}"
+
+    @property
+    def first_day(self) -> _dt.date:
+        month = self.month or 1
+        if self.day is not None:
+            return _dt.date(self.year, month, self.day)
+        if self.dekad is not None:
+            return _dt.date(self.year, month, 1 + 10 * DEKADS.index(self.dekad))
+        return _dt.date(self.year, month, 1)
+
+    def with_value(self, year: int) -> "ReportDate":
+        return self.model_copy(update={"year": year})
+
+
+def parse_date(text: str) -> dict:
+    cleaned = _clean(text).replace(" ", "")
+    for pattern in (_ISO_DATE, _CN_DATE):
+        match = pattern.match(cleaned)
+        if match:
+            break
+    else:
+        raise ValueError(
+            f"无法识别日期“{text}”：应写成 2021-03-05、2021年3月5日、2021年3月、2021年3月下旬 或 2025年"
+        )
+    groups = match.groups()
+    year, month, day = (int(g) if g else None for g in groups[:3])
+    dekad = groups[3]
+    return {"year": year, "month": month, "day": day, "dekad": dekad}
+
+
+class Period(Figure):
+    """From one date to another: 2021年1月1日至10月31日."""
+
+    kind: ClassVar[str] = "period"
+    start: ReportDate
+    end: ReportDate
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.end.first_day < self.start.first_day:
+            raise ValueError(f"结束日期 {self.end} 早于开始日期 {self.start}")
+        return self
+
+    def __str__(self) -> str:
+        end = self.end.without_year() if self.end.year == self.start.year else str(self.end)
+        return f"{self.start}至{end}"
+
+
+FIGURE_TYPES: tuple[type[Figure], ...] = (Count, Money, Share, ReportDate, Period)
+
+
+def parse_figure(value: Any) -> Figure:
+    """Type a free-standing figure by how it is written (used for extra named figures)."""
+    if isinstance(value, Figure):
+        return value
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return ReportDate.model_validate(value)
+    if isinstance(value, dict):
+        keys = set(value)
+        if keys == {"start", "end"}:
+            return Period.model_validate(value)
+        if "yuan" in keys:
+            return Money.model_validate(value)
+        if "percent" in keys:
+            return Share.model_validate(value)
+        if "unit" in keys:
+            return Count.model_validate(value)
+        if "year" in keys:
+            return ReportDate.model_validate(value)
+        raise ValueError("无法判断这组数据是哪种数字（计数、金额、比例、日期或期间）")
+    if isinstance(value, bool) or value is None:
+        raise ValueError("这里应是一个数字（带量词或单位）或日期")
+    if isinstance(value, (int, float)):
+        raise ValueError(f"数字 {value} 缺少量词或单位：请写成如 {value}人、{value}元、{value}%")
+    if isinstance(value, str):
+        cleaned = _clean(value)
+        if cleaned.endswith(("%", "％")):
+            return Share.model_validate(value)
+        if cleaned.endswith("元") or _MONEY_RE.match(cleaned):
+            return Money.model_validate(value)
+        if _COUNT_RE.match(cleaned):
+            return Count.model_validate(value)
+        if _ISO_DATE.match(cleaned.replace(" ", "")) or _CN_DATE.match(cleaned.replace(" ", "")):
+            return ReportDate.model_validate(value)
+        raise ValueError(
+            f"无法识别“{value}”：这里应是数字或日期，如 64名、73600元、25.7%、2021-03-05；"
+            "文字请写在 name、place、organiser 等文字字段中"
+        )
+    raise ValueError(f"无法识别的值：{value!r}")

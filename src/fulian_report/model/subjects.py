@@ -1,0 +1,266 @@
+"""The data of one organisation's year, one model per YAML file.
+
+Each file of `data/<year>/<org>/` is one subject: the organisation itself, the
+narrative of the 总结, the 计划, and the year's figures by subject (cases,
+funds, activities, honors, organisation building, employment).  A subject
+file maps names to records; a record has the fields its kind always has
+(typed, validated) and may add further named figures, each typed by how it
+is written (see `quantities.parse_figure`).
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .quantities import Count, Figure, Money, Period, ReportDate, Share, parse_figure
+
+NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period], BeforeValidator(parse_figure)]
+# A piece of prose: Chinese text in which figures are written as {{ name }}.
+Prose = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=False, frozen=True)
+
+
+class Record(BaseModel):
+    """Something the report tells of, with its names and figures.
+
+    Besides the text fields below, a record may hold any number of named
+    figures (`families: 16组`), which prose reaches as `{{ record.families }}`.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, NamedFigure] = Field(init=False)
+
+    name: str | None = Field(default=None, description="名称，原样写入报告（可含数字，如“温暖2021”）")
+    organiser: str | None = Field(default=None, description="主办或牵头单位")
+    partner: str | None = Field(default=None, description="协办、联合单位")
+    place: str | None = Field(default=None, description="地点")
+    occasion: str | None = Field(default=None, description="节日或纪念日，如“5.15国际家庭日”")
+    document: str | None = Field(default=None, description="文件名称，不含书名号")
+    date: ReportDate | None = Field(default=None, description="日期")
+    period: Period | None = Field(default=None, description="起止日期")
+
+    @property
+    def figures(self) -> dict[str, Figure]:
+        """Every figure of the record, fixed fields and named extras alike."""
+        found = {k: v for k, v in self if isinstance(v, Figure)}
+        found.update(self.model_extra or {})
+        return found
+
+
+class Activity(Record):
+    """An activity, campaign, training or meeting."""
+
+    sessions: Count | None = Field(default=None, description="场次，如 52场次、60余场次")
+    participants: Count | None = Field(default=None, description="参加人数或人次，如 3154人、700余名")
+
+
+class FundDirection(str, Enum):
+    RAISED = "筹集"
+    PAID = "发放"
+
+
+class Fund(Record):
+    """Money raised or paid out, with whom it reached."""
+
+    direction: FundDirection = Field(description="筹集（募捐、争取）或 发放（慰问、救助）")
+    amount: Money = Field(description="金额，如 73600元、27万元、34.5万余元")
+    target: Money | None = Field(default=None, description="计划目标金额")
+    recipients: Count | None = Field(default=None, description="受助人数，如 64名")
+
+
+class HonorLevel(str, Enum):
+    NATIONAL = "全国"
+    PROVINCE = "省"
+    CITY = "市"
+    DISTRICT = "区"
+    COUNTY = "县"
+    STREET = "街道"
+
+
+class HonorStatus(str, Enum):
+    AWARDED = "获评"
+    RECOMMENDED = "推荐"
+
+
+class Honor(Record):
+    """An honour won (or put forward) by people, families or collectives of the district."""
+
+    title: str = Field(description="荣誉称号，不含引号，如 三八红旗手")
+    level: HonorLevel = Field(description="级别：全国、省、市、区、县、街道")
+    status: HonorStatus = Field(default=HonorStatus.AWARDED, description="获评 或 推荐")
+    holders: str | None = Field(default=None, description="获得者，如 何蓉蓉、罗步芳")
+    count: Count | None = Field(default=None, description="获得数量，如 8人、12户、1个")
+    year: int | None = Field(default=None, ge=1949, le=2100, description="荣誉所属年度（与报告年度不同时填写）")
+
+
+class Mediation(Record):
+    """婚姻家庭纠纷调解：couples received and reconciled."""
+
+    couples_received: Count = Field(description="接待（准离婚）夫妻对数")
+    couples_reconciled: Count | None = Field(default=None, description="调和对数")
+
+    @model_validator(mode="after")
+    def _reconciled_within_received(self) -> "Mediation":
+        if self.couples_reconciled and self.couples_reconciled.value > self.couples_received.value:
+            raise ValueError(
+                f"调和 {self.couples_reconciled} 多于接待 {self.couples_received}：调和的只能是接待的一部分"
+            )
+        return self
+
+
+class Committee(Record):
+    """A body with members, some of them women (两委, 执委)."""
+
+    members: Count = Field(description="总人数")
+    women: Count | None = Field(default=None, description="其中女性人数")
+
+    @model_validator(mode="after")
+    def _women_within_members(self) -> "Committee":
+        if self.women and self.women.value > self.members.value:
+            raise ValueError(f"女性 {self.women} 多于总人数 {self.members}")
+        return self
+
+    @property
+    def women_share(self) -> Share | None:
+        return Share.of(self.women.value, self.members.value) if self.women and self.members.value else None
+
+
+class Target(Record):
+    """A measurable aim of the plan: 禁毒宣传活动200场左右, 至少1所妇女儿童活动中心."""
+
+    description: str | None = Field(default=None, description="目标说明")
+    target: NamedFigure = Field(description="目标数，如 200场左右、100%")
+    due: ReportDate | None = Field(default=None, description="完成期限，如 2025年")
+    measure: str | None = Field(
+        default=None,
+        description="下一年度用哪个数字衡量完成情况，如 activities.anti_drug_campaign.sessions",
+        pattern=r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$",
+    )
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+
+def _namespace(record_type: type[Record]) -> type[BaseModel]:
+    """A subject file: names → records of one kind, reached as attributes."""
+
+    class Namespace(BaseModel):
+        model_config = ConfigDict(extra="allow", frozen=True)
+        __pydantic_extra__: dict[str, record_type] = Field(init=False)  # type: ignore[valid-type]
+
+        def items(self):
+            return (self.model_extra or {}).items()
+
+    Namespace.__name__ = Namespace.__qualname__ = f"{record_type.__name__}s"
+    return Namespace
+
+
+Activities = _namespace(Activity)
+Funds = _namespace(Fund)
+Honors = _namespace(Honor)
+Employment = _namespace(Activity)
+
+
+class Cases(BaseModel):
+    """维权: complaints received, referrals, mediation, police reports."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, Record] = Field(init=False)
+    mediation: Mediation | None = Field(default=None, description="婚姻家庭纠纷调解")
+
+    def items(self):
+        yield from ((k, v) for k, v in self if v is not None)
+        yield from (self.model_extra or {}).items()
+
+
+class OrganisationBuilding(BaseModel):
+    """组织建设: 换届, committees and their women, new organisations."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+    __pydantic_extra__: dict[str, Record] = Field(init=False)
+    committees: dict[str, Committee] = Field(default_factory=dict, description="两委、执委等：总人数与女性人数")
+
+    def items(self):
+        yield from self.committees.items()
+        yield from (self.model_extra or {}).items()
+
+
+class Region(_Model):
+    province: str = Field(description="省，如 湖南省")
+    city: str = Field(description="市，如 长沙市")
+    district: str = Field(description="区县，如 芙蓉区")
+
+
+class Organisation(_Model):
+    """organisation.yaml: who writes the report, how it is signed and styled."""
+
+    name: str = Field(description="简称，用于标题和落款，如 芙蓉区妇联")
+    full_name: str = Field(description="全称，如 长沙市芙蓉区妇女联合会")
+    region: Region
+    signature: str | None = Field(default=None, description="落款（发文机关署名），默认同简称")
+    report_date: ReportDate = Field(description="成文日期，如 2022-02-07")
+    style: str = Field(description="默认样式，即 templates/ 下的文件夹名，如 furong")
+
+    @model_validator(mode="after")
+    def _full_date(self) -> "Organisation":
+        if self.report_date.day is None:
+            raise ValueError("成文日期 report_date 要写到日，如 2022-02-07")
+        return self
+
+    @property
+    def signed_by(self) -> str:
+        return self.signature or self.name
+
+
+class Section(_Model):
+    """A part of the report: a title, paragraphs of prose, and sub-parts."""
+
+    title: Prose | None = Field(default=None, description="标题（不含序号和句末标点）")
+    paragraphs: list[Prose] = Field(default_factory=list, description="正文段落，数字写成 {{ 名称 }}")
+    sections: list["Section"] = Field(default_factory=list, description="下一级小节")
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Section":
+        if not (self.title or self.paragraphs or self.sections):
+            raise ValueError("小节至少要有标题、段落或下一级小节之一")
+        return self
+
+
+class Narrative(_Model):
+    """narrative.yaml: the 总结, as prose that names its figures."""
+
+    opening: list[Prose] = Field(default_factory=list, description="开头段落")
+    sections: list[Section] = Field(min_length=1, description="总结的各部分")
+
+
+class Plan(_Model):
+    """plan.yaml: next year's 计划 with its measurable targets."""
+
+    overview: list[Prose] = Field(default_factory=list, description="总体思路段落")
+    sections: list[Section] = Field(default_factory=list, description="计划的各部分")
+    targets: dict[str, Target] = Field(default_factory=dict, description="可衡量的目标")
+
+
+# File name (without .yaml) → model, in the order a person reads them.
+SUBJECT_MODELS: dict[str, type[BaseModel]] = {
+    "organisation": Organisation,
+    "narrative": Narrative,
+    "plan": Plan,
+    "cases": Cases,
+    "funds": Funds,
+    "activities": Activities,
+    "honors": Honors,
+    "organisation_building": OrganisationBuilding,
+    "employment": Employment,
+}
+REQUIRED_SUBJECTS = ("organisation", "narrative")
+
+
+def empty_subject(name: str) -> Any:
+    return SUBJECT_MODELS[name].model_validate({})

@@ -1,0 +1,1 @@
+"""Render stage: prose and style templates (sandboxed Jinja) into the document tree."""

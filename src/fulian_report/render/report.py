@@ -1,0 +1,228 @@
+"""Data + style → document tree.
+
+Two steps.  First every piece of prose of the data is rendered with the
+figures (`{{ cases.visits_received }}` → 55件), each failure located at the
+YAML line of its prose.  Then the style's template lays the rendered text
+out as a small XML vocabulary, which is parsed into the document tree:
+
+    <document>
+      <title><line>…</line><line>…</line></title>
+      <heading level="1" number="一、">…</heading>
+      <p><heading level="2" number="（一）">…。</heading>text…</p>   run-in heading
+      <p indent="no">…</p>
+      <table><row><cell>…</cell></row></table>
+      <signature organisation="…" date="…"/>
+    </document>
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from lxml import etree
+from pydantic import BaseModel
+
+from ..derive import derive
+from ..doctree import Document, Heading, Paragraph, Run, Signature, Table, Title
+from ..errors import Finding, FulianError, Location
+from ..model.dataset import OrgData
+from ..model.subjects import Section
+from .environment import compile_prose, known_names, make_environment
+from .style import Style
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    """A section whose prose has been rendered: what a style template lays out."""
+
+    title: str | None
+    paragraphs: tuple[str, ...]
+    sections: tuple["RenderedSection", ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The section's own paragraphs as one string (for run-in layouts)."""
+        return "".join(self.paragraphs)
+
+
+@dataclass
+class RenderedReport:
+    opening: tuple[str, ...]
+    summary: tuple[RenderedSection, ...]
+    plan_overview: tuple[str, ...]
+    plan: tuple[RenderedSection, ...]
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def figure_context(data: OrgData) -> dict[str, Any]:
+    """The names prose may use: year, next_year, org, each subject, derived, previous."""
+    context: dict[str, Any] = {
+        "year": data.year,
+        "next_year": data.next_year,
+        "org": data.organisation,
+        "derived": derive(data),
+        "previous": data.previous.subjects if data.previous else None,
+    }
+    for name, model in data.subjects.items():
+        if name != "organisation":
+            context[name] = model
+    return context
+
+
+class _ProseRenderer:
+    def __init__(self, data: OrgData, context: dict[str, Any]):
+        self.data = data
+        self.context = context
+        self.findings: list[Finding] = []
+
+    def text(self, source: str, subject: str, path: tuple) -> str:
+        try:
+            return compile_prose(source).render(self.context).strip()
+        except TemplateSyntaxError as exc:
+            self.findings.append(Finding(self._at(subject, path, exc.lineno), f"文字中的 {{{{ }}}} 写法有误：{exc.message}"))
+        except UndefinedError as exc:
+            self.findings.append(Finding(self._at(subject, path), _undefined_message(str(exc), self.context)))
+        except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
+            self.findings.append(Finding(self._at(subject, path), f"文字无法生成：{exc}"))
+        return ""
+
+    def _at(self, subject: str, path: tuple, line_in_prose: int | None = None) -> Location:
+        location = self.data.locate(subject, path)
+        if line_in_prose and line_in_prose > 1 and location.line:
+            return Location(location.path, location.line + line_in_prose - 1, 1)
+        return location
+
+    def sections(self, sections: list[Section], subject: str, path: tuple) -> tuple[RenderedSection, ...]:
+        rendered = []
+        for index, section in enumerate(sections):
+            here = path + (index,)
+            title = self.text(section.title, subject, here + ("title",)) if section.title else None
+            paragraphs = tuple(self.text(p, subject, here + ("paragraphs", i)) for i, p in enumerate(section.paragraphs))
+            children = self.sections(section.sections, subject, here + ("sections",))
+            rendered.append(RenderedSection(title, paragraphs, children))
+        return tuple(rendered)
+
+
+def _undefined_message(message: str, context: dict[str, Any]) -> str:
+    if message.startswith("名称“"):
+        import difflib
+
+        name = message.split("“", 1)[1].split("”", 1)[0]
+        close = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
+        hint = f"，是不是想写“{close[0]}”？" if close else f"；可用的名称有：{'、'.join(context)}"
+        return message + hint
+    return message
+
+
+def render_prose(data: OrgData) -> RenderedReport:
+    """Render every piece of prose of the data; raise with all failures located."""
+    context = figure_context(data)
+    renderer = _ProseRenderer(data, context)
+    narrative = data.subjects["narrative"]
+    plan = data.subjects["plan"]
+    report = RenderedReport(
+        opening=tuple(renderer.text(p, "narrative", ("opening", i)) for i, p in enumerate(narrative.opening)),
+        summary=renderer.sections(narrative.sections, "narrative", ("sections",)),
+        plan_overview=tuple(renderer.text(p, "plan", ("overview", i)) for i, p in enumerate(plan.overview)),
+        plan=renderer.sections(plan.sections, "plan", ("sections",)),
+        context=context,
+    )
+    if renderer.findings:
+        raise FulianError(renderer.findings)
+    return report
+
+
+def render_document(data: OrgData, style: Style) -> Document:
+    """Data + style → document tree."""
+    report = render_prose(data)
+    markup = render_markup(report, data, style)
+    return parse_markup(markup, style)
+
+
+def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
+    env = make_environment(style.loader(), markup=True)
+    org = data.organisation
+    context = dict(report.context)
+    context.update(
+        opening=report.opening,
+        summary=report.summary,
+        plan_overview=report.plan_overview,
+        plan_sections=report.plan,
+        numbering=style.settings.numbering,
+        style=style.settings,
+        signature=org.signed_by,
+        report_date=org.report_date,
+    )
+    try:
+        template = env.get_template(style.settings.template)
+        return template.render(context)
+    except TemplateNotFound as exc:
+        raise FulianError.single(style.folder, f"样式中找不到模板文件 {exc.name}") from None
+    except TemplateSyntaxError as exc:
+        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{exc.message}", exc.lineno or 0) from None
+    except UndefinedError as exc:
+        raise FulianError.single(style.folder / style.settings.template, f"模板用到的{exc}") from None
+    except TemplateError as exc:
+        raise FulianError.single(style.folder / style.settings.template, f"模板无法生成：{exc}") from None
+
+
+def parse_markup(markup: str, style: Style) -> Document:
+    where = str(style.folder / style.settings.template)
+    try:
+        root = etree.fromstring(markup.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        raise FulianError.single(where, f"模板生成的文档结构有误（第 {exc.lineno} 行）：{exc.msg}") from None
+    if root.tag != "document":
+        raise FulianError.single(where, "模板生成的内容应以 <document> 开始")
+    title: Title | None = None
+    blocks: list = []
+    signature: Signature | None = None
+    for element in root:
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "title":
+            lines = tuple(_text(line) for line in element.iter("line")) or (_text(element),)
+            title = Title(tuple(line for line in lines if line))
+        elif element.tag == "heading":
+            blocks.append(Heading(level=int(element.get("level", "1")), text=_text(element), number=element.get("number", "")))
+        elif element.tag == "p":
+            paragraph = _paragraph(element, style)
+            if paragraph.runs:
+                blocks.append(paragraph)
+        elif element.tag == "table":
+            rows = tuple(tuple(_text(cell) for cell in row.iter("cell")) for row in element.iter("row"))
+            blocks.append(Table(rows=rows, header_rows=int(element.get("header-rows", "1")), caption=element.get("caption", "")))
+        elif element.tag == "signature":
+            signature = Signature(organisation=element.get("organisation", ""), date=element.get("date", ""))
+        else:
+            raise FulianError.single(where, f"模板生成了不认识的元素 <{element.tag}>")
+    if title is None or not title.text:
+        raise FulianError.single(where, "模板没有生成标题 <title>")
+    return Document(title=title, blocks=blocks, signature=signature, settings=style.settings.model_dump())
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext()).strip()
+
+
+def _paragraph(element: etree._Element, style: Style) -> Paragraph:
+    runs: list[Run] = []
+    bold_levels = set(style.settings.bold_levels)
+    if element.text and element.text.strip():
+        runs.append(Run(element.text))
+    for child in element:
+        if child.tag == "heading":
+            level = int(child.get("level", "2"))
+            words = child.get("number", "") + _text(child)
+            if words:
+                runs.append(Run(words, heading_level=level, bold=level in bold_levels))
+        elif isinstance(child.tag, str):
+            runs.append(Run(_text(child)))
+        if child.tail:
+            runs.append(Run(child.tail))
+    if runs:
+        runs[0] = Run(runs[0].text.lstrip(), runs[0].heading_level, runs[0].bold)
+        runs[-1] = Run(runs[-1].text.rstrip(), runs[-1].heading_level, runs[-1].bold)
+    return Paragraph(runs=tuple(r for r in runs if r.text), indent=element.get("indent", "yes") != "no")

@@ -1,0 +1,166 @@
+"""Styles are data: a folder with `style.yaml` and Jinja templates.
+
+`templates/_base/` holds what every style shares (settings and macros); a
+style folder overrides any of it.  A new district's style is a new folder:
+no Python changes.  A style is named (a folder under a templates directory)
+or given as a path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..errors import Finding, FulianError
+from ..model.dataset import translate_error
+from ..source.yaml_source import load_yaml
+
+BASE_STYLE = "_base"
+STYLE_FILE = "style.yaml"
+
+
+def template_roots() -> list[Path]:
+    """Where named styles are looked for: the working directory's templates/ first."""
+    here = Path(__file__).resolve()
+    candidates = [
+        Path.cwd() / "templates",
+        here.parent.parent / "templates",  # installed wheel: fulian_report/templates
+        here.parents[3] / "templates",  # source checkout: src/fulian_report/render → repo root
+    ]
+    roots: list[Path] = []
+    for candidate in candidates:
+        if (candidate / BASE_STYLE).is_dir() and candidate.resolve() not in [r.resolve() for r in roots]:
+            roots.append(candidate)
+    return roots
+
+
+class _Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Numbering(_Settings):
+    level1: str = Field(description="一级标题序号，{cn} 为汉字数字，{n} 为阿拉伯数字，如 {cn}、")
+    level2: str
+    level3: str
+    level4: str
+
+
+class Page(_Settings):
+    """Page layout in millimetres and the type area's grid (GB/T 9704-2012 by default)."""
+
+    width_mm: float = Field(gt=0)
+    height_mm: float = Field(gt=0)
+    top_mm: float = Field(ge=0)
+    bottom_mm: float = Field(ge=0)
+    left_mm: float = Field(ge=0)
+    right_mm: float = Field(ge=0)
+    lines_per_page: int = Field(gt=0)
+    chars_per_line: int = Field(gt=0)
+
+
+class Fonts(_Settings):
+    title: str
+    body: str
+    level1: str
+    level2: str
+    level3: str
+    level4: str
+    page_number: str
+    latin: str = "Times New Roman"
+
+
+class Sizes(_Settings):
+    """Font sizes in points: 二号 22, 三号 16, 四号 14."""
+
+    title: float = Field(gt=0)
+    body: float = Field(gt=0)
+    page_number: float = Field(gt=0)
+
+
+class StyleSettings(_Settings):
+    name: str = Field(description="样式名称（中文）")
+    description: str = ""
+    template: str = Field(description="主模板文件名")
+    numbering: Numbering
+    page: Page
+    fonts: Fonts
+    sizes: Sizes
+    bold_levels: list[int] = Field(default_factory=list, description="标题加粗的级别，如 [3]")
+
+
+@dataclass(frozen=True)
+class Style:
+    folder: Path
+    base: Path
+    settings: StyleSettings
+
+    @property
+    def id(self) -> str:
+        return self.folder.name
+
+    def loader(self) -> ChoiceLoader:
+        return ChoiceLoader([FileSystemLoader(str(self.folder)), FileSystemLoader(str(self.base))])
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def available_styles() -> list[str]:
+    names: list[str] = []
+    for root in template_roots():
+        for folder in sorted(root.iterdir()):
+            if (folder / STYLE_FILE).is_file() and folder.name != BASE_STYLE and folder.name not in names:
+                names.append(folder.name)
+    return names
+
+
+def resolve_style(name_or_path: str) -> Style:
+    """A style by folder name under templates/, or by path to a style folder."""
+    roots = template_roots()
+    if not roots:
+        raise FulianError.single("templates", "找不到样式目录 templates/（其中应有 _base 文件夹）")
+    candidate = Path(name_or_path)
+    folder: Path | None = None
+    if (candidate / STYLE_FILE).is_file() and (candidate.is_absolute() or len(candidate.parts) > 1 or not _named(roots, name_or_path)):
+        folder = candidate
+    else:
+        for root in roots:
+            if (root / name_or_path / STYLE_FILE).is_file():
+                folder = root / name_or_path
+                break
+    if folder is None:
+        raise FulianError.single(
+            name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
+        )
+    base = next(root / BASE_STYLE for root in roots)
+    return Style(folder=folder.resolve(), base=base.resolve(), settings=_load_settings(folder, base))
+
+
+def _named(roots: list[Path], name: str) -> bool:
+    return any((root / name / STYLE_FILE).is_file() for root in roots)
+
+
+def _load_settings(folder: Path, base: Path) -> StyleSettings:
+    base_source = load_yaml(base / STYLE_FILE)
+    own_source = load_yaml(folder / STYLE_FILE)
+    merged: dict[str, Any] = _merge(base_source.data or {}, own_source.data or {})
+    try:
+        return StyleSettings.model_validate(merged)
+    except ValidationError as exc:
+        findings = []
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            source = own_source if own_source.locate(loc).line and loc[:1] in [(k,) for k in own_source.data or {}] else base_source
+            findings.append(Finding(source.locate(loc), translate_error(error, list(StyleSettings.model_fields))))
+        raise FulianError(findings) from None

@@ -1,0 +1,184 @@
+"""YAML → plain Python values, each remembered with where it was written.
+
+PyYAML's `safe_load` forgets positions and silently keeps the last of two
+duplicate keys; a person then loses what they wrote without a word.  So we
+compose the node tree ourselves and build the values from it, keeping the
+(line, column) of every mapping key and value under its path.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Finding, FulianError, Location, Severity
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+PathKey = tuple[Any, ...]
+
+
+@dataclass
+class SourceFile:
+    """One YAML file: its values, where each value stands, and warnings met on the way."""
+
+    path: Path
+    data: Any
+    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def display_path(self) -> str:
+        return _display(self.path)
+
+    def locate(self, path: PathKey) -> Location:
+        """The position of `path`, or of its nearest written ancestor."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.positions:
+                line, column = self.positions[probe]
+                return Location(self.display_path, line, column)
+            probe = probe[:-1]
+        return Location(self.display_path, *self.positions.get((), (1, 1)))
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
+    """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) accepted with a warning."""
+    where = Location(_display(path), 1, 1)
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), []
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = raw.decode("utf-16")
+        return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        raise FulianError.single(
+            _display(path), "文件不是 UTF-8 编码，也无法按 GBK 读取；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
+        ) from None
+    return text, [
+        Finding(where, "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
+    ]
+
+
+def load_yaml(path: Path) -> SourceFile:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FulianError.single(_display(path), f"无法读取文件：{exc.strerror or exc}") from None
+    text, warnings = decode(raw, path)
+    return parse_yaml(text, path, warnings)
+
+
+def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> SourceFile:
+    source = SourceFile(path=path, data=None, warnings=list(warnings or []))
+    display = source.display_path
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise FulianError.single(display, _explain_syntax(exc), line, column) from None
+    except yaml.YAMLError as exc:
+        raise FulianError.single(display, f"YAML 格式错误：{exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        source.data = {}
+        source.warnings.append(Finding(Location(display, 1, 1), "文件是空的。", Severity.WARNING))
+        return source
+    errors: list[Finding] = []
+    builder = _Builder(loader, source, errors)
+    source.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    source.data = builder.build(node, ())
+    if errors:
+        raise FulianError(errors + source.warnings)
+    return source
+
+
+def _explain_syntax(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    hints = {
+        "found character '\\t' that cannot start any token": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。",
+        "found unexpected end of stream": "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。",
+        "mapping values are not allowed here": "这里不能出现冒号；若文字中含有“: ”，请把整段文字用引号括起来。",
+        "could not find expected ':'": "缺少冒号；每一项应写成“名称: 值”。",
+    }
+    for key, hint in hints.items():
+        if key in problem:
+            return hint
+    if "expected" in problem or "found" in problem:
+        return f"YAML 格式错误（{problem}）；请检查缩进、引号和括号是否成对。"
+    return f"YAML 格式错误：{problem or exc}"
+
+
+class _Builder:
+    def __init__(self, loader: Any, source: SourceFile, errors: list[Finding]):
+        self.loader = loader
+        self.source = source
+        self.errors = errors
+        self.seen: set[int] = set()
+
+    def _at(self, node: yaml.Node) -> Location:
+        return Location(self.source.display_path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def build(self, node: yaml.Node, path: PathKey) -> Any:
+        # A node met twice is an alias (*name).  Expanding aliases lets a tiny
+        # file grow into billions of values, so they are refused outright.
+        if id(node) in self.seen:
+            self.errors.append(Finding(self._at(node), "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。"))
+            return None
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            result = []
+            for index, item in enumerate(node.value):
+                self.source.positions[path + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                result.append(self.build(item, path + (index,)))
+            return result
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
+        result: dict = {}
+        first_seen: dict[Any, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.errors.append(Finding(self._at(key_node), "不支持 YAML 合并键（<<）；请把内容直接写出来。"))
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.errors.append(Finding(self._at(key_node), "名称（冒号前）必须是简单文字。"))
+                continue
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, str):
+                key = str(key_node.value)
+            if key in first_seen:
+                before = first_seen[key].start_mark.line + 1
+                self.errors.append(
+                    Finding(
+                        self._at(key_node),
+                        f"名称“{key}”重复出现（第 {before} 行已有）；YAML 只会保留后一个，前面写的内容会丢失。请合并或改名。",
+                    )
+                )
+                continue
+            first_seen[key] = key_node
+            self.source.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, path + (key,))
+        return result

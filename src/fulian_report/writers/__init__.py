@@ -1,0 +1,20 @@
+"""Writers: each turns a document tree into one output format and knows nothing else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ..doctree import Document
+from .docx import docx_bytes
+from .text import text_bytes
+
+# Format name → (file suffix, function producing the file's bytes).
+WRITERS: dict[str, tuple[str, Callable[[Document], bytes]]] = {
+    "docx": (".docx", docx_bytes),
+    "txt": (".txt", text_bytes),
+}
+
+
+def output_path(document: Document, folder: Path, fmt: str) -> Path:
+    return folder / f"{document.file_stem}{WRITERS[fmt][0]}"

@@ -1,0 +1,190 @@
+"""Document tree → .docx, laid out by the style's settings (page, fonts, sizes).
+
+Paragraph and character formatting lives in named styles (标题, 正文, 一级标题…)
+so that a person editing the result in WPS or Word keeps the look; the
+writer only picks the style of each paragraph and run.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from ..doctree import Document, Heading, Paragraph, Table
+from . import oxml
+
+TWIPS_PER_MM = 1440 / 25.4
+TWIPS_PER_POINT = 20
+
+# Our paragraph styles: (style id, name shown in Word, settings key for its font).
+BODY_STYLE = "Body"
+TITLE_STYLE = "ReportTitle"
+SIGNATURE_STYLE = "Signature"
+HEADING_STYLE = "Heading{level}"
+
+
+class _Layout:
+    """The style settings turned into the numbers Word wants."""
+
+    def __init__(self, settings: dict[str, Any]):
+        self.page = settings["page"]
+        self.fonts = settings["fonts"]
+        self.sizes = settings["sizes"]
+        self.bold_levels = set(settings.get("bold_levels", []))
+        text_height_mm = self.page["height_mm"] - self.page["top_mm"] - self.page["bottom_mm"]
+        self.line_twips = round(text_height_mm * TWIPS_PER_MM / self.page["lines_per_page"])
+        self.char_twips = round(self.sizes["body"] * TWIPS_PER_POINT)
+
+    def heading_font(self, level: int) -> str:
+        return self.fonts.get(f"level{min(max(level, 1), 4)}", self.fonts["body"])
+
+
+def docx_bytes(document: Document) -> bytes:
+    buffer = io.BytesIO()
+    build_docx(document).save(buffer)
+    return buffer.getvalue()
+
+
+def build_docx(document: Document) -> Any:
+    layout = _Layout(document.settings)
+    result = docx.Document()
+    _page_setup(result, layout)
+    styles = _styles(result, layout)
+    body = result.element.body
+    # The default template starts with one empty paragraph; a report starts with its title.
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
+
+    title = result.add_paragraph(style=styles[TITLE_STYLE])
+    for index, line in enumerate(document.title.lines):
+        if index:
+            title.add_run().add_break(WD_BREAK.LINE)
+        title.add_run(line)
+    result.add_paragraph(style=styles[BODY_STYLE])  # one empty line under the title
+
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            result.add_paragraph(block.full_text, style=styles[HEADING_STYLE.format(level=min(block.level, 4))])
+        elif isinstance(block, Paragraph):
+            _paragraph(result, block, styles)
+        elif isinstance(block, Table):
+            _table(result, block)
+    if document.signature is not None:
+        _signature(result, document, styles)
+    properties = result.core_properties
+    properties.title = document.title.text
+    properties.author = document.signature.organisation if document.signature else ""
+    properties.language = "zh-CN"
+    return result
+
+
+def _page_setup(result: Any, layout: _Layout) -> None:
+    page = layout.page
+    section = result.sections[0]
+    section.page_width = Mm(page["width_mm"])
+    section.page_height = Mm(page["height_mm"])
+    section.top_margin = Mm(page["top_mm"])
+    section.bottom_margin = Mm(page["bottom_mm"])
+    section.left_margin = Mm(page["left_mm"])
+    section.right_margin = Mm(page["right_mm"])
+    oxml.set_doc_grid(section._sectPr, layout.line_twips)
+
+
+def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
+    """Create the report's styles; returns them by style id."""
+    styles = result.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    oxml.set_fonts(rpr, layout.fonts["body"], layout.fonts["latin"])
+    oxml.set_size(rpr, layout.sizes["body"])
+    oxml.set_lang(rpr)
+    # Word's built-in styles name theme fonts; give each of them the body font.
+    for style in styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            style_rpr = style.element.get_or_add_rPr()
+            oxml.set_fonts(style_rpr, layout.fonts["body"], layout.fonts["latin"])
+            oxml.set_lang(style_rpr)
+
+    made: dict[str, Any] = {}
+    body = made[BODY_STYLE] = _paragraph_style(styles, BODY_STYLE, "正文段落", layout.fonts["body"], layout.sizes["body"], layout)
+    oxml.set_first_line_chars(body.element.get_or_add_pPr(), 2, layout.char_twips)
+    oxml.set_justification(body.element.get_or_add_pPr(), "both")
+
+    title = made[TITLE_STYLE] = _paragraph_style(styles, TITLE_STYLE, "报告标题", layout.fonts["title"], layout.sizes["title"], layout)
+    oxml.set_justification(title.element.get_or_add_pPr(), "center")
+
+    for level in range(1, 5):
+        style = made[HEADING_STYLE.format(level=level)] = _paragraph_style(
+            styles, HEADING_STYLE.format(level=level), f"{level}级标题", layout.heading_font(level), layout.sizes["body"], layout
+        )
+        ppr = style.element.get_or_add_pPr()
+        oxml.set_first_line_chars(ppr, 2, layout.char_twips)
+        oxml.set_bold(style.element.get_or_add_rPr(), level in layout.bold_levels)
+        oxml.ppr_child(ppr, "keepNext")
+        oxml.ppr_child(ppr, "outlineLvl").set(qn("w:val"), str(level - 1))
+        run_style = made[f"HeadingRun{level}"] = styles.add_style(f"HeadingRun{level}", WD_STYLE_TYPE.CHARACTER)
+        run_style.name = f"{level}级标题文字"
+        run_rpr = run_style.element.get_or_add_rPr()
+        oxml.set_fonts(run_rpr, layout.heading_font(level), layout.fonts["latin"])
+        oxml.set_bold(run_rpr, level in layout.bold_levels)
+        oxml.set_black(run_rpr)
+
+    signature = made[SIGNATURE_STYLE] = _paragraph_style(styles, SIGNATURE_STYLE, "落款", layout.fonts["body"], layout.sizes["body"], layout)
+    oxml.set_justification(signature.element.get_or_add_pPr(), "right")
+    oxml.set_right_chars(signature.element.get_or_add_pPr(), 2, layout.char_twips)
+    return made
+
+
+def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: float, layout: _Layout) -> Any:
+    style = styles.add_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+    style.name = name
+    style.element.set(qn("w:styleId"), style_id)
+    style.quick_style = True
+    rpr = style.element.get_or_add_rPr()
+    oxml.set_fonts(rpr, font, layout.fonts["latin"])
+    oxml.set_size(rpr, size)
+    oxml.set_black(rpr)
+    oxml.set_lang(rpr)
+    ppr = style.element.get_or_add_pPr()
+    oxml.set_exact_line(ppr, layout.line_twips)
+    oxml.set_widow_control(ppr, False)
+    return style
+
+
+def _paragraph(result: Any, block: Paragraph, styles: dict[str, Any]) -> None:
+    paragraph = result.add_paragraph(style=styles[BODY_STYLE])
+    if not block.indent:
+        oxml.ppr_child(paragraph._p.get_or_add_pPr(), "ind").set(qn("w:firstLine"), "0")
+    for run in block.runs:
+        if run.heading_level:
+            paragraph.add_run(run.text, style=styles[f"HeadingRun{min(run.heading_level, 4)}"])
+        else:
+            added = paragraph.add_run(run.text)
+            if run.bold:
+                added.bold = True
+
+
+def _table(result: Any, block: Table) -> None:
+    if not block.rows:
+        return
+    width = max(len(row) for row in block.rows)
+    table = result.add_table(rows=len(block.rows), cols=width)
+    table.style = result.styles["Table Grid"]
+    for row_index, row in enumerate(block.rows):
+        for column, text in enumerate(row):
+            cell = table.cell(row_index, column)
+            cell.text = text
+            if row_index < block.header_rows:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _signature(result: Any, document: Document, styles: dict[str, Any]) -> None:
+    result.add_paragraph(style=styles[BODY_STYLE])
+    result.add_paragraph(document.signature.organisation, style=styles[SIGNATURE_STYLE])
+    result.add_paragraph(document.signature.date, style=styles[SIGNATURE_STYLE])

@@ -1,0 +1,127 @@
+"""Raw WordprocessingML that python-docx has no friendly API for, in one place.
+
+East Asian fonts (w:eastAsia), the zh-CN language tag, first-line indents in
+characters, exact line pitch and the document grid.  Elements are inserted
+in the order the schema demands, which Word checks and LibreOffice forgives.
+"""
+
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml import etree
+
+# CT_RPr children in schema order (ECMA-376 Part 1, 17.3.2.28).
+_RPR_ORDER = (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+    "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+    "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+    "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath",
+)
+# CT_PPr children in schema order (17.3.1.26), the ones we write.
+_PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+    "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+    "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+    "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+    "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+    "sectPr", "pPrChange",
+)
+
+
+def _child(parent: etree._Element, tag: str, order: tuple[str, ...]) -> etree._Element:
+    """The child `w:tag` of `parent`, created in schema order if missing."""
+    found = parent.find(qn(f"w:{tag}"))
+    if found is not None:
+        return found
+    element = OxmlElement(f"w:{tag}")
+    position = order.index(tag)
+    for index, existing in enumerate(parent):
+        local = etree.QName(existing).localname
+        if local in order and order.index(local) > position:
+            parent.insert(index, element)
+            return element
+    parent.append(element)
+    return element
+
+
+def rpr_child(rpr: etree._Element, tag: str) -> etree._Element:
+    return _child(rpr, tag, _RPR_ORDER)
+
+
+def ppr_child(ppr: etree._Element, tag: str) -> etree._Element:
+    return _child(ppr, tag, _PPR_ORDER)
+
+
+def set_fonts(rpr: etree._Element, east_asia: str, latin: str) -> None:
+    """Name the fonts on every slot and drop theme fonts, which would override them."""
+    fonts = rpr_child(rpr, "rFonts")
+    for attribute in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+        fonts.attrib.pop(qn(f"w:{attribute}"), None)
+    fonts.set(qn("w:ascii"), latin)
+    fonts.set(qn("w:hAnsi"), latin)
+    fonts.set(qn("w:cs"), latin)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def set_size(rpr: etree._Element, points: float) -> None:
+    half_points = str(round(points * 2))
+    rpr_child(rpr, "sz").set(qn("w:val"), half_points)
+    rpr_child(rpr, "szCs").set(qn("w:val"), half_points)
+
+
+def set_bold(rpr: etree._Element, bold: bool) -> None:
+    for tag in ("b", "bCs"):
+        rpr_child(rpr, tag).set(qn("w:val"), "1" if bold else "0")
+
+
+def set_black(rpr: etree._Element) -> None:
+    color = rpr_child(rpr, "color")
+    for attribute in ("themeColor", "themeShade", "themeTint"):
+        color.attrib.pop(qn(f"w:{attribute}"), None)
+    color.set(qn("w:val"), "000000")
+
+
+def set_lang(rpr: etree._Element) -> None:
+    lang = rpr_child(rpr, "lang")
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def set_exact_line(ppr: etree._Element, twips: int) -> None:
+    spacing = ppr_child(ppr, "spacing")
+    spacing.set(qn("w:before"), "0")
+    spacing.set(qn("w:after"), "0")
+    spacing.set(qn("w:line"), str(twips))
+    spacing.set(qn("w:lineRule"), "exact")
+
+
+def set_first_line_chars(ppr: etree._Element, chars: int, char_twips: int) -> None:
+    """Indent the first line by whole characters: Word and WPS read firstLineChars, LibreOffice firstLine."""
+    ind = ppr_child(ppr, "ind")
+    ind.set(qn("w:firstLineChars"), str(chars * 100))
+    ind.set(qn("w:firstLine"), str(chars * char_twips))
+
+
+def set_right_chars(ppr: etree._Element, chars: int, char_twips: int) -> None:
+    ind = ppr_child(ppr, "ind")
+    ind.set(qn("w:rightChars"), str(chars * 100))
+    ind.set(qn("w:right"), str(chars * char_twips))
+
+
+def set_widow_control(ppr: etree._Element, on: bool) -> None:
+    ppr_child(ppr, "widowControl").set(qn("w:val"), "1" if on else "0")
+
+
+def set_justification(ppr: etree._Element, value: str) -> None:
+    ppr_child(ppr, "jc").set(qn("w:val"), value)
+
+
+def set_doc_grid(sect_pr: etree._Element, line_pitch_twips: int) -> None:
+    grid = sect_pr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect_pr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(line_pitch_twips))
