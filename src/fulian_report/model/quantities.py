@@ -398,7 +398,48 @@ class Period(Figure):
         return f"{self.start}至{end}"
 
 
-FIGURE_TYPES: tuple[type[Figure], ...] = (Count, Money, Share, ReportDate, Period)
+_RANGE_RE = re.compile(rf"^(?P<low>\d+)\s*[-－—～~–]+\s*(?P<high>\d+)(?P<unit>{_UNIT_ALTERNATION})$")
+RANGE_DASH = "—"
+
+
+class Range(Figure):
+    """A range of values with one measure word: 0—3岁.
+
+    Written with any dash in YAML; rendered with one dash throughout, as
+    GB/T 15835 asks ("—" or "～", one way in a document).
+    """
+
+    kind: ClassVar[str] = "range"
+    low: int = Field(ge=0)
+    high: int = Field(ge=0)
+    unit: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            match = _RANGE_RE.match(data.strip().translate(_FULLWIDTH))
+            if not match:
+                raise ValueError(f"无法识别范围“{data}”：应写成如 0—3岁")
+            return {"low": int(match.group("low")), "high": int(match.group("high")), "unit": match.group("unit")}
+        return data
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Range":
+        if self.high < self.low:
+            raise ValueError(f"范围的上限 {self.high} 小于下限 {self.low}")
+        if self.unit not in COUNT_UNITS:
+            raise ValueError(f"不认识的量词“{self.unit}”")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.low}{RANGE_DASH}{self.high}{self.unit}"
+
+    def with_value(self, high: int) -> "Range":
+        return self.model_copy(update={"high": max(high, self.low)})
+
+
+FIGURE_TYPES: tuple[type[Figure], ...] = (Count, Money, Share, ReportDate, Period, Range)
 
 
 def parse_figure(value: Any) -> Figure:
@@ -432,6 +473,8 @@ def parse_figure(value: Any) -> Figure:
             return Money.model_validate(value)
         if _COUNT_RE.match(cleaned):
             return Count.model_validate(value)
+        if _RANGE_RE.match(cleaned):
+            return Range.model_validate(value)
         if _ISO_DATE.match(cleaned.replace(" ", "")) or _CN_DATE.match(cleaned.replace(" ", "")):
             return ReportDate.model_validate(value)
         raise ValueError(

@@ -15,9 +15,9 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .quantities import Count, Figure, Money, Period, ReportDate, Share, parse_figure
+from .quantities import Count, Figure, Money, Period, Range, ReportDate, Share, parse_figure
 
-NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period], BeforeValidator(parse_figure)]
+NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_figure)]
 # A piece of prose: Chinese text in which figures are written as {{ name }}.
 Prose = Annotated[str, Field(min_length=1)]
 
@@ -42,6 +42,7 @@ class Record(BaseModel):
     place: str | None = Field(default=None, description="地点")
     occasion: str | None = Field(default=None, description="节日或纪念日，如“5.15国际家庭日”")
     document: str | None = Field(default=None, description="文件名称，不含书名号")
+    document_number: str | None = Field(default=None, description="发文字号，如 长芙检联〔2020〕03号")
     date: ReportDate | None = Field(default=None, description="日期")
     period: Period | None = Field(default=None, description="起止日期")
 

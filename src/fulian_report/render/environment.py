@@ -42,6 +42,12 @@ def month(date: ReportDate) -> str:
     return f"{date.month}月" if date.month else f"{date.year}年"
 
 
+def year_month(date: ReportDate) -> str:
+    """2021年3月: year and month of a more precise date."""
+    date = _date(date)
+    return f"{date.year}年{date.month}月" if date.month else f"{date.year}年"
+
+
 def _date(value: Any) -> ReportDate:
     if not isinstance(value, ReportDate):
         raise TypeError(f"需要日期，得到的是“{value}”")
@@ -79,6 +85,7 @@ FILTERS = {
     "sentence": sentence,
     "month_day": month_day,
     "month": month,
+    "year_month": year_month,
     "bare": bare,
     "wan": wan,
     "yuan": yuan,
