@@ -66,7 +66,7 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     except UnicodeDecodeError as exc:
         utf8_error = exc
     try:
-        text = raw.decode("gb18030")
+        text = raw.decode("gbk")
     except UnicodeDecodeError:
         line = raw[: utf8_error.start].count(b"\n") + 1
         raise FulianError.single(
@@ -95,7 +95,7 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise FulianError.single(display, _explain_syntax(exc), line, column) from None
+        raise FulianError.single(display, _explain_syntax(exc, text, line), line, column) from None
     except yaml.YAMLError as exc:
         raise FulianError.single(display, f"YAML 格式错误：{exc}") from None
     finally:
@@ -113,8 +113,11 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     return source
 
 
-def _explain_syntax(exc: yaml.MarkedYAMLError) -> str:
+def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     problem = (exc.problem or "").strip()
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1] and "cannot start any token" in problem:
+        return "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。"
     hints = {
         "found character '\\t' that cannot start any token": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。",
         "found unexpected end of stream": "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。",
@@ -139,11 +142,19 @@ class _Builder:
     def _at(self, node: yaml.Node) -> Location:
         return Location(self.source.display_path, node.start_mark.line + 1, node.start_mark.column + 1)
 
+    def _where_used(self, path: PathKey) -> Location:
+        """Where an alias is used: the key it stands under (the node itself sits at its anchor)."""
+        probe = path
+        while probe and not isinstance(probe[-1], str):
+            probe = probe[:-1]
+        line, column = self.source.positions.get(probe, (0, 0))
+        return Location(self.source.display_path, line, column)
+
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         # A node met twice is an alias (*name).  Expanding aliases lets a tiny
         # file grow into billions of values, so they are refused outright.
         if id(node) in self.seen:
-            self.errors.append(Finding(self._at(node), "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。"))
+            self.errors.append(Finding(self._where_used(path), "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。"))
             return None
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -151,10 +162,22 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             result = []
             for index, item in enumerate(node.value):
-                self.source.positions[path + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
+                if id(item) not in self.seen:
+                    self.source.positions[path + (index,)] = (item.start_mark.line + 1, item.start_mark.column + 1)
                 result.append(self.build(item, path + (index,)))
             return result
-        return self.loader.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError:
+            self.errors.append(Finding(self._at(node), f"不支持 YAML 标签“{node.tag}”；请去掉以 ! 开头的标记。"))
+        except (ValueError, OverflowError):
+            # A scalar that looks like a date but is none (2021-02-30): keep the text,
+            # and the model says what is wrong with it in the field's own terms.
+            return str(node.value)
+        return None
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict = {}
@@ -166,7 +189,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.errors.append(Finding(self._at(key_node), "名称（冒号前）必须是简单文字。"))
                 continue
-            key = self.loader.construct_object(key_node)
+            key = self._scalar(key_node)
             if not isinstance(key, str):
                 key = str(key_node.value)
             if key in first_seen:

@@ -1,0 +1,83 @@
+"""Shared fixtures: the repository's own data, styles and golden files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+TEMPLATES = ROOT / "templates"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+ORGS = ("furong", "xiangdong")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="重新生成 tests/golden/built/ 下的基准文本")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(autouse=True)
+def _run_in_repo(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Styles are looked up under ./templates first, as for a user in the repository.
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A scratch copy of data/ that a test may change."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def write_org(root: Path, files: dict[str, str], year: int = 2021, org: str = "demo") -> Path:
+    """Write a small organisation folder from YAML texts; returns the folder."""
+    folder = root / str(year) / org
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+MINIMAL_ORG = {
+    "organisation.yaml": """\
+name: 示例区妇联
+full_name: 示例市示例区妇女联合会
+region: {province: 示例省, city: 示例市, district: 示例区}
+report_date: 2022-01-10
+style: furong
+""",
+    "narrative.yaml": """\
+opening:
+  - |-
+    {{ year }}年，示例区妇联接待来访{{ cases.visits.received }}。
+sections:
+  - title: 维权服务
+    paragraphs:
+      - |-
+        婚调委接待{{ cases.mediation.couples_received }}，调和{{ cases.mediation.couples_reconciled }}。
+""",
+    "cases.yaml": """\
+visits:
+  received: 55件
+mediation:
+  couples_received: 444对
+  couples_reconciled: 134对
+""",
+}
+
+
+def build_text(org: str, style: str | None = None, data_root: Path = DATA, year: int = 2021) -> str:
+    """The plain text of one report, built through the public API."""
+    from fulian_report.api import make_document
+    from fulian_report.model.dataset import load_org
+    from fulian_report.writers.text import to_text
+
+    return to_text(make_document(load_org(data_root / str(year) / org), style))

@@ -1,0 +1,180 @@
+"""The figure types: parsed as staff write them, rendered as official documents write them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from fulian_report.model.quantities import (
+    COUNT_UNITS,
+    Count,
+    Money,
+    MoneyDisplay,
+    Period,
+    Qualifier,
+    Range,
+    ReportDate,
+    Share,
+    parse_figure,
+    to_chinese_numeral,
+)
+
+
+@pytest.mark.parametrize(
+    "written,value,unit,qualifier",
+    [
+        ("64名", 64, "名", Qualifier.EXACT),
+        ("700余名", 700, "名", Qualifier.MORE_THAN),
+        ("近3000人", 3000, "人", Qualifier.NEARLY),
+        ("200场左右", 200, "场", Qualifier.ABOUT),
+        ("1名以上", 1, "名", Qualifier.AT_LEAST),
+        ("超50人次", 50, "人次", Qualifier.OVER),
+        ("15余场", 15, "场", Qualifier.MORE_THAN),
+        ("０对", 0, "对", Qualifier.EXACT),
+        ("２０余场次", 20, "场次", Qualifier.MORE_THAN),
+    ],
+)
+def test_count_parses_and_renders_back(written, value, unit, qualifier):
+    count = Count.model_validate(written)
+    assert (count.value, count.unit, count.qualifier) == (value, unit, qualifier)
+    assert str(count) == written.translate(str.maketrans("０２", "02"))
+
+
+def test_count_in_wan_keeps_its_value_in_units():
+    count = Count.model_validate("2万余人")
+    assert count.value == 20000 and str(count) == "2万余人"
+
+
+@pytest.mark.parametrize(
+    "written,message",
+    [
+        ("64", "缺少量词"),
+        ("六十四名", "无法识别"),
+        ("64斤", "无法识别"),
+        ("-3件", "无法识别"),
+        ("近700余名", "只能带一个修饰词"),
+        ("66000元", "是金额"),
+    ],
+)
+def test_count_refuses_what_is_not_a_count(written, message):
+    with pytest.raises(ValidationError, match=message):
+        Count.model_validate(int(written) if written.isdigit() else written)
+
+
+def test_count_refuses_negative_values_and_unknown_units():
+    with pytest.raises(ValidationError):
+        Count(value=-1, unit="人")
+    with pytest.raises(ValidationError, match="不认识的量词"):
+        Count(value=1, unit="斤")
+
+
+@pytest.mark.parametrize(
+    "written,yuan,display",
+    [
+        ("73600元", Decimal(73600), MoneyDisplay.YUAN),
+        ("1584.44万元", Decimal("15844400"), MoneyDisplay.WAN_YUAN),
+        ("34.5万余元", Decimal(345000), MoneyDisplay.WAN_YUAN),
+        ("27万元", Decimal(270000), MoneyDisplay.WAN_YUAN),
+    ],
+)
+def test_money_is_kept_in_yuan_and_written_as_the_report_writes_it(written, yuan, display):
+    money = Money.model_validate(written)
+    assert money.yuan == yuan and money.display is display
+    assert str(money) == written
+
+
+def test_money_refuses_a_bare_number_and_a_negative_amount():
+    with pytest.raises(ValidationError, match="缺少单位"):
+        Money.model_validate(5000)
+    with pytest.raises(ValidationError):
+        Money(yuan=Decimal(-1))
+
+
+def test_share_renders_with_the_sign_it_was_written_with():
+    assert str(Share.model_validate("25.7％")) == "25.7％"
+    assert str(Share.model_validate("67.9%")) == "67.9%"
+    assert str(Share.of(365, 559)) == "65.3%"
+    with pytest.raises(ValidationError):
+        Share.model_validate("120%")
+
+
+@pytest.mark.parametrize(
+    "written,rendered,without_year",
+    [
+        ("2021-03-05", "2021年3月5日", "3月5日"),
+        ("2021年3月下旬", "2021年3月下旬", "3月下旬"),
+        ("2021-06", "2021年6月", "6月"),
+        ("2025年", "2025年", "2025年"),
+        ("2021-08 下旬", "2021年8月下旬", "8月下旬"),
+    ],
+)
+def test_dates_keep_their_precision(written, rendered, without_year):
+    date = ReportDate.model_validate(written)
+    assert str(date) == rendered and date.without_year() == without_year
+
+
+def test_impossible_dates_are_refused_in_chinese():
+    with pytest.raises(ValidationError, match="2月没有30日"):
+        ReportDate.model_validate("2021年2月30日")
+    with pytest.raises(ValidationError, match="无法识别日期"):
+        ReportDate.model_validate("三月五日")
+
+
+def test_period_is_ordered_and_renders_the_year_once():
+    period = Period.model_validate({"start": "2021-01-01", "end": "2021-10-31"})
+    assert str(period) == "2021年1月1日至10月31日"
+    with pytest.raises(ValidationError, match="早于"):
+        Period.model_validate({"start": "2021-10-31", "end": "2021-01-01"})
+
+
+def test_range_is_written_with_one_dash():
+    assert str(Range.model_validate("0－3岁")) == "0—3岁"
+    assert str(Range.model_validate("0~3岁")) == "0—3岁"
+
+
+def test_parse_figure_types_a_value_by_how_it_is_written():
+    assert isinstance(parse_figure("16组"), Count)
+    assert isinstance(parse_figure("8000元"), Money)
+    assert isinstance(parse_figure("25.7%"), Share)
+    assert isinstance(parse_figure("2021-11-03"), ReportDate)
+    assert isinstance(parse_figure({"start": "2021-04", "end": "2021-05"}), Period)
+    with pytest.raises(ValueError, match="文字请写在"):
+        parse_figure("芙蓉区")
+
+
+@pytest.mark.parametrize("n,expected", [(1, "一"), (10, "十"), (12, "十二"), (20, "二十"), (23, "二十三"), (105, "一百零五"), (110, "一百一十")])
+def test_chinese_numerals_for_heading_numbers(n, expected):
+    assert to_chinese_numeral(n) == expected
+
+
+@given(
+    value=st.integers(min_value=0, max_value=10**9),
+    unit=st.sampled_from(COUNT_UNITS),
+    qualifier=st.sampled_from(list(Qualifier)),
+)
+def test_count_round_trips_through_its_written_form(value, unit, qualifier):
+    count = Count(value=value, unit=unit, qualifier=qualifier)
+    assert Count.model_validate(str(count)) == count
+
+
+@given(
+    cents=st.integers(min_value=0, max_value=10**12),
+    display=st.sampled_from(list(MoneyDisplay)),
+    qualifier=st.sampled_from([Qualifier.EXACT, Qualifier.MORE_THAN, Qualifier.NEARLY, Qualifier.ABOUT]),
+)
+def test_money_round_trips_through_its_written_form(cents, display, qualifier):
+    money = Money(yuan=Decimal(cents) / 100, display=display, qualifier=qualifier)
+    again = Money.model_validate(str(money))
+    assert again.yuan == money.yuan and str(again) == str(money)
+
+
+@given(st.text(max_size=30))
+def test_parse_figure_fails_only_with_a_chinese_message(text):
+    try:
+        parse_figure(text)
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError too
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
