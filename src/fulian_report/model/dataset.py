@@ -63,9 +63,7 @@ def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
         yield path, value
         return
     if isinstance(value, BaseModel):
-        for name, item in value:
-            yield from walk_figures(item, path + (name,))
-        for name, item in (value.model_extra or {}).items():
+        for name, item in value:  # pydantic yields the extra fields too
             yield from walk_figures(item, path + (name,))
     elif isinstance(value, dict):
         for name, item in value.items():

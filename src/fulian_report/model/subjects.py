@@ -49,9 +49,7 @@ class Record(BaseModel):
     @property
     def figures(self) -> dict[str, Figure]:
         """Every figure of the record, fixed fields and named extras alike."""
-        found = {k: v for k, v in self if isinstance(v, Figure)}
-        found.update(self.model_extra or {})
-        return found
+        return {k: v for k, v in self if isinstance(v, Figure)}  # iteration includes extras
 
 
 class Activity(Record):
@@ -176,8 +174,7 @@ class Cases(BaseModel):
     mediation: Mediation | None = Field(default=None, description="婚姻家庭纠纷调解")
 
     def items(self):
-        yield from ((k, v) for k, v in self if v is not None)
-        yield from (self.model_extra or {}).items()
+        return ((k, v) for k, v in self if v is not None)  # iteration includes extras
 
 
 class OrganisationBuilding(BaseModel):

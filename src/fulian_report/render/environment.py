@@ -118,9 +118,7 @@ class ReportUndefined(StrictUndefined):
 
 def known_names(owner: Any) -> list[str]:
     if isinstance(owner, BaseModel):
-        names = [k for k, v in owner if v is not None]
-        names += list(owner.model_extra or {})
-        return names
+        return [k for k, v in owner if v is not None]  # iteration includes extras
     if isinstance(owner, dict):
         return [str(k) for k in owner]
     return []

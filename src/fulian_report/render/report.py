@@ -29,7 +29,7 @@ from ..doctree import Document, Heading, Paragraph, Run, Signature, Table, Title
 from ..errors import Finding, FulianError, Location
 from ..model.dataset import OrgData
 from ..model.subjects import Section
-from .environment import compile_prose, known_names, make_environment
+from .environment import compile_prose, make_environment
 from .style import Style
 
 
@@ -81,18 +81,30 @@ class _ProseRenderer:
         try:
             return compile_prose(source).render(self.context).strip()
         except TemplateSyntaxError as exc:
-            self.findings.append(Finding(self._at(subject, path, exc.lineno), f"文字中的 {{{{ }}}} 写法有误：{exc.message}"))
+            self.findings.append(Finding(self._line_of(subject, path, exc.lineno), f"文字中的 {{{{ }}}} 写法有误：{exc.message}"))
         except UndefinedError as exc:
-            self.findings.append(Finding(self._at(subject, path), _undefined_message(str(exc), self.context)))
+            message = _undefined_message(str(exc), self.context)
+            self.findings.append(Finding(self._name_in(subject, path, _quoted(message)), message))
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            self.findings.append(Finding(self._at(subject, path), f"文字无法生成：{exc}"))
+            self.findings.append(Finding(self._line_of(subject, path, 1), f"文字无法生成：{exc}"))
         return ""
 
-    def _at(self, subject: str, path: tuple, line_in_prose: int | None = None) -> Location:
+    def _line_of(self, subject: str, path: tuple, line_in_prose: int | None) -> Location:
+        """The line of the prose where Jinja saw the problem."""
         location = self.data.locate(subject, path)
-        if line_in_prose and line_in_prose > 1 and location.line:
-            return Location(location.path, location.line + line_in_prose - 1, 1)
-        return location
+        source = self.data.sources.get(subject)
+        if source is None or not location.line:
+            return location
+        return Location(location.path, source.content_line(location) + max((line_in_prose or 1) - 1, 0), 1)
+
+    def _name_in(self, subject: str, path: tuple, name: str | None) -> Location:
+        """The line and column where the prose writes the undefined `name`."""
+        location = self.data.locate(subject, path)
+        source = self.data.sources.get(subject)
+        if source is None or not name:
+            return location
+        attribute = source.find(f".{name}", location)  # cases.visit → the “.visit”, not an earlier “visit”
+        return attribute if attribute != location else source.find(name, location)
 
     def sections(self, sections: list[Section], subject: str, path: tuple) -> tuple[RenderedSection, ...]:
         rendered = []
@@ -105,11 +117,16 @@ class _ProseRenderer:
         return tuple(rendered)
 
 
+def _quoted(message: str) -> str | None:
+    """The first name quoted “so” in a message."""
+    return message.split("“", 1)[1].split("”", 1)[0] if "“" in message else None
+
+
 def _undefined_message(message: str, context: dict[str, Any]) -> str:
     if message.startswith("名称“"):
         import difflib
 
-        name = message.split("“", 1)[1].split("”", 1)[0]
+        name = _quoted(message) or ""
         close = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
         hint = f"，是不是想写“{close[0]}”？" if close else f"；可用的名称有：{'、'.join(context)}"
         return message + hint

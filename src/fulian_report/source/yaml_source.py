@@ -30,6 +30,7 @@ class SourceFile:
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
+    text: str = ""
 
     @property
     def display_path(self) -> str:
@@ -44,6 +45,24 @@ class SourceFile:
                 return Location(self.display_path, line, column)
             probe = probe[:-1]
         return Location(self.display_path, *self.positions.get((), (1, 1)))
+
+    def find(self, fragment: str, near: Location, within: int = 200) -> Location:
+        """Where `fragment` is first written at or after `near` (a prose value's key), else `near`."""
+        if not fragment or not near.line:
+            return near
+        lines = self.text.splitlines()
+        for index in range(near.line - 1, min(len(lines), near.line - 1 + within)):
+            column = lines[index].find(fragment)
+            if column >= 0:
+                return Location(self.display_path, index + 1, column + 1)
+        return near
+
+    def content_line(self, near: Location) -> int:
+        """The first line of a value: the next line for a block scalar written `key: |-`."""
+        lines = self.text.splitlines()
+        if near.line and near.line <= len(lines) and lines[near.line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-")):
+            return near.line + 1
+        return near.line
 
 
 def _display(path: Path) -> str:
@@ -87,7 +106,7 @@ def load_yaml(path: Path) -> SourceFile:
 
 
 def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> SourceFile:
-    source = SourceFile(path=path, data=None, warnings=list(warnings or []))
+    source = SourceFile(path=path, data=None, warnings=list(warnings or []), text=text)
     display = source.display_path
     loader = _Loader(text)
     try:

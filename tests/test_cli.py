@@ -1,0 +1,82 @@
+"""The command line, through typer's test runner: the contract of issue “core”."""
+
+from __future__ import annotations
+
+import docx
+from typer.testing import CliRunner
+
+from fulian_report import __version__
+from fulian_report.cli import app
+from tests.conftest import MINIMAL_ORG, write_org
+
+runner = CliRunner()
+
+
+def test_version_and_chinese_help():
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "生成" in result.output and "检查数据" in result.output
+    result = runner.invoke(app, ["build", "--help"])
+    assert "报告年度" in result.output and "--style" in result.output
+
+
+def test_build_writes_reports_named_by_title_and_summarises(tmp_path):
+    result = runner.invoke(app, ["build", "2021", "--org", "xiangdong", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "2021" / "湘东区妇联2021年工作情况和2022年主要工作打算汇报.docx"
+    assert path.is_file()
+    assert f"已写入 {path}" in result.output
+    assert result.output.strip().splitlines()[-1].startswith("完成：1 个组织，1 个文件")
+    assert docx.Document(str(path)).paragraphs[0].text.startswith("湘东区妇联")
+
+
+def test_build_with_another_style_and_text_format(tmp_path):
+    result = runner.invoke(
+        app, ["build", "2021", "--org", "xiangdong", "--style", "furong", "--format", "txt", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "2021" / "湘东区妇联2021年度工作总结及2022年工作计划.txt").read_text(encoding="utf-8")
+    assert "2022年工作计划\n" in text
+
+
+def test_bad_data_exits_1_with_located_chinese_findings_and_writes_nothing(tmp_path):
+    files = dict(MINIMAL_ORG, **{"cases.yaml": "visits:\n  received: 55\nmediation:\n  couples_received: 1对\n  couples_reconciled: 2对\n"})
+    write_org(tmp_path / "data", files)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "cases.yaml:2:3: 错误：数字 55 缺少量词" in result.output
+    assert "cases.yaml:3:1: 错误：调和 2对 多于接待 1对" in result.output
+    assert "共 2 个错误" in result.output
+    assert not out.exists()
+
+
+def test_command_line_mistakes_exit_2():
+    assert runner.invoke(app, ["build"]).exit_code == 2
+    assert runner.invoke(app, ["build", "twenty"]).exit_code == 2
+    assert runner.invoke(app, ["build", "2021", "--format", "pdfx"]).exit_code == 2
+    assert runner.invoke(app, ["nosuchcommand"]).exit_code == 2
+
+
+def test_unknown_org_and_missing_year_exit_1(tmp_path):
+    result = runner.invoke(app, ["build", "2021", "--org", "nowhere", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "nowhere" in result.output
+    result = runner.invoke(app, ["build", "1999", "--out", str(tmp_path)])
+    assert result.exit_code == 1 and "1999" in result.output
+
+
+def test_validate_accepts_root_year_org_and_file():
+    for path in ("data", "data/2021", "data/2021/xiangdong", "data/2021/xiangdong/funds.yaml"):
+        result = runner.invoke(app, ["validate", path])
+        assert result.exit_code == 0, (path, result.output)
+        assert "检查通过" in result.output
+
+
+def test_validate_reports_every_problem_sorted(tmp_path):
+    files = dict(MINIMAL_ORG, **{"funds.yaml": "a:\n  direction: 筹集\n  amount: 5000\nb:\n  direction: 发放\n  amount: -5元\n"})
+    folder = write_org(tmp_path, files)
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if "funds.yaml:" in line]
+    assert [line.split(":")[1] for line in lines] == ["3", "6"]
