@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import re
 
 import pytest
@@ -81,3 +82,16 @@ def test_no_figure_is_typed_into_prose(path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     offenders = [(where, text) for where, text in _prose(data) if re.search(r"[0-9０-９]", text)]
     assert offenders == []
+
+
+@pytest.mark.parametrize("org,style", [("furong", "xiangdong"), ("xiangdong", "furong")])
+def test_each_organisation_builds_in_the_other_style(org, style, update_golden):
+    own, other = build_text(org), build_text(org, style)
+    # The same figures, less the years that each style writes into its own headings.
+    years = {"2021", "2022"}
+    strip = lambda counter: collections.Counter({k: v for k, v in counter.items() if k not in years})  # noqa: E731
+    assert strip(fidelity.numbers(own)) == strip(fidelity.numbers(other))
+    path = GOLDEN / "built" / f"{org}-2021-in-{style}-style.txt"
+    if update_golden or not path.exists():
+        path.write_text(other, encoding="utf-8")
+    assert other == path.read_text(encoding="utf-8")
