@@ -124,5 +124,6 @@ def _validate_file(path: Path) -> list[Finding]:
     if path.stem not in SUBJECT_MODELS:
         return [Finding(Location(str(path)), f"不认识的文件名“{path.name}”", Severity.WARNING)]
     source = load_yaml(path)
-    _, errors = validate_subject(path.stem, source)
+    year = int(path.parent.parent.name) if YEAR_RE.match(path.parent.parent.name) else None
+    _, errors = validate_subject(path.stem, source, year)
     return source.warnings + errors

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity
 from ..source.yaml_source import SourceFile, load_yaml
-from .quantities import Figure, Period, ReportDate
+from .quantities import DateWindow, Figure
 from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
 
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -56,10 +56,7 @@ class OrgData:
 
 
 def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
-    if isinstance(value, Period):
-        yield path, value
-        return
-    if isinstance(value, Figure):
+    if isinstance(value, Figure):  # a Period is one figure, not two dates
         yield path, value
         return
     if isinstance(value, BaseModel):
@@ -150,10 +147,12 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def validate_subject(name: str, source: SourceFile) -> tuple[Any, list[Finding]]:
+def validate_subject(name: str, source: SourceFile, year: int | None = None) -> tuple[Any, list[Finding]]:
+    """Validate one file's values; with the report year, its dates are checked against it."""
     model = SUBJECT_MODELS[name]
+    context = {"date_window": DateWindow.for_subject(name, year)} if year else None
     try:
-        return model.model_validate(source.data if source.data is not None else {}), []
+        return model.model_validate(source.data if source.data is not None else {}, context=context), []
     except ValidationError as exc:
         findings = []
         for error in exc.errors(include_url=False):
@@ -211,7 +210,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             continue
         sources[stem] = source
         findings.extend(source.warnings)
-        model, errors = validate_subject(stem, source)
+        model, errors = validate_subject(stem, source, year)
         findings.extend(errors)
         if model is not None:
             subjects[stem] = model
@@ -222,8 +221,6 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
         if name not in sources:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
     data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources)
-    if not any(f.severity is Severity.ERROR for f in findings):
-        findings.extend(_check_years(data))
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         raise FulianError(findings)
@@ -233,24 +230,3 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
         if previous_folder.is_dir():
             data.previous = load_org(previous_folder, year - 1, with_previous=False)
     return data
-
-
-def _check_years(data: OrgData) -> list[Finding]:
-    """Dates of the year's work lie in the report year; the plan's lie ahead of it."""
-    findings = []
-    for subject, path, figure in data.figures():
-        dates = [figure.start, figure.end] if isinstance(figure, Period) else [figure]
-        for date in dates:
-            if not isinstance(date, ReportDate):
-                continue
-            if subject == "organisation":
-                if date.year not in (data.year, data.year + 1):
-                    findings.append(Finding(data.locate(subject, path), f"成文日期 {date} 应在 {data.year} 年或 {data.year + 1} 年"))
-            elif subject == "plan":
-                if date.year < data.year:
-                    findings.append(Finding(data.locate(subject, path), f"计划日期 {date} 早于报告年度 {data.year} 年"))
-            elif date.year != data.year:
-                findings.append(
-                    Finding(data.locate(subject, path), f"日期 {date} 不在报告年度 {data.year} 年内；往年的事请写在往年的数据里，荣誉年度请用 year 字段")
-                )
-    return findings

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 # Full-width digits and signs that Chinese input methods produce; a number
 # written with them means the same number.
@@ -329,6 +330,14 @@ class ReportDate(Figure):
                 raise ValueError(f"{self.year}年{self.month}月没有{self.day}日") from None
         return self
 
+    @model_validator(mode="after")
+    def _within_window(self, info: ValidationInfo) -> "ReportDate":
+        """Dates of a year's data lie in that year: the loader says which years a file may name."""
+        window: DateWindow | None = (info.context or {}).get("date_window")
+        if window is not None and not window.first <= self.year <= window.last:
+            raise ValueError(f"日期 {self} {window.reason}")
+        return self
+
     @property
     def precision(self) -> Precision:
         if self.day is not None:
@@ -362,6 +371,23 @@ class ReportDate(Figure):
 
     def with_value(self, year: int) -> "ReportDate":
         return self.model_copy(update={"year": year})
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The years the dates of one data file may lie in, and what to say otherwise."""
+
+    first: int
+    last: int
+    reason: str
+
+    @classmethod
+    def for_subject(cls, subject: str, year: int) -> "DateWindow":
+        if subject == "organisation":
+            return cls(year, year + 1, f"应在 {year} 年或 {year + 1} 年（成文日期）")
+        if subject == "plan":
+            return cls(year, 2100, f"早于报告年度 {year} 年；计划的日期应在报告年度或以后")
+        return cls(year, year, f"不在报告年度 {year} 年内；往年的事请写在往年的数据里，荣誉所属年度请用 year 字段")
 
 
 def parse_date(text: str) -> dict:
