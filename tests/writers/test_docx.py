@@ -47,6 +47,23 @@ def test_east_asian_fonts_are_set_on_defaults_and_every_style(built):
             assert fonts.get(qn("w:eastAsiaTheme")) is None and fonts.get(qn("w:asciiTheme")) is None
 
 
+def test_style_ids_are_unique_so_word_opens_without_repair(built):
+    _, result = built
+    ids = [s.get(qn("w:styleId")) for s in result.styles.element.iterchildren(f"{W}style")]
+    assert len(ids) == len(set(ids))
+
+
+def test_headings_are_black_upright_and_sized_as_body(built):
+    _, result = built
+    by_id = {s.get(qn("w:styleId")): s for s in result.styles.element.iterchildren(f"{W}style")}
+    for level in range(1, 5):
+        rpr = by_id[f"Heading{level}"].find(f"{W}rPr")
+        assert rpr.find(f"{W}color").get(qn("w:val")) == "000000"
+        assert rpr.find(f"{W}sz").get(qn("w:val")) == "32"
+        assert rpr.find(f"{W}i") is None
+        assert by_id[f"Heading{level}"].find(f"{W}pPr/{W}outlineLvl").get(qn("w:val")) == str(level - 1)
+
+
 def test_heading_fonts_follow_their_level(built):
     _, result = built
     by_id = {s.get(qn("w:styleId")): s for s in result.styles.element.iterchildren(f"{W}style")}
@@ -55,7 +72,7 @@ def test_heading_fonts_follow_their_level(built):
     assert east_asia("Heading1") == "黑体" and east_asia("HeadingRun1") == "黑体"
     assert east_asia("Heading2") == "楷体_GB2312" and east_asia("HeadingRun2") == "楷体_GB2312"
     assert by_id["ReportTitle"].find(f"{W}rPr/{W}sz").get(qn("w:val")) == "44"
-    assert by_id["Body"].find(f"{W}rPr/{W}sz").get(qn("w:val")) == "32"
+    assert by_id["ReportBody"].find(f"{W}rPr/{W}sz").get(qn("w:val")) == "32"
 
 
 def test_text_of_the_docx_is_the_text_of_the_document(built):

@@ -23,10 +23,11 @@ TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_POINT = 20
 
 # Our paragraph styles: (style id, name shown in Word, settings key for its font).
-BODY_STYLE = "Body"
+BODY_STYLE = "ReportBody"
+BODY_NAME = "正文段落"
 TITLE_STYLE = "ReportTitle"
-SIGNATURE_STYLE = "Signature"
-HEADING_STYLE = "Heading{level}"
+SIGNATURE_STYLE = "ReportSignature"
+HEADING_STYLE = "Heading{level}"  # Word's built-in heading styles, taken over
 
 
 class _Layout:
@@ -112,7 +113,7 @@ def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
             oxml.set_lang(style_rpr)
 
     made: dict[str, Any] = {}
-    body = made[BODY_STYLE] = _paragraph_style(styles, BODY_STYLE, "正文段落", layout.fonts["body"], layout.sizes["body"], layout)
+    body = made[BODY_STYLE] = _paragraph_style(styles, BODY_STYLE, BODY_NAME, layout.fonts["body"], layout.sizes["body"], layout)
     oxml.set_first_line_chars(body.element.get_or_add_pPr(), 2, layout.char_twips)
     oxml.set_justification(body.element.get_or_add_pPr(), "both")
 
@@ -128,8 +129,8 @@ def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
         oxml.set_bold(style.element.get_or_add_rPr(), level in layout.bold_levels)
         oxml.ppr_child(ppr, "keepNext")
         oxml.ppr_child(ppr, "outlineLvl").set(qn("w:val"), str(level - 1))
-        run_style = made[f"HeadingRun{level}"] = styles.add_style(f"HeadingRun{level}", WD_STYLE_TYPE.CHARACTER)
-        run_style.name = f"{level}级标题文字"
+        run_style = made[f"HeadingRun{level}"] = styles.add_style(f"{level}级标题文字", WD_STYLE_TYPE.CHARACTER)
+        run_style.element.set(qn("w:styleId"), f"HeadingRun{level}")
         run_rpr = run_style.element.get_or_add_rPr()
         oxml.set_fonts(run_rpr, layout.heading_font(level), layout.fonts["latin"])
         oxml.set_bold(run_rpr, level in layout.bold_levels)
@@ -142,9 +143,18 @@ def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
 
 
 def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: float, layout: _Layout) -> Any:
-    style = styles.add_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
-    style.name = name
-    style.element.set(qn("w:styleId"), style_id)
+    """Our paragraph style `style_id`; a built-in one (Heading1…) is taken over, so that Word's
+    navigation pane and outline still know the headings, and its theme look is cleared."""
+    existing = next((s for s in styles if s.style_id == style_id), None)
+    if existing is not None:
+        style = existing
+        for tag in ("w:pPr", "w:rPr"):
+            old = style.element.find(qn(tag))
+            if old is not None:
+                style.element.remove(old)
+    else:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), style_id)
     style.quick_style = True
     rpr = style.element.get_or_add_rPr()
     oxml.set_fonts(rpr, font, layout.fonts["latin"])
