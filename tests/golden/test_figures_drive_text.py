@@ -27,24 +27,19 @@ def changed(figure):
     if isinstance(figure, Period):
         return figure.model_copy(update={"end": _later(figure.end)})
     if isinstance(figure, ReportDate):
-        if figure.month is None:
-            return figure.model_copy(update={"year": figure.year + 1})
-        return _later(figure) if figure.month < 12 or figure.day not in (None, 31) else _earlier(figure)
+        return _later(figure)
     raise AssertionError(f"unknown figure {figure!r}")
 
 
 def _later(date: ReportDate) -> ReportDate:
+    """Another date of the same year and precision."""
     if date.day is not None:
-        return date.model_copy(update={"day": date.day + 1 if date.day < 28 else 1, "month": date.month if date.day < 28 else min(date.month + 1, 12)})
+        return date.model_copy(update={"day": date.day + 1 if date.day < 28 else 1})
     if date.dekad is not None:
         return date.model_copy(update={"dekad": {"上旬": "中旬", "中旬": "下旬", "下旬": "中旬"}[date.dekad]})
     if date.month is not None:
         return date.model_copy(update={"month": date.month + 1 if date.month < 12 else 11})
     return date.model_copy(update={"year": date.year + 1})
-
-
-def _earlier(date: ReportDate) -> ReportDate:
-    return date.model_copy(update={"day": date.day - 1})
 
 
 def _set(container, path, value):
