@@ -6,7 +6,7 @@ import docx
 from typer.testing import CliRunner
 
 from fulian_report import __version__
-from fulian_report.cli import app
+from fulian_report.cli import app, run
 from tests.conftest import MINIMAL_ORG, write_org
 
 runner = CliRunner()
@@ -57,6 +57,28 @@ def test_command_line_mistakes_exit_2():
     assert runner.invoke(app, ["build", "twenty"]).exit_code == 2
     assert runner.invoke(app, ["build", "2021", "--format", "pdfx"]).exit_code == 2
     assert runner.invoke(app, ["nosuchcommand"]).exit_code == 2
+
+
+def test_command_line_mistakes_are_explained_in_chinese(capsys):
+    cases = {
+        ("build",): "错误：缺少参数“年度”。",
+        ("build", "twenty"): "“年度”应是一个整数",
+        ("build", "3000"): "超出了允许的范围",
+        ("buld", "2021"): "没有“buld”这个命令。是不是想写“build”？",
+        ("build", "2021", "--bogus"): "没有 --bogus 这个选项。",
+        ("build", "2021", "--format", "pdfx"): "不支持的格式 pdfx",
+    }
+    for args, expected in cases.items():
+        assert run(list(args)) == 2, args
+        err = capsys.readouterr().err
+        assert expected in err, (args, err)
+        assert "查看帮助" in err
+
+
+def test_help_option_is_described_in_chinese(capsys):
+    assert run(["build", "-h"]) == 0
+    out = capsys.readouterr().out
+    assert "显示帮助并退出" in out and "报告年度" in out
 
 
 def test_unknown_org_and_missing_year_exit_1(tmp_path):

@@ -6,6 +6,7 @@ line is wrong.
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 import traceback
@@ -21,7 +22,7 @@ app = typer.Typer(
     help="区妇联年度工作总结及工作计划生成工具：由 data/<年度>/<组织>/ 下的 YAML 数据生成 Word 文档。",
     add_completion=False,
     no_args_is_help=True,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    add_help_option=False,
 )
 
 _debug = False
@@ -33,10 +34,21 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _help(ctx: typer.Context, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        typer.echo(ctx.get_help())
+        raise typer.Exit()
+
+
+# Our own --help, so that its description is Chinese like every other option.
+HELP_OPTION = typer.Option(False, "--help", "-h", callback=_help, is_eager=True, expose_value=False, help="显示帮助并退出。")
+
+
 @app.callback()
 def main_options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
     debug: bool = typer.Option(False, "--debug", help="出现意外错误时显示完整的调试信息。"),
+    show_help: bool = HELP_OPTION,
 ) -> None:
     global _debug
     _debug = debug
@@ -53,14 +65,15 @@ def _print_findings(findings) -> None:
         typer.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=True)
 
 
-@app.command()
+@app.command(add_help_option=False)
 def build(
-    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100),
+    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
     data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
     out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
     org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
     style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
     fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt（可重复）。"),
+    show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
     from . import api
@@ -87,9 +100,10 @@ def build(
     typer.echo(f"完成：{len(reports)} 个组织，{len(files)} 个文件，用时 {elapsed:.2f} 秒。")
 
 
-@app.command()
+@app.command(add_help_option=False)
 def validate(
-    paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。"),
+    paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。", metavar="路径..."),
+    show_help: bool = HELP_OPTION,
 ) -> None:
     """检查数据：列出所有错误和警告（文件:行:列）。"""
     from . import api
@@ -105,9 +119,83 @@ def validate(
     typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
 
 
+# typer's own messages for command-line mistakes, in Chinese.  A message that
+# matches none of these is shown as typer wrote it.
+_USAGE_MESSAGES = [
+    (r"Missing argument '?([^'.]+)'?\.", "缺少参数“{0}”。"),
+    (r"Missing option '?([^'.]+)'?\.", "缺少选项 {0}。"),
+    (r"No such command '(.+?)'\.(?: Did you mean '(.+?)'\?)?", "没有“{0}”这个命令。"),
+    (r"No such option: (\S+)", "没有 {0} 这个选项。"),
+    (r"Option '?([^']+?)'? requires an argument\.", "选项 {0} 后面需要一个值。"),
+    (r"Got unexpected extra arguments? \((.*)\)", "多余的参数：{0}。"),
+    (r"Invalid value for '?([^':]+)'?: .*(?:valid integer|is not a valid integer).*", "“{0}”应是一个整数（年度，如 2021）。"),
+    (r"Invalid value for '?([^':]+)'?: .*(?:less than or equal to|greater than or equal to|not in the range).*", "“{0}”超出了允许的范围（1949 至 2100）。"),
+    (r"Invalid value for '?([^':]+)'?: (.*)", "“{0}”的值无效：{1}"),
+]
+
+
+def _usage_error_text(message: str) -> str:
+    for pattern, chinese in _USAGE_MESSAGES:
+        match = re.match(pattern, message.strip())
+        if match:
+            text = chinese.format(*match.groups())
+            suggestion = re.search(r"Did you mean '?(--?[\w-]+|\w+)'?\?", message)
+            if suggestion:
+                text += f"是不是想写“{suggestion.group(1)}”？"
+            return text
+    return message
+
+
+def _report_usage_error(error: Exception) -> None:
+    message = error.format_message()
+    if not message:  # no arguments at all: typer has printed the help already
+        return
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None:
+        usage = ctx.get_usage().replace("Usage: ", "用法：").replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        typer.echo(usage, err=True)
+    typer.echo(f"错误：{_usage_error_text(message)}", err=True)
+    if ctx is not None:
+        typer.echo(f"运行 {ctx.command_path} -h 查看帮助。", err=True)
+
+
+def _chinese_panel_titles() -> None:
+    """Help panels drawn by rich, when typer uses it, get Chinese titles."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # typer without rich: plain help, nothing to rename
+        return
+    for name, title in (
+        ("ARGUMENTS_PANEL_TITLE", "参数"),
+        ("OPTIONS_PANEL_TITLE", "选项"),
+        ("COMMANDS_PANEL_TITLE", "命令"),
+        ("ERRORS_PANEL_TITLE", "错误"),
+    ):
+        if hasattr(rich_utils, name):
+            setattr(rich_utils, name, title)
+
+
+def run(args: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (usage errors are 2)."""
+    _chinese_panel_titles()
+    try:
+        result = app(args=args, standalone_mode=False, prog_name="fulian-report")
+    except typer.Exit as done:
+        return done.exit_code
+    except typer.Abort:
+        typer.echo("已中断。", err=True)
+        return 130
+    except Exception as error:
+        if getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message"):
+            _report_usage_error(error)
+            return 2
+        raise
+    return result if isinstance(result, int) else 0
+
+
 def main() -> None:
     try:
-        app()
+        sys.exit(run())
     except SystemExit:
         raise
     except KeyboardInterrupt:
