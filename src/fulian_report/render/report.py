@@ -20,7 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from jinja2 import TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
 from lxml import etree
 from pydantic import BaseModel
 
@@ -158,8 +161,14 @@ def render_document(data: OrgData, style: Style) -> Document:
     return parse_markup(markup, style)
 
 
+@lru_cache(maxsize=32)
+def _style_environment(folder: Path, base: Path) -> Any:
+    """One environment per style, so that its compiled templates serve every report."""
+    return make_environment(ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(base))]), markup=True)
+
+
 def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
-    env = make_environment(style.loader(), markup=True)
+    env = _style_environment(style.folder, style.base)
     org = data.organisation
     context = dict(report.context)
     context.update(

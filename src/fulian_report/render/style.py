@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Finding, FulianError
@@ -101,9 +100,6 @@ class Style:
     @property
     def id(self) -> str:
         return self.folder.name
-
-    def loader(self) -> ChoiceLoader:
-        return ChoiceLoader([FileSystemLoader(str(self.folder)), FileSystemLoader(str(self.base))])
 
 
 def _merge(base: dict, override: dict) -> dict:

@@ -8,6 +8,8 @@ writer only picks the style of each paragraph and run.
 from __future__ import annotations
 
 import io
+import json
+from functools import lru_cache
 from typing import Any
 
 import docx
@@ -53,36 +55,49 @@ def docx_bytes(document: Document) -> bytes:
 
 
 def build_docx(document: Document) -> Any:
-    layout = _Layout(document.settings)
-    result = docx.Document()
-    _page_setup(result, layout)
-    styles = _styles(result, layout)
+    result = docx.Document(io.BytesIO(_styled_blank(json.dumps(document.settings, sort_keys=True, ensure_ascii=False))))
     body = result.element.body
     # The default template starts with one empty paragraph; a report starts with its title.
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)
 
-    title = result.add_paragraph(style=styles[TITLE_STYLE])
+    title = _add_paragraph(result, TITLE_STYLE)
     for index, line in enumerate(document.title.lines):
         if index:
             title.add_run().add_break(WD_BREAK.LINE)
         title.add_run(line)
-    result.add_paragraph(style=styles[BODY_STYLE])  # one empty line under the title
+    _add_paragraph(result, BODY_STYLE)  # one empty line under the title
 
     for block in document.blocks:
         if isinstance(block, Heading):
-            result.add_paragraph(block.full_text, style=styles[HEADING_STYLE.format(level=min(block.level, 4))])
+            _add_paragraph(result, HEADING_STYLE.format(level=min(block.level, 4)), block.full_text)
         elif isinstance(block, Paragraph):
-            _paragraph(result, block, styles)
+            _paragraph(result, block)
         elif isinstance(block, Table):
             _table(result, block)
     if document.signature is not None:
-        _signature(result, document, styles)
+        _signature(result, document)
     properties = result.core_properties
     properties.title = document.title.text
     properties.author = document.signature.organisation if document.signature else ""
     properties.language = "zh-CN"
     return result
+
+
+@lru_cache(maxsize=32)
+def _styled_blank(settings_json: str) -> bytes:
+    """An empty document with the style's page and styles, made once per style.
+
+    Setting fonts on every built-in style through python-docx costs more than
+    writing a whole report; every report of one style shares the result.
+    """
+    layout = _Layout(json.loads(settings_json))
+    blank = docx.Document()
+    _page_setup(blank, layout)
+    _styles(blank, layout)
+    buffer = io.BytesIO()
+    blank.save(buffer)
+    return buffer.getvalue()
 
 
 def _page_setup(result: Any, layout: _Layout) -> None:
@@ -97,8 +112,8 @@ def _page_setup(result: Any, layout: _Layout) -> None:
     oxml.set_doc_grid(section._sectPr, layout.line_twips)
 
 
-def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
-    """Create the report's styles; returns them by style id."""
+def _styles(result: Any, layout: _Layout) -> None:
+    """Create the report's styles (paragraph and run styles by id, see the constants above)."""
     styles = result.styles
     defaults = styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
@@ -112,16 +127,15 @@ def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
             oxml.set_fonts(style_rpr, layout.fonts["body"], layout.fonts["latin"])
             oxml.set_lang(style_rpr)
 
-    made: dict[str, Any] = {}
-    body = made[BODY_STYLE] = _paragraph_style(styles, BODY_STYLE, BODY_NAME, layout.fonts["body"], layout.sizes["body"], layout)
+    body = _paragraph_style(styles, BODY_STYLE, BODY_NAME, layout.fonts["body"], layout.sizes["body"], layout)
     oxml.set_first_line_chars(body.element.get_or_add_pPr(), 2, layout.char_twips)
     oxml.set_justification(body.element.get_or_add_pPr(), "both")
 
-    title = made[TITLE_STYLE] = _paragraph_style(styles, TITLE_STYLE, "报告标题", layout.fonts["title"], layout.sizes["title"], layout)
+    title = _paragraph_style(styles, TITLE_STYLE, "报告标题", layout.fonts["title"], layout.sizes["title"], layout)
     oxml.set_justification(title.element.get_or_add_pPr(), "center")
 
     for level in range(1, 5):
-        style = made[HEADING_STYLE.format(level=level)] = _paragraph_style(
+        style = _paragraph_style(
             styles, HEADING_STYLE.format(level=level), f"{level}级标题", layout.heading_font(level), layout.sizes["body"], layout
         )
         ppr = style.element.get_or_add_pPr()
@@ -129,17 +143,16 @@ def _styles(result: Any, layout: _Layout) -> dict[str, Any]:
         oxml.set_bold(style.element.get_or_add_rPr(), level in layout.bold_levels)
         oxml.ppr_child(ppr, "keepNext")
         oxml.ppr_child(ppr, "outlineLvl").set(qn("w:val"), str(level - 1))
-        run_style = made[f"HeadingRun{level}"] = styles.add_style(f"{level}级标题文字", WD_STYLE_TYPE.CHARACTER)
+        run_style = styles.add_style(f"{level}级标题文字", WD_STYLE_TYPE.CHARACTER)
         run_style.element.set(qn("w:styleId"), f"HeadingRun{level}")
         run_rpr = run_style.element.get_or_add_rPr()
         oxml.set_fonts(run_rpr, layout.heading_font(level), layout.fonts["latin"])
         oxml.set_bold(run_rpr, level in layout.bold_levels)
         oxml.set_black(run_rpr)
 
-    signature = made[SIGNATURE_STYLE] = _paragraph_style(styles, SIGNATURE_STYLE, "落款", layout.fonts["body"], layout.sizes["body"], layout)
+    signature = _paragraph_style(styles, SIGNATURE_STYLE, "落款", layout.fonts["body"], layout.sizes["body"], layout)
     oxml.set_justification(signature.element.get_or_add_pPr(), "right")
     oxml.set_right_chars(signature.element.get_or_add_pPr(), 2, layout.char_twips)
-    return made
 
 
 def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: float, layout: _Layout) -> Any:
@@ -167,13 +180,21 @@ def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: flo
     return style
 
 
-def _paragraph(result: Any, block: Paragraph, styles: dict[str, Any]) -> None:
-    paragraph = result.add_paragraph(style=styles[BODY_STYLE])
+def _add_paragraph(result: Any, style_id: str, text: str = "") -> Any:
+    paragraph = result.add_paragraph(text)
+    oxml.set_paragraph_style(paragraph, style_id)
+    return paragraph
+
+
+def _paragraph(result: Any, block: Paragraph) -> None:
+    paragraph = _add_paragraph(result, BODY_STYLE)
     if not block.indent:
-        oxml.ppr_child(paragraph._p.get_or_add_pPr(), "ind").set(qn("w:firstLine"), "0")
+        ind = oxml.ppr_child(paragraph._p.get_or_add_pPr(), "ind")
+        ind.set(qn("w:firstLineChars"), "0")
+        ind.set(qn("w:firstLine"), "0")
     for run in block.runs:
         if run.heading_level:
-            paragraph.add_run(run.text, style=styles[f"HeadingRun{min(run.heading_level, 4)}"])
+            oxml.set_run_style(paragraph.add_run(run.text), f"HeadingRun{min(run.heading_level, 4)}")
         else:
             added = paragraph.add_run(run.text)
             if run.bold:
@@ -194,7 +215,7 @@ def _table(result: Any, block: Table) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _signature(result: Any, document: Document, styles: dict[str, Any]) -> None:
-    result.add_paragraph(style=styles[BODY_STYLE])
-    result.add_paragraph(document.signature.organisation, style=styles[SIGNATURE_STYLE])
-    result.add_paragraph(document.signature.date, style=styles[SIGNATURE_STYLE])
+def _signature(result: Any, document: Document) -> None:
+    _add_paragraph(result, BODY_STYLE)
+    _add_paragraph(result, SIGNATURE_STYLE, document.signature.organisation)
+    _add_paragraph(result, SIGNATURE_STYLE, document.signature.date)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from typing import Any
+
 from lxml import etree
 
 # CT_RPr children in schema order (ECMA-376 Part 1, 17.3.2.28).
@@ -116,6 +118,15 @@ def set_widow_control(ppr: etree._Element, on: bool) -> None:
 
 def set_justification(ppr: etree._Element, value: str) -> None:
     ppr_child(ppr, "jc").set(qn("w:val"), value)
+
+
+def set_paragraph_style(paragraph: Any, style_id: str) -> None:
+    """Give a paragraph a style by id; python-docx's `paragraph.style = …` rescans every style each time."""
+    paragraph._p.style = style_id
+
+
+def set_run_style(run: Any, style_id: str) -> None:
+    run._r.style = style_id
 
 
 def set_doc_grid(sect_pr: etree._Element, line_pitch_twips: int) -> None:
