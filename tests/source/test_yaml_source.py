@@ -83,6 +83,17 @@ def test_binary_garbage_is_refused_with_a_message(tmp_path):
     assert caught.value.findings
 
 
+@given(st.binary(max_size=40))
+def test_any_bytes_decode_or_give_a_located_finding(raw):
+    from fulian_report.source.yaml_source import decode
+
+    for prefix in (b"", b"\xef\xbb\xbf", b"\xff\xfe"):
+        try:
+            decode(prefix + raw, Path("x.yaml"))
+        except FulianError as exc:
+            assert exc.findings[0].location.line >= 1
+
+
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=st.sampled_from(list("ab: -\n\t[]{}\"'&*!|>#%@`,?年件1２") ), max_size=60))
 def test_any_text_gives_values_or_located_findings_never_a_crash(text):

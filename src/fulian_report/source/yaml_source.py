@@ -73,27 +73,31 @@ def _display(path: Path) -> str:
 
 
 def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
-    """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) accepted with a warning."""
+    """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning."""
     where = Location(_display(path), 1, 1)
     if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), []
+        return _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path), []
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = raw.decode("utf-16")
+        text = _decode_or_explain(raw, "utf-16", path)
         return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
     try:
         return raw.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        text = raw.decode("gbk")
     except UnicodeDecodeError:
-        line = raw[: utf8_error.start].count(b"\n") + 1
-        raise FulianError.single(
-            _display(path), "文件不是 UTF-8 编码，也无法按 GBK 读取；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
-        ) from None
+        pass
+    text = _decode_or_explain(raw, "gbk", path)
     return text, [
         Finding(where, "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
     ]
+
+
+def _decode_or_explain(raw: bytes, encoding: str, path: Path) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise FulianError.single(
+            _display(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
+        ) from None
 
 
 def load_yaml(path: Path) -> SourceFile:
@@ -138,7 +142,6 @@ def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     if 0 < line <= len(lines) and "\t" in lines[line - 1] and "cannot start any token" in problem:
         return "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。"
     hints = {
-        "found character '\\t' that cannot start any token": "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。",
         "found unexpected end of stream": "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。",
         "mapping values are not allowed here": "这里不能出现冒号；若文字中含有“: ”，请把整段文字用引号括起来。",
         "could not find expected ':'": "缺少冒号；每一项应写成“名称: 值”。",
