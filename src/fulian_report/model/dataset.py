@@ -16,8 +16,8 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity
-from ..source.yaml_source import SourceFile, load_yaml
-from .quantities import DateWindow, Figure
+from ..source.yaml_source import SourceFile, display_path, load_yaml
+from .quantities import FIGURE_TYPES, DateWindow, Figure
 from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
 
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -46,7 +46,7 @@ class OrgData:
     def locate(self, subject: str, path: tuple = ()) -> Location:
         source = self.sources.get(subject)
         if source is None:
-            return Location(str(self.folder / f"{subject}.yaml"))
+            return Location(display_path(self.folder / f"{subject}.yaml"))
         return source.locate(path)
 
     def figures(self) -> Iterator[tuple[str, tuple, Figure]]:
@@ -162,9 +162,12 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
         return None, _dedupe(findings)
 
 
+_UNION_MEMBERS = {figure.__name__ for figure in FIGURE_TYPES}
+
+
 def _is_union_tag(part: Any) -> bool:
     # pydantic inserts the tried member of a union ("Count", "function-before[...]") into loc.
-    return isinstance(part, str) and (part[:1].isupper() or part.startswith(("function-", "union[")))
+    return isinstance(part, str) and (part in _UNION_MEMBERS or part.startswith(("function-", "union[")))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
@@ -198,10 +201,10 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
         if stem not in SUBJECT_MODELS:
             close = difflib.get_close_matches(stem, list(SUBJECT_MODELS), n=1, cutoff=0.6)
             hint = f"是不是想写“{close[0]}.yaml”？" if close else f"可用的文件名：{'、'.join(f'{s}.yaml' for s in SUBJECT_MODELS)}"
-            findings.append(Finding(Location(str(path)), f"不认识的文件名“{path.name}”，其中的内容不会用到；{hint}", Severity.WARNING))
+            findings.append(Finding(Location(display_path(path)), f"不认识的文件名“{path.name}”，其中的内容不会用到；{hint}", Severity.WARNING))
             continue
         if stem in sources:
-            findings.append(Finding(Location(str(path)), f"“{stem}”有两个文件（.yaml 与 .yml），请只保留一个。"))
+            findings.append(Finding(Location(display_path(path)), f"“{stem}”有两个文件（.yaml 与 .yml），请只保留一个。"))
             continue
         try:
             source = load_yaml(path)
@@ -216,7 +219,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             subjects[stem] = model
     for required in REQUIRED_SUBJECTS:
         if required not in sources and not any(f.location.path.endswith(f"{required}.yaml") for f in findings):
-            findings.append(Finding(Location(str(folder / f"{required}.yaml")), f"缺少必需的文件 {required}.yaml"))
+            findings.append(Finding(Location(display_path(folder / f"{required}.yaml")), f"缺少必需的文件 {required}.yaml"))
     for name in SUBJECT_MODELS:
         if name not in sources:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None

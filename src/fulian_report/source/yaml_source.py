@@ -34,7 +34,7 @@ class SourceFile:
 
     @property
     def display_path(self) -> str:
-        return _display(self.path)
+        return display_path(self.path)
 
     def locate(self, path: PathKey) -> Location:
         """The position of `path`, or of its nearest written ancestor."""
@@ -65,7 +65,8 @@ class SourceFile:
         return near.line
 
 
-def _display(path: Path) -> str:
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working directory where possible."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
@@ -74,7 +75,7 @@ def _display(path: Path) -> str:
 
 def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning."""
-    where = Location(_display(path), 1, 1)
+    where = Location(display_path(path), 1, 1)
     if raw.startswith(codecs.BOM_UTF8):
         return _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path), []
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -96,7 +97,7 @@ def _decode_or_explain(raw: bytes, encoding: str, path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise FulianError.single(
-            _display(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
+            display_path(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
         ) from None
 
 
@@ -104,7 +105,7 @@ def load_yaml(path: Path) -> SourceFile:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise FulianError.single(_display(path), f"无法读取文件：{exc.strerror or exc}") from None
+        raise FulianError.single(display_path(path), f"无法读取文件：{exc.strerror or exc}") from None
     text, warnings = decode(raw, path)
     return parse_yaml(text, path, warnings)
 
