@@ -15,7 +15,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .quantities import Count, Figure, Money, Period, Range, ReportDate, Share, parse_figure
+from .quantities import Count, Money, Period, Range, ReportDate, Share, parse_figure
 
 NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_figure)]
 # A piece of prose: Chinese text in which figures are written as {{ name }}.
@@ -45,11 +45,6 @@ class Record(BaseModel):
     document_number: str | None = Field(default=None, description="发文字号，如 长芙检联〔2020〕03号")
     date: ReportDate | None = Field(default=None, description="日期")
     period: Period | None = Field(default=None, description="起止日期")
-
-    @property
-    def figures(self) -> dict[str, Figure]:
-        """Every figure of the record, fixed fields and named extras alike."""
-        return {k: v for k, v in self if isinstance(v, Figure)}  # iteration includes extras
 
 
 class Activity(Record):
@@ -173,9 +168,6 @@ class Cases(BaseModel):
     __pydantic_extra__: dict[str, Record] = Field(init=False)
     mediation: Mediation | None = Field(default=None, description="婚姻家庭纠纷调解")
 
-    def items(self):
-        return ((k, v) for k, v in self if v is not None)  # iteration includes extras
-
 
 class OrganisationBuilding(BaseModel):
     """组织建设: 换届, committees and their women, new organisations."""
@@ -183,10 +175,6 @@ class OrganisationBuilding(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
     __pydantic_extra__: dict[str, Record] = Field(init=False)
     committees: dict[str, Committee] = Field(default_factory=dict, description="两委、执委等：总人数与女性人数")
-
-    def items(self):
-        yield from self.committees.items()
-        yield from (self.model_extra or {}).items()
 
 
 class Region(_Model):
