@@ -8,6 +8,7 @@ fixes everything in one pass instead of one error per run.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,6 +21,17 @@ class Severity(str, Enum):
     @property
     def label(self) -> str:
         return "错误" if self is Severity.ERROR else "警告"
+
+
+def suggest(name: str, candidates: list[str], limit: int = 20) -> str:
+    """The end of a message about an unknown name: the closest known one, or the known ones."""
+    close = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
+    if close:
+        return f"，是不是想写“{close[0]}”？"
+    if candidates:
+        shown = "、".join(candidates[:limit]) + ("等" if len(candidates) > limit else "")
+        return f"；这里可用的名称有：{shown}"
+    return ""
 
 
 @dataclass(frozen=True, order=True)

@@ -7,7 +7,6 @@ file, line and column, in Chinese.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Finding, FulianError, Location, Severity
+from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..source.yaml_source import SourceFile, display_path, load_yaml
 from .quantities import FIGURE_TYPES, DateWindow, Figure
 from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
@@ -103,14 +102,7 @@ def translate_error(error: dict, known: list[str] | None = None) -> str:
     if kind == "missing":
         return f"缺少必填项“{name}”"
     if kind == "extra_forbidden":
-        message = f"不认识的名称“{name}”"
-        if known:
-            close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
-            if close:
-                message += f"，是不是想写“{close[0]}”？"
-            else:
-                message += f"；这里可用的名称有：{'、'.join(known)}"
-        return message
+        return f"不认识的名称“{name}”" + suggest(str(name), known or [])
     if kind == "enum":
         expected = error.get("ctx", {}).get("expected", "")
         return f"取值“{error.get('input')}”不在允许范围内，应为 {expected}"
@@ -199,9 +191,8 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             continue
         stem = path.stem
         if stem not in SUBJECT_MODELS:
-            close = difflib.get_close_matches(stem, list(SUBJECT_MODELS), n=1, cutoff=0.6)
-            hint = f"是不是想写“{close[0]}.yaml”？" if close else f"可用的文件名：{'、'.join(f'{s}.yaml' for s in SUBJECT_MODELS)}"
-            findings.append(Finding(Location(display_path(path)), f"不认识的文件名“{path.name}”，其中的内容不会用到；{hint}", Severity.WARNING))
+            hint = suggest(f"{stem}.yaml", [f"{name}.yaml" for name in SUBJECT_MODELS])
+            findings.append(Finding(Location(display_path(path)), f"不认识的文件名“{path.name}”，其中的内容不会用到{hint}", Severity.WARNING))
             continue
         if stem in sources:
             findings.append(Finding(Location(display_path(path)), f"“{stem}”有两个文件（.yaml 与 .yml），请只保留一个。"))

@@ -7,7 +7,6 @@ name is an error (never silently empty text in an official document).
 
 from __future__ import annotations
 
-import difflib
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +14,7 @@ from jinja2 import BaseLoader, StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
+from ..errors import suggest
 from ..model.quantities import Count, Figure, Money, MoneyDisplay, ReportDate, Share, plain_decimal, to_chinese_numeral
 
 _SENTENCE_END = "。！？；…"
@@ -103,14 +103,7 @@ class ReportUndefined(StrictUndefined):
         name = self._undefined_name
         owner = self._undefined_obj
         if owner is not None and not isinstance(owner, type(StrictUndefined)) and name is not None:
-            candidates = known_names(owner)
-            message = f"“{name}”不存在"
-            close = difflib.get_close_matches(str(name), candidates, n=1, cutoff=0.6)
-            if close:
-                return message + f"，是不是想写“{close[0]}”？"
-            if candidates:
-                return message + f"；这里可用的名称有：{'、'.join(candidates[:20])}"
-            return message
+            return f"“{name}”不存在" + suggest(str(name), known_names(owner))
         if name is not None:
             return f"名称“{name}”不存在"
         return str(self._undefined_hint or "值不存在")

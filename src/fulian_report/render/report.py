@@ -29,7 +29,7 @@ from pydantic import BaseModel
 
 from ..derive import derive
 from ..doctree import Document, Heading, Paragraph, Run, Signature, Table, Title
-from ..errors import Finding, FulianError, Location
+from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
@@ -126,13 +126,9 @@ def _quoted(message: str) -> str | None:
 
 
 def _undefined_message(message: str, context: dict[str, Any]) -> str:
+    """A top-level name is undefined: only here are the names of the context known."""
     if message.startswith("名称“"):
-        import difflib
-
-        name = _quoted(message) or ""
-        close = difflib.get_close_matches(name, list(context), n=1, cutoff=0.6)
-        hint = f"，是不是想写“{close[0]}”？" if close else f"；可用的名称有：{'、'.join(context)}"
-        return message + hint
+        return message + suggest(_quoted(message) or "", list(context))
     return message
 
 
