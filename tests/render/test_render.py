@@ -127,3 +127,14 @@ def test_markup_in_data_cannot_break_the_document(tmp_path):
     narrative = MINIMAL_ORG["narrative.yaml"].replace("示例区妇联接待来访", "<p>注入</p>&amp;接待来访")
     document = render_document(_org(tmp_path, **{"narrative.yaml": narrative}), resolve_style("furong"))
     assert document.blocks[0].text == "2021年，<p>注入</p>&amp;接待来访55件。"
+
+
+def test_a_style_setting_error_points_into_the_style_file(tmp_path):
+    broken = tmp_path / "typo"
+    shutil.copytree(TEMPLATES / "furong", broken)
+    (broken / "style.yaml").write_text("name: 错字样式\nnumberring:\n  level1: \"{cn}、\"\n", encoding="utf-8")
+    with pytest.raises(FulianError) as caught:
+        resolve_style(str(broken))
+    (finding,) = caught.value.findings
+    assert finding.location.path.endswith("typo/style.yaml") and finding.location.line == 2
+    assert "是不是想写“numbering”" in finding.message

@@ -122,29 +122,21 @@ def available_styles() -> list[str]:
 
 
 def resolve_style(name_or_path: str) -> Style:
-    """A style by folder name under templates/, or by path to a style folder."""
+    """A style by folder name under templates/ (furong), or by path to a style folder (./my/style)."""
     roots = template_roots()
     if not roots:
         raise FulianError.single("templates", "找不到样式目录 templates/（其中应有 _base 文件夹）")
     candidate = Path(name_or_path)
-    folder: Path | None = None
-    if (candidate / STYLE_FILE).is_file() and (candidate.is_absolute() or len(candidate.parts) > 1 or not _named(roots, name_or_path)):
-        folder = candidate
-    else:
-        for root in roots:
-            if (root / name_or_path / STYLE_FILE).is_file():
-                folder = root / name_or_path
-                break
+    is_name = len(candidate.parts) == 1 and not candidate.is_absolute()
+    folders = [root / name_or_path for root in roots] if is_name else []
+    folders.append(candidate)
+    folder = next((f for f in folders if (f / STYLE_FILE).is_file()), None)
     if folder is None:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
         )
-    base = next(root / BASE_STYLE for root in roots)
+    base = roots[0] / BASE_STYLE
     return Style(folder=folder.resolve(), base=base.resolve(), settings=_load_settings(folder, base))
-
-
-def _named(roots: list[Path], name: str) -> bool:
-    return any((root / name / STYLE_FILE).is_file() for root in roots)
 
 
 def _load_settings(folder: Path, base: Path) -> StyleSettings:
@@ -157,6 +149,7 @@ def _load_settings(folder: Path, base: Path) -> StyleSettings:
         findings = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
-            source = own_source if own_source.locate(loc).line and loc[:1] in [(k,) for k in own_source.data or {}] else base_source
+            # The style's own file when it wrote the setting, else the shared _base one.
+            source = own_source if loc and loc[0] in (own_source.data or {}) else base_source
             findings.append(Finding(source.locate(loc), translate_error(error, list(StyleSettings.model_fields))))
         raise FulianError(findings) from None
