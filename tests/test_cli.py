@@ -102,3 +102,12 @@ def test_validate_reports_every_problem_sorted(tmp_path):
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if "funds.yaml:" in line]
     assert [line.split(":")[1] for line in lines] == ["3", "6"]
+
+
+def test_two_organisations_with_one_title_are_refused_not_overwritten(tmp_path):
+    write_org(tmp_path / "data", MINIMAL_ORG, org="first")
+    write_org(tmp_path / "data", MINIMAL_ORG, org="second")
+    result = runner.invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "first、second 的报告标题相同" in result.output
+    assert not (tmp_path / "out").exists()

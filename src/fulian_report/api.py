@@ -75,15 +75,31 @@ def build(
             findings.extend(exc.findings)
             continue
         reports.append(OrgReport(folder.name, document, warnings=data.warnings))
+    target = Path(out_root) / str(year)
+    findings.extend(_clashing_titles(reports, target))
     if any(f.severity is Severity.ERROR for f in findings):
         raise FulianError(findings)
-    target = Path(out_root) / str(year)
     for report in reports:
         for fmt in formats:
             path = output_path(report.document, target, fmt)
             atomic_write(path, WRITERS[fmt][1](report.document))
             report.files.append(path)
     return reports
+
+
+def _clashing_titles(reports: list[OrgReport], target: Path) -> list[Finding]:
+    """Two organisations whose reports share a title would overwrite one file: refuse."""
+    by_stem: dict[str, list[str]] = {}
+    for report in reports:
+        by_stem.setdefault(report.document.file_stem, []).append(report.org_id)
+    return [
+        Finding(
+            Location(str(target / stem)),
+            f"组织 {'、'.join(orgs)} 的报告标题相同，会写到同一个文件；请检查各自 organisation.yaml 中的 name。",
+        )
+        for stem, orgs in by_stem.items()
+        if len(orgs) > 1
+    ]
 
 
 def validate(paths: list[Path]) -> list[Finding]:

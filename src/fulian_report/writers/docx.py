@@ -56,11 +56,6 @@ def docx_bytes(document: Document) -> bytes:
 
 def build_docx(document: Document) -> Any:
     result = docx.Document(io.BytesIO(_styled_blank(json.dumps(document.settings, sort_keys=True, ensure_ascii=False))))
-    body = result.element.body
-    # The default template starts with one empty paragraph; a report starts with its title.
-    for paragraph in list(body.iterchildren(qn("w:p"))):
-        body.remove(paragraph)
-
     title = _add_paragraph(result, TITLE_STYLE)
     for index, line in enumerate(document.title.lines):
         if index:
@@ -93,6 +88,10 @@ def _styled_blank(settings_json: str) -> bytes:
     """
     layout = _Layout(json.loads(settings_json))
     blank = docx.Document()
+    body = blank.element.body
+    # python-docx's template starts with one empty paragraph; a report starts with its title.
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
     _page_setup(blank, layout)
     _styles(blank, layout)
     buffer = io.BytesIO()
