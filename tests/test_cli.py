@@ -111,3 +111,12 @@ def test_two_organisations_with_one_title_are_refused_not_overwritten(tmp_path):
     assert result.exit_code == 1
     assert "first、second 的报告标题相同" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_validating_one_prose_file_resolves_its_names(tmp_path):
+    narrative = MINIMAL_ORG["narrative.yaml"].replace("cases.visits.received", "cases.visits.recieved")
+    folder = write_org(tmp_path, dict(MINIMAL_ORG, **{"narrative.yaml": narrative, "honours.yaml": "a: 1"}))
+    result = runner.invoke(app, ["validate", str(folder / "narrative.yaml")])
+    assert result.exit_code == 1
+    assert "narrative.yaml:3:41:" in result.output and "是不是想写“received”" in result.output
+    assert "honours.yaml" not in result.output  # another file's warning is not this file's business

@@ -15,7 +15,7 @@ from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.report import render_document
 from .render.style import Style, resolve_style
-from .source.yaml_source import load_yaml
+from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
 from .writers.output import atomic_write
 
@@ -137,9 +137,19 @@ def _validation_targets(path: Path) -> list[Path]:
 
 
 def _validate_file(path: Path) -> list[Finding]:
+    """One file: inside an organisation folder it is checked with its neighbours, so that the
+    names its prose uses are resolved too; their own problems show only where they block it."""
     if path.stem not in SUBJECT_MODELS:
         return [Finding(Location(str(path)), f"不认识的文件名“{path.name}”", Severity.WARNING)]
-    source = load_yaml(path)
-    year = int(path.parent.parent.name) if YEAR_RE.match(path.parent.parent.name) else None
-    _, errors = validate_subject(path.stem, source, year)
-    return source.warnings + errors
+    if not YEAR_RE.match(path.parent.parent.name):
+        source = load_yaml(path)
+        _, errors = validate_subject(path.stem, source)
+        return source.warnings + errors
+    try:
+        data = load_org(path.parent)
+        make_document(data)
+        findings = data.warnings
+    except FulianError as exc:
+        findings = exc.findings
+    own = display_path(path)
+    return [f for f in findings if f.location.path == own or f.severity is Severity.ERROR]
