@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fulian_report.errors import FulianError, Severity
-from fulian_report.model.dataset import load_org
+from fulian_report.model.dataset import load_org, validate_subject
+from fulian_report.model.subjects import SUBJECT_MODELS
+from fulian_report.source.yaml_source import SourceFile
 from fulian_report.model.quantities import Count, Money
 from tests.conftest import DATA, MINIMAL_ORG, write_org
 
@@ -112,3 +118,24 @@ def test_previous_year_is_loaded_for_comparisons(tmp_path):
 
     progress = derive(data).target_progress["mediation"]
     assert progress.met and str(progress.actual) == "444对"
+
+
+_keys = st.sampled_from(["name", "date", "amount", "direction", "count", "level", "title", "members", "women",
+                         "couples_received", "sections", "paragraphs", "mediation", "committees", "x", "期间"])
+_scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 10**6), st.floats(allow_nan=True),
+    st.sampled_from(["64名", "73600元", "25.7%", "2021-03-05", "2020-01-01", "近3000人", "筹集", "省", "{{ year }}", ""]),
+    st.text(max_size=8),
+)
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_keys, inner, max_size=4), max_leaves=12)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(subject=st.sampled_from(sorted(SUBJECT_MODELS)), data=_values)
+def test_any_structure_gives_a_model_or_located_chinese_findings(subject, data):
+    source = SourceFile(path=Path(f"{subject}.yaml"), data=data, positions={(): (1, 1)})
+    model, findings = validate_subject(subject, source, 2021)
+    assert (model is None) == bool(findings)
+    for finding in findings:
+        assert finding.location.path == f"{subject}.yaml" and finding.location.line >= 1
+        assert finding.message
