@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import copy
 import functools
+
 import pytest
 
 from fulian_report.api import make_document
 from fulian_report.model.dataset import load_org, validate_subject
-from fulian_report.model.quantities import Count, Money, MoneyDisplay, Period, Range, ReportDate, Share
+from fulian_report.model.quantities import (
+    Count,
+    Money,
+    MoneyDisplay,
+    Period,
+    Range,
+    ReportDate,
+    Share,
+)
 from fulian_report.writers.text import to_text
 from tests.conftest import DATA, ORGS
 

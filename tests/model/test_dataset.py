@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from fulian_report.errors import FulianError, Severity
 from fulian_report.model.dataset import load_org, validate_subject
+from fulian_report.model.quantities import Count, Money
 from fulian_report.model.subjects import SUBJECT_MODELS
 from fulian_report.source.yaml_source import SourceFile
-from fulian_report.model.quantities import Count, Money
 from tests.conftest import DATA, MINIMAL_ORG, write_org
 
 

@@ -9,7 +9,12 @@ import pytest
 from fulian_report.doctree import Heading, Paragraph
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
-from fulian_report.render.environment import compile_prose, make_environment, number, sentence
+from fulian_report.render.environment import (
+    compile_prose,
+    make_environment,
+    number,
+    sentence,
+)
 from fulian_report.render.report import render_document, render_prose
 from fulian_report.render.style import available_styles, resolve_style
 from tests.conftest import DATA, MINIMAL_ORG, TEMPLATES, write_org

@@ -8,10 +8,17 @@ import zipfile
 import docx
 import pytest
 from docx.oxml.ns import qn
-from docx.shared import Mm
 
 from fulian_report.api import make_document
-from fulian_report.doctree import Document, Heading, Paragraph, Run, Signature, Table, Title
+from fulian_report.doctree import (
+    Document,
+    Heading,
+    Paragraph,
+    Run,
+    Signature,
+    Table,
+    Title,
+)
 from fulian_report.model.dataset import load_org
 from fulian_report.render.style import resolve_style
 from fulian_report.writers.docx import docx_bytes

@@ -15,7 +15,16 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel
 
 from ..errors import suggest
-from ..model.quantities import Count, Figure, Money, MoneyDisplay, ReportDate, Share, plain_decimal, to_chinese_numeral
+from ..model.quantities import (
+    Count,
+    Figure,
+    Money,
+    MoneyDisplay,
+    ReportDate,
+    Share,
+    plain_decimal,
+    to_chinese_numeral,
+)
 
 _SENTENCE_END = "。！？；…"
 

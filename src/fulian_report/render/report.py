@@ -18,14 +18,19 @@ out as a small XML vocabulary, which is parsed into the document tree:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
-
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, TemplateError, TemplateNotFound, TemplateSyntaxError, UndefinedError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from lxml import etree
-from pydantic import BaseModel
 
 from ..derive import derive
 from ..doctree import Document, Heading, Paragraph, Run, Signature, Table, Title

@@ -7,10 +7,10 @@ in the order the schema demands, which Word checks and LibreOffice forgives.
 
 from __future__ import annotations
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from typing import Any
 
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from lxml import etree
 
 # CT_RPr children in schema order (ECMA-376 Part 1, 17.3.2.28).
