@@ -130,3 +130,21 @@ def test_tables_and_signature_are_written():
     assert result.tables[0].cell(1, 1).text == "55件"
     assert [p.text for p in result.paragraphs][-2:] == ["示例区妇联", "2022年1月10日"]
     assert to_text(document).splitlines()[-4:] == ["项目\t数量", "维权案件\t55件", "示例区妇联", "2022年1月10日"]
+
+
+def test_run_and_paragraph_properties_are_in_schema_order(built):
+    """Word refuses (or “repairs”) a file whose w:rPr / w:pPr children are out of order."""
+    from lxml import etree
+
+    from fulian_report.writers.oxml import _PPR_ORDER, _RPR_ORDER
+
+    _, result = built
+    checked = 0
+    for root in (result.styles.element, result.element):
+        for tag, order in (("rPr", _RPR_ORDER), ("pPr", _PPR_ORDER)):
+            for properties in root.iter(f"{W}{tag}"):
+                names = [etree.QName(child).localname for child in properties]
+                positions = [order.index(name) for name in names if name in order]
+                assert positions == sorted(positions), names
+                checked += 1
+    assert checked > 50
