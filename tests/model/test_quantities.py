@@ -178,3 +178,10 @@ def test_parse_figure_fails_only_with_a_chinese_message(text):
         parse_figure(text)
     except ValueError as exc:  # pydantic's ValidationError is a ValueError too
         assert any("\u4e00" <= ch <= "\u9fff" for ch in str(exc))
+
+
+@pytest.mark.parametrize("written,chinese", [("4个", "四个"), ("2篇", "两篇"), ("1次", "一次"), ("12户", "十二户"), ("20余人", "二十余人")])
+def test_counts_in_chinese_numerals_say_liang_before_a_measure_word(written, chinese):
+    from fulian_report.model.quantities import chinese_count
+
+    assert chinese_count(Count.model_validate(written)) == chinese

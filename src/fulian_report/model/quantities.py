@@ -173,6 +173,12 @@ class Count(Figure):
         return self.model_copy(update={"value": value})
 
 
+def chinese_count(count: Count) -> str:
+    """The count in Chinese numerals: 4个 → 四个; 2 before a measure word is 两 (两篇, not 二篇)."""
+    number = "两" if count.value == 2 else to_chinese_numeral(count.value)
+    return _place_qualifier(number, count.unit, count.qualifier)
+
+
 def parse_count(text: str) -> dict:
     cleaned = _clean(text)
     match = _COUNT_RE.match(cleaned)

@@ -22,6 +22,7 @@ from ..model.quantities import (
     MoneyDisplay,
     ReportDate,
     Share,
+    chinese_count,
     plain_decimal,
     to_chinese_numeral,
 )
@@ -83,9 +84,9 @@ def yuan(money: Money) -> str:
 
 
 def chinese(value: Any) -> str:
-    """A small count in Chinese numerals (四个专题): 4 → 四; a Count keeps its unit."""
+    """A count in Chinese numerals, as reports write small counts: 4个 → 四个, 2篇 → 两篇."""
     if isinstance(value, Count):
-        return to_chinese_numeral(value.value) + value.unit
+        return chinese_count(value)
     return to_chinese_numeral(int(value))
 
 
