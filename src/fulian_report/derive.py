@@ -15,24 +15,6 @@ from .model.quantities import Count, Money, MoneyDisplay, Qualifier, Share
 from .model.subjects import FundDirection, HonorLevel
 
 
-def total_count(counts: Iterable[Count]) -> Count | None:
-    """Sum of counts of one measure word; 余 if any part was only a lower bound."""
-    counts = [c for c in counts if c is not None]
-    if not counts:
-        return None
-    units = {c.unit for c in counts}
-    if len(units) > 1:
-        raise ValueError(f"量词不同的数不能相加：{'、'.join(sorted(units))}")
-    qualifiers = {c.qualifier for c in counts} - {Qualifier.EXACT}
-    if not qualifiers:
-        qualifier = Qualifier.EXACT
-    elif qualifiers <= {Qualifier.MORE_THAN, Qualifier.AT_LEAST, Qualifier.OVER}:
-        qualifier = Qualifier.MORE_THAN
-    else:
-        qualifier = Qualifier.ABOUT
-    return Count(value=sum(c.value for c in counts), unit=counts[0].unit, qualifier=qualifier)
-
-
 def total_money(amounts: Iterable[Money]) -> Money | None:
     amounts = [a for a in amounts if a is not None]
     if not amounts:
