@@ -124,7 +124,7 @@ def validate(
 _USAGE_MESSAGES = [
     (r"Missing argument '?([^'.]+)'?\.", "缺少参数“{0}”。"),
     (r"Missing option '?([^'.]+)'?\.", "缺少选项 {0}。"),
-    (r"No such command '(.+?)'\.(?: Did you mean '(.+?)'\?)?", "没有“{0}”这个命令。"),
+    (r"No such command '(.+?)'\.", "没有“{0}”这个命令。"),
     (r"No such option: (\S+)", "没有 {0} 这个选项。"),
     (r"Option '?([^']+?)'? requires an argument\.", "选项 {0} 后面需要一个值。"),
     (r"Got unexpected extra arguments? \((.*)\)", "多余的参数：{0}。"),

@@ -375,9 +375,6 @@ class ReportDate(Figure):
             return _dt.date(self.year, month, 1 + 10 * DEKADS.index(self.dekad))
         return _dt.date(self.year, month, 1)
 
-    def with_value(self, year: int) -> "ReportDate":
-        return self.model_copy(update={"year": year})
-
 
 @dataclass(frozen=True)
 class DateWindow:
@@ -466,9 +463,6 @@ class Range(Figure):
 
     def __str__(self) -> str:
         return f"{self.low}{RANGE_DASH}{self.high}{self.unit}"
-
-    def with_value(self, high: int) -> "Range":
-        return self.model_copy(update={"high": max(high, self.low)})
 
 
 FIGURE_TYPES: tuple[type[Figure], ...] = (Count, Money, Share, ReportDate, Period, Range)

@@ -9,6 +9,7 @@ or given as a path.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,10 +98,6 @@ class Style:
     base: Path
     settings: StyleSettings
 
-    @property
-    def id(self) -> str:
-        return self.folder.name
-
 
 def _merge(base: dict, override: dict) -> dict:
     merged = dict(base)
@@ -135,11 +132,15 @@ def resolve_style(name_or_path: str) -> Style:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
         )
-    base = roots[0] / BASE_STYLE
-    return Style(folder=folder.resolve(), base=base.resolve(), settings=_load_settings(folder, base))
+    folder, base = folder.resolve(), (roots[0] / BASE_STYLE).resolve()
+    # Keyed by modification times too: every organisation of a build shares one reading,
+    # and an edited style.yaml is read again.
+    stamps = ((folder / STYLE_FILE).stat().st_mtime_ns, (base / STYLE_FILE).stat().st_mtime_ns)
+    return Style(folder=folder, base=base, settings=_load_settings(folder, base, stamps))
 
 
-def _load_settings(folder: Path, base: Path) -> StyleSettings:
+@lru_cache(maxsize=32)
+def _load_settings(folder: Path, base: Path, stamps: tuple[int, int]) -> StyleSettings:
     base_source = load_yaml(base / STYLE_FILE)
     own_source = load_yaml(folder / STYLE_FILE)
     merged: dict[str, Any] = _merge(base_source.data or {}, own_source.data or {})

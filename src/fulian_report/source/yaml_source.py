@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,10 @@ class SourceFile:
     warnings: list[Finding] = field(default_factory=list)
     text: str = ""
 
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
     @property
     def display_path(self) -> str:
         return display_path(self.path)
@@ -50,16 +55,15 @@ class SourceFile:
         """Where `fragment` is first written at or after `near` (a prose value's key), else `near`."""
         if not fragment or not near.line:
             return near
-        lines = self.text.splitlines()
-        for index in range(near.line - 1, min(len(lines), near.line - 1 + within)):
-            column = lines[index].find(fragment)
+        for index in range(near.line - 1, min(len(self.lines), near.line - 1 + within)):
+            column = self.lines[index].find(fragment)
             if column >= 0:
                 return Location(self.display_path, index + 1, column + 1)
         return near
 
     def content_line(self, near: Location) -> int:
         """The first line of a value: the next line for a block scalar written `key: |-`."""
-        lines = self.text.splitlines()
+        lines = self.lines
         if near.line and near.line <= len(lines) and lines[near.line - 1].rstrip().endswith(("|", "|-", "|+", ">", ">-")):
             return near.line + 1
         return near.line
