@@ -60,6 +60,9 @@ class Page(_Settings):
     right_mm: float = Field(ge=0)
     lines_per_page: int = Field(gt=0)
     chars_per_line: int = Field(gt=0)
+    page_number_below_mm: float = Field(7, ge=0, description="页码一字线距版心下边缘（毫米）")
+    page_number_side_chars: float = Field(1, ge=0, description="单页页码右空、双页页码左空几个字")
+    signature_right_chars: float = Field(2, ge=0, description="署名与成文日期右空几个字")
 
 
 class Fonts(_Settings):

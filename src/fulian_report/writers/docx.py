@@ -15,10 +15,12 @@ from typing import Any
 import docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from ..doctree import Document, Heading, Paragraph, Table
+from . import layout as gbt
 from . import oxml
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -41,8 +43,11 @@ class _Layout:
         self.sizes = settings["sizes"]
         self.bold_levels = set(settings.get("bold_levels", []))
         text_height_mm = self.page["height_mm"] - self.page["top_mm"] - self.page["bottom_mm"]
-        self.line_twips = round(text_height_mm * TWIPS_PER_MM / self.page["lines_per_page"])
+        text_width_mm = self.page["width_mm"] - self.page["left_mm"] - self.page["right_mm"]
+        self.line_twips = gbt.line_pitch_twips(text_height_mm, self.page["lines_per_page"])
         self.char_twips = round(self.sizes["body"] * TWIPS_PER_POINT)
+        # Condenses (or spreads) body-size text so that chars_per_line characters fill a line.
+        self.char_spacing = gbt.char_spacing_twentieths(text_width_mm, self.page["chars_per_line"], self.sizes["body"])
 
     def heading_font(self, level: int) -> str:
         return self.fonts.get(f"level{min(max(level, 1), 4)}", self.fonts["body"])
@@ -71,7 +76,7 @@ def build_docx(document: Document) -> Any:
         elif isinstance(block, Table):
             _table(result, block)
     if document.signature is not None:
-        _signature(result, document)
+        _signature(result, document, _Layout(document.settings))
     properties = result.core_properties
     properties.title = document.title.text
     properties.author = document.signature.organisation if document.signature else ""
@@ -94,6 +99,7 @@ def _styled_blank(settings_json: str) -> bytes:
         body.remove(paragraph)
     _page_setup(blank, layout)
     _styles(blank, layout)
+    _page_numbers(blank, layout)
     buffer = io.BytesIO()
     blank.save(buffer)
     return buffer.getvalue()
@@ -117,13 +123,16 @@ def _styles(result: Any, layout: _Layout) -> None:
     defaults = styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     oxml.set_fonts(rpr, layout.fonts["body"], layout.fonts["latin"])
+    oxml.set_black(rpr)
+    oxml.set_char_spacing(rpr, layout.char_spacing)
     oxml.set_size(rpr, layout.sizes["body"])
     oxml.set_lang(rpr)
-    # Word's built-in styles name theme fonts; give each of them the body font.
+    # Word's built-in styles name theme fonts and colours; give each of them the body font, in black.
     for style in styles:
         if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
             style_rpr = style.element.get_or_add_rPr()
             oxml.set_fonts(style_rpr, layout.fonts["body"], layout.fonts["latin"])
+            oxml.set_black(style_rpr)
             oxml.set_lang(style_rpr)
 
     body = _paragraph_style(styles, BODY_STYLE, BODY_NAME, layout.fonts["body"], layout.sizes["body"], layout)
@@ -132,6 +141,8 @@ def _styles(result: Any, layout: _Layout) -> None:
 
     title = _paragraph_style(styles, TITLE_STYLE, "报告标题", layout.fonts["title"], layout.sizes["title"], layout)
     oxml.set_justification(title.element.get_or_add_pPr(), "center")
+    # Word would give a line of the larger title size two grid lines.
+    oxml.set_snap_to_grid(title.element.get_or_add_pPr(), False)
 
     for level in range(1, 5):
         style = _paragraph_style(
@@ -148,10 +159,11 @@ def _styles(result: Any, layout: _Layout) -> None:
         oxml.set_fonts(run_rpr, layout.heading_font(level), layout.fonts["latin"])
         oxml.set_bold(run_rpr, level in layout.bold_levels)
         oxml.set_black(run_rpr)
+        oxml.set_char_spacing(run_rpr, layout.char_spacing)
 
     signature = _paragraph_style(styles, SIGNATURE_STYLE, "落款", layout.fonts["body"], layout.sizes["body"], layout)
     oxml.set_justification(signature.element.get_or_add_pPr(), "right")
-    oxml.set_right_chars(signature.element.get_or_add_pPr(), 2, layout.char_twips)
+    oxml.set_right_chars(signature.element.get_or_add_pPr(), layout.page["signature_right_chars"], layout.char_twips)
 
 
 def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: float, layout: _Layout) -> Any:
@@ -172,6 +184,7 @@ def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: flo
     oxml.set_fonts(rpr, font, layout.fonts["latin"])
     oxml.set_size(rpr, size)
     oxml.set_black(rpr)
+    oxml.set_char_spacing(rpr, layout.char_spacing if size == layout.sizes["body"] else 0)
     oxml.set_lang(rpr)
     ppr = style.element.get_or_add_pPr()
     oxml.set_exact_line(ppr, layout.line_twips)
@@ -214,7 +227,47 @@ def _table(result: Any, block: Table) -> None:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _signature(result: Any, document: Document) -> None:
+def _signature(result: Any, document: Document, layout: _Layout) -> None:
+    """署名 and 成文日期 one empty line under the text, placed as for a document without a seal."""
+    signature = document.signature
+    indents = gbt.signature_indents(signature.organisation, signature.date, layout.page["signature_right_chars"])
+    pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
     _add_paragraph(result, BODY_STYLE)
-    _add_paragraph(result, SIGNATURE_STYLE, document.signature.organisation)
-    _add_paragraph(result, SIGNATURE_STYLE, document.signature.date)
+    for text, chars in ((signature.organisation, indents.signature), (signature.date, indents.date)):
+        paragraph = _add_paragraph(result, SIGNATURE_STYLE, text)
+        oxml.set_right_chars(paragraph._p.get_or_add_pPr(), chars, pitch)
+
+
+def _page_numbers(result: Any, layout: _Layout) -> None:
+    """“— 1 —” in the page-number font under the text block: odd pages right, even pages left,
+    each one character in from the edge of the block (GB/T 9704-2012, 7.5)."""
+    page = layout.page
+    size = layout.sizes["page_number"]
+    result.settings.odd_and_even_pages_header_footer = True
+    section = result.sections[0]
+    section.footer_distance = Mm(page["bottom_mm"] - page["page_number_below_mm"] - size / gbt.POINTS_PER_MM)
+    side_chars = page["page_number_side_chars"]
+
+    def number_rpr() -> Any:
+        rpr = OxmlElement("w:rPr")
+        # Digits and dashes are half-width text: the page-number font goes on every slot.
+        oxml.set_fonts(rpr, layout.fonts["page_number"], layout.fonts["page_number"])
+        oxml.set_black(rpr)
+        oxml.set_char_spacing(rpr, 0)
+        oxml.set_size(rpr, size)
+        oxml.set_lang(rpr)
+        return rpr
+
+    for footer, side, align in ((section.footer, "right", "right"), (section.even_page_footer, "left", "left")):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]._p
+        oxml.clear_runs(paragraph)
+        ppr = paragraph.get_or_add_pPr()
+        oxml.set_snap_to_grid(ppr, False)
+        # A line exactly as tall as the numbers: its top is then page_number_below_mm under the block.
+        oxml.set_exact_line(ppr, round(size * TWIPS_PER_POINT))
+        oxml.set_side_chars(ppr, side, side_chars, layout.char_twips)
+        oxml.set_justification(ppr, align)
+        oxml.add_text_run(paragraph, number_rpr(), "— ")
+        oxml.add_page_field(paragraph, number_rpr)
+        oxml.add_text_run(paragraph, number_rpr(), " —")

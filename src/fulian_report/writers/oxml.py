@@ -106,10 +106,68 @@ def set_first_line_chars(ppr: etree._Element, chars: int, char_twips: int) -> No
     ind.set(qn("w:firstLine"), str(chars * char_twips))
 
 
-def set_right_chars(ppr: etree._Element, chars: int, char_twips: int) -> None:
+def set_right_chars(ppr: etree._Element, chars: float, char_twips: int) -> None:
+    set_side_chars(ppr, "right", chars, char_twips)
+
+
+def set_side_chars(ppr: etree._Element, side: str, chars: float, char_twips: int) -> None:
+    """Indent the `side` ("left" or "right") by characters: Word reads …Chars, LibreOffice the twips."""
     ind = ppr_child(ppr, "ind")
-    ind.set(qn("w:rightChars"), str(chars * 100))
-    ind.set(qn("w:right"), str(chars * char_twips))
+    ind.set(qn(f"w:{side}Chars"), str(round(chars * 100)))
+    ind.set(qn(f"w:{side}"), str(round(chars * char_twips)))
+
+
+def set_char_spacing(rpr: etree._Element, twentieths: int) -> None:
+    """Condense (negative) or expand characters, in twentieths of a point."""
+    rpr_child(rpr, "spacing").set(qn("w:val"), str(twentieths))
+
+
+def set_snap_to_grid(ppr: etree._Element, on: bool) -> None:
+    ppr_child(ppr, "snapToGrid").set(qn("w:val"), "1" if on else "0")
+
+
+def clear_runs(paragraph: etree._Element) -> None:
+    for child in list(paragraph):
+        if etree.QName(child).localname != "pPr":
+            paragraph.remove(child)
+
+
+def add_text_run(paragraph: etree._Element, rpr: etree._Element, text: str) -> None:
+    run = OxmlElement("w:r")
+    run.append(rpr)
+    element = OxmlElement("w:t")
+    element.text = text
+    element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    run.append(element)
+    paragraph.append(run)
+
+
+def add_page_field(paragraph: etree._Element, make_rpr: Any) -> None:
+    """Append a PAGE field; every run of it gets `make_rpr()`, or Word and LibreOffice
+    show the number in the paragraph's default size instead of the footer's."""
+
+    def run_with(child: etree._Element) -> None:
+        run = OxmlElement("w:r")
+        run.append(make_rpr())
+        run.append(child)
+        paragraph.append(run)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instruction = OxmlElement("w:instrText")
+    instruction.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instruction.text = " PAGE "
+    run_with(instruction)
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    run_with(separate)
+    shown = OxmlElement("w:t")
+    shown.text = "1"
+    run_with(shown)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
 
 
 def set_widow_control(ppr: etree._Element, on: bool) -> None:
