@@ -18,6 +18,7 @@ from .render.style import Style, resolve_style
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
 from .writers.output import atomic_write
+from .writers.pdf import require_soffice
 
 
 @dataclass
@@ -64,6 +65,8 @@ def build(
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
+    if "pdf" in formats:
+        require_soffice()  # before anything is read or written: no half-done build
     chosen_style = resolve_style(style) if style else None
     reports: list[OrgReport] = []
     findings: list[Finding] = []

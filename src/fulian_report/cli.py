@@ -72,7 +72,8 @@ def build(
     out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
     org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
     style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
-    fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt（可重复）。"),
+    fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt、pdf（可重复）。"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需要安装 LibreOffice，见 README“版式与 PDF”）。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
@@ -80,9 +81,17 @@ def build(
     from .errors import FulianError
     from .writers import WRITERS
 
+    if pdf:
+        fmt = [*fmt, "pdf"]
     unknown = [f for f in fmt if f not in WRITERS]
     if unknown:
         raise typer.BadParameter(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", param_hint="--format")
+    if "pdf" in fmt:
+        from .writers.pdf import MISSING_MESSAGE, soffice_path
+
+        if soffice_path() is None:  # not the data's fault: say so, not “数据或模板有误”
+            typer.echo(f"错误：{MISSING_MESSAGE}", err=True)
+            raise typer.Exit(1)
     started = time.perf_counter()
     try:
         reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)))

@@ -7,12 +7,14 @@ from typing import Callable
 
 from ..doctree import Document
 from .docx import docx_bytes
+from .pdf import pdf_bytes
 from .text import text_bytes
 
 # Format name → (file suffix, function producing the file's bytes).
 WRITERS: dict[str, tuple[str, Callable[[Document], bytes]]] = {
     "docx": (".docx", docx_bytes),
     "txt": (".txt", text_bytes),
+    "pdf": (".pdf", pdf_bytes),  # through LibreOffice, see writers/pdf.py
 }
 
 

@@ -1,0 +1,103 @@
+"""PDF: the .docx converted by LibreOffice (`soffice --headless --convert-to pdf`).
+
+The report names the fonts offices have installed (仿宋_GB2312, 方正小标宋简体…);
+they are not free.  For the conversion, `fonts/fonts.conf` maps each of them to
+a free face that Debian packages, through FONTCONFIG_FILE, set for soffice only.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import subprocess
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+from ..doctree import Document
+from ..errors import FulianError
+from .docx import docx_bytes
+
+FONTS_CONF = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
+CONVERSION_TIMEOUT_SECONDS = 300
+# Where Windows installs LibreOffice when soffice is not on PATH.
+_WINDOWS_SOFFICE = (
+    Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "LibreOffice" / "program" / "soffice.exe",
+    Path(os.environ.get("ProgramFiles(x86)", r"C:\Program Files (x86)")) / "LibreOffice" / "program" / "soffice.exe",
+)
+
+MISSING_MESSAGE = (
+    "未找到 LibreOffice（soffice），无法生成 PDF，未写入任何文件。"
+    "Debian/Ubuntu：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk texlive-lang-chinese；"
+    "Windows：安装 LibreOffice（https://www.libreoffice.org/）。也可以不加 --pdf，只生成 .docx。"
+)
+
+
+def soffice_path() -> str | None:
+    """The LibreOffice executable, or None when it is not installed."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    return next((str(path) for path in _WINDOWS_SOFFICE if os.name == "nt" and path.is_file()), None)
+
+
+def require_soffice() -> str:
+    found = soffice_path()
+    if found is None:
+        raise FulianError.single("soffice", MISSING_MESSAGE)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _profile_dir() -> Path:
+    """A LibreOffice profile of this process's own: two conversions running at once with one
+    profile collide, and a person's everyday profile stays untouched.  Kept for the whole
+    build (starting with a fresh profile costs seconds) and removed at exit."""
+    folder = Path(tempfile.mkdtemp(prefix="fulian-report-lo-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def conversion_environment() -> dict[str, str]:
+    """soffice's environment: ours, plus the font mapping."""
+    return dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+
+
+def docx_to_pdf(content: bytes) -> bytes:
+    """Convert one .docx (as bytes) to PDF (as bytes) with LibreOffice."""
+    soffice = require_soffice()
+    with tempfile.TemporaryDirectory(prefix="fulian-report-pdf-") as work:
+        source = Path(work) / "report.docx"
+        source.write_bytes(content)
+        command = [
+            soffice,
+            f"-env:UserInstallation={_profile_dir().as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            work,
+            str(source),
+        ]
+        try:
+            finished = subprocess.run(
+                command,
+                env=conversion_environment(),
+                capture_output=True,
+                timeout=CONVERSION_TIMEOUT_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise FulianError.single(soffice, f"LibreOffice 转换 PDF 超过 {CONVERSION_TIMEOUT_SECONDS} 秒未完成") from None
+        result = Path(work) / "report.pdf"
+        if finished.returncode != 0 or not result.is_file():
+            said = (finished.stderr or finished.stdout).decode("utf-8", "replace").strip().splitlines()
+            detail = said[-1] if said else f"退出码 {finished.returncode}"
+            raise FulianError.single(soffice, f"LibreOffice 未能把报告转换为 PDF：{detail}")
+        return result.read_bytes()
+
+
+def pdf_bytes(document: Document) -> bytes:
+    return docx_to_pdf(docx_bytes(document))
