@@ -97,6 +97,10 @@ def _styled_blank(settings_json: str) -> bytes:
     # python-docx's template starts with one empty paragraph; a report starts with its title.
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)
+    # python-docx's template carries a Word 2010 copy of the styles with theme fonts: ours replace it.
+    for relationship_id, relationship in list(blank.part.rels.items()):
+        if relationship.reltype.endswith("/stylesWithEffects"):
+            del blank.part.rels[relationship_id]
     _page_setup(blank, layout)
     _styles(blank, layout)
     _page_numbers(blank, layout)
@@ -134,6 +138,14 @@ def _styles(result: Any, layout: _Layout) -> None:
             oxml.set_fonts(style_rpr, layout.fonts["body"], layout.fonts["latin"])
             oxml.set_black(style_rpr)
             oxml.set_lang(style_rpr)
+    # Table styles, and their conditional parts (first row, first column…), name theme fonts and colours too.
+    for table_style in styles.element.iterchildren(qn("w:style")):
+        if table_style.get(qn("w:type")) != "table":
+            continue
+        for table_rpr in table_style.iter(qn("w:rPr")):
+            oxml.set_fonts(table_rpr, layout.fonts["body"], layout.fonts["latin"])
+            if table_rpr.find(qn("w:color")) is not None:
+                oxml.set_black(table_rpr)
 
     body = _paragraph_style(styles, BODY_STYLE, BODY_NAME, layout.fonts["body"], layout.sizes["body"], layout)
     oxml.set_first_line_chars(body.element.get_or_add_pPr(), 2, layout.char_twips)
@@ -160,6 +172,7 @@ def _styles(result: Any, layout: _Layout) -> None:
         oxml.set_bold(run_rpr, level in layout.bold_levels)
         oxml.set_black(run_rpr)
         oxml.set_char_spacing(run_rpr, layout.char_spacing)
+        oxml.set_lang(run_rpr)
 
     signature = _paragraph_style(styles, SIGNATURE_STYLE, "落款", layout.fonts["body"], layout.sizes["body"], layout)
     oxml.set_justification(signature.element.get_or_add_pPr(), "right")
