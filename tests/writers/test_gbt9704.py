@@ -228,6 +228,7 @@ def test_signature_and_date_close_the_report_two_characters_in_signature_centred
     for paragraph in (signature, date):
         assert _val(paragraph.find(f"{W}pPr/{W}pStyle")) == "ReportSignature"
     assert _val(package.styles["ReportSignature"].find(f"{W}pPr/{W}jc")) == "right"
+    assert signature.find(f"{W}pPr/{W}keepNext") is not None  # never split from its date
     date_indent = int(date.find(f"{W}pPr/{W}ind").get(w("rightChars")))
     signature_indent = int(signature.find(f"{W}pPr/{W}ind").get(w("rightChars")))
     assert date_indent == 200

@@ -245,10 +245,14 @@ def _signature(result: Any, document: Document, layout: _Layout) -> None:
     signature = document.signature
     indents = gbt.signature_indents(signature.organisation, signature.date, layout.page["signature_right_chars"])
     pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
+    # 署名 and 成文日期 stay together.  (Keeping them with the text's last lines too made
+    # LibreOffice carry whole paragraphs over and leave pages half empty.)
     _add_paragraph(result, BODY_STYLE)
-    for text, chars in ((signature.organisation, indents.signature), (signature.date, indents.date)):
-        paragraph = _add_paragraph(result, SIGNATURE_STYLE, text)
-        oxml.set_right_chars(paragraph._p.get_or_add_pPr(), chars, pitch)
+    for text, chars, keep_next in ((signature.organisation, indents.signature, True), (signature.date, indents.date, False)):
+        ppr = _add_paragraph(result, SIGNATURE_STYLE, text)._p.get_or_add_pPr()
+        oxml.set_right_chars(ppr, chars, pitch)
+        if keep_next:
+            oxml.ppr_child(ppr, "keepNext")
 
 
 def _page_numbers(result: Any, layout: _Layout) -> None:

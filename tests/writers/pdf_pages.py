@@ -1,0 +1,74 @@
+"""Reading a rendered PDF back: lines and their boxes per page, from poppler's `pdftotext -bbox-layout`.
+
+Coordinates are in points from the page's top-left corner.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from fulian_report.writers.pdf import soffice_path
+
+# Set by .ci/run: there the PDF tests must run, never skip.
+REQUIRE_PDF_ENV = "FULIAN_REQUIRE_PDF"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+POINTS_PER_MM = 72 / 25.4
+
+
+def require_pdf_tools() -> None:
+    """Skip when LibreOffice or poppler is missing, unless the environment says PDF is required."""
+    missing = [name for name, found in (("soffice", soffice_path()), ("pdftotext", shutil.which("pdftotext"))) if not found]
+    if not missing:
+        return
+    message = f"PDF tests need {' and '.join(missing)}"
+    if os.environ.get(REQUIRE_PDF_ENV) == "1":
+        pytest.fail(f"{message}, and {REQUIRE_PDF_ENV}=1 says they must run", pytrace=False)
+    pytest.skip(message)
+
+
+@dataclass(frozen=True)
+class Line:
+    top: float
+    bottom: float
+    left: float
+    right: float
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.words)
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    lines: tuple[Line, ...]
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    root = etree.fromstring(html, etree.XMLParser(recover=True))
+    pages = []
+    for page in root.iter(f"{XHTML}page"):
+        lines = []
+        for line in page.iter(f"{XHTML}line"):
+            words = tuple(word.text or "" for word in line.iter(f"{XHTML}word"))
+            box = [float(line.get(key)) for key in ("yMin", "yMax", "xMin", "xMax")]
+            lines.append(Line(*box, words))
+        pages.append(Page(float(page.get("width")), float(page.get("height")), tuple(sorted(lines, key=lambda l: l.top))))
+    return pages
+
+
+# Han characters and the punctuation that never moves across a line break; a line of only these
+# shows the grid plainly (quotes, brackets and Latin text are spaced by the line-breaking rules).
+PLAIN_LINE = re.compile(r"^[\u4e00-\u9fff，、。；：！？]+$")
+OPENING_MARKS = set("“‘（《〈【〔「『")

@@ -1,0 +1,191 @@
+"""PDF through LibreOffice, measured: lines on full pages, characters on full lines, page numbers, fonts.
+
+These render real PDFs (a few seconds each).  Without LibreOffice or poppler they skip,
+except where FULIAN_REQUIRE_PDF=1 (set by .ci/run) makes them fail instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from fulian_report import api
+from fulian_report.cli import app
+from fulian_report.render.style import resolve_style
+from fulian_report.writers import pdf as pdf_writer
+from tests.conftest import DATA, ORGS, TEMPLATES
+from tests.writers.pdf_pages import OPENING_MARKS, PLAIN_LINE, POINTS_PER_MM, Page, read_pages, require_pdf_tools
+
+
+class Block:
+    """The text block (版心) of a style, in PDF points."""
+
+    def __init__(self, page: dict):
+        self.top = page["top_mm"] * POINTS_PER_MM
+        self.bottom = (page["height_mm"] - page["bottom_mm"]) * POINTS_PER_MM
+        self.left = page["left_mm"] * POINTS_PER_MM
+        self.right = (page["width_mm"] - page["right_mm"]) * POINTS_PER_MM
+        self.lines = page["lines_per_page"]
+        self.chars = page["chars_per_line"]
+        self.pitch = (self.bottom - self.top) / self.lines
+
+    def body_lines(self, page: Page):
+        return [line for line in page.lines if line.bottom <= self.bottom + 2]
+
+    def footer_lines(self, page: Page):
+        return [line for line in page.lines if line.top > self.bottom + 2]
+
+    def slots(self, page: Page) -> int:
+        """Grid lines used on a page, empty ones between text lines included."""
+        lines = self.body_lines(page)
+        gaps = [round((b.top - a.top) / self.pitch) - 1 for a, b in zip(lines, lines[1:])]
+        return len(lines) + sum(max(gap, 0) for gap in gaps)
+
+    def full_pages(self, pages: list[Page], signature: str) -> list[Page]:
+        """Pages the text runs on past: all but the last, and but the one before it when the
+        signature had to go over to the last page to stay with the date."""
+        last = self.body_lines(pages[-1])
+        carried_over = bool(last) and last[0].text.replace(" ", "") == signature
+        return pages[: -2 if carried_over else -1]
+
+    def full_plain_lines(self, pages: list[Page]):
+        """Lines of plain Chinese text running from the left edge of the block to the right one.
+
+        A line whose next one opens with a quote or bracket is left out: an opening mark may
+        not end a line, so the line-breaking rules carry it over and spread the rest.
+        """
+        lines = [line for page in pages for line in self.body_lines(page)]
+        following = [line.text[:1] for line in lines[1:]] + [""]
+        return [
+            line
+            for line, next_start in zip(lines, following)
+            if len(line.words) == 1
+            and PLAIN_LINE.match(line.text)
+            and next_start not in OPENING_MARKS
+            and abs(line.left - self.left) < 2
+            and abs(line.right - self.right) < 3
+        ]
+
+
+@pytest.fixture(scope="module")
+def built_pdfs(tmp_path_factory) -> dict[str, Path]:
+    require_pdf_tools()
+    out = tmp_path_factory.mktemp("pdf")
+    reports = api.build(2021, DATA, out, formats=("pdf",))
+    return {report.org_id: report.files[0] for report in reports}
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_every_full_page_holds_22_lines(built_pdfs, org):
+    block = Block(resolve_style(org).settings.page.model_dump())
+    pages = read_pages(built_pdfs[org])
+    full = block.full_pages(pages, {"furong": "芙蓉区妇联", "xiangdong": "湘东区妇联"}[org])
+    assert len(full) >= len(pages) - 2 and len(full) >= 3
+    for number, page in enumerate(full, start=1):
+        lines = block.body_lines(page)
+        assert block.slots(page) == 22, (number, [line.text[:6] for line in lines])
+        # Page 1 has the empty line under the title; every other full page is 22 lines of text.
+        assert len(lines) == (21 if number == 1 else 22), number
+        assert lines[0].top >= block.top - 1 and lines[-1].bottom <= block.bottom + 1, number
+    assert block.slots(pages[-1]) <= 22
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_full_lines_hold_28_characters(built_pdfs, org):
+    block = Block(resolve_style(org).settings.page.model_dump())
+    full = block.full_plain_lines(read_pages(built_pdfs[org]))
+    assert len(full) >= 20, "enough full lines of plain text to measure"
+    assert {len(line.text) for line in full} == {28}, [line.text for line in full if len(line.text) != 28]
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_page_numbers_under_the_block_odd_right_even_left_one_character_in(built_pdfs, org):
+    block = Block(resolve_style(org).settings.page.model_dump())
+    character = 16  # one body character, in points
+    for number, page in enumerate(read_pages(built_pdfs[org]), start=1):
+        (footer,) = block.footer_lines(page)
+        assert footer.text.replace(" ", "") == f"—{number}—"
+        # The number line sits about 7 mm under the block (the box includes the font's ascent).
+        assert 4 * POINTS_PER_MM < footer.top - block.bottom < 8 * POINTS_PER_MM
+        if number % 2:
+            assert abs(block.right - character - footer.right) < 3, number
+        else:
+            assert abs(footer.left - (block.left + character)) < 3, number
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_the_offices_fonts_come_out_as_the_mapped_free_faces(built_pdfs, org):
+    listing = subprocess.run(["pdffonts", str(built_pdfs[org])], capture_output=True, text=True, check=True).stdout
+    assert "FandolFang" in listing  # 仿宋_GB2312, the body
+    assert "NotoSerifCJK" in listing and "Bold" in listing  # 方正小标宋简体, the title
+    assert "NotoSansCJK" in listing  # 黑体, level-1 headings
+    if org == "xiangdong":
+        assert "FandolKai" in listing  # 楷体_GB2312, its run-in （一） headings
+
+
+def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):
+    require_pdf_tools()
+    folder = tmp_path / "sparse"
+    shutil.copytree(TEMPLATES / "xiangdong", folder)
+    (folder / "style.yaml").write_text("name: 疏排样式\npage:\n  lines_per_page: 20\n  chars_per_line: 25\n", encoding="utf-8")
+    (report,) = api.build(2021, DATA, tmp_path / "out", orgs=["xiangdong"], style=str(folder), formats=("pdf",))
+    block = Block(resolve_style(str(folder)).settings.page.model_dump())
+    pages = read_pages(report.files[0])
+    full = block.full_pages(pages, report.document.signature.organisation)
+    assert len(full) >= 3 and [block.slots(page) for page in full] == [20] * len(full)
+    lines = block.full_plain_lines(pages)
+    assert lines and {len(line.text) for line in lines} == {25}
+
+
+def test_without_libreoffice_the_build_says_what_to_install_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_writer, "soffice_path", lambda: None)
+    result = CliRunner().invoke(app, ["build", "2021", "--pdf", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "LibreOffice" in result.output and "apt-get install" in result.output and "Windows" in result.output
+    assert not (tmp_path / "2021").exists()
+
+
+def test_the_api_refuses_pdf_without_libreoffice_before_writing(tmp_path, monkeypatch):
+    from fulian_report.errors import FulianError
+
+    monkeypatch.setattr(pdf_writer, "soffice_path", lambda: None)
+    with pytest.raises(FulianError, match="LibreOffice"):
+        api.build(2021, DATA, tmp_path, formats=("docx", "pdf"))
+    assert not (tmp_path / "2021").exists()
+
+
+def test_soffice_runs_with_the_shipped_font_mapping():
+    environment = pdf_writer.conversion_environment()
+    conf = Path(environment["FONTCONFIG_FILE"])
+    assert conf.is_file() and conf.parent.name == "fonts"
+    text = conf.read_text(encoding="utf-8")
+    for office_font in ("仿宋_GB2312", "楷体_GB2312", "黑体", "方正小标宋简体", "宋体"):
+        assert f"<family>{office_font}</family>" in text or f"<string>{office_font}</string>" in text
+    assert "<include" in text and "/etc/fonts/fonts.conf" in text
+
+
+def test_where_pdf_is_required_missing_tools_fail_instead_of_skipping(monkeypatch):
+    from tests.writers import pdf_pages
+
+    monkeypatch.setattr(pdf_pages, "soffice_path", lambda: None)
+    monkeypatch.setenv(pdf_pages.REQUIRE_PDF_ENV, "1")
+    with pytest.raises(pytest.fail.Exception, match="must run"):
+        pdf_pages.require_pdf_tools()
+    monkeypatch.delenv(pdf_pages.REQUIRE_PDF_ENV)
+    with pytest.raises(pytest.skip.Exception):
+        pdf_pages.require_pdf_tools()
+
+
+def test_ci_installs_libreoffice_fonts_and_poppler_and_requires_the_pdf_tests():
+    from tests.conftest import ROOT
+    from tests.writers.pdf_pages import REQUIRE_PDF_ENV
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    for package in ("libreoffice-writer-nogui", "fonts-noto-cjk", "texlive-lang-chinese", "poppler-utils"):
+        assert package in ci
+    assert f"export {REQUIRE_PDF_ENV}=1" in ci.splitlines()
+    assert ci.index("apt-get install") < ci.index("pytest")
