@@ -189,3 +189,13 @@ def test_ci_installs_libreoffice_fonts_and_poppler_and_requires_the_pdf_tests():
         assert package in ci
     assert f"export {REQUIRE_PDF_ENV}=1" in ci.splitlines()
     assert ci.index("apt-get install") < ci.index("pytest")
+
+
+def test_the_readme_shows_the_first_page_of_each_2021_report():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for org in ORGS:
+        image = ROOT / "docs" / "images" / f"{org}-2021-page1.png"
+        assert f"](docs/images/{image.name})" in readme
+        assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.stat().st_size < 300_000
