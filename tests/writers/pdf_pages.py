@@ -64,7 +64,7 @@ def read_pages(pdf: Path) -> list[Page]:
             words = tuple(word.text or "" for word in line.iter(f"{XHTML}word"))
             box = [float(line.get(key)) for key in ("yMin", "yMax", "xMin", "xMax")]
             lines.append(Line(*box, words))
-        pages.append(Page(float(page.get("width")), float(page.get("height")), tuple(sorted(lines, key=lambda l: l.top))))
+        pages.append(Page(float(page.get("width")), float(page.get("height")), tuple(sorted(lines, key=lambda line: line.top))))
     return pages
 
 

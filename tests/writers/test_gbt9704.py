@@ -102,7 +102,8 @@ def test_22_lines_a_page_a_line_grid_and_exact_spacing_on_every_paragraph_style(
 def test_28_characters_a_line_by_condensing_body_text_a_quarter_point(built):
     _, package = built
     styles = package.styles
-    for style_id in ("ReportBody", "ReportSignature", "Heading1", "Heading2", "Heading3", "Heading4", "HeadingRun1", "HeadingRun2"):
+    body_size = ("ReportBody", "ReportSignature", "Heading1", "Heading2", "Heading3", "Heading4", "HeadingRun1", "HeadingRun2")
+    for style_id in body_size:
         assert _val(styles[style_id].find(f"{W}rPr/{W}spacing")) == "-5", style_id
     # 28 characters of 16 − 0.25 pt fill the 156 mm block, a 29th does not fit.
     assert 28 * (320 - 5) <= 156 * MM < 29 * (320 - 5)
@@ -153,9 +154,7 @@ def test_heading_levels_take_hei_kai_and_fangsong_at_16_pt(built):
 
 def test_run_in_headings_carry_the_heading_font_on_the_heading_words_only(built):
     org, package = built
-    run_in = [
-        p for p in package.document.iter(w("p")) if any(_val(r.find(f"{W}rPr/{W}rStyle")) for r in p.iter(w("r")))
-    ]
+    run_in = [p for p in package.document.iter(w("p")) if any(_val(r.find(f"{W}rPr/{W}rStyle")) for r in p.iter(w("r")))]
     assert run_in, "both styles have run-in headings"
     for paragraph in run_in:
         runs = paragraph.findall(w("r"))
