@@ -306,3 +306,17 @@ def test_the_layout_numbers_come_from_the_style(tmp_path: Path):
     footer = package.footer("even").find(w("p"))
     assert footer.find(f"{W}pPr/{W}ind").get(w("leftChars")) == "200"
     assert all(_val(r.find(f"{W}rPr/{W}sz")) == "24" for r in footer.findall(w("r")))
+
+
+def test_footer_properties_are_in_schema_order(built):
+    """The footers are written by hand; Word “repairs” a file whose w:rPr / w:pPr children are out of order."""
+    from fulian_report.writers.oxml import _PPR_ORDER, _RPR_ORDER
+
+    _, package = built
+    for kind in ("default", "even"):
+        footer = package.footer(kind)
+        for tag, order in (("rPr", _RPR_ORDER), ("pPr", _PPR_ORDER)):
+            for properties in footer.iter(w(tag)):
+                names = [etree.QName(child).localname for child in properties]
+                assert all(name in order for name in names), names
+                assert [order.index(name) for name in names] == sorted(order.index(name) for name in names), names
