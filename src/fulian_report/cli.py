@@ -87,11 +87,13 @@ def build(
     if unknown:
         raise typer.BadParameter(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", param_hint="--format")
     if "pdf" in fmt:
-        from .writers.pdf import MISSING_MESSAGE, soffice_path
+        from .writers.pdf import MISSING_MESSAGE, font_substitutions, soffice_path
 
         if soffice_path() is None:  # not the data's fault: say so, not “数据或模板有误”
             typer.echo(f"错误：{MISSING_MESSAGE}", err=True)
             raise typer.Exit(1)
+        for warning in font_substitutions():
+            typer.echo(f"警告：{warning}", err=True)
     started = time.perf_counter()
     try:
         reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)))

@@ -199,3 +199,27 @@ def test_the_readme_shows_the_first_page_of_each_2021_report():
         image = ROOT / "docs" / "images" / f"{org}-2021-page1.png"
         assert f"](docs/images/{image.name})" in readme
         assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and image.stat().st_size < 300_000
+
+
+def test_with_the_free_fonts_installed_no_office_font_is_substituted():
+    require_pdf_tools()
+    assert pdf_writer.font_substitutions() == []
+
+
+def test_an_office_font_without_its_free_face_is_named_with_the_package_to_install(tmp_path, monkeypatch):
+    if shutil.which("fc-match") is None:
+        pytest.skip("needs fontconfig's fc-match")
+    bare = tmp_path / "fonts.conf"
+    bare.write_text('<?xml version="1.0"?>\n<fontconfig><dir>/nonexistent</dir></fontconfig>\n', encoding="utf-8")
+    monkeypatch.setattr(pdf_writer, "FONTS_CONF", bare)
+    warnings = pdf_writer.font_substitutions()
+    assert any("仿宋_GB2312" in w and "FandolFang" in w and "texlive-lang-chinese" in w for w in warnings), warnings
+
+
+def test_the_build_warns_about_substituted_fonts(tmp_path, monkeypatch):
+    require_pdf_tools()
+    monkeypatch.setattr(pdf_writer, "font_substitutions", lambda: ["PDF 中的“仿宋_GB2312”将以“DejaVu Sans”显示"])
+    result = CliRunner().invoke(app, ["build", "2021", "--org", "xiangdong", "--format", "pdf", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "警告：PDF 中的“仿宋_GB2312”将以“DejaVu Sans”显示" in result.output
+    assert len(list((tmp_path / "2021").glob("*.pdf"))) == 1

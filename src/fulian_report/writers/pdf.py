@@ -34,6 +34,41 @@ MISSING_MESSAGE = (
 )
 
 
+# The free faces fonts/fonts.conf maps each office font to (first choice first), and the
+# Debian package of the first choice.
+FONT_MAP: dict[str, tuple[tuple[str, ...], str]] = {
+    "仿宋_GB2312": (("FandolFang",), "texlive-lang-chinese"),
+    "楷体_GB2312": (("FandolKai", "LXGW WenKai"), "texlive-lang-chinese"),
+    "黑体": (("Noto Sans CJK SC", "FandolHei"), "fonts-noto-cjk"),
+    "方正小标宋简体": (("Noto Serif CJK SC",), "fonts-noto-cjk"),
+    "宋体": (("Noto Serif CJK SC", "FandolSong"), "fonts-noto-cjk"),
+}
+
+
+def font_substitutions() -> list[str]:
+    """Chinese warnings for office fonts that the PDF will show in an unrelated face.
+
+    Asks fontconfig (as soffice will, with our mapping) which face each office font
+    becomes; the office font itself, when installed, is as good as its free stand-in.
+    Empty where fontconfig is absent (Windows, where LibreOffice does not use it).
+    """
+    fc_match = shutil.which("fc-match")
+    if fc_match is None or os.name == "nt":
+        return []
+    warnings = []
+    for office_font, (free_faces, package) in FONT_MAP.items():
+        answer = subprocess.run(
+            [fc_match, "-f", "%{family}", office_font], env=conversion_environment(), capture_output=True, check=False
+        )
+        families = answer.stdout.decode("utf-8", "replace").split(",")
+        if not any(family in families for family in (office_font, *free_faces)):
+            warnings.append(
+                f"PDF 中的“{office_font}”将以“{families[0] or '未知字体'}”显示：请安装 {free_faces[0]}"
+                f"（Debian/Ubuntu 软件包 {package}）或该字体本身"
+            )
+    return warnings
+
+
 def soffice_path() -> str | None:
     """The LibreOffice executable, or None when it is not installed."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
