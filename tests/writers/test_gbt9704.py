@@ -320,3 +320,17 @@ def test_footer_properties_are_in_schema_order(built):
                 names = [etree.QName(child).localname for child in properties]
                 assert all(name in order for name in names), names
                 assert [order.index(name) for name in names] == sorted(order.index(name) for name in names), names
+
+
+def test_each_title_line_fits_one_line_of_the_block_at_title_size(built):
+    """Broken by sense in the template, each line must stay one line: no renderer breaks it again."""
+    from fulian_report.writers.layout import text_width_chars
+
+    org, package = built
+    settings = resolve_style(org).settings
+    block_points = (settings.page.width_mm - settings.page.left_mm - settings.page.right_mm) * 72 / 25.4
+    title = package.document.findall(f"{W}body/{W}p")[0]
+    lines = "".join(t.text if t.tag == w("t") else "\n" for t in title.iter(w("t"), w("br"))).split("\n")
+    assert len(lines) >= 2
+    for line in lines:
+        assert text_width_chars(line) * settings.sizes.title <= block_points, line
