@@ -73,6 +73,8 @@ def build(
     org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
     style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
     fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt（可重复）。"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="同时生成几个组织（进程数）；默认为本机的核数。"),
+    check: bool = typer.Option(False, "--check", help="只检查、不写入：--out 下的报告缺少或与数据现在生成的不同时，列出它们并以 1 退出。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
@@ -84,8 +86,15 @@ def build(
     if unknown:
         raise typer.BadParameter(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", param_hint="--format")
     started = time.perf_counter()
+    progress = _progress_bar() if sys.stderr.isatty() else None
     try:
-        reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)))
+        if check:
+            _check(api.check(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)), jobs, progress))
+            return
+        reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)), jobs, progress)
+    except api.BuildFailed as exc:
+        _report_partial_build(exc)
+        raise typer.Exit(1) from None
     except FulianError as exc:
         _print_findings(exc.findings)
         typer.echo("生成失败：数据或模板有误，未写入任何文件。", err=True)
@@ -98,6 +107,81 @@ def build(
         typer.echo(f"已写入 {path}")
     elapsed = time.perf_counter() - started
     typer.echo(f"完成：{len(reports)} 个组织，{len(files)} 个文件，用时 {elapsed:.2f} 秒。")
+
+
+def _progress_bar():
+    """A one-line progress bar on stderr, redrawn in place; only used on a terminal."""
+    width = 30
+
+    def show(done: int, total: int) -> None:
+        filled = width * done // total
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r生成中 [{'█' * filled}{'·' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def _report_partial_build(exc) -> None:
+    """Every failed organisation with its findings, then what was written all the same."""
+    for org_id, findings in exc.failed.items():
+        typer.echo(f"组织 {org_id} 生成失败：", err=True)
+        _print_findings(findings)
+    warnings = [w for report in exc.reports for w in report.warnings]
+    if warnings:
+        _print_findings(warnings)
+    for path in (path for report in exc.reports for path in report.files):
+        typer.echo(f"已写入 {path}")
+    if exc.reports:
+        typer.echo(f"部分失败：{len(exc.failed)} 个组织（{'、'.join(exc.failed)}）数据或模板有误，未生成；其余 {len(exc.reports)} 个组织的报告已写入。", err=True)
+    else:
+        typer.echo("生成失败：数据或模板有误，未写入任何文件。", err=True)
+
+
+def _check(result) -> None:
+    for org_id, findings in result.failed.items():
+        typer.echo(f"组织 {org_id} 无法生成，不能检查：", err=True)
+        _print_findings(findings)
+    for path in result.missing:
+        typer.echo(f"缺少 {path}")
+    for path in result.differing:
+        typer.echo(f"过期 {path}（与数据现在生成的不同）")
+    if not result.ok:
+        stale = len(result.missing) + len(result.differing)
+        typer.echo(f"检查未通过：{stale} 个报告缺少或过期，{len(result.failed)} 个组织无法生成；请重新运行 build。", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"检查通过：{len(result.current)} 个报告都与数据一致。")
+
+
+@app.command(add_help_option=False)
+def diff(
+    old: Path = typer.Argument(..., help="原来的报告（.docx 或 .txt）或输出文件夹。", metavar="旧"),
+    new: Path = typer.Argument(..., help="新的报告或输出文件夹。", metavar="新"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """比较两份报告（或两个输出文件夹）的文字，列出改动的段落。"""
+    from .diff import diff_folders, diff_reports
+    from .errors import FulianError
+
+    for path in (old, new):
+        if not path.exists():
+            raise typer.BadParameter(f"{path} 不存在", param_hint="旧/新")
+    if old.is_dir() != new.is_dir():
+        raise typer.BadParameter("两边应同为报告文件或同为文件夹", param_hint="旧/新")
+    try:
+        results = diff_folders(old, new) if old.is_dir() else [diff_reports(old, new)]
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    changed = [result for result in results if result.changes]
+    for result in changed:
+        if result.old is not None and result.new is not None:
+            typer.echo(f"--- {result.old}\n+++ {result.new}")
+        typer.echo("\n".join(result.lines))
+    if not changed:
+        typer.echo("文字没有差异。")
+    else:
+        typer.echo(f"共 {sum(r.changes for r in changed)} 处改动，涉及 {len(changed)} 份报告。")
 
 
 @app.command(add_help_option=False)

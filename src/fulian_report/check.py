@@ -1,0 +1,35 @@
+"""`build --check`: are the reports under the output folder what the data gives now?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Finding
+
+
+@dataclass
+class OutputCheck:
+    missing: list[Path] = field(default_factory=list)
+    differing: list[Path] = field(default_factory=list)
+    current: list[Path] = field(default_factory=list)
+    # Organisations whose data is wrong, so that their reports could not be built to compare.
+    failed: dict[str, list[Finding]] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.differing or self.failed)
+
+
+def compare_outputs(expected: dict[Path, bytes]) -> OutputCheck:
+    """Sort each expected file into missing, differing or current, by comparing bytes."""
+    result = OutputCheck()
+    for path, content in expected.items():
+        if not path.is_file():
+            result.missing.append(path)
+        elif path.stat().st_size != len(content) or path.read_bytes() != content:
+            result.differing.append(path)
+        else:
+            result.current.append(path)
+    return result
