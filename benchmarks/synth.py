@@ -63,7 +63,7 @@ def organisation_files(number: int, year: int, rng: random.Random) -> dict[str, 
     activities, activity_names = _activities(year, rng)
     funds, fund_names = _funds(year, rng)
     honors, honor_names = _honors(rng)
-    header = f"# 【虚构数据】由 benchmarks/synth.py 随机生成，单位与数字均为编造，仅供性能测试。\n"
+    header = "# 【虚构数据】由 benchmarks/synth.py 随机生成，单位与数字均为编造，仅供性能测试。\n"
     files = {
         "organisation.yaml": header
         + f"name: {short}\nfull_name: 虚构省虚构市第{number}区妇女联合会（虚构）\n"
