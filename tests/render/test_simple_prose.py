@@ -1,0 +1,73 @@
+"""Prose read without Jinja gives exactly Jinja's text, and leaves everything else to Jinja."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.synth import generate
+from fulian_report.model.dataset import load_org
+from fulian_report.render.environment import compile_prose
+from fulian_report.render.report import figure_context
+from fulian_report.render.simple_prose import render_simple, simple_pieces
+from tests.conftest import DATA, ROOT
+
+
+def _prose(section_list):
+    for section in section_list:
+        if section.title:
+            yield section.title
+        yield from section.paragraphs
+        yield from _prose(section.sections)
+
+
+def _every_prose(data):
+    narrative, plan = data.subjects["narrative"], data.subjects["plan"]
+    yield from narrative.opening
+    yield from _prose(narrative.sections)
+    yield from plan.overview
+    yield from _prose(plan.sections)
+
+
+@pytest.fixture(scope="module")
+def organisations(tmp_path_factory):
+    synthetic = generate(tmp_path_factory.mktemp("synth"), 2)
+    folders = [DATA / "2021" / "furong", DATA / "2021" / "xiangdong", ROOT / "examples" / "data" / "2021" / "shili"]
+    return [load_org(folder) for folder in folders + synthetic]
+
+
+def test_same_text_as_jinja_for_every_prose_of_the_real_example_and_synthetic_data(organisations):
+    simple = 0
+    for data in organisations:
+        context = figure_context(data)
+        for source in _every_prose(data):
+            fast = render_simple(source, context)
+            if fast is not None:
+                simple += 1
+                assert fast == compile_prose(source).render(context), source
+    assert simple > 100  # most prose is simple: the fast path is in use
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{% set h = honors %}{{ h.x }}",  # a statement
+        "{# a comment #}text",
+        "{{ year + 1 }}",  # an expression, not a name
+        "{{ cases.visits.received | default('') }}",  # a filter with arguments
+        "{{ year | upper }}",  # a filter of Jinja's, not of ours
+        "{{ org.__class__ }}",  # a name the sandbox refuses
+        "text }} stray",
+    ],
+)
+def test_anything_but_plain_names_is_left_to_jinja(source):
+    assert simple_pieces(source) is None
+
+
+def test_missing_unsafe_callable_or_failing_values_are_left_to_jinja(organisations):
+    context = figure_context(organisations[0])
+    assert render_simple("{{ cases.nothing_here }}", context) is None
+    assert render_simple("{{ nobody }}", context) is None
+    assert render_simple("{{ org.model_dump }}", context) is None  # pydantic internals: refused
+    assert render_simple("{{ org.name.upper }}", context) is None  # a method
+    assert render_simple("{{ year | month_day }}", context) is None  # the filter raises: Jinja reports it
+    assert render_simple("{{ year }}年，{{ next_year }}年", context) == "2021年，2022年"
