@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Undefined
 
-from .environment import FILTERS, _PROSE_ENV
+from .environment import _PROSE_ENV, FILTERS
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"
 _EXPRESSION = re.compile(rf"\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*((?:\|\s*{_NAME}\s*)*)\}}\}}")
