@@ -47,7 +47,7 @@ def _seconds(args: list[str], runs: int = 1, **kwargs) -> float:
 
 
 class PeakMemory:
-    """Peak of the summed resident memory of a process and all its descendants, sampled."""
+    """Peak of the summed memory (Pss) of a process and all its descendants, sampled."""
 
     def __init__(self, pid: int, interval: float = 0.05):
         self.pid, self.interval, self.peak = pid, interval, 0
@@ -85,13 +85,16 @@ def _tree(root: int) -> list[int]:
 
 
 def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
+    """The process's proportional share of memory (Pss): pages shared with the forked workers
+    count once in the sum, not once per process as in the resident size; VmRSS where Pss is unknown."""
+    for name, key in ((f"/proc/{pid}/smaps_rollup", "Pss:"), (f"/proc/{pid}/status", "VmRSS:")):
+        try:
+            with open(name, encoding="ascii", errors="replace") as status:
+                for line in status:
+                    if line.startswith(key):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            continue
     return 0
 
 

@@ -50,7 +50,11 @@ def test_same_text_as_jinja_for_every_prose_of_the_real_example_and_synthetic_da
 @pytest.mark.parametrize(
     "source",
     [
-        "{% set h = honors %}{{ h.x }}",  # a statement
+        "{% if year %}x{% endif %}",  # a statement other than set
+        "{% set h = honors %}\n{{ h.x }}",  # trim_blocks would eat the newline
+        "text\n  {% set h = honors %}{{ h.x }}",  # lstrip_blocks would eat the indent
+        "{% set h = honors | wan %}{{ h }}",  # set to more than a name
+        "{%- set h = honors %}{{ h.x }}",  # whitespace control
         "{# a comment #}text",
         "{{ year + 1 }}",  # an expression, not a name
         "{{ cases.visits.received | default('') }}",  # a filter with arguments
@@ -71,3 +75,10 @@ def test_missing_unsafe_callable_or_failing_values_are_left_to_jinja(organisatio
     assert render_simple("{{ org.name.upper }}", context) is None  # a method
     assert render_simple("{{ year | month_day }}", context) is None  # the filter raises: Jinja reports it
     assert render_simple("{{ year }}年，{{ next_year }}年", context) == "2021年，2022年"
+    assert render_simple("{% set y = year %}{{ y }}年{% set year = next_year %}，{{ year }}年", context) == "2021年，2022年"
+    assert "y" not in context and context["year"] == 2021  # a set names only within its prose
+
+
+def test_the_bundled_reports_need_no_jinja_compilation(organisations):
+    for data in organisations[:2]:
+        assert all(simple_pieces(source) is not None for source in _every_prose(data))

@@ -1,7 +1,8 @@
 """Prose that only names figures, rendered without compiling it as a Jinja template.
 
 Most paragraphs are text with `{{ cases.visits.received }}` or
-`{{ activities.walk.date | month_day }}` in it.  Compiling such a paragraph
+`{{ activities.walk.date | month_day }}` in it, some with a short name first
+(`{% set h = honors %}`).  Compiling such a paragraph
 with Jinja takes about 3 ms, and every organisation writes its own paragraphs,
 so for a batch of organisations compiling cost more than everything else.
 Here those paragraphs are split once by a regular expression and their names
@@ -22,11 +23,14 @@ from jinja2 import Undefined
 from .environment import _PROSE_ENV, FILTERS
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"
-_EXPRESSION = re.compile(rf"\{{\{{\s*({_NAME}(?:\.{_NAME})*)\s*((?:\|\s*{_NAME}\s*)*)\}}\}}")
+_EXPRESSION = re.compile(
+    rf"\{{\{{\s*(?P<name>{_NAME}(?:\.{_NAME})*)\s*(?P<filters>(?:\|\s*{_NAME}\s*)*)\}}\}}"
+    rf"|\{{%\s*set\s+(?P<target>{_NAME})\s*=\s*(?P<value>{_NAME}(?:\.{_NAME})*)\s*%\}}"
+)
 _FILTER = re.compile(rf"\|\s*({_NAME})")
 _SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
 
-# A compiled piece: (text, None, None) or ("", name parts, filter names).
+# A piece: (text, None, None), ("", name parts, filter names) or (target, name parts, None) for a set.
 Piece = tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]
 
 
@@ -39,10 +43,17 @@ def simple_pieces(source: str) -> tuple[Piece, ...] | None:
     position = 0
     for match in _EXPRESSION.finditer(source):
         pieces.append((source[position : match.start()], None, None))
-        filters = tuple(_FILTER.findall(match.group(2)))
-        if any(name not in FILTERS for name in filters):
-            return None
-        pieces.append(("", tuple(match.group(1).split(".")), filters))
+        if match.group("target"):
+            # trim_blocks and lstrip_blocks would eat a newline after the tag or the indent before it.
+            line = source[source.rfind("\n", 0, match.start()) + 1 : match.start()]
+            if source[match.end() : match.end() + 1] == "\n" or (line and not line.strip()):
+                return None
+            pieces.append((match.group("target"), tuple(match.group("value").split(".")), None))
+        else:
+            filters = tuple(_FILTER.findall(match.group("filters")))
+            if any(name not in FILTERS for name in filters):
+                return None
+            pieces.append(("", tuple(match.group("name").split(".")), filters))
         position = match.end()
     pieces.append((source[position:], None, None))
     if any(marker in text for text, _, _ in pieces for marker in _SYNTAX):
@@ -56,16 +67,21 @@ def render_simple(source: str, context: dict[str, Any]) -> str | None:
     if pieces is None:
         return None
     out: list[str] = []
+    names_here = context
     for text, names, filters in pieces:
         if names is None:
             out.append(text)
             continue
         try:
-            value = _lookup(names, context)
+            value = _lookup(names, names_here)
         except Exception:  # noqa: BLE001 - a property that fails: Jinja reports it
             return None
         if value is _MISSING:
             return None
+        if filters is None:  # {% set text = names %}: a name for the rest of the prose
+            names_here = names_here if names_here is not context else dict(context)
+            names_here[text] = value
+            continue
         try:
             for name in filters:
                 value = FILTERS[name](value)
