@@ -99,3 +99,19 @@ def test_check_fails_when_an_organisation_cannot_be_built(tmp_path):
     assert result.exit_code == 1
     assert "组织 second 无法生成" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_another_process_in_another_zone_and_locale_writes_the_same_bytes(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert runner.invoke(app, ["build", "2021", "--org", "xiangdong", "--out", str(tmp_path / "here")]).exit_code == 0
+    environment = dict(os.environ, TZ="Pacific/Kiritimati", LC_ALL="C", LANG="C")
+    environment.pop("SOURCE_DATE_EPOCH", None)
+    command = [sys.executable, "-m", "fulian_report", "build", "2021", "--org", "xiangdong", "--out", str(tmp_path / "there")]
+    subprocess.run(command, check=True, capture_output=True, env=environment)
+    here = {p.name: p.read_bytes() for p in (tmp_path / "here" / "2021").iterdir()}
+    there = {p.name: p.read_bytes() for p in (tmp_path / "there" / "2021").iterdir()}
+    assert here == there and len(here) == 1
