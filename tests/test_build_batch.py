@@ -93,6 +93,17 @@ def test_check_lists_a_stale_and_a_missing_report_and_exits_1(tmp_path, data_cop
     assert not xiangdong.exists()
 
 
+def test_check_lists_a_report_no_organisation_gives_unless_only_some_are_checked(tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--out", str(out)]).exit_code == 0
+    renamed = out / "2021" / "旧名称区妇联2021年度工作总结.docx"
+    renamed.write_bytes(b"left over")
+    (out / "2021" / "notes.txt").write_text("not a .docx, not checked", encoding="utf-8")
+    result = runner.invoke(app, ["build", "2021", "--out", str(out), "--check"])
+    assert result.exit_code == 1 and f"多余 {renamed}" in result.output and "notes.txt" not in result.output
+    assert runner.invoke(app, ["build", "2021", "--out", str(out), "--check", "--org", "furong"]).exit_code == 0
+
+
 def test_check_fails_when_an_organisation_cannot_be_built(tmp_path):
     data = _three_orgs(tmp_path / "data")
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--check"])

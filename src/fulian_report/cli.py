@@ -147,9 +147,11 @@ def _check(result) -> None:
         typer.echo(f"缺少 {path}")
     for path in result.differing:
         typer.echo(f"过期 {path}（与数据现在生成的不同）")
+    for path in result.extra:
+        typer.echo(f"多余 {path}（数据中没有生成它的组织）")
     if not result.ok:
-        stale = len(result.missing) + len(result.differing)
-        typer.echo(f"检查未通过：{stale} 个报告缺少或过期，{len(result.failed)} 个组织无法生成；请重新运行 build。", err=True)
+        stale = len(result.missing) + len(result.differing) + len(result.extra)
+        typer.echo(f"检查未通过：{stale} 个报告缺少、过期或多余，{len(result.failed)} 个组织无法生成；请重新运行 build。", err=True)
         raise typer.Exit(1)
     typer.echo(f"检查通过：{len(result.current)} 个报告都与数据一致。")
 
