@@ -90,7 +90,16 @@ def build(
     return reports
 
 
-def _render(year, data_root, out_root, orgs, style, formats, jobs, progress):
+def _render(
+    year: int,
+    data_root: Path,
+    out_root: Path,
+    orgs: list[str] | None,
+    style: str | None,
+    formats: tuple[str, ...],
+    jobs: int | None,
+    progress: Progress | None,
+) -> tuple[list[OrgReport], dict[str, list[Finding]]]:
     """Every organisation rendered to bytes: (reports, the findings of each organisation that failed)."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
