@@ -120,3 +120,26 @@ def test_validating_one_prose_file_resolves_its_names(tmp_path):
     assert result.exit_code == 1
     assert "narrative.yaml:3:41:" in result.output and "是不是想写“received”" in result.output
     assert "honours.yaml" not in result.output  # another file's warning is not this file's business
+
+
+def test_help_imports_no_heavy_library_and_has_chinese_headings():
+    # A fresh interpreter: what `fulian-report --help` loads is what it waits for.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from fulian_report.cli import run\n"
+        "run(['--help'])\n"
+        "heavy = ('rich', 'pydantic', 'docx', 'jinja2', 'yaml', 'lxml', 'fulian_report.api')\n"
+        "print('loaded:', sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "loaded: []" in result.stdout
+    assert "用法：fulian-report [选项] 命令 [参数]..." in result.stdout
+    assert "选项：" in result.stdout and "命令：" in result.stdout
+
+
+def test_no_arguments_shows_the_help(capsys):
+    assert run([]) == 2
+    assert "用法：fulian-report" in capsys.readouterr().out

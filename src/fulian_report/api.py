@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .batch import Progress, render_all
+from .check import OutputCheck, compare_outputs
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity
 from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
@@ -27,6 +29,15 @@ class OrgReport:
     document: Document
     files: list[Path] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
+    outputs: dict[str, bytes] = field(default_factory=dict)  # format → the file's bytes, until written
+
+
+@dataclass
+class BuildFailed(FulianError):
+    """Some organisations failed; `reports` are those written all the same."""
+
+    reports: list[OrgReport] = field(default_factory=list)
+    failed: dict[str, list[Finding]] = field(default_factory=dict)  # organisation → its findings
 
 
 def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
@@ -60,34 +71,82 @@ def build(
     orgs: list[str] | None = None,
     style: str | None = None,
     formats: tuple[str, ...] = ("docx",),
+    jobs: int | None = 1,
+    progress: Progress | None = None,
 ) -> list[OrgReport]:
-    """Build the reports of `year`; every organisation's problems are reported together."""
+    """Build the reports of `year`, `jobs` organisations at a time (None: one per core).
+
+    An organisation whose data is wrong is not written and the others are; if any failed,
+    `BuildFailed` carries every finding and the reports that were written.
+    """
+    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress)
+    target = Path(out_root) / str(year)
+    for report in reports:
+        for fmt in formats:
+            path = output_path(report.document, target, fmt)
+            atomic_write(path, report.outputs.pop(fmt))
+            report.files.append(path)
+    if failed:
+        raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed)
+    return reports
+
+
+def _render(
+    year: int,
+    data_root: Path,
+    out_root: Path,
+    orgs: list[str] | None,
+    style: str | None,
+    formats: tuple[str, ...],
+    jobs: int | None,
+    progress: Progress | None,
+) -> tuple[list[OrgReport], dict[str, list[Finding]]]:
+    """Every organisation rendered to bytes: (reports, the findings of each organisation that failed)."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
     if "pdf" in formats:
         require_soffice()  # before anything is read or written: no half-done build
-    chosen_style = resolve_style(style) if style else None
+    if style:
+        resolve_style(style)  # a wrong --style is one error, not one per organisation
+    folders = organisation_folders(data_root, year, orgs)
     reports: list[OrgReport] = []
-    findings: list[Finding] = []
-    for folder in organisation_folders(data_root, year, orgs):
-        try:
-            data = load_org(folder, year)
-            document = make_document(data, chosen_style)
-        except FulianError as exc:
-            findings.extend(exc.findings)
-            continue
-        reports.append(OrgReport(folder.name, document, warnings=data.warnings))
+    failed: dict[str, list[Finding]] = {}
+    for outcome in render_all(folders, year, style, formats, jobs, progress):
+        if outcome.errors:
+            failed[outcome.org_id] = outcome.errors
+        else:
+            reports.append(OrgReport(outcome.org_id, outcome.document, warnings=outcome.warnings, outputs=outcome.outputs))
     target = Path(out_root) / str(year)
-    findings.extend(_clashing_titles(reports, target))
-    if any(f.severity is Severity.ERROR for f in findings):
-        raise FulianError(findings)
+    by_stem: dict[str, list[str]] = {}
     for report in reports:
-        for fmt in formats:
-            path = output_path(report.document, target, fmt)
-            atomic_write(path, WRITERS[fmt][1](report.document))
-            report.files.append(path)
-    return reports
+        by_stem.setdefault(report.document.file_stem, []).append(report.org_id)
+    for clash in _clashing_titles(reports, target):
+        for org in by_stem[Path(clash.location.path).name]:
+            failed.setdefault(org, []).append(clash)
+    reports = [report for report in reports if report.org_id not in failed]
+    return reports, failed
+
+
+def check(
+    year: int,
+    data_root: Path = Path("data"),
+    out_root: Path = Path("out"),
+    orgs: list[str] | None = None,
+    style: str | None = None,
+    formats: tuple[str, ...] = ("docx",),
+    jobs: int | None = 1,
+    progress: Progress | None = None,
+) -> OutputCheck:
+    """Build in memory and compare with the files under `out_root`; writes nothing."""
+    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress)
+    target = Path(out_root) / str(year)
+    expected = {output_path(report.document, target, fmt): report.outputs[fmt] for report in reports for fmt in formats}
+    # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
+    result = compare_outputs(expected, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
+    result.failed = failed
+    result.warnings = [w for report in reports for w in report.warnings]
+    return result
 
 
 def _clashing_titles(reports: list[OrgReport], target: Path) -> list[Finding]:

@@ -102,3 +102,13 @@ def test_any_text_gives_values_or_located_findings_never_a_crash(text):
     except FulianError as exc:
         assert exc.findings and all(f.location.path == "x.yaml" for f in exc.findings)
         assert all(f.message for f in exc.findings)
+
+
+def test_plain_scalars_keep_their_yaml_types_when_repeated(tmp_path):
+    import datetime
+
+    text = "a: [中文, yes, 12, 2021-03-05, null, ~, 1.5, 中文, yes, 12, '12', name]\nb: {name: 12, 12: name}\n"
+    data = parse_yaml(text, tmp_path / "x.yaml").data
+    expected = ["中文", True, 12, datetime.date(2021, 3, 5), None, None, 1.5, "中文", True, 12, "12", "name"]
+    assert data["a"] == expected
+    assert data["b"] == {"name": 12, "12": "name"}

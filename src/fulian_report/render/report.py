@@ -38,6 +38,7 @@ from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
+from .simple_prose import render_simple
 from .style import Style
 
 
@@ -86,6 +87,9 @@ class _ProseRenderer:
         self.findings: list[Finding] = []
 
     def text(self, source: str, subject: str, path: tuple) -> str:
+        simple = render_simple(source, self.context)
+        if simple is not None:
+            return simple.strip()
         try:
             return compile_prose(source).render(self.context).strip()
         except TemplateSyntaxError as exc:

@@ -22,6 +22,7 @@ from docx.shared import Mm
 from ..doctree import Document, Heading, Paragraph, Table
 from . import layout as gbt
 from . import oxml
+from .package import package_bytes
 
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_POINT = 20
@@ -54,9 +55,7 @@ class _Layout:
 
 
 def docx_bytes(document: Document) -> bytes:
-    buffer = io.BytesIO()
-    build_docx(document).save(buffer)
-    return buffer.getvalue()
+    return package_bytes(build_docx(document))
 
 
 def build_docx(document: Document) -> Any:

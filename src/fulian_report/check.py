@@ -1,0 +1,44 @@
+"""`build --check`: are the reports under the output folder what the data gives now?"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Finding
+
+
+@dataclass
+class OutputCheck:
+    missing: list[Path] = field(default_factory=list)
+    differing: list[Path] = field(default_factory=list)
+    current: list[Path] = field(default_factory=list)
+    # Report files the data no longer gives (an organisation renamed or removed).
+    extra: list[Path] = field(default_factory=list)
+    # Organisations whose data is wrong, so that their reports could not be built to compare.
+    failed: dict[str, list[Finding]] = field(default_factory=dict)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.differing or self.extra or self.failed)
+
+
+def compare_outputs(expected: dict[Path, bytes], folder: Path | None = None, suffixes: tuple[str, ...] = ()) -> OutputCheck:
+    """Sort each expected file into missing, differing or current, by comparing bytes; with a
+    folder, its other report files (of these suffixes, not hidden) are extra."""
+    result = OutputCheck()
+    if folder is not None and folder.is_dir():
+        result.extra = sorted(
+            path
+            for path in folder.iterdir()
+            if path.is_file() and path.suffix in suffixes and not path.name.startswith(".") and path not in expected
+        )
+    for path, content in expected.items():
+        if not path.is_file():
+            result.missing.append(path)
+        elif path.stat().st_size != len(content) or path.read_bytes() != content:
+            result.differing.append(path)
+        else:
+            result.current.append(path)
+    return result

@@ -1,0 +1,128 @@
+"""Building many organisations: in parallel, one failure does not stop the others; --check."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from fulian_report import api
+from fulian_report.cli import app
+from tests.conftest import MINIMAL_ORG, write_org
+
+runner = CliRunner()
+
+BAD_CASES = "visits:\n  received: 55\nmediation:\n  couples_received: 1对\n"
+
+
+def _three_orgs(root, bad=("second",)):
+    """Three small organisations with distinct titles; those in `bad` have a figure without its measure word."""
+    for index, org in enumerate(("first", "second", "third")):
+        files = dict(MINIMAL_ORG)
+        files["organisation.yaml"] = files["organisation.yaml"].replace("示例区妇联", f"示例{index + 1}区妇联", 1)
+        if org in bad:
+            files["cases.yaml"] = BAD_CASES
+        write_org(root, files, org=org)
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_failed_organisation_is_reported_by_name_and_the_others_are_written(tmp_path, jobs):
+    data = _three_orgs(tmp_path / "data")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--jobs", jobs])
+    assert result.exit_code == 1, result.output
+    assert "组织 second 生成失败：" in result.output
+    assert "second/cases.yaml:2:3: 错误：数字 55 缺少量词" in result.output
+    assert sorted(p.name for p in (out / "2021").iterdir()) == [
+        "示例1区妇联2021年度工作总结及2022年工作计划.docx",
+        "示例3区妇联2021年度工作总结及2022年工作计划.docx",
+    ]
+    assert "部分失败：1 个组织（second）" in result.output
+
+
+def test_api_build_raises_with_the_written_reports_and_each_failure(tmp_path):
+    data = _three_orgs(tmp_path / "data", bad=("first", "third"))
+    with pytest.raises(api.BuildFailed) as raised:
+        api.build(2021, data, tmp_path / "out", jobs=2)
+    assert list(raised.value.failed) == ["first", "third"]
+    assert [report.org_id for report in raised.value.reports] == ["second"]
+    assert all(f.location.path.startswith(str(data / "2021" / "first")) for f in raised.value.failed["first"])
+    assert raised.value.reports[0].files[0].is_file()
+
+
+def test_progress_is_reported_per_organisation_and_not_drawn_off_a_terminal(tmp_path):
+    data = _three_orgs(tmp_path / "data", bad=())
+    calls = []
+    api.build(2021, data, tmp_path / "out", jobs=2, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "生成中" not in result.output
+
+
+def test_parallel_and_serial_builds_write_the_same_bytes(tmp_path):
+    for jobs in ("1", "2"):
+        assert runner.invoke(app, ["build", "2021", "--out", str(tmp_path / jobs), "-j", jobs]).exit_code == 0
+    serial = {p.name: p.read_bytes() for p in (tmp_path / "1" / "2021").iterdir()}
+    parallel = {p.name: p.read_bytes() for p in (tmp_path / "2" / "2021").iterdir()}
+    assert serial == parallel and len(serial) == 2
+
+
+def test_check_passes_on_fresh_outputs_and_writes_nothing(tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--out", str(out), "--format", "docx", "--format", "txt"]).exit_code == 0
+    before = {p: p.stat().st_mtime_ns for p in (out / "2021").iterdir()}
+    result = runner.invoke(app, ["build", "2021", "--out", str(out), "--check", "--format", "docx", "--format", "txt"])
+    assert result.exit_code == 0, result.output
+    assert "检查通过：4 个报告都与数据一致" in result.output
+    assert {p: p.stat().st_mtime_ns for p in (out / "2021").iterdir()} == before
+
+
+def test_check_lists_a_stale_and_a_missing_report_and_exits_1(tmp_path, data_copy):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--data", str(data_copy), "--out", str(out)]).exit_code == 0
+    furong = out / "2021" / "芙蓉区妇联2021年度工作总结及2022年工作计划.docx"
+    xiangdong = out / "2021" / "湘东区妇联2021年工作情况和2022年主要工作打算汇报.docx"
+    xiangdong.unlink()
+    cases = data_copy / "2021" / "furong" / "cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace("444对", "445对"), encoding="utf-8")
+    (out / "2021" / ".manifest").write_text("hidden files are not reports", encoding="utf-8")
+    result = runner.invoke(app, ["build", "2021", "--data", str(data_copy), "--out", str(out), "--check"])
+    assert result.exit_code == 1
+    assert f"过期 {furong}" in result.output
+    assert f"缺少 {xiangdong}" in result.output
+    assert not xiangdong.exists()
+
+
+def test_check_lists_a_report_no_organisation_gives_unless_only_some_are_checked(tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--out", str(out)]).exit_code == 0
+    renamed = out / "2021" / "旧名称区妇联2021年度工作总结.docx"
+    renamed.write_bytes(b"left over")
+    (out / "2021" / "notes.txt").write_text("not a .docx, not checked", encoding="utf-8")
+    result = runner.invoke(app, ["build", "2021", "--out", str(out), "--check"])
+    assert result.exit_code == 1 and f"多余 {renamed}" in result.output and "notes.txt" not in result.output
+    assert runner.invoke(app, ["build", "2021", "--out", str(out), "--check", "--org", "furong"]).exit_code == 0
+
+
+def test_check_fails_when_an_organisation_cannot_be_built(tmp_path):
+    data = _three_orgs(tmp_path / "data")
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--check"])
+    assert result.exit_code == 1
+    assert "组织 second 无法生成" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_another_process_in_another_zone_and_locale_writes_the_same_bytes(tmp_path, monkeypatch):
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert runner.invoke(app, ["build", "2021", "--org", "xiangdong", "--out", str(tmp_path / "here")]).exit_code == 0
+    environment = dict(os.environ, TZ="Pacific/Kiritimati", LC_ALL="C", LANG="C")
+    environment.pop("SOURCE_DATE_EPOCH", None)
+    command = [sys.executable, "-m", "fulian_report", "build", "2021", "--org", "xiangdong", "--out", str(tmp_path / "there")]
+    subprocess.run(command, check=True, capture_output=True, env=environment)
+    here = {p.name: p.read_bytes() for p in (tmp_path / "here" / "2021").iterdir()}
+    there = {p.name: p.read_bytes() for p in (tmp_path / "there" / "2021").iterdir()}
+    assert here == there and len(here) == 1
