@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .diagnostics import strict as promote_warnings
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity
 from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
@@ -17,7 +18,7 @@ from .render.report import render_document
 from .render.style import Style, resolve_style
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
-from .writers.output import atomic_write
+from .writers.manifest import OutputManifest, overwrite_refusals
 
 
 @dataclass
@@ -59,8 +60,13 @@ def build(
     orgs: list[str] | None = None,
     style: str | None = None,
     formats: tuple[str, ...] = ("docx",),
+    strict: bool = False,
+    force: bool = False,
 ) -> list[OrgReport]:
-    """Build the reports of `year`; every organisation's problems are reported together."""
+    """Build the reports of `year`; every organisation's problems are reported together.
+
+    With `strict`, warnings stop the build as errors do; with `force`, a report
+    edited since it was generated is overwritten all the same."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
@@ -77,13 +83,17 @@ def build(
         reports.append(OrgReport(folder.name, document, warnings=data.warnings))
     target = Path(out_root) / str(year)
     findings.extend(_clashing_titles(reports, target))
+    if strict:
+        findings = promote_warnings(findings + [w for report in reports for w in report.warnings])
+    planned = [(report, fmt, output_path(report.document, target, fmt)) for report in reports for fmt in formats]
+    if not force:
+        findings.extend(overwrite_refusals([path for _, _, path in planned]))
     if any(f.severity is Severity.ERROR for f in findings):
         raise FulianError(findings)
-    for report in reports:
-        for fmt in formats:
-            path = output_path(report.document, target, fmt)
-            atomic_write(path, WRITERS[fmt][1](report.document))
-            report.files.append(path)
+    manifest = OutputManifest(target)
+    for report, fmt, path in planned:
+        manifest.write(path, WRITERS[fmt][1](report.document))
+        report.files.append(path)
     return reports
 
 

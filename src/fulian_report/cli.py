@@ -55,14 +55,13 @@ def main_options(
 
 
 def _print_findings(findings) -> None:
-    from .errors import Severity
+    from .diagnostics import as_text
 
-    for finding in sorted(findings, key=lambda f: f.sort_key):
-        typer.echo(str(finding), err=True)
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
-    if errors or warnings:
-        typer.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=True)
+    if findings:
+        typer.echo(as_text(findings), err=True)
+
+
+STRICT_OPTION = typer.Option(False, "--strict", help="把警告也当作错误（退出码 1）。")
 
 
 @app.command(add_help_option=False)
@@ -73,6 +72,8 @@ def build(
     org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
     style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
     fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt（可重复）。"),
+    strict: bool = STRICT_OPTION,
+    force: bool = typer.Option(False, "--force", help="覆盖生成后又被修改过的报告文件。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
@@ -85,10 +86,10 @@ def build(
         raise typer.BadParameter(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", param_hint="--format")
     started = time.perf_counter()
     try:
-        reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)))
+        reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)), strict=strict, force=force)
     except FulianError as exc:
         _print_findings(exc.findings)
-        typer.echo("生成失败：数据或模板有误，未写入任何文件。", err=True)
+        typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
         raise typer.Exit(1) from None
     warnings = [w for report in reports for w in report.warnings]
     if warnings:
@@ -103,20 +104,33 @@ def build(
 @app.command(add_help_option=False)
 def validate(
     paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。", metavar="路径..."),
+    strict: bool = STRICT_OPTION,
+    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看，附出错的行）或 json（给程序，如 CI）。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
     """检查数据：列出所有错误和警告（文件:行:列）。"""
     from . import api
-    from .errors import FulianError, Severity
+    from .diagnostics import as_json, counts
+    from .diagnostics import strict as promote
+    from .errors import FulianError
 
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
     try:
         findings = api.validate(paths)
     except FulianError as exc:
         findings = exc.findings
-    _print_findings(findings)
-    if any(f.severity is Severity.ERROR for f in findings):
+    if strict:
+        findings = promote(findings)
+    errors, _ = counts(findings)
+    if fmt == "json":
+        typer.echo(as_json(findings))
+    else:
+        _print_findings(findings)
+        if not errors:
+            typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
+    if errors:
         raise typer.Exit(1)
-    typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
 
 
 # typer's own messages for command-line mistakes, in Chinese.  A message that

@@ -9,6 +9,7 @@ compose the node tree ourselves and build the values from it, keeping the
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,6 +22,18 @@ from ..errors import Finding, FulianError, Location, Severity
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[Any, ...]
+
+# A data file is a few kilobytes; anything this large is a wrong file, and
+# reading it whole would only make the person wait.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+# Real data nests six or seven levels.  libyaml's composer recurses in C and
+# crashes the process on nesting in the tens of thousands, so depth is
+# checked on the (flat) event stream before anything is composed.
+MAX_DEPTH = 100
+# Characters Word cannot open in a .docx (XML 1.0 forbids them) and that
+# YAML itself refuses unescaped: C0/C1 controls except tab, newline, CR, NEL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_FULLWIDTH_DIGITS = re.compile("[\uff10-\uff19]+")
 
 
 @dataclass
@@ -107,6 +120,12 @@ def _decode_or_explain(raw: bytes, encoding: str, path: Path) -> str:
 
 def load_yaml(path: Path) -> SourceFile:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FulianError.single(
+                display_path(path),
+                f"文件太大（{size / 1024 / 1024:.1f} MB）：数据文件通常只有几 KB，最多允许 {MAX_FILE_BYTES // 1024 // 1024} MB；是不是放错了文件？",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise FulianError.single(display_path(path), f"无法读取文件：{exc.strerror or exc}") from None
@@ -117,6 +136,10 @@ def load_yaml(path: Path) -> SourceFile:
 def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> SourceFile:
     source = SourceFile(path=path, data=None, warnings=list(warnings or []), text=text)
     display = source.display_path
+    controls = control_character_findings(text, display)
+    if controls:
+        raise FulianError(controls)
+    _check_depth(text, display)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -141,10 +164,48 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     return source
 
 
+def control_character_findings(text: str, display: str) -> list[Finding]:
+    """Every invisible control character of a file, located (Word refuses a .docx holding one)."""
+    findings = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for match in CONTROL_CHARACTERS.finditer(line):
+            findings.append(Finding(Location(display, number, match.start() + 1), _control_message(match.group())))
+    return findings
+
+
+def _control_message(char: str) -> str:
+    return (
+        f"这里有一个看不见的控制字符（U+{ord(char):04X}），Word 无法打开含有它的文档；"
+        "通常是从别处复制文字时带进来的，请删除它（可删掉这几个字重新输入）。"
+    )
+
+
+def _check_depth(text: str, display: str) -> None:
+    # Nesting needs indentation or brackets: a file with neither cannot be deep,
+    # and the event stream (a second pass) is only read for one that could be.
+    indent = max((len(line) - len(line.lstrip(" -?:")) for line in text.split("\n")), default=0)
+    if text.count("[") + text.count("{") + 2 * indent + 2 < MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise FulianError.single(
+                        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing reports the syntax error with its explanation
+
+
 def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     problem = (exc.problem or "").strip()
     lines = text.splitlines()
-    if 0 < line <= len(lines) and "\t" in lines[line - 1] and "cannot start any token" in problem:
+    if 0 < line <= len(lines) and "\t" in lines[line - 1] and ("cannot start any token" in problem or "tab" in problem):
         return "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。"
     hints = {
         "found unexpected end of stream": "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。",
@@ -196,6 +257,8 @@ class _Builder:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str):
+            self._check_text(node)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
@@ -205,6 +268,22 @@ class _Builder:
             # and the model says what is wrong with it in the field's own terms.
             return str(node.value)
         return None
+
+    def _check_text(self, node: yaml.ScalarNode) -> None:
+        # Escapes in double quotes ("\a", "\x07") write control characters the file itself does not hold.
+        control = CONTROL_CHARACTERS.search(node.value)
+        if control:
+            self.errors.append(Finding(self._at(node), _control_message(control.group())))
+        digits = _FULLWIDTH_DIGITS.search(node.value)
+        if digits:
+            half = digits.group().translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+            self.source.warnings.append(
+                Finding(
+                    self._at(node),
+                    f"全角数字“{digits.group()}”已按半角数字 {half} 读取；建议改用半角数字（切换输入法的全角/半角）。",
+                    Severity.WARNING,
+                )
+            )
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict = {}
