@@ -19,6 +19,7 @@ from .render.style import Style, resolve_style
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
 from .writers.manifest import OutputManifest, overwrite_refusals
+from .writers.output import atomic_write
 
 
 @dataclass
@@ -163,3 +164,15 @@ def _validate_file(path: Path) -> list[Finding]:
         findings = exc.findings
     own = display_path(path)
     return [f for f in findings if f.location.path == own or f.severity is Severity.ERROR]
+
+
+def write_schema(folder: Path = Path("schema")) -> list[Path]:
+    """Write the JSON Schema of every data file kind into `folder`; returns the files written."""
+    from .model.schema import schema_files
+
+    written = []
+    for name, content in schema_files().items():
+        path = Path(folder) / name
+        atomic_write(path, content)
+        written.append(path)
+    return written

@@ -133,6 +133,18 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command(add_help_option=False)
+def schema(
+    out: Path = typer.Option(Path("schema"), "--out", help="写到这个文件夹，每类数据文件一个 <名称>.schema.json。"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """写出数据文件的 JSON Schema，供编辑器（如 VS Code 的 YAML 插件）边写边检查、补全。"""
+    from . import api
+
+    for path in api.write_schema(out):
+        typer.echo(f"已写入 {path}")
+
+
 # typer's own messages for command-line mistakes, in Chinese.  A message that
 # matches none of these is shown as typer wrote it.
 _USAGE_MESSAGES = [
