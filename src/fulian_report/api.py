@@ -16,6 +16,7 @@ from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.report import render_document
 from .render.style import Style, resolve_style
+from .render.usage import unused_figures
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
 from .writers.manifest import OutputManifest, overwrite_refusals
@@ -51,7 +52,9 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
     chosen = style if isinstance(style, Style) else resolve_style(style or data.organisation.style)
-    return render_document(data, chosen)
+    document = render_document(data, chosen)
+    data.warnings.extend(w for w in unused_figures(data) if w not in data.warnings)
+    return document
 
 
 def build(
