@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
 from pydantic import BaseModel
 
 from ..errors import suggest
@@ -112,7 +113,10 @@ class ReportUndefined(StrictUndefined):
     def _undefined_message(self) -> str:
         name = self._undefined_name
         owner = self._undefined_obj
-        if owner is not None and not isinstance(owner, type(StrictUndefined)) and name is not None:
+        if owner is None and name is not None:
+            # a.b.c where a.b is left out of the data: Jinja looks c up on None.
+            return f"“{name}”不存在：它前面的一项在数据中没有填写"
+        if owner is not missing and not isinstance(owner, type(StrictUndefined)) and name is not None:
             return f"“{name}”不存在" + suggest(str(name), known_names(owner))
         if name is not None:
             return f"名称“{name}”不存在"

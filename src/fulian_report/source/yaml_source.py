@@ -98,23 +98,32 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_or_explain(raw, "utf-16", path)
         return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
+    if b"\x00" in raw[:8192]:
+        # Text in UTF-8 or GBK never holds a NUL byte; Word, Excel and images do.
+        raise FulianError.single(
+            where.path, "这不是文本文件（可能是 Word、Excel 文档或图片改了扩展名）；数据文件应是用文本编辑器编写的 YAML。", 1, 1
+        )
     try:
         return raw.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    text = _decode_or_explain(raw, "gbk", path)
+    except UnicodeDecodeError as exc:
+        utf8_reached = exc.start
+    text = _decode_or_explain(raw, "gbk", path, utf8_reached)
     return text, [
         Finding(where, "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
     ]
 
 
-def _decode_or_explain(raw: bytes, encoding: str, path: Path) -> str:
+def _decode_or_explain(raw: bytes, encoding: str, path: Path, other_reached: int = 0) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        # The encoding that read further is the file's own: the bad byte is where it stopped.
+        bad = max(exc.start, other_reached)
+        line_start = raw.rfind(b"\n", 0, bad) + 1
+        line = raw[:bad].count(b"\n") + 1
+        column = len(raw[line_start:bad].decode("utf-8" if bad == other_reached else encoding, errors="replace")) + 1
         raise FulianError.single(
-            display_path(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
+            display_path(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, column
         ) from None
 
 
