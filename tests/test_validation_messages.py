@@ -69,6 +69,13 @@ MESSAGES = {
     "women above members": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10名\n    women: 25名\n"},
         "organisation_building.yaml:2:3: 错误", "女性 25名 多于总人数 10名", 1),
+    "stated total not the sum of its items": (
+        {"activities.yaml": "law_campaigns:\n  spring: 52场\n  autumn: 30场\n  sessions: 80场\n  sums: {sessions: [spring, autumn]}\n"},
+        "activities.yaml:1:1: 错误", "合计 sessions 80场 不等于各项之和 82场（spring 52场 + autumn 30场）", 1),
+    "share not matching its counts": (
+        {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 559人\n    women: 365人\n"
+         "    women_share: 25.7%\n    shares: {women_share: [women, members]}\n"},
+        "organisation_building.yaml:2:3: 错误", "比例 women_share 25.7% 与 365人 / 559人 = 65.3% 不符", 1),
     "date outside the year": ({"cases.yaml": CASES + "hotline:\n  date: 2020-03-05\n"}, "cases.yaml:7:3: 错误", "不在报告年度 2021 年内", 1),
     "plan date before the year": (
         {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2019年\n"}, "plan.yaml:4:5: 错误", "早于报告年度 2021 年", 1),

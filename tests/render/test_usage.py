@@ -53,3 +53,11 @@ def test_a_figure_used_through_a_derived_one_is_used(tmp_path):
         "narrative.yaml": MINIMAL_ORG["narrative.yaml"] + "      - 女性占{{ derived.women_shares.two_committees }}。\n",
     }
     assert unused_figures(_org(tmp_path, **files)) == []
+
+
+def test_the_items_of_a_used_total_are_used(tmp_path):
+    files = {
+        "activities.yaml": "law:\n  spring: 52场\n  autumn: 30场\n  sessions: 82场\n  sums: {sessions: [spring, autumn]}\n",
+        "narrative.yaml": MINIMAL_ORG["narrative.yaml"] + "      - 普法{{ activities.law.sessions }}。\n",
+    }
+    assert unused_figures(_org(tmp_path, **files)) == []

@@ -16,11 +16,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from jinja2 import nodes
+from pydantic import BaseModel
 from jinja2.exceptions import TemplateSyntaxError
 
 from ..errors import Finding, Severity
 from ..model.dataset import OrgData
-from ..model.subjects import Section
+from ..model.subjects import Record, Section
 from .environment import _PROSE_ENV
 
 # Subjects whose figures the style template uses, not the prose.
@@ -127,6 +128,30 @@ def _used_through_derived(data: OrgData, used: set[str]) -> set[str]:
     return implied
 
 
+def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
+    if isinstance(value, Record):
+        yield path, value
+    if isinstance(value, BaseModel):
+        for name, item in value:
+            if isinstance(item, (BaseModel, dict)):
+                yield from _records(item, path + (name,))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _records(item, path + (name,))
+
+
+def _used_through_checks(data: OrgData, used: set[str]) -> set[str]:
+    """The items of a used total (sums) and the counts of a used share (shares) are used too."""
+    implied: set[str] = set()
+    for subject, model in data.subjects.items():
+        for path, record in _records(model, (subject,)):
+            prefix = ".".join(map(str, path))
+            for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
+                if _is_used(f"{prefix}.{whole}", used):
+                    implied.update(f"{prefix}.{part}" for part in parts)
+    return implied
+
+
 def _measured_next_year(data: OrgData) -> set[str]:
     """This year's figures last year's plan named as the measure of a target."""
     if data.previous is None:
@@ -138,6 +163,7 @@ def unused_figures(data: OrgData) -> list[Finding]:
     """A warning at each typed figure that no prose uses, directly or through a derived figure."""
     used = names_used(all_prose(data))
     used |= _used_through_derived(data, used) | _measured_next_year(data)
+    used |= _used_through_checks(data, used)
     findings = []
     for subject, path, _ in data.figures():
         if subject in _NOT_FROM_PROSE:
