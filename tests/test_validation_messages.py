@@ -62,6 +62,7 @@ MESSAGES = {
     "very large file": ({"cases.yaml": "# " + "x" * MAX_FILE_BYTES + "\n"}, "cases.yaml: 错误", "文件太大", 1),
     "control character": ({"cases.yaml": CASES.replace("55件", "55\x08件")}, "cases.yaml:2:15: 错误", "控制字符（U+0008）", 1),
     "control character by escape": ({"cases.yaml": CASES + 'hotline:\n  name: "12345\\a热线"\n'}, "cases.yaml:7:9: 错误", "控制字符（U+0007）", 1),
+    "unknown style": ({"organisation.yaml": ORG.replace("style: furong", "style: furnog")}, "organisation.yaml:5:1: 错误", "找不到样式“furnog”", 1),
     "unknown key": ({"organisation.yaml": ORG.replace("name: 示例区妇联", "nmae: 示例区妇联")}, "organisation.yaml:1:1: 错误", "不认识的名称“nmae”，是不是想写“name”？", 1),
     "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:3: 错误", "无法识别“-55件”", 1),
     "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:3: 错误", "无法识别金额“-500元”", 1),
@@ -177,3 +178,11 @@ def test_an_unexpected_failure_is_one_line_and_the_trace_only_under_debug(monkey
         assert ("Traceback" in err) is traced
         if not traced:
             assert len(err.strip().splitlines()) == 1 and "--debug" in err
+
+
+def test_a_duplicate_key_does_not_hide_the_other_problems_of_its_file(tmp_path):
+    cases = CASES.replace("  received: 55件\n", "  received: 55件\n  received: 56件\n").replace("134对", "544对")
+    _, result = _validate(tmp_path, {"cases.yaml": cases})
+    assert result.exit_code == 1
+    assert "cases.yaml:3:3: 错误：名称“received”重复出现" in result.output
+    assert "cases.yaml:4:1: 错误：调和 544对 多于接待 444对" in result.output

@@ -51,10 +51,20 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
-    chosen = style if isinstance(style, Style) else resolve_style(style or data.organisation.style)
+    chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
     document = render_document(data, chosen)
     data.warnings.extend(w for w in unused_figures(data) if w not in data.warnings)
     return document
+
+
+def _own_style(data: OrgData) -> Style:
+    """The style organisation.yaml names; a name that is no style is reported at that line."""
+    name = data.organisation.style
+    try:
+        return resolve_style(name)
+    except FulianError as exc:
+        where = data.locate("organisation", ("style",))
+        raise FulianError([Finding(where, f.message) if f.location.path == name else f for f in exc.findings]) from None
 
 
 def build(

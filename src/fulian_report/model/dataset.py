@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity, suggest
-from ..source.yaml_source import SourceFile, display_path, load_yaml
+from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
 from .quantities import FIGURE_TYPES, DateWindow, Figure
 from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
 
@@ -199,11 +199,14 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             continue
         try:
             source = load_yaml(path)
+            findings.extend(source.warnings)
+        except PartialSource as exc:  # still checked, so that all its problems show at once
+            findings.extend(exc.findings)
+            source = exc.source
         except FulianError as exc:
             findings.extend(exc.findings)
             continue
         sources[stem] = source
-        findings.extend(source.warnings)
         model, errors = validate_subject(stem, source, year)
         findings.extend(errors)
         if model is not None:

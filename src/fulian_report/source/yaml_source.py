@@ -169,8 +169,20 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     source.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     source.data = builder.build(node, ())
     if errors:
-        raise FulianError(errors + source.warnings)
+        raise PartialSource(errors + source.warnings, source)
     return source
+
+
+class PartialSource(FulianError):
+    """A file that parsed but broke a rule (a duplicate key, an alias, a tag).
+
+    Its values are kept as far as they are certain (the first of two duplicate
+    keys, nothing for an alias) so that the rest of the file can still be
+    checked and every problem reported in one pass."""
+
+    def __init__(self, findings: list[Finding], source: SourceFile):
+        super().__init__(findings)
+        self.source = source
 
 
 def control_character_findings(text: str, display: str) -> list[Finding]:
