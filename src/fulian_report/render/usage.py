@@ -13,6 +13,7 @@ uses `activities.ecd.child_ages` even before `{{ ages }}` prints it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from jinja2 import nodes
@@ -32,13 +33,19 @@ def names_used(prose: Iterable[str]) -> set[str]:
     """Every dotted name the prose reaches: `cases.mediation.couples_received`, `derived.funds_raised`."""
     used: set[str] = set()
     for text in prose:
-        try:
-            tree = _PROSE_ENV.parse(text)
-        except TemplateSyntaxError:
-            continue  # rendering reports it, located
-        aliases = _aliases(tree)
-        used.update(_resolve(chain, aliases) for chain in _chains(tree))
+        used |= _names_in(text)
     return used
+
+
+@lru_cache(maxsize=8192)
+def _names_in(text: str) -> frozenset[str]:
+    """One piece of prose's names, parsed once however many reports share it."""
+    try:
+        tree = _PROSE_ENV.parse(text)
+    except TemplateSyntaxError:
+        return frozenset()  # rendering reports it, located
+    aliases = _aliases(tree)
+    return frozenset(_resolve(chain, aliases) for chain in _chains(tree))
 
 
 def _aliases(tree: nodes.Template) -> dict[str, str]:
