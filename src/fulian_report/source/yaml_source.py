@@ -23,9 +23,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 PathKey = tuple[Any, ...]
 
-# A data file is a few kilobytes; anything this large is a wrong file, and
-# reading it whole would only make the person wait.
-MAX_FILE_BYTES = 2 * 1024 * 1024
+# The largest real data file is under 40 KB; one over ten times that is a
+# wrong file, and reading it (about 1 s and 120 MB per 2 MB) only makes the
+# person wait.
+MAX_FILE_BYTES = 512 * 1024
 # Real data nests six or seven levels.  libyaml's composer recurses in C and
 # crashes the process on nesting in the tens of thousands, so depth is
 # checked on the (flat) event stream before anything is composed.
@@ -133,7 +134,7 @@ def load_yaml(path: Path) -> SourceFile:
         if size > MAX_FILE_BYTES:
             raise FulianError.single(
                 display_path(path),
-                f"文件太大（{size / 1024 / 1024:.1f} MB）：数据文件通常只有几 KB，最多允许 {MAX_FILE_BYTES // 1024 // 1024} MB；是不是放错了文件？",
+                f"文件太大（{size // 1024} KB）：数据文件通常只有几十 KB，最多允许 {MAX_FILE_BYTES // 1024} KB；是不是放错了文件？",
             )
         raw = path.read_bytes()
     except OSError as exc:
