@@ -22,6 +22,7 @@ from jinja2.exceptions import TemplateSyntaxError
 
 from ..errors import Finding, Severity
 from ..model.dataset import OrgData
+from ..model.quantities import Figure
 from ..model.subjects import Record, Section
 from .environment import _PROSE_ENV
 
@@ -140,7 +141,7 @@ def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
         yield path, value
     if isinstance(value, BaseModel):
         for name, item in value:
-            if isinstance(item, (BaseModel, dict)):
+            if isinstance(item, (BaseModel, dict)) and not isinstance(item, Figure):
                 yield from _records(item, path + (name,))
     elif isinstance(value, dict):
         for name, item in value.items():
@@ -171,12 +172,13 @@ def unused_figures(data: OrgData) -> list[Finding]:
     used = names_used(all_prose(data))
     used |= _used_through_derived(data, used) | _measured_next_year(data)
     used |= _used_through_checks(data, used)
+    within_used = _prefixes(used)
     findings = []
     for subject, path, _ in data.figures():
         if subject in _NOT_FROM_PROSE:
             continue
         name = ".".join([subject, *map(str, path)])
-        if _is_used(name, used):
+        if _is_used(name, used, within_used):
             continue
         findings.append(
             Finding(
@@ -188,9 +190,13 @@ def unused_figures(data: OrgData) -> list[Finding]:
     return findings
 
 
-def _is_used(name: str, used: set[Any]) -> bool:
-    """The name itself, a part of it (`period.start`), or a record or namespace holding it, is used."""
-    if any(u.startswith(name + ".") for u in used):
+def _is_used(name: str, used: set[str], within_used: set[str] | None = None) -> bool:
+    """The name itself, a part of it (`period.start`), or a record or namespace holding it, is used.
+
+    `within_used` (every proper prefix of a used name) may be passed when asking many times."""
+    if within_used is None:
+        within_used = _prefixes(used)
+    if name in within_used:
         return True
     probe = name
     while probe:
@@ -198,3 +204,11 @@ def _is_used(name: str, used: set[Any]) -> bool:
             return True
         probe = probe.rpartition(".")[0]
     return False
+
+
+def _prefixes(used: set[str]) -> set[str]:
+    prefixes = set()
+    for name in used:
+        parts = name.split(".")
+        prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return prefixes
