@@ -118,5 +118,5 @@ def test_validating_one_prose_file_resolves_its_names(tmp_path):
     folder = write_org(tmp_path, dict(MINIMAL_ORG, **{"narrative.yaml": narrative, "honours.yaml": "a: 1"}))
     result = runner.invoke(app, ["validate", str(folder / "narrative.yaml")])
     assert result.exit_code == 1
-    assert "narrative.yaml:3:41:" in result.output and "是不是想写“received”" in result.output
+    assert "narrative.yaml:3:42:" in result.output and "是不是想写“received”" in result.output
     assert "honours.yaml" not in result.output  # another file's warning is not this file's business

@@ -186,3 +186,18 @@ def test_a_duplicate_key_does_not_hide_the_other_problems_of_its_file(tmp_path):
     assert result.exit_code == 1
     assert "cases.yaml:3:3: 错误：名称“received”重复出现" in result.output
     assert "cases.yaml:4:1: 错误：调和 544对 多于接待 444对" in result.output
+
+
+def test_a_long_line_of_prose_is_cut_around_the_column(tmp_path):
+    long_prose = "妇联" * 80 + "{{ cases.visits.recieved }}" + "工作" * 80
+    narrative = NARRATIVE.replace("{{ year }}年，示例区妇联接待来访{{ cases.visits.received }}。", long_prose)
+    _, result = _validate(tmp_path, {"narrative.yaml": narrative})
+    output = result.output.splitlines()
+    at = next(i for i, line in enumerate(output) if "narrative.yaml:3:" in line)
+    shown, caret = output[at + 1], output[at + 2]
+    assert shown.startswith(" 3 | …") and shown.endswith("…") and len(shown) < 80
+    assert "{{ cases.visits.recieved }}" in shown
+    # the caret stands under the name, counting each Chinese character as two columns
+    from fulian_report.diagnostics import display_width
+
+    assert display_width(caret) - 1 == display_width(shown[: shown.index("recieved")])

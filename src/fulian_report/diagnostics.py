@@ -17,6 +17,9 @@ from pathlib import Path
 from .errors import Finding, FulianError, Severity
 
 TAB_WIDTH = 4
+# Lines wider than this (in terminal columns) are cut around the column shown.
+WIDE_LINE = 100
+CONTEXT_BEFORE, CONTEXT_AFTER = 24, 24
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
@@ -87,9 +90,15 @@ def excerpt(finding: Finding, lines: SourceLines) -> list[str]:
     text = lines.line(location.path, location.line)
     if text is None:
         return []
-    shown = _printable(text)
-    column = max(location.column, 1)
-    before = _printable(text[: column - 1])
+    column = min(max(location.column, 1), len(text) + 1)
+    start, end = 0, len(text)
+    if display_width(_printable(text)) > WIDE_LINE:
+        # A long line of prose: show the stretch around the column, as compilers do.
+        start = max(column - 1 - CONTEXT_BEFORE, 0)
+        end = min(column - 1 + CONTEXT_AFTER, len(text))
+    lead = "…" if start else ""
+    shown = lead + _printable(text[start:end]) + ("…" if end < len(text) else "")
+    before = lead + _printable(text[start : column - 1])
     gutter = str(location.line)
     return [
         f" {gutter} | {shown}",

@@ -112,7 +112,9 @@ class _ProseRenderer:
         if source is None or not name:
             return location
         attribute = source.find(f".{name}", location)  # cases.visit → the “.visit”, not an earlier “visit”
-        return attribute if attribute != location else source.find(name, location)
+        if attribute != location:
+            return Location(attribute.path, attribute.line, attribute.column + 1)  # at the name, after its dot
+        return source.find(name, location)
 
     def sections(self, sections: list[Section], subject: str, path: tuple) -> tuple[RenderedSection, ...]:
         rendered = []
