@@ -47,7 +47,7 @@ def test_bad_data_exits_1_with_located_chinese_findings_and_writes_nothing(tmp_p
     result = runner.invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(out)])
     assert result.exit_code == 1
     assert "cases.yaml:2:3: 错误：数字 55 缺少量词" in result.output
-    assert "cases.yaml:3:1: 错误：调和 2对 多于接待 1对" in result.output
+    assert "cases.yaml:5:3: 错误：调和 2对 多于接待 1对" in result.output
     assert "共 2 个错误" in result.output
     assert not out.exists()
 

@@ -66,17 +66,17 @@ MESSAGES = {
     "unknown key": ({"organisation.yaml": ORG.replace("name: 示例区妇联", "nmae: 示例区妇联")}, "organisation.yaml:1:1: 错误", "不认识的名称“nmae”，是不是想写“name”？", 1),
     "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:3: 错误", "无法识别“-55件”", 1),
     "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:3: 错误", "无法识别金额“-500元”", 1),
-    "reconciled above received": ({"cases.yaml": CASES.replace("134对", "544对")}, "cases.yaml:3:1: 错误", "调和 544对 多于接待 444对", 1),
+    "reconciled above received": ({"cases.yaml": CASES.replace("134对", "544对")}, "cases.yaml:5:3: 错误", "调和 544对 多于接待 444对", 1),
     "women above members": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10名\n    women: 25名\n"},
-        "organisation_building.yaml:2:3: 错误", "女性 25名 多于总人数 10名", 1),
+        "organisation_building.yaml:4:5: 错误", "女性 25名 多于总人数 10名", 1),
     "stated total not the sum of its items": (
         {"activities.yaml": "law_campaigns:\n  spring: 52场\n  autumn: 30场\n  sessions: 80场\n  sums: {sessions: [spring, autumn]}\n"},
-        "activities.yaml:1:1: 错误", "合计 sessions 80场 不等于各项之和 82场（spring 52场 + autumn 30场）", 1),
+        "activities.yaml:4:3: 错误", "合计 sessions 80场 不等于各项之和 82场（spring 52场 + autumn 30场）", 1),
     "share not matching its counts": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 559人\n    women: 365人\n"
          "    women_share: 25.7%\n    shares: {women_share: [women, members]}\n"},
-        "organisation_building.yaml:2:3: 错误", "比例 women_share 25.7% 与 365人 / 559人 = 65.3% 不符", 1),
+        "organisation_building.yaml:5:5: 错误", "比例 women_share 25.7% 与 365人 / 559人 = 65.3% 不符", 1),
     "date outside the year": ({"cases.yaml": CASES + "hotline:\n  date: 2020-03-05\n"}, "cases.yaml:7:3: 错误", "不在报告年度 2021 年内", 1),
     "plan date before the year": (
         {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2019年\n"}, "plan.yaml:4:5: 错误", "早于报告年度 2021 年", 1),
@@ -134,7 +134,7 @@ def test_json_gives_the_same_findings_for_machines(tmp_path):
     assert document["errors"] == 1 and document["warnings"] == 1
     first, second = document["findings"]
     assert first["file"].endswith("cases.yaml") and (first["line"], first["column"], first["severity"]) == (2, 13, "warning")
-    assert (second["line"], second["severity"]) == (3, "error") and "多于接待" in second["message"]
+    assert (second["line"], second["severity"]) == (5, "error") and "多于接待" in second["message"]
     for finding in document["findings"]:
         assert f"{finding['file']}:{finding['line']}:{finding['column']}: " in text.output
 
@@ -148,8 +148,8 @@ def test_build_reports_the_same_way_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "2021", "--data", str(folder.parent.parent), "--out", str(out)])
     assert result.exit_code == 1
-    assert "cases.yaml:3:1: 错误：调和 544对 多于接待 444对" in result.output
-    assert " 3 | mediation:" in result.output
+    assert "cases.yaml:5:3: 错误：调和 544对 多于接待 444对" in result.output
+    assert " 5 |   couples_reconciled: 544对" in result.output
     assert not out.exists()
 
 
@@ -185,7 +185,7 @@ def test_a_duplicate_key_does_not_hide_the_other_problems_of_its_file(tmp_path):
     _, result = _validate(tmp_path, {"cases.yaml": cases})
     assert result.exit_code == 1
     assert "cases.yaml:3:3: 错误：名称“received”重复出现" in result.output
-    assert "cases.yaml:4:1: 错误：调和 544对 多于接待 444对" in result.output
+    assert "cases.yaml:6:3: 错误：调和 544对 多于接待 444对" in result.output
 
 
 def test_a_long_line_of_prose_is_cut_around_the_column(tmp_path):

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
 from .quantities import FIGURE_TYPES, DateWindow, Figure
-from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
+from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, FieldProblem, Organisation, empty_subject
 
 YEAR_RE = re.compile(r"^\d{4}$")
 
@@ -149,6 +149,9 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
         findings = []
         for error in exc.errors(include_url=False):
             loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+            problem = (error.get("ctx") or {}).get("error")
+            if isinstance(problem, FieldProblem):
+                loc += (problem.field,)
             message = translate_error(error, _known_fields(model, loc))
             findings.append(Finding(source.locate(loc), message))
         return None, _dedupe(findings)

@@ -27,6 +27,14 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False, frozen=True)
 
 
+class FieldProblem(ValueError):
+    """A rule of a whole record broken at one field: the finding points at that field's line."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+
 class Record(BaseModel):
     """Something the report tells of, with its names and figures.
 
@@ -57,11 +65,12 @@ class Record(BaseModel):
 
     @model_validator(mode="after")
     def _stated_totals_and_shares_agree(self) -> "Record":
-        problems = [*(_sum_problem(self, total, items) for total, items in (self.sums or {}).items())]
-        problems += [_share_problem(self, share, names) for share, names in (self.shares or {}).items()]
-        problems = [p for p in problems if p]
+        problems = [(total, _sum_problem(self, total, items)) for total, items in (self.sums or {}).items()]
+        problems += [(share, _share_problem(self, share, names)) for share, names in (self.shares or {}).items()]
+        problems = [(name, problem) for name, problem in problems if problem]
         if problems:
-            raise ValueError("；".join(problems))
+            field = problems[0][0] if problems[0][0] in (self.model_extra or {}) or problems[0][0] in type(self).model_fields else "sums"
+            raise FieldProblem(field, "；".join(problem for _, problem in problems))
         return self
 
 
@@ -182,8 +191,9 @@ class Mediation(Record):
     @model_validator(mode="after")
     def _reconciled_within_received(self) -> "Mediation":
         if self.couples_reconciled and self.couples_reconciled.value > self.couples_received.value:
-            raise ValueError(
-                f"调和 {self.couples_reconciled} 多于接待 {self.couples_received}：调和的只能是接待的一部分"
+            raise FieldProblem(
+                "couples_reconciled",
+                f"调和 {self.couples_reconciled} 多于接待 {self.couples_received}：调和的只能是接待的一部分",
             )
         return self
 
@@ -197,7 +207,7 @@ class Committee(Record):
     @model_validator(mode="after")
     def _women_within_members(self) -> "Committee":
         if self.women and self.women.value > self.members.value:
-            raise ValueError(f"女性 {self.women} 多于总人数 {self.members}")
+            raise FieldProblem("women", f"女性 {self.women} 多于总人数 {self.members}")
         return self
 
     @property
@@ -276,7 +286,7 @@ class Organisation(_Model):
     @model_validator(mode="after")
     def _full_date(self) -> "Organisation":
         if self.report_date.day is None:
-            raise ValueError("成文日期 report_date 要写到日，如 2022-02-07")
+            raise FieldProblem("report_date", "成文日期 report_date 要写到日，如 2022-02-07")
         return self
 
     @property
