@@ -201,3 +201,12 @@ def test_a_long_line_of_prose_is_cut_around_the_column(tmp_path):
     from fulian_report.diagnostics import display_width
 
     assert display_width(caret) - 1 == display_width(shown[: shown.index("recieved")])
+
+
+def test_the_new_options_and_command_are_described_in_chinese():
+    help_text = runner.invoke(app, ["validate", "--help"]).output
+    assert "--strict" in help_text and "把警告也当作错误" in help_text and "json" in help_text
+    help_text = runner.invoke(app, ["build", "--help"]).output
+    assert "--force" in help_text and "覆盖生成后又被修改过的报告文件" in help_text
+    help_text = runner.invoke(app, ["--help"]).output
+    assert "schema" in help_text and "JSON Schema" in help_text

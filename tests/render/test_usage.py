@@ -61,3 +61,13 @@ def test_the_items_of_a_used_total_are_used(tmp_path):
         "narrative.yaml": MINIMAL_ORG["narrative.yaml"] + "      - 普法{{ activities.law.sessions }}。\n",
     }
     assert unused_figures(_org(tmp_path, **files)) == []
+
+
+def test_a_figure_spelt_like_a_field_of_its_record_gets_a_did_you_mean(tmp_path):
+    files = {
+        "activities.yaml": "law:\n  sessions: 3场\n  particpants: 300人\n",
+        "narrative.yaml": MINIMAL_ORG["narrative.yaml"] + "      - 普法{{ activities.law.sessions }}。\n",
+    }
+    (finding,) = unused_figures(_org(tmp_path, **files))
+    assert finding.location.line == 3
+    assert finding.message == "数字“activities.law.particpants”没有被任何正文用到，报告里不会出现，是不是想写“participants”？"

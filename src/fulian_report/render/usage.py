@@ -12,6 +12,7 @@ uses `activities.ecd.child_ages` even before `{{ ages }}` prints it.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
@@ -20,7 +21,7 @@ from jinja2 import nodes
 from pydantic import BaseModel
 from jinja2.exceptions import TemplateSyntaxError
 
-from ..errors import Finding, Severity
+from ..errors import Finding, Severity, suggest
 from ..model.dataset import OrgData
 from ..model.quantities import Figure
 from ..model.subjects import Record, Section
@@ -173,6 +174,7 @@ def unused_figures(data: OrgData) -> list[Finding]:
     used |= _used_through_derived(data, used) | _measured_next_year(data)
     used |= _used_through_checks(data, used)
     within_used = _prefixes(used)
+    records = {".".join(map(str, path)): record for path, record in _records(data.subjects, ())}
     findings = []
     for subject, path, _ in data.figures():
         if subject in _NOT_FROM_PROSE:
@@ -180,14 +182,22 @@ def unused_figures(data: OrgData) -> list[Finding]:
         name = ".".join([subject, *map(str, path)])
         if _is_used(name, used, within_used):
             continue
-        findings.append(
-            Finding(
-                data.locate(subject, path),
-                f"数字“{name}”没有被任何正文用到，报告里不会出现；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。",
-                Severity.WARNING,
-            )
-        )
+        unused = f"数字“{name}”没有被任何正文用到，报告里不会出现"
+        misspelt = _misspelt_field(records, name)
+        message = unused + misspelt if misspelt else f"{unused}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
+        findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
     return findings
+
+
+def _misspelt_field(records: dict[str, Record], name: str) -> str:
+    """A named figure spelt like one of its record's own fields (particpants) is most likely that field."""
+    owner, _, field = name.rpartition(".")
+    record = records.get(owner)
+    if record is None:
+        return ""
+    unset = [f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares")]
+    close = difflib.get_close_matches(field, unset, n=1, cutoff=0.75)
+    return suggest(field, close) if close else ""
 
 
 def _is_used(name: str, used: set[str], within_used: set[str] | None = None) -> bool:
