@@ -210,3 +210,21 @@ def test_the_new_options_and_command_are_described_in_chinese():
     assert "--force" in help_text and "覆盖生成后又被修改过的报告文件" in help_text
     help_text = runner.invoke(app, ["--help"]).output
     assert "schema" in help_text and "JSON Schema" in help_text
+
+
+def test_data_errors_do_not_hide_the_prose_errors(tmp_path):
+    narrative = NARRATIVE.replace("{{ year }}年", "{{ yaer }}年").replace("couples_reconciled }}", "couples_reconcilde }}")
+    _, result = _validate(tmp_path, {"cases.yaml": CASES.replace("134对", "544对"), "narrative.yaml": narrative})
+    assert result.exit_code == 1
+    assert "cases.yaml:5:3: 错误：调和 544对 多于接待 444对" in result.output
+    assert "narrative.yaml:3:8: 错误：名称“yaer”不存在，是不是想写“year”？" in result.output
+    # cases.yaml is wrong, so nothing is said of names under cases until it is fixed
+    assert "couples_reconcilde" not in result.output
+    assert "共 2 个错误" in result.output
+
+
+def test_build_also_reports_data_and_prose_errors_together(tmp_path):
+    narrative = NARRATIVE.replace("{{ year }}年", "{{ yaer }}年")
+    folder, _ = _validate(tmp_path, {"cases.yaml": CASES.replace("134对", "544对"), "narrative.yaml": narrative})
+    result = runner.invoke(app, ["build", "2021", "--data", str(folder.parent.parent), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and "多于接待" in result.output and "“yaer”不存在" in result.output

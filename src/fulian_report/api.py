@@ -12,8 +12,9 @@ from pathlib import Path
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity
-from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
+from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
+from .render.partial import prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
 from .render.usage import unused_figures
@@ -92,7 +93,7 @@ def build(
             data = load_org(folder, year)
             document = make_document(data, chosen_style)
         except FulianError as exc:
-            findings.extend(exc.findings)
+            findings.extend(all_findings(exc))
             continue
         reports.append(OrgReport(folder.name, document, warnings=data.warnings))
     target = Path(out_root) / str(year)
@@ -143,8 +144,15 @@ def validate(paths: list[Path]) -> list[Finding]:
                     make_document(data)
                     findings.extend(data.warnings)
             except FulianError as exc:
-                findings.extend(exc.findings)
+                findings.extend(all_findings(exc))
     return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+def all_findings(error: FulianError) -> list[Finding]:
+    """An error's findings; for data with errors, also what its prose gets wrong, so that all show at once."""
+    if isinstance(error, InvalidOrg):
+        return error.findings + prose_findings(error)
+    return error.findings
 
 
 def _validation_targets(path: Path) -> list[Path]:
@@ -174,7 +182,7 @@ def _validate_file(path: Path) -> list[Finding]:
         make_document(data)
         findings = data.warnings
     except FulianError as exc:
-        findings = exc.findings
+        findings = all_findings(exc)
     own = display_path(path)
     return [f for f in findings if f.location.path == own or f.severity is Severity.ERROR]
 

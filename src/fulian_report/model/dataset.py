@@ -175,6 +175,19 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return result
 
 
+class InvalidOrg(FulianError):
+    """An organisation folder with errors, with what could be read of it.
+
+    `partial` holds the subjects that did validate; `failed` names the files that
+    did not (or could not be read), so that the prose can still be checked
+    against the rest and every problem reported in one pass."""
+
+    def __init__(self, findings: list[Finding], partial: OrgData, failed: set[str]):
+        super().__init__(findings)
+        self.partial = partial
+        self.failed = failed
+
+
 def load_org(folder: Path, year: int | None = None, with_previous: bool = True) -> OrgData:
     """Load and validate `data/<year>/<org>/`; raise FulianError with every finding."""
     folder = Path(folder)
@@ -187,6 +200,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     findings: list[Finding] = []
     sources: dict[str, SourceFile] = {}
     subjects: dict[str, Any] = {}
+    failed: set[str] = set()
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -208,22 +222,25 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             source = exc.source
         except FulianError as exc:
             findings.extend(exc.findings)
+            failed.add(stem)
             continue
         sources[stem] = source
         model, errors = validate_subject(stem, source, year)
         findings.extend(errors)
         if model is not None:
             subjects[stem] = model
+        else:
+            failed.add(stem)
     for required in REQUIRED_SUBJECTS:
         if required not in sources and not any(f.location.path.endswith(f"{required}.yaml") for f in findings):
             findings.append(Finding(Location(display_path(folder / f"{required}.yaml")), f"缺少必需的文件 {required}.yaml"))
     for name in SUBJECT_MODELS:
-        if name not in sources:
+        if name not in sources and name not in failed:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
     data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
-        raise FulianError(findings)
+        raise InvalidOrg(findings, data, failed)
     data.warnings = findings
     if with_previous:
         previous_folder = folder.parent.parent / str(year - 1) / folder.name
