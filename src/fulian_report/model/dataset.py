@@ -17,7 +17,13 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
 from .quantities import FIGURE_TYPES, DateWindow, Figure
-from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, FieldProblem, Organisation, empty_subject
+from .subjects import (
+    REQUIRED_SUBJECTS,
+    SUBJECT_MODELS,
+    FieldProblem,
+    Organisation,
+    empty_subject,
+)
 
 YEAR_RE = re.compile(r"^\d{4}$")
 

@@ -18,8 +18,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import nodes
-from pydantic import BaseModel
 from jinja2.exceptions import TemplateSyntaxError
+from pydantic import BaseModel
 
 from ..errors import Finding, Severity, suggest
 from ..model.dataset import OrgData
