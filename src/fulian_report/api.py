@@ -106,10 +106,30 @@ def build(
     if any(f.severity is Severity.ERROR for f in findings):
         raise FulianError(findings)
     manifest = OutputManifest(target)
+    written: list[Path] = []
     for report, fmt, path in planned:
-        manifest.write(path, WRITERS[fmt][1](report.document))
+        content = WRITERS[fmt][1](report.document)
+        try:
+            manifest.write(path, content)
+        except OSError as exc:
+            raise OutputError(path, exc, written) from None
         report.files.append(path)
+        written.append(path)
     return reports
+
+
+class OutputError(FulianError):
+    """A report could not be written (no permission, disk full, the file open in Word).
+
+    The file keeps its previous content; `written` lists the reports written before it."""
+
+    def __init__(self, path: Path, cause: OSError, written: list[Path]):
+        reason = cause.strerror or str(cause)
+        super().__init__([Finding(
+            Location(display_path(path)),
+            f"无法写入这个文件（{reason}）：可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。",
+        )])
+        self.written = list(written)
 
 
 def _clashing_titles(reports: list[OrgReport], target: Path) -> list[Finding]:

@@ -89,7 +89,11 @@ def build(
         reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)), strict=strict, force=force)
     except FulianError as exc:
         _print_findings(exc.findings)
-        typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
+        written = getattr(exc, "written", None)
+        if written:
+            typer.echo(f"生成未完成：见上面的错误；此前已写入 {'、'.join(str(p) for p in written)}。", err=True)
+        else:
+            typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
         raise typer.Exit(1) from None
     warnings = [w for report in reports for w in report.warnings]
     if warnings:

@@ -66,3 +66,30 @@ def test_an_interrupted_write_leaves_the_previous_report_intact(tmp_path, monkey
         atomic_write(path, b"half a new report")
     assert path.read_bytes() == b"previous"
     assert [p.name for p in tmp_path.iterdir()] == ["report.docx"]
+
+
+def test_a_report_that_cannot_be_written_is_a_located_error_not_a_crash(tmp_path, monkeypatch):
+    # As when the report is open in Word on Windows: replacing it is refused.
+    def refused(*args):
+        raise PermissionError(13, "拒绝访问")
+
+    monkeypatch.setattr(os, "replace", refused)
+    result = runner.invoke(app, ["build", "2021", "--format", "txt", "--format", "docx", "--org", "xiangdong", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / '2021' / TEXT}: 错误：无法写入这个文件（拒绝访问）" in result.output
+    assert "Word/WPS 中打开" in result.output and "未写入任何文件" in result.output
+    assert not any(p.suffix in (".txt", ".docx", ".tmp") for p in (tmp_path / "2021").iterdir())
+
+
+def test_a_failure_after_some_reports_were_written_says_which(tmp_path, monkeypatch):
+    real_replace = os.replace
+
+    def refuse_docx(source, target):
+        if str(target).endswith(".docx"):
+            raise PermissionError(13, "拒绝访问")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", refuse_docx)
+    result = runner.invoke(app, ["build", "2021", "--format", "txt", "--format", "docx", "--org", "xiangdong", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"生成未完成：见上面的错误；此前已写入 {tmp_path / '2021' / TEXT}。" in result.output
