@@ -80,6 +80,8 @@ MESSAGES = {
     "date outside the year": ({"cases.yaml": CASES + "hotline:\n  date: 2020-03-05\n"}, "cases.yaml:7:3: 错误", "不在报告年度 2021 年内", 1),
     "plan date before the year": (
         {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2019年\n"}, "plan.yaml:4:5: 错误", "早于报告年度 2021 年", 1),
+    "plan date in the report year": (
+        {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2021年12月\n"}, "plan.yaml:4:5: 警告", "计划中的日期 2021年12月 在报告年度 2021 年内", 0),
     "honor level": (
         {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡\n"}, "honors.yaml:3:3: 错误", "取值“乡”不在允许范围内，应为 '全国', '省', '市', '区', '县' or '街道'", 1),
     "plan target without a figure": ({"plan.yaml": "targets:\n  centre:\n    description: 建好活动中心\n"}, "plan.yaml:2:3: 错误", "缺少必填项“target”", 1),
@@ -97,7 +99,7 @@ def test_each_case_has_a_located_message_and_its_exit_status(tmp_path, case):
     _, result = _validate(tmp_path, files)
     assert result.exit_code == status, result.output
     lines = [line for line in result.output.splitlines() if where in line]
-    assert lines and words in lines[0], result.output
+    assert any(words in line for line in lines), result.output
     assert "Traceback" not in result.output
 
 

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
-from .quantities import FIGURE_TYPES, DateWindow, Figure
+from .quantities import FIGURE_TYPES, DateWindow, Figure, Period, ReportDate
 from .subjects import (
     REQUIRED_SUBJECTS,
     SUBJECT_MODELS,
@@ -181,6 +181,21 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return result
 
 
+def _plan_dates_in_the_report_year(plan: Any, source: SourceFile, year: int) -> list[Finding]:
+    """A plan is for next year and later; a date in the report year is plausible (a target due in
+    December) but more often a slip of the year, so it is a warning rather than an error."""
+    findings = []
+    for path, figure in walk_figures(plan, ()):
+        dates = (figure.start, figure.end) if isinstance(figure, Period) else (figure,)
+        if any(isinstance(d, ReportDate) and d.year == year for d in dates):
+            findings.append(Finding(
+                source.locate(path),
+                f"计划中的日期 {figure} 在报告年度 {year} 年内；计划通常写 {year + 1} 年及以后的事，请确认年份。",
+                Severity.WARNING,
+            ))
+    return findings
+
+
 class InvalidOrg(FulianError):
     """An organisation folder with errors, with what could be read of it.
 
@@ -235,6 +250,8 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
         findings.extend(errors)
         if model is not None:
             subjects[stem] = model
+            if stem == "plan":
+                findings.extend(_plan_dates_in_the_report_year(model, source, year))
         else:
             failed.add(stem)
     for required in REQUIRED_SUBJECTS:
