@@ -52,7 +52,7 @@ MESSAGES = {
     "a sentence, not data": ({"cases.yaml": "这是一段文字\n"}, "cases.yaml:1:1: 错误", "这里应是“名称: 值”形式的若干项", 1),
     "GBK from Notepad": ({"cases.yaml": CASES.encode("gbk")}, "cases.yaml:1:1: 警告", "GBK 编码", 0),
     "UTF-16": ({"cases.yaml": codecs.BOM_UTF16_LE + CASES.encode("utf-16-le")}, "cases.yaml:1:1: 警告", "UTF-16", 0),
-    "full-width digits": ({"cases.yaml": CASES.replace("55件", "５５件")}, "cases.yaml:2:13: 警告", "全角数字“５５”已按半角数字 55 读取", 0),
+    "full-width digits": ({"cases.yaml": CASES.replace("55件", "５５件")}, "cases.yaml:2:13: 警告", "全角数字“５５”：作为数字读作 55", 0),
     "alias": ({"cases.yaml": "visits: &v\n  received: 55件\nagain: *v\n" + CASES.split("\n", 2)[2]}, "cases.yaml:3:1: 错误", "锚点和别名", 1),
     "alias bomb": (
         {"cases.yaml": "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(

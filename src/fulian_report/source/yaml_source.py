@@ -302,7 +302,7 @@ class _Builder:
             self.source.warnings.append(
                 Finding(
                     self._at(node),
-                    f"全角数字“{digits.group()}”已按半角数字 {half} 读取；建议改用半角数字（切换输入法的全角/半角）。",
+                    f"全角数字“{digits.group()}”：作为数字读作 {half}，写在文字中则会原样印进报告；建议改用半角数字（切换输入法的全角/半角）。",
                     Severity.WARNING,
                 )
             )
