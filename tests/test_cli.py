@@ -46,8 +46,8 @@ def test_bad_data_exits_1_with_located_chinese_findings_and_writes_nothing(tmp_p
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(out)])
     assert result.exit_code == 1
-    assert "cases.yaml:2:3: 错误：数字 55 缺少量词" in result.output
-    assert "cases.yaml:5:3: 错误：调和 2对 多于接待 1对" in result.output
+    assert "cases.yaml:2:13: 错误：数字 55 缺少量词" in result.output
+    assert "cases.yaml:5:23: 错误：调和 2对 多于接待 1对" in result.output
     assert "共 2 个错误" in result.output
     assert not out.exists()
 

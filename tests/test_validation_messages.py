@@ -64,28 +64,28 @@ MESSAGES = {
     "control character by escape": ({"cases.yaml": CASES + 'hotline:\n  name: "12345\\a热线"\n'}, "cases.yaml:7:9: 错误", "控制字符（U+0007）", 1),
     "unknown style": ({"organisation.yaml": ORG.replace("style: furong", "style: furnog")}, "organisation.yaml:5:1: 错误", "找不到样式“furnog”", 1),
     "unknown key": ({"organisation.yaml": ORG.replace("name: 示例区妇联", "nmae: 示例区妇联")}, "organisation.yaml:1:1: 错误", "不认识的名称“nmae”，是不是想写“name”？", 1),
-    "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:3: 错误", "无法识别“-55件”", 1),
-    "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:3: 错误", "无法识别金额“-500元”", 1),
-    "reconciled above received": ({"cases.yaml": CASES.replace("134对", "544对")}, "cases.yaml:5:3: 错误", "调和 544对 多于接待 444对", 1),
+    "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:13: 错误", "无法识别“-55件”", 1),
+    "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:11: 错误", "无法识别金额“-500元”", 1),
+    "reconciled above received": ({"cases.yaml": CASES.replace("134对", "544对")}, "cases.yaml:5:23: 错误", "调和 544对 多于接待 444对", 1),
     "women above members": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10名\n    women: 25名\n"},
-        "organisation_building.yaml:4:5: 错误", "女性 25名 多于总人数 10名", 1),
+        "organisation_building.yaml:4:12: 错误", "女性 25名 多于总人数 10名", 1),
     "stated total not the sum of its items": (
         {"activities.yaml": "law_campaigns:\n  spring: 52场\n  autumn: 30场\n  sessions: 80场\n  sums: {sessions: [spring, autumn]}\n"},
-        "activities.yaml:4:3: 错误", "合计 sessions 80场 不等于各项之和 82场（spring 52场 + autumn 30场）", 1),
+        "activities.yaml:4:13: 错误", "合计 sessions 80场 不等于各项之和 82场（spring 52场 + autumn 30场）", 1),
     "share not matching its counts": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 559人\n    women: 365人\n"
          "    women_share: 25.7%\n    shares: {women_share: [women, members]}\n"},
-        "organisation_building.yaml:5:5: 错误", "比例 women_share 25.7% 与 365人 / 559人 = 65.3% 不符", 1),
-    "date outside the year": ({"cases.yaml": CASES + "hotline:\n  date: 2020-03-05\n"}, "cases.yaml:7:3: 错误", "不在报告年度 2021 年内", 1),
+        "organisation_building.yaml:5:18: 错误", "比例 women_share 25.7% 与 365人 / 559人 = 65.3% 不符", 1),
+    "date outside the year": ({"cases.yaml": CASES + "hotline:\n  date: 2020-03-05\n"}, "cases.yaml:7:9: 错误", "不在报告年度 2021 年内", 1),
     "plan date before the year": (
-        {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2019年\n"}, "plan.yaml:4:5: 错误", "早于报告年度 2021 年", 1),
+        {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2019年\n"}, "plan.yaml:4:10: 错误", "早于报告年度 2021 年", 1),
     "plan date in the report year": (
         {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2021年12月\n"}, "plan.yaml:4:5: 警告", "计划中的日期 2021年12月 在报告年度 2021 年内", 0),
     "honor level": (
-        {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡\n"}, "honors.yaml:3:3: 错误", "取值“乡”不在允许范围内，应为 '全国', '省', '市', '区', '县' or '街道'", 1),
+        {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡\n"}, "honors.yaml:3:10: 错误", "取值“乡”不在允许范围内，应为 '全国', '省', '市', '区', '县' or '街道'", 1),
     "plan target without a figure": ({"plan.yaml": "targets:\n  centre:\n    description: 建好活动中心\n"}, "plan.yaml:2:3: 错误", "缺少必填项“target”", 1),
-    "plan target that is not measurable": ({"plan.yaml": "targets:\n  centre:\n    target: 很多\n"}, "plan.yaml:3:5: 错误", "无法识别“很多”", 1),
+    "plan target that is not measurable": ({"plan.yaml": "targets:\n  centre:\n    target: 很多\n"}, "plan.yaml:3:13: 错误", "无法识别“很多”", 1),
     "undefined name in prose": (
         {"narrative.yaml": NARRATIVE.replace("couples_reconciled }}", "couples_reconcilde }}")},
         "narrative.yaml:8:", "“couples_reconcilde”不存在，是不是想写“couples_reconciled”？", 1),
@@ -114,8 +114,8 @@ def test_the_offending_line_is_shown_with_a_caret_under_the_column(tmp_path):
 def test_the_caret_counts_chinese_characters_as_two_columns(tmp_path):
     _, result = _validate(tmp_path, {"cases.yaml": CASES + "hotline:\n  name: 市民热线\n  calls: 12\n"})
     output = result.output.splitlines()
-    at = next(i for i, line in enumerate(output) if "cases.yaml:8:3: 错误" in line)
-    assert output[at + 1:at + 3] == [" 8 |   calls: 12", "   |   ^"]
+    at = next(i for i, line in enumerate(output) if "cases.yaml:8:10: 错误" in line)
+    assert output[at + 1:at + 3] == [" 8 |   calls: 12", "   |          ^"]
 
 
 def test_strict_turns_warnings_into_errors(tmp_path):
@@ -150,7 +150,7 @@ def test_build_reports_the_same_way_and_writes_nothing(tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "2021", "--data", str(folder.parent.parent), "--out", str(out)])
     assert result.exit_code == 1
-    assert "cases.yaml:5:3: 错误：调和 544对 多于接待 444对" in result.output
+    assert "cases.yaml:5:23: 错误：调和 544对 多于接待 444对" in result.output
     assert " 5 |   couples_reconciled: 544对" in result.output
     assert not out.exists()
 
@@ -187,7 +187,7 @@ def test_a_duplicate_key_does_not_hide_the_other_problems_of_its_file(tmp_path):
     _, result = _validate(tmp_path, {"cases.yaml": cases})
     assert result.exit_code == 1
     assert "cases.yaml:3:3: 错误：名称“received”重复出现" in result.output
-    assert "cases.yaml:6:3: 错误：调和 544对 多于接待 444对" in result.output
+    assert "cases.yaml:6:23: 错误：调和 544对 多于接待 444对" in result.output
 
 
 def test_a_long_line_of_prose_is_cut_around_the_column(tmp_path):
@@ -218,7 +218,7 @@ def test_data_errors_do_not_hide_the_prose_errors(tmp_path):
     narrative = NARRATIVE.replace("{{ year }}年", "{{ yaer }}年").replace("couples_reconciled }}", "couples_reconcilde }}")
     _, result = _validate(tmp_path, {"cases.yaml": CASES.replace("134对", "544对"), "narrative.yaml": narrative})
     assert result.exit_code == 1
-    assert "cases.yaml:5:3: 错误：调和 544对 多于接待 444对" in result.output
+    assert "cases.yaml:5:23: 错误：调和 544对 多于接待 444对" in result.output
     assert "narrative.yaml:3:8: 错误：名称“yaer”不存在，是不是想写“year”？" in result.output
     # cases.yaml is wrong, so nothing is said of names under cases until it is fixed
     assert "couples_reconcilde" not in result.output

@@ -42,7 +42,7 @@ def test_reconciled_couples_cannot_exceed_received(tmp_path):
     findings = _errors(tmp_path, **{"cases.yaml": "mediation:\n  couples_received: 100对\n  couples_reconciled: 134对\n"})
     (finding,) = findings
     # at the field that breaks the rule, not at the record
-    assert finding.location.path.endswith("cases.yaml") and (finding.location.line, finding.location.column) == (3, 3)
+    assert finding.location.path.endswith("cases.yaml") and (finding.location.line, finding.location.column) == (3, 23)
     assert "调和 134对 多于接待 100对" in finding.message
 
 
@@ -61,7 +61,7 @@ def test_unknown_field_gets_a_did_you_mean(tmp_path):
 
 def test_a_badly_written_figure_is_located_at_its_line(tmp_path):
     (finding,) = _errors(tmp_path, **{"cases.yaml": "visits:\n  received: 五十五件\n"})
-    assert (finding.location.line, finding.location.column) == (2, 3)
+    assert (finding.location.line, finding.location.column) == (2, 13)  # at the value, not its name
     assert "无法识别" in finding.message
 
 

@@ -159,9 +159,13 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
             if isinstance(problem, FieldProblem):
                 loc += (problem.field,)
             message = translate_error(error, _known_fields(model, loc))
-            findings.append(Finding(source.locate(loc), message))
+            where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
+            findings.append(Finding(where, message))
         return None, _dedupe(findings)
 
+
+# Errors about a name rather than its value: they point at the name.
+_ABOUT_THE_KEY = ("missing", "extra_forbidden")
 
 _UNION_MEMBERS = {figure.__name__ for figure in FIGURE_TYPES}
 

@@ -46,6 +46,9 @@ class SourceFile:
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     text: str = ""
+    # Where a key's value starts, for values written on the key's line (`received: 55`):
+    # a message about the value points at the value, as compilers do.
+    value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -64,6 +67,12 @@ class SourceFile:
                 return Location(self.display_path, line, column)
             probe = probe[:-1]
         return Location(self.display_path, *self.positions.get((), (1, 1)))
+
+    def locate_value(self, path: PathKey) -> Location:
+        """The position of the value at `path` where it is a plain value, else as `locate`."""
+        if tuple(path) in self.value_positions:
+            return Location(self.display_path, *self.value_positions[tuple(path)])
+        return self.locate(path)
 
     def find(self, fragment: str, near: Location, within: int = 200) -> Location:
         """Where `fragment` is first written at or after `near` (a prose value's key), else `near`."""
@@ -331,5 +340,7 @@ class _Builder:
                 continue
             first_seen[key] = key_node
             self.source.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style not in ("|", ">") and value_node.value:
+                self.source.value_positions[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,))
         return result
