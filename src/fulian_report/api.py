@@ -110,25 +110,27 @@ def build(
     for report, fmt, path in planned:
         content = WRITERS[fmt][1](report.document)
         try:
-            manifest.write(path, content)
+            atomic_write(path, content)
         except OSError as exc:
-            raise OutputError(path, exc, written) from None
+            message = "可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。"
+            raise OutputError(path, exc, message, written) from None
         report.files.append(path)
         written.append(path)
+        try:
+            manifest.record(path, content)
+        except OSError as exc:
+            message = f"报告 {path.name} 已写入，但没能记下它；下次生成时它会被当作修改过的报告，届时请加 --force。"
+            raise OutputError(manifest.path, exc, message, written) from None
     return reports
 
 
 class OutputError(FulianError):
-    """A report could not be written (no permission, disk full, the file open in Word).
+    """A file could not be written (no permission, disk full, the file open in Word);
+    `written` lists the reports written before it."""
 
-    The file keeps its previous content; `written` lists the reports written before it."""
-
-    def __init__(self, path: Path, cause: OSError, written: list[Path]):
+    def __init__(self, path: Path, cause: OSError, advice: str, written: list[Path]):
         reason = cause.strerror or str(cause)
-        super().__init__([Finding(
-            Location(display_path(path)),
-            f"无法写入这个文件（{reason}）：可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。",
-        )])
+        super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}")])
         self.written = list(written)
 
 
@@ -211,9 +213,12 @@ def write_schema(folder: Path = Path("schema")) -> list[Path]:
     """Write the JSON Schema of every data file kind into `folder`; returns the files written."""
     from .model.schema import schema_files
 
-    written = []
+    written: list[Path] = []
     for name, content in schema_files().items():
         path = Path(folder) / name
-        atomic_write(path, content)
+        try:
+            atomic_write(path, content)
+        except OSError as exc:
+            raise OutputError(path, exc, "请检查这个文件夹能否写入。", written) from None
         written.append(path)
     return written

@@ -144,8 +144,14 @@ def schema(
 ) -> None:
     """写出数据文件的 JSON Schema，供编辑器（如 VS Code 的 YAML 插件）边写边检查、补全。"""
     from . import api
+    from .errors import FulianError
 
-    for path in api.write_schema(out):
+    try:
+        written = api.write_schema(out)
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    for path in written:
         typer.echo(f"已写入 {path}")
 
 

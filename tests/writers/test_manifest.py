@@ -93,3 +93,25 @@ def test_a_failure_after_some_reports_were_written_says_which(tmp_path, monkeypa
     result = runner.invoke(app, ["build", "2021", "--format", "txt", "--format", "docx", "--org", "xiangdong", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert f"生成未完成：见上面的错误；此前已写入 {tmp_path / '2021' / TEXT}。" in result.output
+
+
+def test_a_record_that_cannot_be_saved_says_the_report_was_written(tmp_path, monkeypatch):
+    real_replace = os.replace
+
+    def refuse_manifest(source, target):
+        if str(target).endswith(MANIFEST_NAME):
+            raise PermissionError(13, "拒绝访问")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", refuse_manifest)
+    result = _build(tmp_path)
+    assert result.exit_code == 1
+    assert f"{MANIFEST_NAME}: 错误：无法写入这个文件（拒绝访问）：报告 {TEXT} 已写入，但没能记下它" in result.output
+    assert (tmp_path / "2021" / TEXT).is_file()
+
+
+def test_schema_into_a_folder_that_cannot_be_written_exits_1(tmp_path):
+    blocker = tmp_path / "schema"
+    blocker.write_text("一个同名文件", encoding="utf-8")
+    result = runner.invoke(app, ["schema", "--out", str(blocker)])
+    assert result.exit_code == 1 and "无法写入这个文件" in result.output

@@ -65,9 +65,8 @@ class OutputManifest:
             )
         return None
 
-    def write(self, path: Path, content: bytes) -> None:
-        """Write a report atomically, then record what was written."""
-        atomic_write(path, content)
+    def record(self, path: Path, content: bytes) -> None:
+        """Remember `content` as what the tool wrote to `path` (the manifest is rewritten atomically)."""
         self.files[path.name] = digest(content)
         document = {"comment": "fulian-report 生成的文件及其 SHA-256，用于发现生成后被修改的报告；请勿编辑。", "files": self.files}
         atomic_write(self.path, (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
