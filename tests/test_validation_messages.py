@@ -230,3 +230,11 @@ def test_build_also_reports_data_and_prose_errors_together(tmp_path):
     folder, _ = _validate(tmp_path, {"cases.yaml": CASES.replace("134对", "544对"), "narrative.yaml": narrative})
     result = runner.invoke(app, ["build", "2021", "--data", str(folder.parent.parent), "--out", str(tmp_path / "out")])
     assert result.exit_code == 1 and "多于接待" in result.output and "“yaer”不存在" in result.output
+
+
+def test_a_form_feed_is_shown_on_its_own_line_with_windows_line_ends(tmp_path):
+    cases = CASES.replace("55件", "55\x0c件").replace("\n", "\r\n")
+    _, result = _validate(tmp_path, {"cases.yaml": cases.encode("utf-8")})
+    output = result.output.splitlines()
+    at = next(i for i, line in enumerate(output) if "cases.yaml:2:15: 错误" in line)
+    assert output[at + 1] == " 2 |   received: 55\u240c件"

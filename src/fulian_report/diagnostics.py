@@ -45,13 +45,9 @@ def counts(findings: Iterable[Finding]) -> tuple[int, int]:
 
 def display_width(text: str) -> int:
     """Columns a terminal gives printable `text`: Chinese characters take two."""
-    width = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        else:
-            width += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return width
+    return sum(
+        2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text if not unicodedata.combining(char)
+    )
 
 
 class SourceLines:
@@ -79,7 +75,8 @@ class SourceLines:
             text, _ = decode(file.read_bytes(), file)
         except (OSError, FulianError):
             return None
-        return text.splitlines()
+        # Lines as YAML counts them: a form feed or other control character inside a line does not end it.
+        return text.replace("\r\n", "\n").split("\n")
 
 
 def excerpt(finding: Finding, lines: SourceLines) -> list[str]:
