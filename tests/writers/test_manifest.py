@@ -115,3 +115,14 @@ def test_schema_into_a_folder_that_cannot_be_written_exits_1(tmp_path):
     blocker.write_text("一个同名文件", encoding="utf-8")
     result = runner.invoke(app, ["schema", "--out", str(blocker)])
     assert result.exit_code == 1 and "无法写入这个文件" in result.output
+
+
+def test_a_written_report_is_readable_like_any_new_file_and_keeps_a_mode_it_was_given(tmp_path):
+    path = tmp_path / "report.docx"
+    atomic_write(path, b"first")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+    path.chmod(0o640)
+    atomic_write(path, b"second")
+    assert path.stat().st_mode & 0o777 == 0o640
