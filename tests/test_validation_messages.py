@@ -62,6 +62,11 @@ MESSAGES = {
     "very large file": ({"cases.yaml": "# " + "x" * MAX_FILE_BYTES + "\n"}, "cases.yaml: 错误", "文件太大", 1),
     "control character": ({"cases.yaml": CASES.replace("55件", "55\x08件")}, "cases.yaml:2:15: 错误", "控制字符（U+0008）", 1),
     "control character by escape": ({"cases.yaml": CASES + 'hotline:\n  name: "12345\\a热线"\n'}, "cases.yaml:7:9: 错误", "控制字符（U+0007）", 1),
+    "misspelt text field of a record": (
+        {"activities.yaml": "walk:\n  plce: 示例湖公园\n"}, "activities.yaml:2:9: 错误", "“plce”不是这一项的字段，是不是想写“place”？", 1),
+    "misspelt field under a committee": (
+        {"organisation_building.yaml": "committees:\n  two:\n    members: 10人\n    womn: 示例\n"},
+        "organisation_building.yaml:4:11: 错误", "“womn”不是这一项的字段，是不是想写“women”？", 1),
     "unknown style": ({"organisation.yaml": ORG.replace("style: furong", "style: furnog")}, "organisation.yaml:5:1: 错误", "找不到样式“furnog”", 1),
     "unknown key": ({"organisation.yaml": ORG.replace("name: 示例区妇联", "nmae: 示例区妇联")}, "organisation.yaml:1:1: 错误", "不认识的名称“nmae”，是不是想写“name”？", 1),
     "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:13: 错误", "无法识别“-55件”", 1),

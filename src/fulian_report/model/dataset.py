@@ -7,10 +7,11 @@ file, line and column, in Chinese.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -18,6 +19,7 @@ from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
 from .quantities import FIGURE_TYPES, DateWindow, Figure, Period, ReportDate
 from .subjects import (
+    RECORDS_BY_NAME,
     REQUIRED_SUBJECTS,
     SUBJECT_MODELS,
     FieldProblem,
@@ -121,18 +123,26 @@ def translate_error(error: dict, known: list[str] | None = None) -> str:
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names allowed at `loc` inside `model`, for a "did you mean"."""
     current: Any = model
+    key_level = False  # the part before was a dict field: this part is one of its keys
     for part in loc[:-1]:
-        if isinstance(part, int):
+        if isinstance(part, int) or key_level:
+            key_level = False
             continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        annotation = fields[part].annotation
-        current = _inner_model(annotation)
+        fields = getattr(current, "model_fields", None) or {}
+        if part in fields:
+            annotation = fields[part].annotation
+            key_level = _is_mapping(annotation)
+            current = _inner_model(annotation)
+        else:  # a record under a name the person chose (activities.walk)
+            current = RECORDS_BY_NAME.get(current)
         if current is None:
             return []
     fields = getattr(current, "model_fields", None)
     return list(fields) if fields else []
+
+
+def _is_mapping(annotation: Any) -> bool:
+    return get_origin(annotation) is dict or any(get_origin(arg) is dict for arg in get_args(annotation))
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -158,10 +168,21 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
             problem = (error.get("ctx") or {}).get("error")
             if isinstance(problem, FieldProblem):
                 loc += (problem.field,)
-            message = translate_error(error, _known_fields(model, loc))
+            known = _known_fields(model, loc)
+            message = _misspelt_name(error, loc, known) or translate_error(error, known)
             where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
             findings.append(Finding(where, message))
         return None, _dedupe(findings)
+
+
+def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
+    """A record takes any name for a figure, so `plce: 示例湖公园` is read as a figure that
+    cannot be one; when the name is spelt like a field, that is the likelier mistake."""
+    name = loc[-1] if loc else None
+    if error.get("type") == "extra_forbidden" or not isinstance(name, str) or name in known:
+        return ""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f"“{name}”不是这一项的字段{suggest(name, close)}（自取的名称只能用来写数字或日期）" if close else ""
 
 
 # Errors about a name rather than its value: they point at the name.

@@ -336,6 +336,15 @@ SUBJECT_MODELS: dict[str, type[BaseModel]] = {
     "employment": Employment,
 }
 REQUIRED_SUBJECTS = ("organisation", "narrative")
+# A subject model → the kind of record it holds under names the person chooses.
+RECORDS_BY_NAME: dict[type[BaseModel], type[Record]] = {
+    Activities: Activity,
+    Funds: Fund,
+    Honors: Honor,
+    Employment: Activity,
+    Cases: Record,
+    OrganisationBuilding: Record,
+}
 
 
 def empty_subject(name: str) -> Any:
