@@ -51,6 +51,7 @@ MESSAGES = {
     "neither UTF-8 nor GBK": ({"cases.yaml": CASES.encode("utf-8") + b"\xff\xff\n"}, "cases.yaml:6:1: 错误", "另存为", 1),
     "a sentence, not data": ({"cases.yaml": "这是一段文字\n"}, "cases.yaml:1:1: 错误", "这里应是“名称: 值”形式的若干项", 1),
     "GBK from Notepad": ({"cases.yaml": CASES.encode("gbk")}, "cases.yaml:1:1: 警告", "GBK 编码", 0),
+    "UTF-8 with a BOM": ({"cases.yaml": b"\xef\xbb\xbf" + CASES.encode("utf-8")}, "cases.yaml:1:1: 警告", "BOM 标记", 0),
     "UTF-16": ({"cases.yaml": codecs.BOM_UTF16_LE + CASES.encode("utf-16-le")}, "cases.yaml:1:1: 警告", "UTF-16", 0),
     "full-width digits": ({"cases.yaml": CASES.replace("55件", "５５件")}, "cases.yaml:2:13: 警告", "全角数字“５５”：作为数字读作 55", 0),
     "alias": ({"cases.yaml": "visits: &v\n  received: 55件\nagain: *v\n" + CASES.split("\n", 2)[2]}, "cases.yaml:3:1: 错误", "锚点和别名", 1),

@@ -104,7 +104,8 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning."""
     where = Location(display_path(path), 1, 1)
     if raw.startswith(codecs.BOM_UTF8):
-        return _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path), []
+        text = _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path)
+        return text, [Finding(where, "文件开头有 UTF-8 的 BOM 标记（记事本“UTF-8 带 BOM”），已忽略；可另存为不带 BOM 的 UTF-8。", Severity.WARNING)]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_or_explain(raw, "utf-16", path)
         return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
