@@ -95,6 +95,16 @@ MESSAGES = {
     "undefined name in prose": (
         {"narrative.yaml": NARRATIVE.replace("couples_reconciled }}", "couples_reconcilde }}")},
         "narrative.yaml:8:", "“couples_reconcilde”不存在，是不是想写“couples_reconciled”？", 1),
+    "unknown filter in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year | monht }}年")},
+        "narrative.yaml:3:1: 错误", "没有“monht”这个过滤器，是不是想写“month”？", 1),
+    "unpaired braces in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year }年")}, "narrative.yaml:3:1: 错误", "花括号不成对", 1),
+    "unclosed tag in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{% if year %}{{ year }}年")},
+        "narrative.yaml:3:1: 错误", "{% if %} 没有结束：请在后面写上 {% endif %}", 1),
+    "a filter given the wrong value": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year | wan }}年")}, "narrative.yaml:3:1: 错误", "需要金额，得到的是“2021”", 1),
     "figure no text uses": ({"cases.yaml": CASES + "police:\n  dv_reports: 12起\n"}, "cases.yaml:7:3: 警告", "没有被任何正文用到", 0),
 }
 

@@ -33,7 +33,7 @@ _SENTENCE_END = "。！？；…"
 
 def number(fmt: str, index: int) -> str:
     """Heading number from a style's format: "（{cn}）" with 2 → （二）, "{n}．" with 2 → 2．"""
-    return fmt.replace("{cn}", to_chinese_numeral(int(index))).replace("{n}", str(int(index)))
+    return str(fmt).replace("{cn}", to_chinese_numeral(int(index))).replace("{n}", str(int(index)))
 
 
 def sentence(text: Any) -> str:
@@ -76,12 +76,18 @@ def bare(figure: Figure) -> str:
 
 def wan(money: Money) -> str:
     """Write an amount in 万元 whatever its default."""
-    return str(money.model_copy(update={"display": MoneyDisplay.WAN_YUAN}))
+    return str(_money(money).model_copy(update={"display": MoneyDisplay.WAN_YUAN}))
 
 
 def yuan(money: Money) -> str:
     """Write an amount in 元 whatever its default."""
-    return str(money.model_copy(update={"display": MoneyDisplay.YUAN}))
+    return str(_money(money).model_copy(update={"display": MoneyDisplay.YUAN}))
+
+
+def _money(value: Any) -> Money:
+    if not isinstance(value, Money):
+        raise TypeError(f"需要金额，得到的是“{value}”")
+    return value
 
 
 def chinese(value: Any) -> str:

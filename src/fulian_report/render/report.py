@@ -38,6 +38,7 @@ from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
+from .messages import render_message, syntax_message
 from .style import Style
 
 
@@ -89,12 +90,12 @@ class _ProseRenderer:
         try:
             return compile_prose(source).render(self.context).strip()
         except TemplateSyntaxError as exc:
-            self.findings.append(Finding(self._line_of(subject, path, exc.lineno), f"文字中的 {{{{ }}}} 写法有误：{exc.message}"))
+            self.findings.append(Finding(self._line_of(subject, path, exc.lineno), syntax_message(exc.message or "")))
         except UndefinedError as exc:
             message = _undefined_message(str(exc), self.context)
             self.findings.append(Finding(self._name_in(subject, path, _quoted(message)), message))
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            self.findings.append(Finding(self._line_of(subject, path, 1), f"文字无法生成：{exc}"))
+            self.findings.append(Finding(self._line_of(subject, path, 1), render_message(exc)))
         return ""
 
     def _line_of(self, subject: str, path: tuple, line_in_prose: int | None) -> Location:
