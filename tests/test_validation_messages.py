@@ -100,6 +100,8 @@ MESSAGES = {
         "narrative.yaml:3:1: 错误", "没有“monht”这个过滤器，是不是想写“month”？", 1),
     "unpaired braces in prose": (
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year }年")}, "narrative.yaml:3:1: 错误", "花括号不成对", 1),
+    "a stray closing pair in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year }}}}年")}, "narrative.yaml:3:13: 错误", "多出了“}}”", 1),
     "unclosed tag in prose": (
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{% if year %}{{ year }}年")},
         "narrative.yaml:3:1: 错误", "{% if %} 没有结束：请在后面写上 {% endif %}", 1),

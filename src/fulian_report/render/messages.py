@@ -27,8 +27,18 @@ _SYNTAX = [
     ),
     (r"Encountered unknown tag '(end\w+)'", lambda m: f"多出了 {{% {m[1]} %}}：前面没有与它配对的开始标签"),
     (r"Encountered unknown tag '([^']+)'", lambda m: f"不认识的标签 {{% {m[1]} %}}"),
-    (r"unexpected char '(.)'", lambda m: f"{{{{ }}}} 里不能有“{m[1]}”；数字写在数据里，正文只写 {{{{ 名称 }}}}"),
+    (r"^stray (\S+)$", lambda m: f"多出了“{m[1]}”：{{{{ 和 }}}}、{{% 和 %}} 要成对"),
+    (r"unexpected char '(.)'", lambda m: f"{{{{ }}}} 里不能有“{m[1]}”：是不是 {{{{ 后面少了 }}}}？名称写成 {{{{ 名称 }}}}"),
+    (r"expected token 'end of print statement', got '([^']+)'", lambda m: f"{{{{ }}}} 里不能有“{m[1]}”：是不是 {{{{ 后面少了 }}}}？名称写成 {{{{ 名称 }}}}"),
 ]
+
+
+def stray_braces(text: str) -> str | None:
+    """A `}}` or `{{` left in rendered prose: Jinja prints a stray closing pair as text."""
+    for pair in ("}}", "{{", "%}", "{%"):
+        if pair in text:
+            return pair
+    return None
 
 
 def syntax_message(message: str) -> str:

@@ -38,7 +38,7 @@ from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
-from .messages import render_message, syntax_message
+from .messages import render_message, stray_braces, syntax_message
 from .style import Style
 
 
@@ -88,7 +88,11 @@ class _ProseRenderer:
 
     def text(self, source: str, subject: str, path: tuple) -> str:
         try:
-            return compile_prose(source).render(self.context).strip()
+            text = compile_prose(source).render(self.context).strip()
+            stray = stray_braces(text)
+            if stray:
+                self.findings.append(Finding(self._name_in(subject, path, stray), syntax_message(f"stray {stray}")))
+            return text
         except TemplateSyntaxError as exc:
             self.findings.append(Finding(self._line_of(subject, path, exc.lineno), syntax_message(exc.message or "")))
         except UndefinedError as exc:
