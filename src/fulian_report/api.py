@@ -6,6 +6,7 @@ and reports problems as `FulianError` with located findings.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,12 +125,24 @@ def build(
     return reports
 
 
+# The operating system's reasons a person can act on, in Chinese.
+_OS_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "同名的是一个文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
 class OutputError(FulianError):
     """A file could not be written (no permission, disk full, the file open in Word);
     `written` lists the reports written before it."""
 
     def __init__(self, path: Path, cause: OSError, advice: str, written: list[Path]):
-        reason = cause.strerror or str(cause)
+        reason = _OS_REASONS.get(cause.errno, cause.strerror or str(cause))
         super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}")])
         self.written = list(written)
 

@@ -76,7 +76,7 @@ def test_a_report_that_cannot_be_written_is_a_located_error_not_a_crash(tmp_path
     monkeypatch.setattr(os, "replace", refused)
     result = runner.invoke(app, ["build", "2021", "--format", "txt", "--format", "docx", "--org", "xiangdong", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert f"{tmp_path / '2021' / TEXT}: 错误：无法写入这个文件（拒绝访问）" in result.output
+    assert f"{tmp_path / '2021' / TEXT}: 错误：无法写入这个文件（没有权限）" in result.output
     assert "Word/WPS 中打开" in result.output and "未写入任何文件" in result.output
     assert not any(p.suffix in (".txt", ".docx", ".tmp") for p in (tmp_path / "2021").iterdir())
 
@@ -106,7 +106,7 @@ def test_a_record_that_cannot_be_saved_says_the_report_was_written(tmp_path, mon
     monkeypatch.setattr(os, "replace", refuse_manifest)
     result = _build(tmp_path)
     assert result.exit_code == 1
-    assert f"{MANIFEST_NAME}: 错误：无法写入这个文件（拒绝访问）：报告 {TEXT} 已写入，但没能记下它" in result.output
+    assert f"{MANIFEST_NAME}: 错误：无法写入这个文件（没有权限）：报告 {TEXT} 已写入，但没能记下它" in result.output
     assert (tmp_path / "2021" / TEXT).is_file()
 
 
