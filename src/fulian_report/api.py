@@ -6,13 +6,12 @@ and reports problems as `FulianError` with located findings.
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Location, Severity
+from .errors import Finding, FulianError, Location, Severity, os_reason
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.partial import prose_findings
@@ -125,24 +124,12 @@ def build(
     return reports
 
 
-# The operating system's reasons a person can act on, in Chinese.
-_OS_REASONS = {
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.ENOSPC: "磁盘已满",
-    errno.EROFS: "磁盘是只读的",
-    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
-    errno.EISDIR: "同名的是一个文件夹",
-    errno.ENAMETOOLONG: "文件名太长",
-}
-
-
 class OutputError(FulianError):
     """A file could not be written (no permission, disk full, the file open in Word);
     `written` lists the reports written before it."""
 
     def __init__(self, path: Path, cause: OSError, advice: str, written: list[Path]):
-        reason = _OS_REASONS.get(cause.errno, cause.strerror or str(cause))
+        reason = os_reason(cause)
         super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}")])
         self.written = list(written)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Finding, FulianError, Location, Severity
+from ..errors import Finding, FulianError, Location, Severity, os_reason
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -148,7 +148,7 @@ def load_yaml(path: Path) -> SourceFile:
             )
         raw = path.read_bytes()
     except OSError as exc:
-        raise FulianError.single(display_path(path), f"无法读取文件：{exc.strerror or exc}") from None
+        raise FulianError.single(display_path(path), f"无法读取文件（{os_reason(exc)}）") from None
     text, warnings = decode(raw, path)
     return parse_yaml(text, path, warnings)
 
