@@ -197,11 +197,12 @@ def _narrative(short: str, activities, funds, honors, rng: random.Random) -> str
         else:
             honor_text = "；".join(
                 "{{ honors.%s.holders }}等{{ honors.%s.count }}获评{{ honors.%s.level.value }}级“{{ honors.%s.title }}”" % ((h,) * 4)
-                for h in honors[number * 6 : number * 6 + 6]
+                for h in honors[number // 2 * 6 : number // 2 * 6 + 6]  # sections 0 and 2 share out the honours
             )
             out.append(_quote(f"{short}各项工作扎实推进。{honor_text}。" if honor_text else f"{short}各项工作扎实推进。"))
         out.append("    sections:\n")
-        chunk = activities[number * per_section : (number + 1) * per_section]
+        last = number == len(SECTION_TITLES) - 1
+        chunk = activities[number * per_section : None if last else (number + 1) * per_section]
         for start in range(0, len(chunk), 2):
             out.append(f"      - title: {chunk[start][1]}成效明显\n        paragraphs:\n")
             for name, kind in chunk[start : start + 2]:

@@ -46,8 +46,8 @@ def test_bad_data_exits_1_with_located_chinese_findings_and_writes_nothing(tmp_p
     out = tmp_path / "out"
     result = runner.invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(out)])
     assert result.exit_code == 1
-    assert "cases.yaml:2:3: 错误：数字 55 缺少量词" in result.output
-    assert "cases.yaml:3:1: 错误：调和 2对 多于接待 1对" in result.output
+    assert "cases.yaml:2:13: 错误：数字 55 缺少量词" in result.output
+    assert "cases.yaml:5:23: 错误：调和 2对 多于接待 1对" in result.output
     assert "共 2 个错误" in result.output
     assert not out.exists()
 
@@ -118,7 +118,7 @@ def test_validating_one_prose_file_resolves_its_names(tmp_path):
     folder = write_org(tmp_path, dict(MINIMAL_ORG, **{"narrative.yaml": narrative, "honours.yaml": "a: 1"}))
     result = runner.invoke(app, ["validate", str(folder / "narrative.yaml")])
     assert result.exit_code == 1
-    assert "narrative.yaml:3:41:" in result.output and "是不是想写“received”" in result.output
+    assert "narrative.yaml:3:42:" in result.output and "是不是想写“received”" in result.output
     assert "honours.yaml" not in result.output  # another file's warning is not this file's business
 
 

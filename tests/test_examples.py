@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from fulian_report.api import validate
 from tests.conftest import ROOT, build_text
 
 EXAMPLES = ROOT / "examples" / "data"
@@ -23,3 +26,11 @@ def test_example_builds_in_each_style(style):
 def test_every_example_file_is_marked_fictional():
     for path in EXAMPLES.rglob("*.yaml"):
         assert "虚构示例" in path.read_text(encoding="utf-8")[:400], path
+
+
+def test_the_example_total_is_checked_against_its_items(tmp_path):
+    shutil.copytree(EXAMPLES, tmp_path / "data")
+    path = tmp_path / "data" / "2021" / "shili" / "organisation_building.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("micro_homes: 9个", "micro_homes: 8个"), encoding="utf-8")
+    (finding,) = [f for f in validate([path.parent]) if f.severity.value == "error"]
+    assert "合计 count 24个 不等于各项之和 23个" in finding.message

@@ -11,14 +11,18 @@ from pathlib import Path
 
 from .batch import Progress, render_all
 from .check import OutputCheck, compare_outputs
+from .diagnostics import strict as promote_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Location, Severity
-from .model.dataset import YEAR_RE, OrgData, load_org, validate_subject
+from .errors import Finding, FulianError, Location, Severity, os_reason
+from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
+from .render.partial import prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
+from .render.usage import unused_figures
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
+from .writers.manifest import OutputManifest, overwrite_refusals
 from .writers.output import atomic_write
 from .writers.pdf import require_soffice
 
@@ -60,8 +64,20 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
-    chosen = style if isinstance(style, Style) else resolve_style(style or data.organisation.style)
-    return render_document(data, chosen)
+    chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
+    document = render_document(data, chosen)
+    data.warnings.extend(w for w in unused_figures(data) if w not in data.warnings)
+    return document
+
+
+def _own_style(data: OrgData) -> Style:
+    """The style organisation.yaml names; a name that is no style is reported at that line."""
+    name = data.organisation.style
+    try:
+        return resolve_style(name)
+    except FulianError as exc:
+        where = data.locate("organisation", ("style",))
+        raise FulianError([Finding(where, f.message) if f.location.path == name else f for f in exc.findings]) from None
 
 
 def build(
@@ -73,19 +89,42 @@ def build(
     formats: tuple[str, ...] = ("docx",),
     jobs: int | None = 1,
     progress: Progress | None = None,
+    strict: bool = False,
+    force: bool = False,
 ) -> list[OrgReport]:
     """Build the reports of `year`, `jobs` organisations at a time (None: one per core).
 
     An organisation whose data is wrong is not written and the others are; if any failed,
-    `BuildFailed` carries every finding and the reports that were written.
+    `BuildFailed` carries every finding and the reports that were written.  With `strict`,
+    an organisation with warnings fails as one with errors does; with `force`, a report
+    edited since it was generated is overwritten all the same.
     """
-    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress)
+    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
     target = Path(out_root) / str(year)
+    planned = {report.org_id: [(fmt, output_path(report.document, target, fmt)) for fmt in formats] for report in reports}
+    if not force:
+        for report in reports:
+            refusals = overwrite_refusals([(path, report.outputs[fmt]) for fmt, path in planned[report.org_id]])
+            if refusals:
+                failed[report.org_id] = refusals
+    reports = [report for report in reports if report.org_id not in failed]
+    manifest = OutputManifest(target)
+    written: list[Path] = []
     for report in reports:
-        for fmt in formats:
-            path = output_path(report.document, target, fmt)
-            atomic_write(path, report.outputs.pop(fmt))
+        for fmt, path in planned[report.org_id]:
+            content = report.outputs.pop(fmt)
+            try:
+                atomic_write(path, content)
+            except OSError as exc:
+                message = "可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。"
+                raise OutputError(path, exc, message, written) from None
             report.files.append(path)
+            written.append(path)
+            try:
+                manifest.record(path, content)
+            except OSError as exc:
+                message = f"报告 {path.name} 已写入，但没能记下它；下次生成时它会被当作修改过的报告，届时请加 --force。"
+                raise OutputError(manifest.path, exc, message, written) from None
     if failed:
         raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed)
     return reports
@@ -100,8 +139,11 @@ def _render(
     formats: tuple[str, ...],
     jobs: int | None,
     progress: Progress | None,
+    strict: bool = False,
 ) -> tuple[list[OrgReport], dict[str, list[Finding]]]:
-    """Every organisation rendered to bytes: (reports, the findings of each organisation that failed)."""
+    """Every organisation rendered to bytes: (reports, the findings of each organisation that failed).
+
+    With `strict`, an organisation with warnings is one that failed, its warnings made errors."""
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
@@ -113,6 +155,8 @@ def _render(
     reports: list[OrgReport] = []
     failed: dict[str, list[Finding]] = {}
     for outcome in render_all(folders, year, style, formats, jobs, progress):
+        if strict and outcome.warnings:
+            outcome.errors = promote_warnings(outcome.errors + outcome.warnings)
         if outcome.errors:
             failed[outcome.org_id] = outcome.errors
         else:
@@ -137,9 +181,10 @@ def check(
     formats: tuple[str, ...] = ("docx",),
     jobs: int | None = 1,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> OutputCheck:
     """Build in memory and compare with the files under `out_root`; writes nothing."""
-    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress)
+    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
     target = Path(out_root) / str(year)
     expected = {output_path(report.document, target, fmt): report.outputs[fmt] for report in reports for fmt in formats}
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
@@ -147,6 +192,16 @@ def check(
     result.failed = failed
     result.warnings = [w for report in reports for w in report.warnings]
     return result
+
+
+class OutputError(FulianError):
+    """A file could not be written (no permission, disk full, the file open in Word);
+    `written` lists the reports written before it."""
+
+    def __init__(self, path: Path, cause: OSError, advice: str, written: list[Path]):
+        reason = os_reason(cause)
+        super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}")])
+        self.written = list(written)
 
 
 def _clashing_titles(reports: list[OrgReport], target: Path) -> list[Finding]:
@@ -181,8 +236,15 @@ def validate(paths: list[Path]) -> list[Finding]:
                     make_document(data)
                     findings.extend(data.warnings)
             except FulianError as exc:
-                findings.extend(exc.findings)
+                findings.extend(all_findings(exc))
     return sorted(set(findings), key=lambda f: f.sort_key)
+
+
+def all_findings(error: FulianError) -> list[Finding]:
+    """An error's findings; for data with errors, also what its prose gets wrong, so that all show at once."""
+    if isinstance(error, InvalidOrg):
+        return error.findings + prose_findings(error)
+    return error.findings
 
 
 def _validation_targets(path: Path) -> list[Path]:
@@ -212,6 +274,21 @@ def _validate_file(path: Path) -> list[Finding]:
         make_document(data)
         findings = data.warnings
     except FulianError as exc:
-        findings = exc.findings
+        findings = all_findings(exc)
     own = display_path(path)
     return [f for f in findings if f.location.path == own or f.severity is Severity.ERROR]
+
+
+def write_schema(folder: Path = Path("schema")) -> list[Path]:
+    """Write the JSON Schema of every data file kind into `folder`; returns the files written."""
+    from .model.schema import schema_files
+
+    written: list[Path] = []
+    for name, content in schema_files().items():
+        path = Path(folder) / name
+        try:
+            atomic_write(path, content)
+        except OSError as exc:
+            raise OutputError(path, exc, "请检查这个文件夹能否写入。", written) from None
+        written.append(path)
+    return written

@@ -41,7 +41,7 @@ def default_jobs() -> int:
 
 def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, ...]) -> Rendered:
     """Load, validate, render and write one organisation's report to bytes; data errors are returned."""
-    from .api import make_document
+    from .api import all_findings, make_document
     from .model.dataset import load_org
     from .render.style import resolve_style
     from .writers import WRITERS
@@ -51,7 +51,7 @@ def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, .
         document = make_document(data, resolve_style(style) if style else None)
         outputs = {fmt: WRITERS[fmt][1](document) for fmt in formats}
     except FulianError as exc:
-        return Rendered(folder.name, errors=list(exc.findings))
+        return Rendered(folder.name, errors=all_findings(exc))
     return Rendered(folder.name, document, outputs, warnings=list(data.warnings))
 
 

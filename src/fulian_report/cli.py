@@ -56,14 +56,13 @@ def main_options(
 
 
 def _print_findings(findings) -> None:
-    from .errors import Severity
+    from .diagnostics import as_text
 
-    for finding in sorted(findings, key=lambda f: f.sort_key):
-        typer.echo(str(finding), err=True)
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    warnings = len(findings) - errors
-    if errors or warnings:
-        typer.echo(f"共 {errors} 个错误，{warnings} 个警告。", err=True)
+    if findings:
+        typer.echo(as_text(findings), err=True)
+
+
+STRICT_OPTION = typer.Option(False, "--strict", help="把警告也当作错误（退出码 1）。")
 
 
 @app.command(add_help_option=False)
@@ -77,6 +76,8 @@ def build(
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需要安装 LibreOffice，见 README“版式与 PDF”）。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="同时生成几个组织（进程数）；默认为本机的核数。"),
     check: bool = typer.Option(False, "--check", help="只检查、不写入：--out 下的报告缺少或与数据现在生成的不同时，列出它们并以 1 退出。"),
+    strict: bool = STRICT_OPTION,
+    force: bool = typer.Option(False, "--force", help="覆盖生成后又被修改过的报告文件。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
@@ -100,16 +101,21 @@ def build(
     started = time.perf_counter()
     progress = _progress_bar() if sys.stderr.isatty() else None
     try:
+        formats = tuple(dict.fromkeys(fmt))
         if check:
-            _check(api.check(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)), jobs, progress))
+            _check(api.check(year, data, out, org or None, style, formats, jobs, progress, strict=strict))
             return
-        reports = api.build(year, data, out, org or None, style, tuple(dict.fromkeys(fmt)), jobs, progress)
+        reports = api.build(year, data, out, org or None, style, formats, jobs, progress, strict=strict, force=force)
     except api.BuildFailed as exc:
         _report_partial_build(exc)
         raise typer.Exit(1) from None
     except FulianError as exc:
         _print_findings(exc.findings)
-        typer.echo("生成失败：数据或模板有误，未写入任何文件。", err=True)
+        written = getattr(exc, "written", None)
+        if written:
+            typer.echo(f"生成未完成：见上面的错误；此前已写入 {'、'.join(str(p) for p in written)}。", err=True)
+        else:
+            typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
         raise typer.Exit(1) from None
     warnings = [w for report in reports for w in report.warnings]
     if warnings:
@@ -145,9 +151,9 @@ def _report_partial_build(exc) -> None:
     for path in (path for report in exc.reports for path in report.files):
         typer.echo(f"已写入 {path}")
     if exc.reports:
-        typer.echo(f"部分失败：{len(exc.failed)} 个组织（{'、'.join(exc.failed)}）数据或模板有误，未生成；其余 {len(exc.reports)} 个组织的报告已写入。", err=True)
+        typer.echo(f"部分失败：{len(exc.failed)} 个组织（{'、'.join(exc.failed)}）未生成，原因见上；其余 {len(exc.reports)} 个组织的报告已写入。", err=True)
     else:
-        typer.echo("生成失败：数据或模板有误，未写入任何文件。", err=True)
+        typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
 
 
 def _check(result) -> None:
@@ -201,20 +207,51 @@ def diff(
 @app.command(add_help_option=False)
 def validate(
     paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。", metavar="路径..."),
+    strict: bool = STRICT_OPTION,
+    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看，附出错的行）或 json（给程序，如 CI）。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
     """检查数据：列出所有错误和警告（文件:行:列）。"""
     from . import api
-    from .errors import FulianError, Severity
+    from .diagnostics import as_json, counts
+    from .diagnostics import strict as promote
+    from .errors import FulianError
 
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
     try:
         findings = api.validate(paths)
     except FulianError as exc:
         findings = exc.findings
-    _print_findings(findings)
-    if any(f.severity is Severity.ERROR for f in findings):
+    if strict:
+        findings = promote(findings)
+    errors, _ = counts(findings)
+    if fmt == "json":
+        typer.echo(as_json(findings))
+    else:
+        _print_findings(findings)
+        if not errors:
+            typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
+    if errors:
         raise typer.Exit(1)
-    typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
+
+
+@app.command(add_help_option=False)
+def schema(
+    out: Path = typer.Option(Path("schema"), "--out", help="写到这个文件夹，每类数据文件一个 <名称>.schema.json。"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """写出数据文件的 JSON Schema，供编辑器（如 VS Code 的 YAML 插件）边写边检查、补全。"""
+    from . import api
+    from .errors import FulianError
+
+    try:
+        written = api.write_schema(out)
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    for path in written:
+        typer.echo(f"已写入 {path}")
 
 
 # typer's own messages for command-line mistakes, in Chinese.  A message that

@@ -9,6 +9,7 @@ fixes everything in one pass instead of one error per run.
 from __future__ import annotations
 
 import difflib
+import errno
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -80,3 +81,21 @@ class FulianError(Exception):
 
     def __str__(self) -> str:
         return self.summary()
+
+
+# The operating system's reasons a person can act on, in Chinese.
+_OS_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "找不到",
+    errno.ENOSPC: "磁盘已满",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENAMETOOLONG: "文件名太长",
+}
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused to read or write a file, in Chinese where known."""
+    return _OS_REASONS.get(error.errno, error.strerror or str(error))

@@ -41,14 +41,15 @@ def test_minimal_org_loads(tmp_path):
 def test_reconciled_couples_cannot_exceed_received(tmp_path):
     findings = _errors(tmp_path, **{"cases.yaml": "mediation:\n  couples_received: 100对\n  couples_reconciled: 134对\n"})
     (finding,) = findings
-    assert finding.location.path.endswith("cases.yaml") and finding.location.line == 1
+    # at the field that breaks the rule, not at the record
+    assert finding.location.path.endswith("cases.yaml") and (finding.location.line, finding.location.column) == (3, 23)
     assert "调和 134对 多于接待 100对" in finding.message
 
 
 def test_women_cannot_outnumber_members(tmp_path):
     text = "committees:\n  two_committees:\n    members: 559人\n    women: 600人\n"
     (finding,) = _errors(tmp_path, **{"organisation_building.yaml": text})
-    assert finding.location.line == 2 and "女性 600人 多于总人数 559人" in finding.message
+    assert finding.location.line == 4 and "女性 600人 多于总人数 559人" in finding.message
 
 
 def test_unknown_field_gets_a_did_you_mean(tmp_path):
@@ -60,7 +61,7 @@ def test_unknown_field_gets_a_did_you_mean(tmp_path):
 
 def test_a_badly_written_figure_is_located_at_its_line(tmp_path):
     (finding,) = _errors(tmp_path, **{"cases.yaml": "visits:\n  received: 五十五件\n"})
-    assert (finding.location.line, finding.location.column) == (2, 3)
+    assert (finding.location.line, finding.location.column) == (2, 13)  # at the value, not its name
     assert "无法识别" in finding.message
 
 

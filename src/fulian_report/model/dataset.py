@@ -7,17 +7,25 @@ file, line and column, in Chinese.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity, suggest
-from ..source.yaml_source import SourceFile, display_path, load_yaml
-from .quantities import FIGURE_TYPES, DateWindow, Figure
-from .subjects import REQUIRED_SUBJECTS, SUBJECT_MODELS, Organisation, empty_subject
+from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
+from .quantities import FIGURE_TYPES, DateWindow, Figure, Period, ReportDate
+from .subjects import (
+    RECORDS_BY_NAME,
+    REQUIRED_SUBJECTS,
+    SUBJECT_MODELS,
+    FieldProblem,
+    Organisation,
+    empty_subject,
+)
 
 YEAR_RE = re.compile(r"^\d{4}$")
 
@@ -115,18 +123,26 @@ def translate_error(error: dict, known: list[str] | None = None) -> str:
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names allowed at `loc` inside `model`, for a "did you mean"."""
     current: Any = model
+    key_level = False  # the part before was a dict field: this part is one of its keys
     for part in loc[:-1]:
-        if isinstance(part, int):
+        if isinstance(part, int) or key_level:
+            key_level = False
             continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return []
-        annotation = fields[part].annotation
-        current = _inner_model(annotation)
+        fields = getattr(current, "model_fields", None) or {}
+        if part in fields:
+            annotation = fields[part].annotation
+            key_level = _is_mapping(annotation)
+            current = _inner_model(annotation)
+        else:  # a record under a name the person chose (activities.walk)
+            current = RECORDS_BY_NAME.get(current)
         if current is None:
             return []
     fields = getattr(current, "model_fields", None)
     return list(fields) if fields else []
+
+
+def _is_mapping(annotation: Any) -> bool:
+    return get_origin(annotation) is dict or any(get_origin(arg) is dict for arg in get_args(annotation))
 
 
 def _inner_model(annotation: Any) -> Any:
@@ -149,10 +165,28 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
         findings = []
         for error in exc.errors(include_url=False):
             loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
-            message = translate_error(error, _known_fields(model, loc))
-            findings.append(Finding(source.locate(loc), message))
+            problem = (error.get("ctx") or {}).get("error")
+            if isinstance(problem, FieldProblem):
+                loc += (problem.field,)
+            known = _known_fields(model, loc)
+            message = _misspelt_name(error, loc, known) or translate_error(error, known)
+            where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
+            findings.append(Finding(where, message))
         return None, _dedupe(findings)
 
+
+def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
+    """A record takes any name for a figure, so `plce: 示例湖公园` is read as a figure that
+    cannot be one; when the name is spelt like a field, that is the likelier mistake."""
+    name = loc[-1] if loc else None
+    if error.get("type") == "extra_forbidden" or not isinstance(name, str) or name in known:
+        return ""
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    return f"“{name}”不是这一项的字段{suggest(name, close)}（自取的名称只能用来写数字或日期）" if close else ""
+
+
+# Errors about a name rather than its value: they point at the name.
+_ABOUT_THE_KEY = ("missing", "extra_forbidden")
 
 _UNION_MEMBERS = {figure.__name__ for figure in FIGURE_TYPES}
 
@@ -172,6 +206,34 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return result
 
 
+def _plan_dates_in_the_report_year(plan: Any, source: SourceFile, year: int) -> list[Finding]:
+    """A plan is for next year and later; a date in the report year is plausible (a target due in
+    December) but more often a slip of the year, so it is a warning rather than an error."""
+    findings = []
+    for path, figure in walk_figures(plan, ()):
+        dates = (figure.start, figure.end) if isinstance(figure, Period) else (figure,)
+        if any(isinstance(d, ReportDate) and d.year == year for d in dates):
+            findings.append(Finding(
+                source.locate(path),
+                f"计划中的日期 {figure} 在报告年度 {year} 年内；计划通常写 {year + 1} 年及以后的事，请确认年份。",
+                Severity.WARNING,
+            ))
+    return findings
+
+
+class InvalidOrg(FulianError):
+    """An organisation folder with errors, with what could be read of it.
+
+    `partial` holds the subjects that did validate; `failed` names the files that
+    did not (or could not be read), so that the prose can still be checked
+    against the rest and every problem reported in one pass."""
+
+    def __init__(self, findings: list[Finding], partial: OrgData, failed: set[str]):
+        super().__init__(findings)
+        self.partial = partial
+        self.failed = failed
+
+
 def load_org(folder: Path, year: int | None = None, with_previous: bool = True) -> OrgData:
     """Load and validate `data/<year>/<org>/`; raise FulianError with every finding."""
     folder = Path(folder)
@@ -184,6 +246,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     findings: list[Finding] = []
     sources: dict[str, SourceFile] = {}
     subjects: dict[str, Any] = {}
+    failed: set[str] = set()
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -199,25 +262,33 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             continue
         try:
             source = load_yaml(path)
+            findings.extend(source.warnings)
+        except PartialSource as exc:  # still checked, so that all its problems show at once
+            findings.extend(exc.findings)
+            source = exc.source
         except FulianError as exc:
             findings.extend(exc.findings)
+            failed.add(stem)
             continue
         sources[stem] = source
-        findings.extend(source.warnings)
         model, errors = validate_subject(stem, source, year)
         findings.extend(errors)
         if model is not None:
             subjects[stem] = model
+            if stem == "plan":
+                findings.extend(_plan_dates_in_the_report_year(model, source, year))
+        else:
+            failed.add(stem)
     for required in REQUIRED_SUBJECTS:
         if required not in sources and not any(f.location.path.endswith(f"{required}.yaml") for f in findings):
             findings.append(Finding(Location(display_path(folder / f"{required}.yaml")), f"缺少必需的文件 {required}.yaml"))
     for name in SUBJECT_MODELS:
-        if name not in sources:
+        if name not in sources and name not in failed:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
     data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
-        raise FulianError(findings)
+        raise InvalidOrg(findings, data, failed)
     data.warnings = findings
     if with_previous:
         previous_folder = folder.parent.parent / str(year - 1) / folder.name

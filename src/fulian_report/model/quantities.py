@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, model_validator
 
 # Full-width digits and signs that Chinese input methods produce; a number
 # written with them means the same number.
@@ -206,7 +206,7 @@ class Money(Figure):
     """An amount kept in 元 and written as the report writes it: 73600元, 1584.44万元, 34.5万余元."""
 
     kind: ClassVar[str] = "money"
-    yuan: Decimal = Field(ge=0, description="金额，以元计")
+    yuan: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0})] = Field(ge=0, description="金额，以元计")
     display: MoneyDisplay = Field(default=MoneyDisplay.YUAN, description="写作“元”或“万元”")
     qualifier: Qualifier = Qualifier.EXACT
 
@@ -255,7 +255,9 @@ class Share(Figure):
     """A percentage as the report writes it (25.7％), or derived from a part and a whole."""
 
     kind: ClassVar[str] = "share"
-    percent: Decimal = Field(ge=0, le=100, description="百分比数值，如 25.7")
+    percent: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})] = Field(
+        ge=0, le=100, description="百分比数值，如 25.7"
+    )
     sign: str = Field(default="%", pattern="^[%％]$", description="百分号写法：% 或 ％")
 
     @model_validator(mode="before")

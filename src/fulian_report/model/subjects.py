@@ -10,6 +10,7 @@ is written (see `quantities.parse_figure`).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union
 
@@ -24,6 +25,14 @@ Prose = Annotated[str, Field(min_length=1)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False, frozen=True)
+
+
+class FieldProblem(ValueError):
+    """A rule of a whole record broken at one field: the finding points at that field's line."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
 
 
 class Record(BaseModel):
@@ -45,6 +54,86 @@ class Record(BaseModel):
     document_number: str | None = Field(default=None, description="发文字号，如 长芙检联〔2020〕03号")
     date: ReportDate | None = Field(default=None, description="日期")
     period: Period | None = Field(default=None, description="起止日期")
+    sums: dict[str, list[str]] | None = Field(
+        default=None,
+        description="核对合计：{合计的名称: [各项的名称, …]}，如 {sessions: [spring_sessions, autumn_sessions]}；合计须等于各项之和",
+    )
+    shares: dict[str, list[str]] | None = Field(
+        default=None,
+        description="核对比例：{比例的名称: [部分的名称, 总数的名称]}，如 {women_share: [women, members]}；比例须与人数相符",
+    )
+
+    @model_validator(mode="after")
+    def _stated_totals_and_shares_agree(self) -> "Record":
+        problems = [(total, _sum_problem(self, total, items)) for total, items in (self.sums or {}).items()]
+        problems += [(share, _share_problem(self, share, names)) for share, names in (self.shares or {}).items()]
+        problems = [(name, problem) for name, problem in problems if problem]
+        if problems:
+            field = problems[0][0] if problems[0][0] in (self.model_extra or {}) or problems[0][0] in type(self).model_fields else "sums"
+            raise FieldProblem(field, "；".join(problem for _, problem in problems))
+        return self
+
+
+def _figure(record: Record, name: str) -> Any:
+    """A figure of the record by name: a named figure first (a property may share its name)."""
+    extra = record.model_extra or {}
+    return extra[name] if name in extra else getattr(record, name, None)
+
+
+def _named(record: Record, name: str, kinds: tuple[type, ...], role: str) -> Any:
+    value = _figure(record, name)
+    if value is None:
+        raise _Unchecked(f"{role}“{name}”在这一项中没有写")
+    if not isinstance(value, kinds):
+        raise _Unchecked(f"{role}“{name}”（{value}）不是计数或金额")
+    return value
+
+
+class _Unchecked(Exception):
+    """A sums/shares line that names something the record does not hold."""
+
+
+def _magnitude(figure: Count | Money) -> Decimal:
+    return Decimal(figure.value) if isinstance(figure, Count) else figure.yuan
+
+
+def _sum_problem(record: Record, total_name: str, item_names: list[str]) -> str:
+    try:
+        total = _named(record, total_name, (Count, Money), "合计")
+        items = [_named(record, name, (Count, Money), "分项") for name in item_names]
+    except _Unchecked as problem:
+        return f"sums 中{problem}"
+    if not items:
+        return f"sums 中合计“{total_name}”没有列出分项"
+    if any(type(item) is not type(total) or getattr(item, "unit", None) != getattr(total, "unit", None) for item in items):
+        return f"合计“{total_name}”与分项的量词或单位不同，无法相加"
+    added = sum((_magnitude(item) for item in items), Decimal(0))
+    if added != _magnitude(total):
+        written = " + ".join(f"{name} {item}" for name, item in zip(item_names, items))
+        return f"合计 {total_name} {total} 不等于各项之和 {total.with_value(int(added) if isinstance(total, Count) else added)}（{written}）"
+    return ""
+
+
+def _share_problem(record: Record, share_name: str, names: list[str]) -> str:
+    if len(names) != 2:
+        return f"shares 中“{share_name}”应写成 [部分的名称, 总数的名称]"
+    try:
+        share = _figure(record, share_name)
+        if not isinstance(share, Share):
+            raise _Unchecked(f"比例“{share_name}”在这一项中没有写，或不是比例")
+        part, whole = (_named(record, name, (Count, Money), role) for name, role in zip(names, ("部分", "总数")))
+    except _Unchecked as problem:
+        return f"shares 中{problem}"
+    if not _magnitude(whole):
+        return f"比例“{share_name}”的总数 {whole} 为 0"
+    exact = _magnitude(part) * 100 / _magnitude(whole)
+    exponent = share.percent.as_tuple().exponent
+    half_unit = Decimal(1).scaleb(min(int(exponent), 0)) / 2
+    if abs(share.percent - exact) > half_unit:
+        places = max(-int(exponent), 0)
+        computed = Share.of(_magnitude(part), _magnitude(whole), places=places, sign=share.sign)
+        return f"比例 {share_name} {share} 与 {part} / {whole} = {computed} 不符"
+    return ""
 
 
 class Activity(Record):
@@ -102,8 +191,9 @@ class Mediation(Record):
     @model_validator(mode="after")
     def _reconciled_within_received(self) -> "Mediation":
         if self.couples_reconciled and self.couples_reconciled.value > self.couples_received.value:
-            raise ValueError(
-                f"调和 {self.couples_reconciled} 多于接待 {self.couples_received}：调和的只能是接待的一部分"
+            raise FieldProblem(
+                "couples_reconciled",
+                f"调和 {self.couples_reconciled} 多于接待 {self.couples_received}：调和的只能是接待的一部分",
             )
         return self
 
@@ -117,7 +207,7 @@ class Committee(Record):
     @model_validator(mode="after")
     def _women_within_members(self) -> "Committee":
         if self.women and self.women.value > self.members.value:
-            raise ValueError(f"女性 {self.women} 多于总人数 {self.members}")
+            raise FieldProblem("women", f"女性 {self.women} 多于总人数 {self.members}")
         return self
 
     @property
@@ -196,7 +286,7 @@ class Organisation(_Model):
     @model_validator(mode="after")
     def _full_date(self) -> "Organisation":
         if self.report_date.day is None:
-            raise ValueError("成文日期 report_date 要写到日，如 2022-02-07")
+            raise FieldProblem("report_date", "成文日期 report_date 要写到日，如 2022-02-07")
         return self
 
     @property
@@ -246,6 +336,15 @@ SUBJECT_MODELS: dict[str, type[BaseModel]] = {
     "employment": Employment,
 }
 REQUIRED_SUBJECTS = ("organisation", "narrative")
+# A subject model → the kind of record it holds under names the person chooses.
+RECORDS_BY_NAME: dict[type[BaseModel], type[Record]] = {
+    Activities: Activity,
+    Funds: Fund,
+    Honors: Honor,
+    Employment: Activity,
+    Cases: Record,
+    OrganisationBuilding: Record,
+}
 
 
 def empty_subject(name: str) -> Any:

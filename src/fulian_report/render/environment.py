@@ -12,6 +12,7 @@ from typing import Any
 
 from jinja2 import BaseLoader, StrictUndefined, Template
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import missing
 from pydantic import BaseModel
 
 from ..errors import suggest
@@ -32,7 +33,7 @@ _SENTENCE_END = "。！？；…"
 
 def number(fmt: str, index: int) -> str:
     """Heading number from a style's format: "（{cn}）" with 2 → （二）, "{n}．" with 2 → 2．"""
-    return fmt.replace("{cn}", to_chinese_numeral(int(index))).replace("{n}", str(int(index)))
+    return str(fmt).replace("{cn}", to_chinese_numeral(int(index))).replace("{n}", str(int(index)))
 
 
 def sentence(text: Any) -> str:
@@ -75,12 +76,18 @@ def bare(figure: Figure) -> str:
 
 def wan(money: Money) -> str:
     """Write an amount in 万元 whatever its default."""
-    return str(money.model_copy(update={"display": MoneyDisplay.WAN_YUAN}))
+    return str(_money(money).model_copy(update={"display": MoneyDisplay.WAN_YUAN}))
 
 
 def yuan(money: Money) -> str:
     """Write an amount in 元 whatever its default."""
-    return str(money.model_copy(update={"display": MoneyDisplay.YUAN}))
+    return str(_money(money).model_copy(update={"display": MoneyDisplay.YUAN}))
+
+
+def _money(value: Any) -> Money:
+    if not isinstance(value, Money):
+        raise TypeError(f"需要金额，得到的是“{value}”")
+    return value
 
 
 def chinese(value: Any) -> str:
@@ -112,7 +119,10 @@ class ReportUndefined(StrictUndefined):
     def _undefined_message(self) -> str:
         name = self._undefined_name
         owner = self._undefined_obj
-        if owner is not None and not isinstance(owner, type(StrictUndefined)) and name is not None:
+        if owner is None and name is not None:
+            # a.b.c where a.b is left out of the data: Jinja looks c up on None.
+            return f"“{name}”不存在：它前面的一项在数据中没有填写"
+        if owner is not missing and not isinstance(owner, type(StrictUndefined)) and name is not None:
             return f"“{name}”不存在" + suggest(str(name), known_names(owner))
         if name is not None:
             return f"名称“{name}”不存在"

@@ -38,6 +38,7 @@ from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
+from .messages import render_message, stray_braces, syntax_message
 from .simple_prose import render_simple
 from .style import Style
 
@@ -91,14 +92,18 @@ class _ProseRenderer:
         if simple is not None:
             return simple.strip()
         try:
-            return compile_prose(source).render(self.context).strip()
+            text = compile_prose(source).render(self.context).strip()
+            stray = stray_braces(text)
+            if stray:
+                self.findings.append(Finding(self._name_in(subject, path, stray), syntax_message(f"stray {stray}")))
+            return text
         except TemplateSyntaxError as exc:
-            self.findings.append(Finding(self._line_of(subject, path, exc.lineno), f"文字中的 {{{{ }}}} 写法有误：{exc.message}"))
+            self.findings.append(Finding(self._line_of(subject, path, exc.lineno), syntax_message(exc.message or "")))
         except UndefinedError as exc:
             message = _undefined_message(str(exc), self.context)
             self.findings.append(Finding(self._name_in(subject, path, _quoted(message)), message))
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            self.findings.append(Finding(self._line_of(subject, path, 1), f"文字无法生成：{exc}"))
+            self.findings.append(Finding(self._line_of(subject, path, 1), render_message(exc)))
         return ""
 
     def _line_of(self, subject: str, path: tuple, line_in_prose: int | None) -> Location:
@@ -116,7 +121,9 @@ class _ProseRenderer:
         if source is None or not name:
             return location
         attribute = source.find(f".{name}", location)  # cases.visit → the “.visit”, not an earlier “visit”
-        return attribute if attribute != location else source.find(name, location)
+        if attribute != location:
+            return Location(attribute.path, attribute.line, attribute.column + 1)  # at the name, after its dot
+        return source.find(name, location)
 
     def sections(self, sections: list[Section], subject: str, path: tuple) -> tuple[RenderedSection, ...]:
         rendered = []

@@ -9,6 +9,7 @@ compose the node tree ourselves and build the values from it, keeping the
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Finding, FulianError, Location, Severity
+from ..errors import Finding, FulianError, Location, Severity, os_reason
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -50,6 +51,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 PathKey = tuple[Any, ...]
 
+# The largest real data file is under 40 KB; one over ten times that is a
+# wrong file, and reading it (about 1 s and 120 MB per 2 MB) only makes the
+# person wait.
+MAX_FILE_BYTES = 512 * 1024
+# Real data nests six or seven levels.  libyaml's composer recurses in C and
+# crashes the process on nesting in the tens of thousands, so depth is
+# checked on the (flat) event stream before anything is composed.
+MAX_DEPTH = 100
+# Characters Word cannot open in a .docx (XML 1.0 forbids them) and that
+# YAML itself refuses unescaped: C0/C1 controls except tab, newline, CR, NEL.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_FULLWIDTH_DIGITS = re.compile("[\uff10-\uff19]+")
+
 
 @dataclass
 class SourceFile:
@@ -60,6 +74,9 @@ class SourceFile:
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     text: str = ""
+    # Where a key's value starts, for values written on the key's line (`received: 55`):
+    # a message about the value points at the value, as compilers do.
+    value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -78,6 +95,12 @@ class SourceFile:
                 return Location(self.display_path, line, column)
             probe = probe[:-1]
         return Location(self.display_path, *self.positions.get((), (1, 1)))
+
+    def locate_value(self, path: PathKey) -> Location:
+        """The position of the value at `path` where it is a plain value, else as `locate`."""
+        if tuple(path) in self.value_positions:
+            return Location(self.display_path, *self.value_positions[tuple(path)])
+        return self.locate(path)
 
     def find(self, fragment: str, near: Location, within: int = 200) -> Location:
         """Where `fragment` is first written at or after `near` (a prose value's key), else `near`."""
@@ -109,35 +132,51 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning."""
     where = Location(display_path(path), 1, 1)
     if raw.startswith(codecs.BOM_UTF8):
-        return _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path), []
+        text = _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path)
+        return text, [Finding(where, "文件开头有 UTF-8 的 BOM 标记（记事本“UTF-8 带 BOM”），已忽略；可另存为不带 BOM 的 UTF-8。", Severity.WARNING)]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_or_explain(raw, "utf-16", path)
         return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
+    if b"\x00" in raw[:8192]:
+        # Text in UTF-8 or GBK never holds a NUL byte; Word, Excel and images do.
+        raise FulianError.single(
+            where.path, "这不是文本文件（可能是 Word、Excel 文档或图片改了扩展名）；数据文件应是用文本编辑器编写的 YAML。", 1, 1
+        )
     try:
         return raw.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    text = _decode_or_explain(raw, "gbk", path)
+    except UnicodeDecodeError as exc:
+        utf8_reached = exc.start
+    text = _decode_or_explain(raw, "gbk", path, utf8_reached)
     return text, [
         Finding(where, "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
     ]
 
 
-def _decode_or_explain(raw: bytes, encoding: str, path: Path) -> str:
+def _decode_or_explain(raw: bytes, encoding: str, path: Path, other_reached: int = 0) -> str:
     try:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        # The encoding that read further is the file's own: the bad byte is where it stopped.
+        bad = max(exc.start, other_reached)
+        line_start = raw.rfind(b"\n", 0, bad) + 1
+        line = raw[:bad].count(b"\n") + 1
+        column = len(raw[line_start:bad].decode("utf-8" if bad == other_reached else encoding, errors="replace")) + 1
         raise FulianError.single(
-            display_path(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, 1
+            display_path(path), "文件中有无法识别的字符（不是 UTF-8，也不是 GBK）；请用记事本“另存为”并选择 UTF-8 编码。", line, column
         ) from None
 
 
 def load_yaml(path: Path) -> SourceFile:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FulianError.single(
+                display_path(path),
+                f"文件太大（{size // 1024} KB）：数据文件通常只有几十 KB，最多允许 {MAX_FILE_BYTES // 1024} KB；是不是放错了文件？",
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise FulianError.single(display_path(path), f"无法读取文件：{exc.strerror or exc}") from None
+        raise FulianError.single(display_path(path), f"无法读取文件（{os_reason(exc)}）") from None
     text, warnings = decode(raw, path)
     return parse_yaml(text, path, warnings)
 
@@ -145,6 +184,10 @@ def load_yaml(path: Path) -> SourceFile:
 def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> SourceFile:
     source = SourceFile(path=path, data=None, warnings=list(warnings or []), text=text)
     display = source.display_path
+    controls = control_character_findings(text, display)
+    if controls:
+        raise FulianError(controls)
+    _check_depth(text, display)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -165,14 +208,64 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     source.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
     source.data = builder.build(node, ())
     if errors:
-        raise FulianError(errors + source.warnings)
+        raise PartialSource(errors + source.warnings, source)
     return source
+
+
+class PartialSource(FulianError):
+    """A file that parsed but broke a rule (a duplicate key, an alias, a tag).
+
+    Its values are kept as far as they are certain (the first of two duplicate
+    keys, nothing for an alias) so that the rest of the file can still be
+    checked and every problem reported in one pass."""
+
+    def __init__(self, findings: list[Finding], source: SourceFile):
+        super().__init__(findings)
+        self.source = source
+
+
+def control_character_findings(text: str, display: str) -> list[Finding]:
+    """Every invisible control character of a file, located (Word refuses a .docx holding one)."""
+    findings = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for match in CONTROL_CHARACTERS.finditer(line):
+            findings.append(Finding(Location(display, number, match.start() + 1), _control_message(match.group())))
+    return findings
+
+
+def _control_message(char: str) -> str:
+    return (
+        f"这里有一个看不见的控制字符（U+{ord(char):04X}），Word 无法打开含有它的文档；"
+        "通常是从别处复制文字时带进来的，请删除它（可删掉这几个字重新输入）。"
+    )
+
+
+def _check_depth(text: str, display: str) -> None:
+    # Nesting needs indentation or brackets: a file with neither cannot be deep,
+    # and the event stream (a second pass) is only read for one that could be.
+    indent = max((len(line) - len(line.lstrip(" -?:")) for line in text.split("\n")), default=0)
+    if text.count("[") + text.count("{") + 2 * indent + 2 < MAX_DEPTH:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise FulianError.single(
+                        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # composing reports the syntax error with its explanation
 
 
 def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     problem = (exc.problem or "").strip()
     lines = text.splitlines()
-    if 0 < line <= len(lines) and "\t" in lines[line - 1] and "cannot start any token" in problem:
+    if 0 < line <= len(lines) and "\t" in lines[line - 1] and ("cannot start any token" in problem or "tab" in problem):
         return "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。"
     hints = {
         "found unexpected end of stream": "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。",
@@ -224,8 +317,11 @@ class _Builder:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
-            return node.value  # what construct_object gives for text, without its bookkeeping
+        if isinstance(node, yaml.ScalarNode):
+            if isinstance(node.value, str):
+                self._check_text(node)
+            if node.tag == _STR_TAG:
+                return node.value  # what construct_object gives for text, without its bookkeeping
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
@@ -235,6 +331,22 @@ class _Builder:
             # and the model says what is wrong with it in the field's own terms.
             return str(node.value)
         return None
+
+    def _check_text(self, node: yaml.ScalarNode) -> None:
+        # Escapes in double quotes ("\a", "\x07") write control characters the file itself does not hold.
+        control = CONTROL_CHARACTERS.search(node.value)
+        if control:
+            self.errors.append(Finding(self._at(node), _control_message(control.group())))
+        digits = _FULLWIDTH_DIGITS.search(node.value)
+        if digits:
+            half = digits.group().translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+            self.source.warnings.append(
+                Finding(
+                    self._at(node),
+                    f"全角数字“{digits.group()}”：作为数字读作 {half}，写在文字中则会原样印进报告；建议改用半角数字（切换输入法的全角/半角）。",
+                    Severity.WARNING,
+                )
+            )
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict = {}
@@ -260,5 +372,7 @@ class _Builder:
                 continue
             first_seen[key] = key_node
             self.source.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if isinstance(value_node, yaml.ScalarNode) and value_node.style not in ("|", ">") and value_node.value:
+                self.source.value_positions[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,))
         return result

@@ -1,0 +1,224 @@
+"""Which figures the prose uses, so that a figure no text mentions is pointed out.
+
+A typed figure that no sentence uses is almost always a slip: a name typed
+differently in the data and in the prose, or a sentence deleted while its
+figure stayed.  The report would silently lack it, so each one is a
+warning at the line of the figure.
+
+The names are read from the prose templates themselves (Jinja's syntax
+tree), not from a rendering: `{% set ages = activities.ecd.child_ages %}`
+uses `activities.ecd.child_ages` even before `{{ ages }}` prints it.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import nodes
+from jinja2.exceptions import TemplateSyntaxError
+from pydantic import BaseModel
+
+from ..errors import Finding, Severity, suggest
+from ..model.dataset import OrgData
+from ..model.quantities import Figure
+from ..model.subjects import Record, Section
+from .environment import _PROSE_ENV
+
+# Subjects whose figures the style template uses, not the prose.
+_NOT_FROM_PROSE = ("organisation",)
+
+
+def names_used(prose: Iterable[str]) -> set[str]:
+    """Every dotted name the prose reaches: `cases.mediation.couples_received`, `derived.funds_raised`."""
+    used: set[str] = set()
+    for text in prose:
+        used |= _names_in(text)
+    return used
+
+
+@lru_cache(maxsize=8192)
+def _names_in(text: str) -> frozenset[str]:
+    """One piece of prose's names, parsed once however many reports share it."""
+    try:
+        tree = _PROSE_ENV.parse(text)
+    except TemplateSyntaxError:
+        return frozenset()  # rendering reports it, located
+    aliases = _aliases(tree)
+    return frozenset(_resolve(chain, aliases) for chain in _chains(tree))
+
+
+def _aliases(tree: nodes.Template) -> dict[str, str]:
+    """`{% set a = activities %}`: a stands for activities."""
+    aliases = {}
+    for assign in tree.find_all(nodes.Assign):
+        chain = _chain(assign.node)
+        if isinstance(assign.target, nodes.Name) and chain is not None:
+            aliases[assign.target.name] = chain
+    return aliases
+
+
+def _resolve(chain: str, aliases: dict[str, str]) -> str:
+    for _ in range(len(aliases)):  # an alias may stand for another alias
+        head, dot, rest = chain.partition(".")
+        if head not in aliases:
+            break
+        chain = aliases[head] + dot + rest
+    return chain
+
+
+def _chains(node: nodes.Node) -> Iterator[str]:
+    if isinstance(node, nodes.Assign) and isinstance(node.target, nodes.Name) and _chain(node.node) is not None:
+        return  # an alias, not a use: its uses are counted where it is written
+    chain = _chain(node)
+    if chain is not None:
+        yield chain
+        return
+    if isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr):
+        # activities.items(): a loop over a whole namespace uses all of it.
+        owner = _chain(node.node.node)
+        if owner is not None:
+            yield owner
+    for child in node.iter_child_nodes():
+        yield from _chains(child)
+
+
+def _chain(node: nodes.Node) -> str | None:
+    """`a.b.c` or `a['b'].c` as "a.b.c"; None for anything else."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        owner = _chain(node.node)
+        return None if owner is None else f"{owner}.{node.attr}"
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const):
+        owner = _chain(node.node)
+        return None if owner is None else f"{owner}.{node.arg.value}"
+    return None
+
+
+def all_prose(data: OrgData) -> Iterator[str]:
+    narrative, plan = data.subjects["narrative"], data.subjects["plan"]
+    yield from narrative.opening
+    yield from _section_prose(narrative.sections)
+    yield from plan.overview
+    yield from _section_prose(plan.sections)
+
+
+def _section_prose(sections: list[Section]) -> Iterator[str]:
+    for section in sections:
+        if section.title:
+            yield section.title
+        yield from section.paragraphs
+        yield from _section_prose(section.sections)
+
+
+def _used_through_derived(data: OrgData, used: set[str]) -> set[str]:
+    """Figures a derived figure is computed from count as used when the derived one is."""
+    implied: set[str] = set()
+    derived = {name.split(".", 2)[1] if name.count(".") else "" for name in used if name.startswith("derived")}
+    if "derived" in used:  # the whole of derived, e.g. passed to a filter
+        derived.add("")
+    funds = dict(data.subjects["funds"].items())
+    if derived & {"", "funds_raised", "funds_paid"}:
+        implied.update(f"funds.{name}.amount" for name in funds)
+    for name in used:
+        parts = name.split(".")
+        if parts[:2] == ["derived", "funds_over_target"]:
+            for fund in funds if len(parts) == 2 else parts[2:3]:
+                implied.update({f"funds.{fund}.amount", f"funds.{fund}.target"})
+        elif parts[:2] == ["derived", "women_shares"]:
+            committees = data.subjects["organisation_building"].committees
+            for committee in committees if len(parts) == 2 else parts[2:3]:
+                implied.add(f"organisation_building.committees.{committee}")
+    if derived & {"", "mediation_success"}:
+        implied.add("cases.mediation")
+    return implied
+
+
+def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
+    if isinstance(value, Record):
+        yield path, value
+    if isinstance(value, BaseModel):
+        for name, item in value:
+            if isinstance(item, (BaseModel, dict)) and not isinstance(item, Figure):
+                yield from _records(item, path + (name,))
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _records(item, path + (name,))
+
+
+def _used_through_checks(data: OrgData, used: set[str]) -> set[str]:
+    """The items of a used total (sums) and the counts of a used share (shares) are used too."""
+    implied: set[str] = set()
+    for subject, model in data.subjects.items():
+        for path, record in _records(model, (subject,)):
+            prefix = ".".join(map(str, path))
+            for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
+                if _is_used(f"{prefix}.{whole}", used):
+                    implied.update(f"{prefix}.{part}" for part in parts)
+    return implied
+
+
+def _measured_next_year(data: OrgData) -> set[str]:
+    """This year's figures last year's plan named as the measure of a target."""
+    if data.previous is None:
+        return set()
+    return {target.measure for _, target in data.previous.subjects["plan"].targets.items() if target.measure}
+
+
+def unused_figures(data: OrgData) -> list[Finding]:
+    """A warning at each typed figure that no prose uses, directly or through a derived figure."""
+    used = names_used(all_prose(data))
+    used |= _used_through_derived(data, used) | _measured_next_year(data)
+    used |= _used_through_checks(data, used)
+    within_used = _prefixes(used)
+    records = {".".join(map(str, path)): record for path, record in _records(data.subjects, ())}
+    findings = []
+    for subject, path, _ in data.figures():
+        if subject in _NOT_FROM_PROSE:
+            continue
+        name = ".".join([subject, *map(str, path)])
+        if _is_used(name, used, within_used):
+            continue
+        unused = f"数字“{name}”没有被任何正文用到，报告里不会出现"
+        misspelt = _misspelt_field(records, name)
+        message = unused + misspelt if misspelt else f"{unused}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
+        findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
+    return findings
+
+
+def _misspelt_field(records: dict[str, Record], name: str) -> str:
+    """A named figure spelt like one of its record's own fields (particpants) is most likely that field."""
+    owner, _, field = name.rpartition(".")
+    record = records.get(owner)
+    if record is None:
+        return ""
+    unset = [f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares")]
+    close = difflib.get_close_matches(field, unset, n=1, cutoff=0.75)
+    return suggest(field, close) if close else ""
+
+
+def _is_used(name: str, used: set[str], within_used: set[str] | None = None) -> bool:
+    """The name itself, a part of it (`period.start`), or a record or namespace holding it, is used.
+
+    `within_used` (every proper prefix of a used name) may be passed when asking many times."""
+    if within_used is None:
+        within_used = _prefixes(used)
+    if name in within_used:
+        return True
+    probe = name
+    while probe:
+        if probe in used:
+            return True
+        probe = probe.rpartition(".")[0]
+    return False
+
+
+def _prefixes(used: set[str]) -> set[str]:
+    prefixes = set()
+    for name in used:
+        parts = name.split(".")
+        prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return prefixes

@@ -1,0 +1,90 @@
+"""What the tool last wrote into an output folder, so that it never overwrites a person's edits.
+
+A person may open a generated report in Word, correct a sentence and save
+it.  Building again would silently throw that work away.  So every output
+folder holds one hidden file, `.fulian-report.json`, with the SHA-256 of each
+report as it was written.  Before a report is replaced, the file on disk
+must still be what was written; otherwise the build refuses (unless
+`--force`) and says which file and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..errors import Finding, Location
+from ..source.yaml_source import display_path
+from .output import atomic_write
+
+MANIFEST_NAME = ".fulian-report.json"
+
+
+def digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+class OutputManifest:
+    """The hashes of the files the tool wrote into one folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.path = self.folder / MANIFEST_NAME
+        self.files: dict[str, str] = self._read()
+
+    def _read(self) -> dict[str, str]:
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}  # no record (or an unreadable one): every existing file counts as not ours
+        files = document.get("files") if isinstance(document, dict) else None
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+    def refusal(self, path: Path, content: bytes | None = None) -> Finding | None:
+        """Why `path` must not be overwritten with `content`, or None when it may.
+
+        A file that already holds exactly `content` may always be rewritten:
+        nothing in it can be lost (builds are reproducible, so this is the
+        usual case for a report the data has not changed)."""
+        if not path.exists():
+            return None
+        where = Location(display_path(path))
+        try:
+            current = path.read_bytes()
+        except OSError as exc:
+            return Finding(where, f"无法读取已有的文件 {path.name}：{exc.strerror or exc}")
+        if content is not None and current == content:
+            return None
+        recorded = self.files.get(path.name)
+        if recorded is None:
+            return Finding(
+                where,
+                f"文件 {path.name} 已存在，但没有本工具生成它的记录（{MANIFEST_NAME}），可能是手工放进来或修改过的；"
+                "为免覆盖，这份报告没有写入。确认可以覆盖时请加 --force，或先把它移走。",
+            )
+        if digest(current) != recorded:
+            return Finding(
+                where,
+                f"报告 {path.name} 在上次生成之后被修改过（内容与生成时不同）；为免丢失这些修改，这份报告没有写入。"
+                "若修改可以丢弃，请加 --force 重新生成；若要保留，请先把它另存为别的文件名。",
+            )
+        return None
+
+    def record(self, path: Path, content: bytes) -> None:
+        """Remember `content` as what the tool wrote to `path` (the manifest is rewritten atomically)."""
+        self.files[path.name] = digest(content)
+        document = {"comment": "fulian-report 生成的文件及其 SHA-256，用于发现生成后被修改的报告；请勿编辑。", "files": self.files}
+        atomic_write(self.path, (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def overwrite_refusals(planned: list[tuple[Path, bytes]]) -> list[Finding]:
+    """Every planned output (path, new content) that would overwrite something the tool did not write."""
+    manifests: dict[Path, OutputManifest] = {}
+    findings = []
+    for path, content in planned:
+        manifest = manifests.setdefault(path.parent, OutputManifest(path.parent))
+        refusal = manifest.refusal(path, content)
+        if refusal is not None:
+            findings.append(refusal)
+    return findings
