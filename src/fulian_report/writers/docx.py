@@ -266,7 +266,10 @@ def _end_text_with_empty_line(body: Any) -> bool:
     paragraph (on it only: the body style has it off so that pages fill their lines),
     Word, WPS and LibreOffice never leave its last line alone at the top of a page, so
     when the text fills a page exactly its last line goes over with the empty line, to
-    the page of the signature.  False when the text does not end with a paragraph.
+    the page of the signature (measured in LibreOffice).  Text ending one or two lines
+    higher still sends 署名 and 成文日期 over alone: widow control read from a .docx is
+    two lines, enough to take one line of text along, no more.  False when the text
+    does not end with a paragraph.
     """
     last = next((child for child in reversed(body) if child.tag in (qn("w:p"), qn("w:tbl"))), None)
     if last is None or last.tag != qn("w:p") or not "".join(last.itertext()):
