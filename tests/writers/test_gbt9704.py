@@ -221,7 +221,15 @@ def test_signature_and_date_close_the_report_two_characters_in_signature_centred
     org, package = built
     paragraphs = package.document.findall(f"{W}body/{W}p")
     signature, date = paragraphs[-2:]
-    assert "".join(paragraphs[-3].itertext()) == ""  # one empty line under the text
+    # One empty line under the text: the last line of the text's last paragraph, a line break, so
+    # that widow control (on that paragraph only) never leaves it alone atop the signature's page.
+    last_text = paragraphs[-3]
+    assert "".join(last_text.itertext()) and last_text[-1].tag == w("r") and list(last_text[-1]) == [last_text[-1].find(w("br"))]
+    assert _val(last_text.find(f"{W}pPr/{W}widowControl")) == "1"
+    widow_controlled = [p for p in paragraphs if _val(p.find(f"{W}pPr/{W}widowControl")) == "1"]
+    assert widow_controlled == [last_text]
+    # Word would otherwise spread that justified line, ended by a break, across the line.
+    assert package.xml("word/settings.xml").find(f"{W}compat/{W}doNotExpandShiftReturn") is not None
     expected_date = {"furong": "2022年2月7日", "xiangdong": "2022年1月20日"}[org]
     assert "".join(date.itertext()) == expected_date
     for paragraph in (signature, date):

@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from fulian_report import api
@@ -45,12 +46,21 @@ class Block:
         gaps = [round((b.top - a.top) / self.pitch) - 1 for a, b in zip(lines, lines[1:])]
         return len(lines) + sum(max(gap, 0) for gap in gaps)
 
+    def slot(self, line) -> int:
+        """The grid line (from 1) a text line stands on."""
+        return int((line.top - self.top) / self.pitch) + 1
+
+    def text_above_signature(self, page: Page, signature: str) -> list:
+        """The text lines of `page` above the signature (none when the signature is not there)."""
+        lines = self.body_lines(page)
+        at = next((i for i, line in enumerate(lines) if line.text.replace(" ", "") == signature), 0)
+        return lines[:at]
+
     def full_pages(self, pages: list[Page], signature: str) -> list[Page]:
-        """Pages the text runs on past: all but the last, and but the one before it when the
-        signature had to go over to the last page to stay with the date."""
-        last = self.body_lines(pages[-1])
-        carried_over = bool(last) and last[0].text.replace(" ", "") == signature
-        return pages[: -2 if carried_over else -1]
+        """Pages the text runs on past: all but the last, and but the one before it when that one
+        ends short (text that fills it exactly sends its last line over with the signature)."""
+        short = len(pages) > 1 and self.slots(pages[-2]) < self.lines
+        return pages[: -2 if short else -1]
 
     def full_plain_lines(self, pages: list[Page]):
         """Lines of plain Chinese text running from the left edge of the block to the right one.
@@ -71,6 +81,9 @@ class Block:
         ]
 
 
+SIGNATURES = {"furong": "芙蓉区妇联", "xiangdong": "湘东区妇联"}
+
+
 @pytest.fixture(scope="module")
 def built_pdfs(tmp_path_factory) -> dict[str, Path]:
     require_pdf_tools()
@@ -83,8 +96,11 @@ def built_pdfs(tmp_path_factory) -> dict[str, Path]:
 def test_every_full_page_holds_22_lines(built_pdfs, org):
     block = Block(resolve_style(org).settings.page.model_dump())
     pages = read_pages(built_pdfs[org])
-    full = block.full_pages(pages, {"furong": "芙蓉区妇联", "xiangdong": "湘东区妇联"}[org])
+    full = block.full_pages(pages, SIGNATURES[org])
     assert len(full) >= len(pages) - 2 and len(full) >= 3
+    if len(full) == len(pages) - 2:
+        # The page before the last ends short only by the lines that went over with the signature.
+        assert block.slots(pages[-2]) + len(block.text_above_signature(pages[-1], SIGNATURES[org])) == 22
     for number, page in enumerate(full, start=1):
         lines = block.body_lines(page)
         assert block.slots(page) == 22, (number, [line.text[:6] for line in lines])
@@ -92,6 +108,56 @@ def test_every_full_page_holds_22_lines(built_pdfs, org):
         assert len(lines) == (21 if number == 1 else 22), number
         assert lines[0].top >= block.top - 1 and lines[-1].bottom <= block.bottom + 1, number
     assert block.slots(pages[-1]) <= 22
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_the_signature_stands_under_text_on_the_last_page(built_pdfs, org):
+    """GB/T 9704-2012 allows no page with only 署名 and 成文日期 (湘东区's text fills page 4 exactly)."""
+    block = Block(resolve_style(org).settings.page.model_dump())
+    last = read_pages(built_pdfs[org])[-1]
+    above = block.text_above_signature(last, SIGNATURES[org])
+    assert above, [line.text for line in block.body_lines(last)]
+    signature, date = block.body_lines(last)[len(above) : len(above) + 2]
+    assert block.slot(signature) - block.slot(above[-1]) == 2  # one empty line between
+    assert block.slot(date) == block.slot(signature) + 1 and date.text.startswith("2022年")
+
+
+PLAIN_TEXT = "妇女儿童家庭工作服务建设"
+
+
+def _plain(chars: int) -> str:
+    """Plain Han text of `chars` characters ending in 。: the grid takes it 28 to a line."""
+    return (PLAIN_TEXT * (chars // len(PLAIN_TEXT) + 1))[: chars - 1] + "。"
+
+
+def _xiangdong_ending_with(tmp_path: Path, name: str, paragraph: str) -> Path:
+    """A copy of the 湘东区 data whose text ends with one more paragraph; returns its data root."""
+    root = tmp_path / name
+    folder = root / "2021" / "xiangdong"
+    shutil.copytree(DATA / "2021" / "xiangdong", folder)
+    plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    plan["sections"][-1]["paragraphs"].append(paragraph)
+    (folder / "plan.yaml").write_text(yaml.safe_dump(plan, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_text_that_fills_its_last_page_exactly_takes_its_last_line_to_the_signature(tmp_path):
+    require_pdf_tools()
+    block = Block(resolve_style("xiangdong").settings.page.model_dump())
+    # Where a paragraph added at the end of the text starts: measured with a one-line paragraph…
+    probe = _plain(block.chars - 2)
+    (report,) = api.build(2021, _xiangdong_ending_with(tmp_path, "probe", probe), tmp_path / "out1", formats=("pdf",))
+    start = next(block.slot(line) for page in read_pages(report.files[0]) for line in page.lines if line.text == probe)
+    # …then one that runs from there to the last line of that page (or of the next: two lines at least).
+    lines = block.lines - start + 1
+    lines += block.lines if lines < 2 else 0
+    paragraph = _plain(lines * block.chars - 2)
+    (report,) = api.build(2021, _xiangdong_ending_with(tmp_path, "exact", paragraph), tmp_path / "out2", formats=("pdf",))
+    pages = read_pages(report.files[0])
+    carried = block.text_above_signature(pages[-1], report.document.signature.organisation)
+    assert carried and carried[-1].text == paragraph[-len(carried[-1].text) :]
+    # What went over and what stayed fill the page before exactly: the text did end on its last line.
+    assert block.slots(pages[-2]) + len(carried) == block.lines
 
 
 @pytest.mark.parametrize("org", ORGS)

@@ -101,6 +101,9 @@ def _styled_blank(settings_json: str) -> bytes:
         if relationship.reltype.endswith("/stylesWithEffects"):
             del blank.part.rels[relationship_id]
     _page_setup(blank, layout)
+    # The text's last paragraph ends with a line break (see _end_text_with_empty_line); Word
+    # would otherwise spread a justified line ending so across the whole width.
+    oxml.set_compat_flag(blank.settings.element, "doNotExpandShiftReturn")
     _styles(blank, layout)
     _page_numbers(blank, layout)
     buffer = io.BytesIO()
@@ -244,14 +247,35 @@ def _signature(result: Any, document: Document, layout: _Layout) -> None:
     signature = document.signature
     indents = gbt.signature_indents(signature.organisation, signature.date, layout.page["signature_right_chars"])
     pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
-    # 署名 and 成文日期 stay together.  (Keeping them with the text's last lines too made
-    # LibreOffice carry whole paragraphs over and leave pages half empty.)
-    _add_paragraph(result, BODY_STYLE)
+    # 署名 and 成文日期 stay together.  (Keep-with-next on the text's last paragraph is no
+    # way to keep them with the text: LibreOffice never splits such a paragraph.)
+    if not _end_text_with_empty_line(result.element.body):
+        _add_paragraph(result, BODY_STYLE)
     for text, chars, keep_next in ((signature.organisation, indents.signature, True), (signature.date, indents.date, False)):
         ppr = _add_paragraph(result, SIGNATURE_STYLE, text)._p.get_or_add_pPr()
         oxml.set_right_chars(ppr, chars, pitch)
         if keep_next:
             oxml.ppr_child(ppr, "keepNext")
+
+
+def _end_text_with_empty_line(body: Any) -> bool:
+    """Make the empty line under the text the last line of the text's last paragraph.
+
+    A page with only 署名 and 成文日期 is not allowed.  With widow control on that
+    paragraph (on it only: the body style has it off so that pages fill their lines),
+    Word, WPS and LibreOffice never leave its last line alone at the top of a page, so
+    when the text fills a page exactly its last line goes over with the empty line, to
+    the page of the signature (measured in LibreOffice).  Text ending one or two lines
+    higher still sends 署名 and 成文日期 over alone: widow control read from a .docx is
+    two lines, enough to take one line of text along, no more.  False when the text
+    does not end with a paragraph.
+    """
+    last = next((child for child in reversed(body) if child.tag in (qn("w:p"), qn("w:tbl"))), None)
+    if last is None or last.tag != qn("w:p") or not "".join(last.itertext()):
+        return False
+    oxml.set_widow_control(last.get_or_add_pPr(), True)
+    oxml.add_line_break(last)
+    return True
 
 
 def _page_numbers(result: Any, layout: _Layout) -> None:

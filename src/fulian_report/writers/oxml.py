@@ -29,6 +29,8 @@ _PPR_ORDER = (
     "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
     "sectPr", "pPrChange",
 )
+# CT_Compat children in schema order (17.15.3.9), the ones we write and those python-docx's template has.
+_COMPAT_ORDER = ("doNotExpandShiftReturn", "useFELayout", "compatSetting")
 
 
 def _child(parent: etree._Element, tag: str, order: tuple[str, ...]) -> etree._Element:
@@ -168,6 +170,22 @@ def add_page_field(paragraph: etree._Element, make_rpr: Any) -> None:
     end = OxmlElement("w:fldChar")
     end.set(qn("w:fldCharType"), "end")
     run_with(end)
+
+
+def add_line_break(paragraph: etree._Element) -> None:
+    """End `paragraph` with a line break: the paragraph mark then stands on a line of its own."""
+    run = OxmlElement("w:r")
+    run.append(OxmlElement("w:br"))
+    paragraph.append(run)
+
+
+def set_compat_flag(settings: etree._Element, tag: str) -> None:
+    """Switch on a legacy compatibility option (w:settings/w:compat/w:tag), in schema order."""
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = OxmlElement("w:compat")
+        settings.append(compat)
+    _child(compat, tag, _COMPAT_ORDER)
 
 
 def set_widow_control(ppr: etree._Element, on: bool) -> None:
