@@ -289,3 +289,18 @@ def test_the_build_warns_about_substituted_fonts(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert "警告：PDF 中的“仿宋_GB2312”将以“DejaVu Sans”显示" in result.output
     assert len(list((tmp_path / "2021").glob("*.pdf"))) == 1
+
+
+def test_a_rebuilt_pdf_is_byte_identical_and_dated_by_source_date_epoch(tmp_path, monkeypatch):
+    require_pdf_tools()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1641600000")  # 2022-01-08 00:00 UTC
+    out = tmp_path / "out"
+    arguments = ["build", "2021", "--org", "xiangdong", "--pdf", "--out", str(out)]
+    assert CliRunner().invoke(app, arguments).exit_code == 0
+    (first,) = (out / "2021").glob("*.pdf")
+    built = first.read_bytes()
+    assert b"/CreationDate(D:20220108000000Z')" in built
+    checked = CliRunner().invoke(app, [*arguments, "--check"])
+    assert checked.exit_code == 0, checked.output
+    assert CliRunner().invoke(app, arguments).exit_code == 0
+    assert first.read_bytes() == built

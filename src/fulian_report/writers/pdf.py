@@ -8,7 +8,10 @@ a free face that Debian packages, through FONTCONFIG_FILE, set for soffice only.
 from __future__ import annotations
 
 import atexit
+import datetime as dt
+import hashlib
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -18,6 +21,7 @@ from pathlib import Path
 from ..doctree import Document
 from ..errors import FulianError
 from .docx import docx_bytes
+from .package import build_time
 
 FONTS_CONF = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
 CONVERSION_TIMEOUT_SECONDS = 300
@@ -95,8 +99,30 @@ def _profile_dir() -> Path:
 
 
 def conversion_environment() -> dict[str, str]:
-    """soffice's environment: ours, plus the font mapping."""
-    return dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    """soffice's environment: ours, plus the font mapping, in UTC (the PDF's time is then written with Z)."""
+    return dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), TZ="UTC")
+
+
+_CREATION_DATE = re.compile(rb"(/CreationDate\(D:)(\d{14})")
+_DOCUMENT_ID = re.compile(rb"/ID \[ <([0-9A-F]{32})>\s*<([0-9A-F]{32})> \]")
+_CHECKSUM = re.compile(rb"(/DocChecksum /)([0-9A-F]{32})")
+
+
+def reproducible_pdf(pdf: bytes) -> bytes:
+    """The PDF with LibreOffice's two varying stamps made fixed, so that a rebuild gives the same bytes.
+
+    LibreOffice writes the time of conversion (/CreationDate), and a document /ID
+    and a /DocChecksum that vary with it.  The time becomes the build time
+    (SOURCE_DATE_EPOCH, as for the .docx); the ID and the checksum become a hash
+    of everything else.  Each replacement has the length of what it replaces, so
+    the cross-reference offsets stay right.
+    """
+    stamp = build_time().astimezone(dt.timezone.utc).strftime("%Y%m%d%H%M%S").encode("ascii")
+    pdf = _CREATION_DATE.sub(lambda m: m.group(1) + stamp, pdf)
+    unstamped = _CHECKSUM.sub(lambda m: m.group(1) + b"0" * 32, _DOCUMENT_ID.sub(b"/ID [ <> <> ]", pdf))
+    identity = hashlib.md5(unstamped, usedforsecurity=False).hexdigest().upper().encode("ascii")
+    pdf = _DOCUMENT_ID.sub(lambda m: m.group(0).replace(m.group(1), identity).replace(m.group(2), identity), pdf)
+    return _CHECKSUM.sub(lambda m: m.group(1) + identity, pdf)
 
 
 def docx_to_pdf(content: bytes) -> bytes:
@@ -131,7 +157,7 @@ def docx_to_pdf(content: bytes) -> bytes:
             said = (finished.stderr or finished.stdout).decode("utf-8", "replace").strip().splitlines()
             detail = said[-1] if said else f"退出码 {finished.returncode}"
             raise FulianError.single(soffice, f"LibreOffice 未能把报告转换为 PDF：{detail}")
-        return result.read_bytes()
+        return reproducible_pdf(result.read_bytes())
 
 
 def pdf_bytes(document: Document) -> bytes:
