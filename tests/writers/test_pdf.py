@@ -19,7 +19,14 @@ from fulian_report.cli import app
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
 from tests.conftest import DATA, ORGS, TEMPLATES
-from tests.writers.pdf_pages import OPENING_MARKS, PLAIN_LINE, POINTS_PER_MM, Page, read_pages, require_pdf_tools
+from tests.writers.pdf_pages import (
+    OPENING_MARKS,
+    PLAIN_LINE,
+    POINTS_PER_MM,
+    Page,
+    read_pages,
+    require_pdf_tools,
+)
 
 
 class Block:

@@ -16,7 +16,14 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    model_validator,
+)
 
 # Full-width digits and signs that Chinese input methods produce; a number
 # written with them means the same number.
