@@ -54,6 +54,28 @@ def test_a_file_the_tool_did_not_write_is_not_overwritten(tmp_path):
     assert report.read_text(encoding="utf-8") == "别人放在这里的文件"
 
 
+def test_a_report_identical_to_the_new_one_is_rewritten_without_a_record(tmp_path):
+    assert _build(tmp_path).exit_code == 0
+    (tmp_path / "2021" / MANIFEST_NAME).unlink()  # as left by a version without the record
+    result = _build(tmp_path)
+    assert result.exit_code == 0, result.output  # nothing to lose: the same bytes
+    assert (tmp_path / "2021" / MANIFEST_NAME).is_file()
+
+
+def test_only_the_organisation_with_an_edited_report_is_held_back(tmp_path):
+    options = ["build", "2021", "--format", "txt", "--out", str(tmp_path)]
+    assert runner.invoke(app, options).exit_code == 0
+    report = tmp_path / "2021" / TEXT
+    report.write_text("手工改过的报告", encoding="utf-8")
+    other = next(p for p in (tmp_path / "2021").glob("*.txt") if p.name != TEXT)
+    other.unlink()
+    result = runner.invoke(app, options)
+    assert result.exit_code == 1
+    assert "组织 xiangdong 生成失败：" in result.output and "这份报告没有写入" in result.output
+    assert report.read_text(encoding="utf-8") == "手工改过的报告"
+    assert other.is_file()  # the other organisation was written all the same
+
+
 def test_an_interrupted_write_leaves_the_previous_report_intact(tmp_path, monkeypatch):
     path = tmp_path / "report.docx"
     atomic_write(path, b"previous")
