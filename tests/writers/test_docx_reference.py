@@ -51,11 +51,12 @@ def _every_block_kind(style: str, signature: bool) -> Document:
         Heading(5, "五级标题按四级排"),
         Paragraph((Run("不缩进的一段"),), indent=False),
         Paragraph((Run("1.四级接排", heading_level=4), Run(" 前后有空格 ")),),
+        Paragraph((Run("制表\t符、\t\t换行\n与回车\r"), Run(""), Run("\t"))),
         Table(rows=()),
         Table(rows=(("项目", "数量"), ("分表头", "说明"), ("接待来访", "55件", "多一格"), ("空格",)), header_rows=2),
     ]
     return Document(
-        title=Title(("示例区妇联", "2021年工作总结")),
+        title=Title(("示例区妇联", "", " 2021年工作总结")),
         blocks=blocks,
         signature=Signature("示例区妇女联合会", "2022年1月10日") if signature else None,
         settings=resolve_style(style).settings.model_dump(),

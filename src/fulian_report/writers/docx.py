@@ -8,7 +8,6 @@ writer only picks the style of each paragraph and run.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,7 +23,6 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Length, Mm
-from lxml import etree
 
 from ..doctree import Document, Heading, Paragraph, Table
 from . import layout as gbt
@@ -76,26 +74,26 @@ def _document_xml(blank: _Blank, document: Document) -> bytes:
     """
     root = parse_xml(blank.document_xml)
     body = root.find(qn("w:body"))
+    # The body ends with the section settings: set aside while the blocks are appended.
     section = body.find(qn("w:sectPr"))
-    blocks = etree.Element(qn("w:body"))  # filled in order, then moved before the section settings
-    title = oxml.new_paragraph(blocks, TITLE_STYLE)
+    body.remove(section)
+    title = oxml.new_paragraph(body, TITLE_STYLE)
     for index, line in enumerate(document.title.lines):
         if index:
-            etree.SubElement(oxml.add_run(title, ""), qn("w:br"))
+            oxml.add_line_break(title)
         oxml.add_run(title, line)
-    oxml.new_paragraph(blocks, BODY_STYLE)  # one empty line under the title
+    oxml.new_paragraph(body, BODY_STYLE)  # one empty line under the title
 
     for block in document.blocks:
         if isinstance(block, Heading):
-            _add_paragraph(blocks, HEADING_STYLE.format(level=min(block.level, 4)), block.full_text)
+            _add_paragraph(body, HEADING_STYLE.format(level=min(block.level, 4)), block.full_text)
         elif isinstance(block, Paragraph):
-            _paragraph(blocks, block)
+            _paragraph(body, block)
         elif isinstance(block, Table):
-            _table(blocks, block, blank.block_width)
+            _table(body, block, blank.block_width)
     if document.signature is not None:
-        _signature(blocks, document, blank.layout)
-    for element in list(blocks):
-        section.addprevious(element)
+        _signature(body, document, blank.layout)
+    body.append(section)
     return serialize_part_xml(root)
 
 
@@ -146,18 +144,14 @@ def _styled_blank(settings_json: str) -> _Blank:
     oxml.set_compat_flag(blank.settings.element, "doNotExpandShiftReturn")
     _styles(blank, layout)
     _page_numbers(blank, layout)
-    buffer = io.BytesIO()
-    blank.save(buffer)
-    # Read back, as a report's document used to be: the parts are those of a saved and reopened package.
-    saved = docx.Document(io.BytesIO(buffer.getvalue()))
-    package = saved.part.package
+    package = blank.part.package
     core_name = next(part.partname.membername for part in package.parts if part.content_type == CT.OPC_CORE_PROPERTIES)
     entries = tuple(package_entries(package))
-    section = saved.sections[-1]
+    section = blank.sections[-1]
     return _Blank(
         entries=entries,
-        document_name=saved.part.partname.membername,
-        document_xml=dict(entries)[saved.part.partname.membername],
+        document_name=blank.part.partname.membername,
+        document_xml=dict(entries)[blank.part.partname.membername],
         core_name=core_name,
         core_xml=dict(entries)[core_name],
         layout=layout,

@@ -3,6 +3,10 @@
 East Asian fonts (w:eastAsia), the zh-CN language tag, first-line indents in
 characters, exact line pitch and the document grid.  Elements are inserted
 in the order the schema demands, which Word checks and LibreOffice forgives.
+
+The body's paragraphs and runs are written here too (`new_paragraph`, `add_run`),
+as python-docx's `add_paragraph` and `add_run` write them: its proxy objects
+cost more than all the rest of writing a report.
 """
 
 from __future__ import annotations
@@ -194,15 +198,6 @@ def set_widow_control(ppr: etree._Element, on: bool) -> None:
 
 def set_justification(ppr: etree._Element, value: str) -> None:
     ppr_child(ppr, "jc").set(qn("w:val"), value)
-
-
-def set_paragraph_style(paragraph: Any, style_id: str) -> None:
-    """Give a paragraph a style by id; python-docx's `paragraph.style = …` rescans every style each time."""
-    paragraph._p.style = style_id
-
-
-def set_run_style(run: Any, style_id: str) -> None:
-    run._r.style = style_id
 
 
 def set_doc_grid(sect_pr: etree._Element, line_pitch_twips: int) -> None:

@@ -48,13 +48,6 @@ def build_time(environ: dict[str, str] | None = None) -> dt.datetime:
     return min(max(moment, _ZIP_EARLIEST), _ZIP_LATEST)
 
 
-def package_bytes(document: Any, when: dt.datetime | None = None) -> bytes:
-    """The bytes of a python-docx `Document`, reproducibly (see the module's description)."""
-    when = build_time() if when is None else when
-    stamp_properties(document.core_properties, when)
-    return zip_bytes(package_entries(document.part.package), when)
-
-
 def stamp_properties(properties: Any, when: dt.datetime) -> None:
     """Date python-docx's `CoreProperties` `when`, and leave out who saved it last."""
     properties.created = when.replace(tzinfo=None)
