@@ -7,22 +7,27 @@ writer only picks the style of each paragraph and run.
 
 from __future__ import annotations
 
-import io
+import datetime as dt
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm
+from docx.oxml.parser import parse_xml
+from docx.oxml.table import CT_Tbl
+from docx.shared import Emu, Length, Mm
 
 from ..doctree import Document, Heading, Paragraph, Table
 from . import layout as gbt
 from . import oxml
-from .package import package_bytes
+from .package import build_time, package_entries, stamp_properties, zip_bytes
 
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_POINT = 20
@@ -33,6 +38,7 @@ BODY_NAME = "正文段落"
 TITLE_STYLE = "ReportTitle"
 SIGNATURE_STYLE = "ReportSignature"
 HEADING_STYLE = "Heading{level}"  # Word's built-in heading styles, taken over
+TABLE_STYLE = "TableGrid"  # Word's built-in “Table Grid”, in python-docx's template
 
 
 class _Layout:
@@ -55,40 +61,72 @@ class _Layout:
 
 
 def docx_bytes(document: Document) -> bytes:
-    return package_bytes(build_docx(document))
+    blank = _styled_blank(json.dumps(document.settings, sort_keys=True, ensure_ascii=False))
+    when = build_time()
+    built = {blank.document_name: _document_xml(blank, document), blank.core_name: _core_xml(blank, document, when)}
+    return zip_bytes([(name, built.get(name, data)) for name, data in blank.entries], when)
 
 
-def build_docx(document: Document) -> Any:
-    result = docx.Document(io.BytesIO(_styled_blank(json.dumps(document.settings, sort_keys=True, ensure_ascii=False))))
-    title = _add_paragraph(result, TITLE_STYLE)
+def _document_xml(blank: _Blank, document: Document) -> bytes:
+    """word/document.xml: the blank's body (its section settings) with the report's paragraphs before them.
+
+    Built with lxml directly: python-docx's paragraph and run objects cost more than the rest of a report.
+    """
+    root = parse_xml(blank.document_xml)
+    body = root.find(qn("w:body"))
+    # The body ends with the section settings: set aside while the blocks are appended.
+    section = body.find(qn("w:sectPr"))
+    body.remove(section)
+    title = oxml.new_paragraph(body, TITLE_STYLE)
     for index, line in enumerate(document.title.lines):
         if index:
-            title.add_run().add_break(WD_BREAK.LINE)
-        title.add_run(line)
-    _add_paragraph(result, BODY_STYLE)  # one empty line under the title
+            oxml.add_line_break(title)
+        oxml.add_run(title, line)
+    oxml.new_paragraph(body, BODY_STYLE)  # one empty line under the title
 
     for block in document.blocks:
         if isinstance(block, Heading):
-            _add_paragraph(result, HEADING_STYLE.format(level=min(block.level, 4)), block.full_text)
+            _add_paragraph(body, HEADING_STYLE.format(level=min(block.level, 4)), block.full_text)
         elif isinstance(block, Paragraph):
-            _paragraph(result, block)
+            _paragraph(body, block)
         elif isinstance(block, Table):
-            _table(result, block)
+            _table(body, block, blank.block_width)
     if document.signature is not None:
-        _signature(result, document, _Layout(document.settings))
-    properties = result.core_properties
+        _signature(body, document, blank.layout)
+    body.append(section)
+    return serialize_part_xml(root)
+
+
+def _core_xml(blank: _Blank, document: Document, when: dt.datetime) -> bytes:
+    """docProps/core.xml: the report's title, author and language, stamped with the build time."""
+    properties = CoreProperties(parse_xml(blank.core_xml))
     properties.title = document.title.text
     properties.author = document.signature.organisation if document.signature else ""
     properties.language = "zh-CN"
-    return result
+    stamp_properties(properties, when)
+    return serialize_part_xml(properties._element)
+
+
+@dataclass(frozen=True)
+class _Blank:
+    """A style's empty document as the parts of its package; a report replaces two of them."""
+
+    entries: tuple[tuple[str, bytes], ...]  # every part, in package order
+    document_name: str
+    document_xml: bytes
+    core_name: str
+    core_xml: bytes
+    layout: _Layout
+    block_width: Length  # between the margins: a table's width
 
 
 @lru_cache(maxsize=32)
-def _styled_blank(settings_json: str) -> bytes:
+def _styled_blank(settings_json: str) -> _Blank:
     """An empty document with the style's page and styles, made once per style.
 
     Setting fonts on every built-in style through python-docx costs more than
-    writing a whole report; every report of one style shares the result.
+    writing a whole report; every report of one style shares the result, and the
+    parts no report changes (styles, settings, footers, theme…) are serialised here once.
     """
     layout = _Layout(json.loads(settings_json))
     blank = docx.Document()
@@ -106,9 +144,19 @@ def _styled_blank(settings_json: str) -> bytes:
     oxml.set_compat_flag(blank.settings.element, "doNotExpandShiftReturn")
     _styles(blank, layout)
     _page_numbers(blank, layout)
-    buffer = io.BytesIO()
-    blank.save(buffer)
-    return buffer.getvalue()
+    package = blank.part.package
+    core_name = next(part.partname.membername for part in package.parts if part.content_type == CT.OPC_CORE_PROPERTIES)
+    entries = tuple(package_entries(package))
+    section = blank.sections[-1]
+    return _Blank(
+        entries=entries,
+        document_name=blank.part.partname.membername,
+        document_xml=dict(entries)[blank.part.partname.membername],
+        core_name=core_name,
+        core_xml=dict(entries)[core_name],
+        layout=layout,
+        block_width=Emu(section.page_width - section.left_margin - section.right_margin),
+    )
 
 
 def _page_setup(result: Any, layout: _Layout) -> None:
@@ -207,52 +255,54 @@ def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: flo
     return style
 
 
-def _add_paragraph(result: Any, style_id: str, text: str = "") -> Any:
-    paragraph = result.add_paragraph(text)
-    oxml.set_paragraph_style(paragraph, style_id)
+def _add_paragraph(parent: Any, style_id: str, text: str = "") -> Any:
+    paragraph = oxml.new_paragraph(parent, style_id)
+    if text:
+        oxml.add_run(paragraph, text)
     return paragraph
 
 
-def _paragraph(result: Any, block: Paragraph) -> None:
-    paragraph = _add_paragraph(result, BODY_STYLE)
+def _paragraph(parent: Any, block: Paragraph) -> None:
+    paragraph = oxml.new_paragraph(parent, BODY_STYLE)
     if not block.indent:
-        ind = oxml.ppr_child(paragraph._p.get_or_add_pPr(), "ind")
+        ind = oxml.ppr_child(oxml.paragraph_properties(paragraph), "ind")
         ind.set(qn("w:firstLineChars"), "0")
         ind.set(qn("w:firstLine"), "0")
     for run in block.runs:
         if run.heading_level:
-            oxml.set_run_style(paragraph.add_run(run.text), f"HeadingRun{min(run.heading_level, 4)}")
+            oxml.add_run(paragraph, run.text, style_id=f"HeadingRun{min(run.heading_level, 4)}")
         else:
-            added = paragraph.add_run(run.text)
-            if run.bold:
-                added.bold = True
+            oxml.add_run(paragraph, run.text, bold=run.bold)
 
 
-def _table(result: Any, block: Table) -> None:
+def _table(parent: Any, block: Table, width: Length) -> None:
     if not block.rows:
         return
-    width = max(len(row) for row in block.rows)
-    table = result.add_table(rows=len(block.rows), cols=width)
-    table.style = result.styles["Table Grid"]
-    for row_index, row in enumerate(block.rows):
-        for column, text in enumerate(row):
-            cell = table.cell(row_index, column)
-            cell.text = text
+    columns = max(len(row) for row in block.rows)
+    # python-docx's own table markup (grid, cell widths, look), as Document.add_table writes it.
+    table = CT_Tbl.new_tbl(len(block.rows), columns, width)
+    table.tblStyle_val = TABLE_STYLE
+    for row_index, (row, cells) in enumerate(zip(block.rows, table.tr_lst)):
+        for text, cell in zip(row, cells.tc_lst):
+            cell.clear_content()
+            paragraph = cell.add_p()
+            oxml.add_run(paragraph, text)
             if row_index < block.header_rows:
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                oxml.set_justification(oxml.paragraph_properties(paragraph), "center")
+    parent.append(table)
 
 
-def _signature(result: Any, document: Document, layout: _Layout) -> None:
+def _signature(parent: Any, document: Document, layout: _Layout) -> None:
     """署名 and 成文日期 one empty line under the text, placed as for a document without a seal."""
     signature = document.signature
     indents = gbt.signature_indents(signature.organisation, signature.date, layout.page["signature_right_chars"])
     pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
     # 署名 and 成文日期 stay together.  (Keep-with-next on the text's last paragraph is no
     # way to keep them with the text: LibreOffice never splits such a paragraph.)
-    if not _end_text_with_empty_line(result.element.body):
-        _add_paragraph(result, BODY_STYLE)
+    if not _end_text_with_empty_line(parent):
+        _add_paragraph(parent, BODY_STYLE)
     for text, chars, keep_next in ((signature.organisation, indents.signature, True), (signature.date, indents.date, False)):
-        ppr = _add_paragraph(result, SIGNATURE_STYLE, text)._p.get_or_add_pPr()
+        ppr = oxml.paragraph_properties(_add_paragraph(parent, SIGNATURE_STYLE, text))
         oxml.set_right_chars(ppr, chars, pitch)
         if keep_next:
             oxml.ppr_child(ppr, "keepNext")
@@ -273,7 +323,7 @@ def _end_text_with_empty_line(body: Any) -> bool:
     last = next((child for child in reversed(body) if child.tag in (qn("w:p"), qn("w:tbl"))), None)
     if last is None or last.tag != qn("w:p") or not "".join(last.itertext()):
         return False
-    oxml.set_widow_control(last.get_or_add_pPr(), True)
+    oxml.set_widow_control(oxml.paragraph_properties(last), True)
     oxml.add_line_break(last)
     return True
 

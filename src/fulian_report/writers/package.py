@@ -48,15 +48,12 @@ def build_time(environ: dict[str, str] | None = None) -> dt.datetime:
     return min(max(moment, _ZIP_EARLIEST), _ZIP_LATEST)
 
 
-def package_bytes(document: Any, when: dt.datetime | None = None) -> bytes:
-    """The bytes of a python-docx `Document`, reproducibly (see the module's description)."""
-    when = build_time() if when is None else when
-    properties = document.core_properties
+def stamp_properties(properties: Any, when: dt.datetime) -> None:
+    """Date python-docx's `CoreProperties` `when`, and leave out who saved it last."""
     properties.created = when.replace(tzinfo=None)
     properties.modified = when.replace(tzinfo=None)
     properties.last_modified_by = ""
     properties.revision = 1
-    return zip_bytes(package_entries(document.part.package), when)
 
 
 def package_entries(package: Any) -> list[tuple[str, bytes]]:
