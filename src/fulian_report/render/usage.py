@@ -195,7 +195,13 @@ def _misspelt_field(records: dict[str, Record], name: str) -> str:
     record = records.get(owner)
     if record is None:
         return ""
-    unset = [f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares")]
+    unset = tuple(f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares"))
+    return _field_suggestion(field, unset)
+
+
+@lru_cache(maxsize=1024)
+def _field_suggestion(field: str, unset: tuple[str, ...]) -> str:
+    # Records repeat the same names and leave the same fields unset: each pair is compared once.
     close = difflib.get_close_matches(field, unset, n=1, cutoff=0.75)
     return suggest(field, close) if close else ""
 

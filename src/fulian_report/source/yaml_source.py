@@ -9,9 +9,10 @@ compose the node tree ourselves and build the values from it, keeping the
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +123,15 @@ class SourceFile:
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working directory where possible."""
+    return _display_path(path, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: Path, cwd: str) -> str:
+    # Every finding of a file names it: resolving the path each time (two realpath walks)
+    # took longer than the checks themselves on files with thousands of records.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 
