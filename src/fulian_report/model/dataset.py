@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, get_args, get_origin
+from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
@@ -67,14 +68,20 @@ def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
         yield path, value
         return
     if isinstance(value, BaseModel):
-        for name, item in value:  # pydantic yields the extra fields too
-            yield from walk_figures(item, path + (name,))
+        items: Iterable[tuple[Any, Any]] = value  # pydantic yields the extra fields too
     elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from walk_figures(item, path + (name,))
+        items = value.items()
     elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            yield from walk_figures(item, path + (index,))
+        items = enumerate(value)
+    else:
+        return
+    for name, item in items:
+        # Text, numbers and None hold no figure: most values of a file are not visited.
+        if isinstance(item, _CONTAINERS):
+            yield from walk_figures(item, path + (name,))
+
+
+_CONTAINERS = (BaseModel, dict, list, tuple)
 
 
 _PYDANTIC_MESSAGES = {

@@ -176,6 +176,7 @@ def unused_figures(data: OrgData) -> list[Finding]:
     within_used = _prefixes(used)
     records = {".".join(map(str, path)): record for path, record in _records(data.subjects, ())}
     findings = []
+    unset_fields: dict[int, tuple[str, ...]] = {}
     for subject, path, _ in data.figures():
         if subject in _NOT_FROM_PROSE:
             continue
@@ -183,19 +184,26 @@ def unused_figures(data: OrgData) -> list[Finding]:
         if _is_used(name, used, within_used):
             continue
         unused = f"数字“{name}”没有被任何正文用到，报告里不会出现"
-        misspelt = _misspelt_field(records, name)
+        misspelt = _misspelt_field(records, name, unset_fields)
         message = unused + misspelt if misspelt else f"{unused}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
         findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
     return findings
 
 
-def _misspelt_field(records: dict[str, Record], name: str) -> str:
-    """A named figure spelt like one of its record's own fields (particpants) is most likely that field."""
+def _misspelt_field(records: dict[str, Record], name: str, unset_fields: dict[int, tuple[str, ...]] | None = None) -> str:
+    """A named figure spelt like one of its record's own fields (particpants) is most likely that field.
+
+    `unset_fields` (record id → its unset fields) may be passed when asking for many figures."""
     owner, _, field = name.rpartition(".")
     record = records.get(owner)
     if record is None:
         return ""
-    unset = tuple(f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares"))
+    known = unset_fields if unset_fields is not None else {}
+    unset = known.get(id(record))
+    if unset is None:
+        unset = known[id(record)] = tuple(
+            f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares")
+        )
     return _field_suggestion(field, unset)
 
 
