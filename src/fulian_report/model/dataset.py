@@ -11,6 +11,7 @@ import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
@@ -68,7 +69,7 @@ def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
         yield path, value
         return
     if isinstance(value, BaseModel):
-        items: Iterable[tuple[Any, Any]] = value  # pydantic yields the extra fields too
+        items: Iterable[tuple[Any, Any]] = model_items(value)
     elif isinstance(value, dict):
         items = value.items()
     elif isinstance(value, (list, tuple)):
@@ -82,6 +83,14 @@ def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
 
 
 _CONTAINERS = (BaseModel, dict, list, tuple)
+
+
+def model_items(model: BaseModel) -> Iterable[tuple[str, Any]]:
+    """A model's (name, value) pairs, fields then extra fields, exactly as iterating the model
+    gives them, without the generator (a walk over 10,000 records asks 30,000 times)."""
+    fields = [(name, value) for name, value in model.__dict__.items() if not name.startswith("_")]
+    extra = model.__pydantic_extra__
+    return chain(fields, extra.items()) if extra else fields
 
 
 _PYDANTIC_MESSAGES = {

@@ -22,7 +22,7 @@ from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel
 
 from ..errors import Finding, Severity, suggest
-from ..model.dataset import OrgData
+from ..model.dataset import OrgData, model_items
 from ..model.quantities import Figure
 from ..model.subjects import Record, Section
 from .environment import _PROSE_ENV
@@ -141,7 +141,7 @@ def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
     if isinstance(value, Record):
         yield path, value
     if isinstance(value, BaseModel):
-        for name, item in value:
+        for name, item in model_items(value):
             if isinstance(item, (BaseModel, dict)) and not isinstance(item, Figure):
                 yield from _records(item, path + (name,))
     elif isinstance(value, dict):
@@ -149,15 +149,18 @@ def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
             yield from _records(item, path + (name,))
 
 
-def _used_through_checks(data: OrgData, used: set[str]) -> set[str]:
-    """The items of a used total (sums) and the counts of a used share (shares) are used too."""
+def _used_through_checks(data: OrgData, used: set[str], records: list[tuple[tuple, Record]] | None = None) -> set[str]:
+    """The items of a used total (sums) and the counts of a used share (shares) are used too.
+
+    `records` (every record of the data, as `_records` finds them) may be passed when already known."""
     implied: set[str] = set()
-    for subject, model in data.subjects.items():
-        for path, record in _records(model, (subject,)):
-            prefix = ".".join(map(str, path))
-            for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
-                if _is_used(f"{prefix}.{whole}", used):
-                    implied.update(f"{prefix}.{part}" for part in parts)
+    for path, record in records if records is not None else _records(data.subjects, ()):
+        if not (record.sums or record.shares):
+            continue
+        prefix = ".".join(map(str, path))
+        for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
+            if _is_used(f"{prefix}.{whole}", used):
+                implied.update(f"{prefix}.{part}" for part in parts)
     return implied
 
 
@@ -172,9 +175,10 @@ def unused_figures(data: OrgData) -> list[Finding]:
     """A warning at each typed figure that no prose uses, directly or through a derived figure."""
     used = names_used(all_prose(data))
     used |= _used_through_derived(data, used) | _measured_next_year(data)
-    used |= _used_through_checks(data, used)
+    all_records = list(_records(data.subjects, ()))
+    used |= _used_through_checks(data, used, all_records)
     within_used = _prefixes(used)
-    records = {".".join(map(str, path)): record for path, record in _records(data.subjects, ())}
+    records = {".".join(map(str, path)): record for path, record in all_records}
     findings = []
     unset_fields: dict[int, tuple[str, ...]] = {}
     for subject, path, _ in data.figures():

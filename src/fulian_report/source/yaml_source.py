@@ -78,6 +78,7 @@ class SourceFile:
     # Where a key's value starts, for values written on the key's line (`received: 55`):
     # a message about the value points at the value, as compilers do.
     value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    _display: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -85,7 +86,11 @@ class SourceFile:
 
     @property
     def display_path(self) -> str:
-        return display_path(self.path)
+        # Asked once per finding; the path is resolved again only if the working directory changed.
+        cwd = os.getcwd()
+        if self._display is None or self._display[0] != cwd:
+            self._display = (cwd, display_path(self.path))
+        return self._display[1]
 
     def locate(self, path: PathKey) -> Location:
         """The position of `path`, or of its nearest written ancestor."""
