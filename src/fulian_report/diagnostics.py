@@ -46,6 +46,8 @@ def counts(findings: Iterable[Finding]) -> tuple[int, int]:
 
 def display_width(text: str) -> int:
     """Columns a terminal gives printable `text`: Chinese characters take two."""
+    if text.isascii():  # no wide and no combining characters: the caret's indentation, mostly
+        return len(text)
     return sum(
         2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text if not unicodedata.combining(char)
     )
@@ -97,7 +99,7 @@ def excerpt(finding: Finding, lines: SourceLines) -> list[str]:
         start = max(column - 1 - CONTEXT_BEFORE, 0)
         end = min(column - 1 + CONTEXT_AFTER, len(text))
     lead = "…" if start else ""
-    shown = lead + _printable(text[start:end]) + ("…" if end < len(text) else "")
+    shown = lead + (printable if (start, end) == (0, len(text)) else _printable(text[start:end])) + ("…" if end < len(text) else "")
     before = lead + _printable(text[start : column - 1])
     gutter = str(location.line)
     return [
