@@ -75,3 +75,21 @@ def test_a_file_with_many_records_is_read_from_events(monkeypatch):
     assert source.data["r7"]["sessions"] == "7场"
     assert source.positions[("r7", "sessions")] == (7 * 4 + 4, 3)
     assert source.value_positions[("r7", "sessions")] == (7 * 4 + 4, 13)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 100 + "]" * 100,
+        "a: " + "[" * 101 + "1" + "]" * 101,
+        "".join("  " * i + f"k{i}:\n" for i in range(120)) + "  " * 120 + "v: 1\n",
+        "a: 1\na: " + "[" * 120 + "]" * 120,  # too deep inside a duplicate that is not read
+        "? " + "[" * 120 + "]" * 120 + "\n: 1\n",
+        "a: 1\n---\nb: " + "[" * 120 + "]" * 120,
+        "x: &a 1\ny: " + "[" * 120 + "]" * 120,
+        "a: " + "[" * 120 + "\n  bad: : :",
+    ],
+    ids=range(8),
+)
+def test_depth_is_limited_the_same_from_events(text):
+    _same_either_way(text)

@@ -200,7 +200,6 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     controls = control_character_findings(text, display)
     if controls:
         raise FulianError(controls)
-    _check_depth(text, display)
     errors: list[Finding] = []
     read_before = list(source.warnings)
     try:
@@ -229,6 +228,7 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
 
 def _build_from_nodes(text: str, source: SourceFile, errors: list[Finding]) -> bool:
     """Values from libyaml's composed node tree: for files with anchors or aliases (see _EventBuilder)."""
+    _check_depth(text, source.display_path)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -255,6 +255,8 @@ class PartialSource(FulianError):
 
 def control_character_findings(text: str, display: str) -> list[Finding]:
     """Every invisible control character of a file, located (Word refuses a .docx holding one)."""
+    if not CONTROL_CHARACTERS.search(text):
+        return []
     findings = []
     for number, line in enumerate(text.split("\n"), 1):
         for match in CONTROL_CHARACTERS.finditer(line):
@@ -281,14 +283,17 @@ def _check_depth(text: str, display: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise FulianError.single(
-                        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
-                    )
+                    raise _too_deep(display, event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
         return  # composing reports the syntax error with its explanation
+
+
+def _too_deep(display: str, mark: Any) -> FulianError:
+    return FulianError.single(
+        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
+    )
 
 
 def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
@@ -434,8 +439,8 @@ class _EventBuilder(_Values):
                     if kind is not yaml.ScalarEvent:
                         message = _MERGE_MESSAGE if event.tag == _MERGE_TAG else _COMPLEX_KEY_MESSAGE
                         self.errors.append(Finding(self._at(mark), message))
-                        self._skip(event)  # the key
-                        self._skip(get())  # and its value
+                        self._skip(event, len(stack))  # the key
+                        self._skip(get(), len(stack))  # and its value
                         event = get()
                         continue
                     tag = event.tag
@@ -443,7 +448,7 @@ class _EventBuilder(_Values):
                         tag = resolve(_ScalarNode, event.value, event.implicit)
                     if tag == _MERGE_TAG:
                         self.errors.append(Finding(self._at(mark), _MERGE_MESSAGE))
-                        self._skip(get())
+                        self._skip(get(), len(stack))
                         event = get()
                         continue
                     key = scalar(tag, event.value, event.style, mark)
@@ -452,7 +457,7 @@ class _EventBuilder(_Values):
                     first_seen = frame[2]
                     if key in first_seen:
                         self.errors.append(Finding(self._at(mark), _duplicate_message(key, first_seen[key])))
-                        self._skip(get())
+                        self._skip(get(), len(stack))
                         event = get()
                         continue
                     first_seen[key] = mark.line + 1
@@ -475,12 +480,10 @@ class _EventBuilder(_Values):
                     if tag is None or tag == "!":
                         tag = resolve(_ScalarNode, event.value, event.implicit)
                     value = scalar(tag, event.value, event.style, mark)
-                elif kind is yaml.MappingStartEvent:
-                    stack.append([path, {}, {}, None])
-                    event = get()
-                    continue
                 else:
-                    stack.append([path, [], None, None])
+                    if len(stack) >= MAX_DEPTH:
+                        raise _too_deep(self.source.display_path, mark)
+                    stack.append([path, {}, {}, None] if kind is yaml.MappingStartEvent else [path, [], None, None])
                     event = get()
                     continue
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -501,8 +504,8 @@ class _EventBuilder(_Values):
             raise _NodesNeeded
         return True
 
-    def _skip(self, event: Any) -> None:
-        """Read past the value `event` starts, as the node builder never visits it."""
+    def _skip(self, event: Any, outer_depth: int) -> None:
+        """Read past the value `event` starts, as the node builder never visits it (its depth still counts)."""
         depth = 0
         get = self.parser.get_event
         while True:
@@ -510,6 +513,8 @@ class _EventBuilder(_Values):
                 raise _NodesNeeded
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
+                if outer_depth + depth > MAX_DEPTH:
+                    raise _too_deep(self.source.display_path, event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             if depth == 0:
