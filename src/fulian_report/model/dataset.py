@@ -65,21 +65,33 @@ class OrgData:
 
 
 def walk_figures(value: Any, path: tuple) -> Iterator[tuple[tuple, Figure]]:
-    if isinstance(value, Figure):  # a Period is one figure, not two dates
+    """Every figure under `value`, depth first, with its path (a Period is one figure, not two dates).
+
+    Iterative: a figure of 10,000 records is not passed up through a generator per level."""
+    if isinstance(value, Figure):
         yield path, value
         return
+    stack = [(path, _children(value))]
+    while stack:
+        prefix, items = stack[-1]
+        for name, item in items:
+            if isinstance(item, Figure):
+                yield prefix + (name,), item
+            elif isinstance(item, _CONTAINERS):  # text, numbers and None hold no figure
+                stack.append((prefix + (name,), _children(item)))
+                break
+        else:
+            stack.pop()
+
+
+def _children(value: Any) -> Iterator[tuple[Any, Any]]:
     if isinstance(value, BaseModel):
-        items: Iterable[tuple[Any, Any]] = model_items(value)
-    elif isinstance(value, dict):
-        items = value.items()
-    elif isinstance(value, (list, tuple)):
-        items = enumerate(value)
-    else:
-        return
-    for name, item in items:
-        # Text, numbers and None hold no figure: most values of a file are not visited.
-        if isinstance(item, _CONTAINERS):
-            yield from walk_figures(item, path + (name,))
+        return iter(model_items(value))
+    if isinstance(value, dict):
+        return iter(value.items())
+    if isinstance(value, (list, tuple)):
+        return enumerate(value)
+    return iter(())
 
 
 _CONTAINERS = (BaseModel, dict, list, tuple)
