@@ -66,7 +66,8 @@ def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
     document = render_document(data, chosen)
-    data.warnings.extend(w for w in unused_figures(data) if w not in data.warnings)
+    known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
+    data.warnings.extend(w for w in unused_figures(data) if w not in known)
     return document
 
 

@@ -85,6 +85,8 @@ def _run(tasks: list, jobs: int) -> Iterator[Rendered]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from .writers import docx as _  # noqa: F401  imported once here, not in each forked worker
+
     # fork starts a worker with everything already imported; elsewhere the platform's default.
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
     # Several organisations per message, but small enough chunks that progress moves and both

@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import sys
 import time
-import traceback
 from pathlib import Path
 from typing import List, Optional
 
@@ -370,6 +369,8 @@ def main() -> None:
         sys.exit(130)
     except Exception:  # noqa: BLE001 - the last line of defence for a user-facing tool
         if _debug:
+            import traceback  # only here: every --help would import it otherwise
+
             traceback.print_exc()
         else:
             typer.echo(

@@ -9,6 +9,7 @@ document, one object per finding.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
@@ -45,6 +46,8 @@ def counts(findings: Iterable[Finding]) -> tuple[int, int]:
 
 def display_width(text: str) -> int:
     """Columns a terminal gives printable `text`: Chinese characters take two."""
+    if text.isascii():  # no wide and no combining characters: the caret's indentation, mostly
+        return len(text)
     return sum(
         2 if unicodedata.east_asian_width(char) in ("W", "F") else 1 for char in text if not unicodedata.combining(char)
     )
@@ -89,12 +92,14 @@ def excerpt(finding: Finding, lines: SourceLines) -> list[str]:
         return []
     column = min(max(location.column, 1), len(text) + 1)
     start, end = 0, len(text)
-    if display_width(_printable(text)) > WIDE_LINE:
+    printable = _printable(text)
+    # No character is wider than two columns: a short line needs no counting.
+    if len(printable) * 2 > WIDE_LINE and display_width(printable) > WIDE_LINE:
         # A long line of prose: show the stretch around the column, as compilers do.
         start = max(column - 1 - CONTEXT_BEFORE, 0)
         end = min(column - 1 + CONTEXT_AFTER, len(text))
     lead = "…" if start else ""
-    shown = lead + _printable(text[start:end]) + ("…" if end < len(text) else "")
+    shown = lead + (printable if (start, end) == (0, len(text)) else _printable(text[start:end])) + ("…" if end < len(text) else "")
     before = lead + _printable(text[start : column - 1])
     gutter = str(location.line)
     return [
@@ -103,8 +108,14 @@ def excerpt(finding: Finding, lines: SourceLines) -> list[str]:
     ]
 
 
+# Exactly the characters _printable replaces: tab, and Unicode category Cc (C0, DEL, C1).
+_CONTROL_OR_TAB = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _printable(text: str) -> str:
     """Control characters shown as ␀-style pictures, tabs as spaces, so the caret lines up."""
+    if not _CONTROL_OR_TAB.search(text):  # nearly every line: nothing to replace
+        return text
     out = []
     for char in text:
         if char == "\t":

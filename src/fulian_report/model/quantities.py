@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import lru_cache
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -187,6 +188,12 @@ def chinese_count(count: Count) -> str:
 
 
 def parse_count(text: str) -> dict:
+    return dict(_parse_count(text))  # a copy: the caller may change what it is given
+
+
+# Records repeat the same figures ("12场", "3000余人"): each text is parsed once.
+@lru_cache(maxsize=4096)
+def _parse_count(text: str) -> dict:
     cleaned = _clean(text)
     match = _COUNT_RE.match(cleaned)
     if not match:
@@ -242,6 +249,11 @@ class Money(Figure):
 
 
 def parse_money(text: str) -> dict:
+    return dict(_parse_money(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_money(text: str) -> dict:
     cleaned = _clean(text)
     match = _MONEY_RE.match(cleaned)
     if not match:
@@ -403,6 +415,11 @@ class DateWindow:
 
 
 def parse_date(text: str) -> dict:
+    return dict(_parse_date(text))
+
+
+@lru_cache(maxsize=4096)
+def _parse_date(text: str) -> dict:
     cleaned = _clean(text).replace(" ", "")
     for pattern in (_ISO_DATE, _CN_DATE):
         match = pattern.match(cleaned)

@@ -22,7 +22,7 @@ from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel
 
 from ..errors import Finding, Severity, suggest
-from ..model.dataset import OrgData
+from ..model.dataset import OrgData, model_items
 from ..model.quantities import Figure
 from ..model.subjects import Record, Section
 from .environment import _PROSE_ENV
@@ -141,7 +141,7 @@ def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
     if isinstance(value, Record):
         yield path, value
     if isinstance(value, BaseModel):
-        for name, item in value:
+        for name, item in model_items(value):
             if isinstance(item, (BaseModel, dict)) and not isinstance(item, Figure):
                 yield from _records(item, path + (name,))
     elif isinstance(value, dict):
@@ -149,15 +149,18 @@ def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
             yield from _records(item, path + (name,))
 
 
-def _used_through_checks(data: OrgData, used: set[str]) -> set[str]:
-    """The items of a used total (sums) and the counts of a used share (shares) are used too."""
+def _used_through_checks(data: OrgData, used: set[str], records: list[tuple[tuple, Record]] | None = None) -> set[str]:
+    """The items of a used total (sums) and the counts of a used share (shares) are used too.
+
+    `records` (every record of the data, as `_records` finds them) may be passed when already known."""
     implied: set[str] = set()
-    for subject, model in data.subjects.items():
-        for path, record in _records(model, (subject,)):
-            prefix = ".".join(map(str, path))
-            for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
-                if _is_used(f"{prefix}.{whole}", used):
-                    implied.update(f"{prefix}.{part}" for part in parts)
+    for path, record in records if records is not None else _records(data.subjects, ()):
+        if not (record.sums or record.shares):
+            continue
+        prefix = ".".join(map(str, path))
+        for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
+            if _is_used(f"{prefix}.{whole}", used):
+                implied.update(f"{prefix}.{part}" for part in parts)
     return implied
 
 
@@ -172,10 +175,12 @@ def unused_figures(data: OrgData) -> list[Finding]:
     """A warning at each typed figure that no prose uses, directly or through a derived figure."""
     used = names_used(all_prose(data))
     used |= _used_through_derived(data, used) | _measured_next_year(data)
-    used |= _used_through_checks(data, used)
+    all_records = list(_records(data.subjects, ()))
+    used |= _used_through_checks(data, used, all_records)
     within_used = _prefixes(used)
-    records = {".".join(map(str, path)): record for path, record in _records(data.subjects, ())}
+    records = {".".join(map(str, path)): record for path, record in all_records}
     findings = []
+    unset_fields: dict[int, tuple[str, ...]] = {}
     for subject, path, _ in data.figures():
         if subject in _NOT_FROM_PROSE:
             continue
@@ -183,19 +188,32 @@ def unused_figures(data: OrgData) -> list[Finding]:
         if _is_used(name, used, within_used):
             continue
         unused = f"数字“{name}”没有被任何正文用到，报告里不会出现"
-        misspelt = _misspelt_field(records, name)
+        misspelt = _misspelt_field(records, name, unset_fields)
         message = unused + misspelt if misspelt else f"{unused}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
         findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
     return findings
 
 
-def _misspelt_field(records: dict[str, Record], name: str) -> str:
-    """A named figure spelt like one of its record's own fields (particpants) is most likely that field."""
+def _misspelt_field(records: dict[str, Record], name: str, unset_fields: dict[int, tuple[str, ...]] | None = None) -> str:
+    """A named figure spelt like one of its record's own fields (particpants) is most likely that field.
+
+    `unset_fields` (record id → its unset fields) may be passed when asking for many figures."""
     owner, _, field = name.rpartition(".")
     record = records.get(owner)
     if record is None:
         return ""
-    unset = [f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares")]
+    known = unset_fields if unset_fields is not None else {}
+    unset = known.get(id(record))
+    if unset is None:
+        unset = known[id(record)] = tuple(
+            f for f in type(record).model_fields if getattr(record, f) is None and f not in ("sums", "shares")
+        )
+    return _field_suggestion(field, unset)
+
+
+@lru_cache(maxsize=1024)
+def _field_suggestion(field: str, unset: tuple[str, ...]) -> str:
+    # Records repeat the same names and leave the same fields unset: each pair is compared once.
     close = difflib.get_close_matches(field, unset, n=1, cutoff=0.75)
     return suggest(field, close) if close else ""
 

@@ -9,9 +9,10 @@ compose the node tree ourselves and build the values from it, keeping the
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ class SourceFile:
     # Where a key's value starts, for values written on the key's line (`received: 55`):
     # a message about the value points at the value, as compilers do.
     value_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    _display: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -84,7 +86,11 @@ class SourceFile:
 
     @property
     def display_path(self) -> str:
-        return display_path(self.path)
+        # Asked once per finding; the path is resolved again only if the working directory changed.
+        cwd = os.getcwd()
+        if self._display is None or self._display[0] != cwd:
+            self._display = (cwd, display_path(self.path))
+        return self._display[1]
 
     def locate(self, path: PathKey) -> Location:
         """The position of `path`, or of its nearest written ancestor."""
@@ -122,8 +128,15 @@ class SourceFile:
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working directory where possible."""
+    return _display_path(path, os.getcwd())
+
+
+@lru_cache(maxsize=4096)
+def _display_path(path: Path, cwd: str) -> str:
+    # Every finding of a file names it: resolving the path each time (two realpath walks)
+    # took longer than the checks themselves on files with thousands of records.
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(path.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 
@@ -187,29 +200,45 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     controls = control_character_findings(text, display)
     if controls:
         raise FulianError(controls)
-    _check_depth(text, display)
-    loader = _Loader(text)
+    errors: list[Finding] = []
+    read_before = list(source.warnings)
     try:
-        node = loader.get_single_node()
+        try:
+            found = _EventBuilder(text, source, errors).build()
+        except _NodesNeeded:
+            source.positions.clear()
+            source.value_positions.clear()
+            source.warnings[:] = read_before
+            errors.clear()
+            found = _build_from_nodes(text, source, errors)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise FulianError.single(display, _explain_syntax(exc, text, line), line, column) from None
     except yaml.YAMLError as exc:
         raise FulianError.single(display, f"YAML 格式错误：{exc}") from None
-    finally:
-        loader.dispose()
-    if node is None:
+    if not found:
         source.data = {}
         source.warnings.append(Finding(Location(display, 1, 1), "文件是空的。", Severity.WARNING))
         return source
-    errors: list[Finding] = []
-    builder = _Builder(loader, source, errors)
-    source.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    source.data = builder.build(node, ())
     if errors:
         raise PartialSource(errors + source.warnings, source)
     return source
+
+
+def _build_from_nodes(text: str, source: SourceFile, errors: list[Finding]) -> bool:
+    """Values from libyaml's composed node tree: for files with anchors or aliases (see _EventBuilder)."""
+    _check_depth(text, source.display_path)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return False
+    source.positions[()] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    source.data = _Builder(loader, source, errors).build(node, ())
+    return True
 
 
 class PartialSource(FulianError):
@@ -226,6 +255,8 @@ class PartialSource(FulianError):
 
 def control_character_findings(text: str, display: str) -> list[Finding]:
     """Every invisible control character of a file, located (Word refuses a .docx holding one)."""
+    if not CONTROL_CHARACTERS.search(text):
+        return []
     findings = []
     for number, line in enumerate(text.split("\n"), 1):
         for match in CONTROL_CHARACTERS.finditer(line):
@@ -252,14 +283,17 @@ def _check_depth(text: str, display: str) -> None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise FulianError.single(
-                        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
-                    )
+                    raise _too_deep(display, event.start_mark)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:
         return  # composing reports the syntax error with its explanation
+
+
+def _too_deep(display: str, mark: Any) -> FulianError:
+    return FulianError.single(
+        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
+    )
 
 
 def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
@@ -280,15 +314,220 @@ def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
     return f"YAML 格式错误：{problem or exc}"
 
 
-class _Builder:
+_ScalarNode = yaml.ScalarNode
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+# Scalar types whose value depends on their text alone and is immutable: built once per text.
+_PLAIN_VALUE_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("null", "bool", "int", "float", "timestamp")
+)
+_ALIAS_MESSAGE = "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。"
+_MERGE_MESSAGE = "不支持 YAML 合并键（<<）；请把内容直接写出来。"
+_COMPLEX_KEY_MESSAGE = "名称（冒号前）必须是简单文字。"
+
+
+def _duplicate_message(key: str, before: int) -> str:
+    return f"名称“{key}”重复出现（第 {before} 行已有）；YAML 只会保留后一个，前面写的内容会丢失。请合并或改名。"
+
+
+class _Values:
+    """Scalars to values, with the checks every value of a file gets (shared by both builders)."""
+
     def __init__(self, loader: Any, source: SourceFile, errors: list[Finding]):
         self.loader = loader
         self.source = source
         self.errors = errors
-        self.seen: set[int] = set()
+        text = source.text
+        # The file's own characters were checked for control characters before composing;
+        # a value holds others only through escapes, which need a backslash in the file.
+        # A value holds a full-width digit only if the file does, or through an escape.
+        self._escapes = "\\" in text
+        self._fullwidth = _FULLWIDTH_DIGITS.search(text) is not None
+        self._plain_values: dict[tuple[str, str], Any] = {}
 
-    def _at(self, node: yaml.Node) -> Location:
-        return Location(self.source.display_path, node.start_mark.line + 1, node.start_mark.column + 1)
+    def _at(self, mark: Any) -> Location:
+        return Location(self.source.display_path, mark.line + 1, mark.column + 1)
+
+    def scalar(self, tag: str, value: str, style: Any, mark: Any, node: yaml.Node | None = None) -> Any:
+        if self._fullwidth or (self._escapes and style == '"'):
+            self._check_text(value, mark)
+        if tag == _STR_TAG:
+            return value  # what construct_object gives for text, without its bookkeeping
+        plain = tag in _PLAIN_VALUE_TAGS
+        if plain and (tag, value) in self._plain_values:
+            return self._plain_values[(tag, value)]
+        try:
+            result = self.loader.construct_object(node or _ScalarNode(tag, value, mark, mark, style), deep=True)
+        except yaml.constructor.ConstructorError:
+            self.errors.append(Finding(self._at(mark), f"不支持 YAML 标签“{tag}”；请去掉以 ! 开头的标记。"))
+            return None
+        except (ValueError, OverflowError):
+            # A scalar that looks like a date but is none (2021-02-30): keep the text,
+            # and the model says what is wrong with it in the field's own terms.
+            return str(value)
+        if plain:
+            self._plain_values[(tag, value)] = result
+        return result
+
+    def _check_text(self, value: str, mark: Any) -> None:
+        # Escapes in double quotes ("\a", "\x07") write control characters the file itself does not hold.
+        control = CONTROL_CHARACTERS.search(value)
+        if control:
+            self.errors.append(Finding(self._at(mark), _control_message(control.group())))
+        digits = _FULLWIDTH_DIGITS.search(value)
+        if digits:
+            half = digits.group().translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
+            self.source.warnings.append(
+                Finding(
+                    self._at(mark),
+                    f"全角数字“{digits.group()}”：作为数字读作 {half}，写在文字中则会原样印进报告；建议改用半角数字（切换输入法的全角/半角）。",
+                    Severity.WARNING,
+                )
+            )
+
+
+class _NodesNeeded(Exception):
+    """The file has an anchor or alias, or more than one document: read it from the node tree."""
+
+
+_Frame = list  # [path, result (dict or list), {key: line} or None, key path awaiting a value or None]
+
+
+class _EventBuilder(_Values):
+    """Values and positions straight from libyaml's event stream, without a node tree.
+
+    Composing the node tree took three times as long as reading the events it is
+    made of (a node and two marks per value).  Values and positions are the same
+    as `_Builder` gives from the tree, in the same order, with the same findings.
+    Anchors and aliases are refused either way; where they are used (which can make
+    the tree differ from the text: an alias of a skipped duplicate builds normally)
+    and for several documents, the file is read again by `_Builder`."""
+
+    def __init__(self, text: str, source: SourceFile, errors: list[Finding]):
+        self.parser = _Loader(text)
+        super().__init__(self.parser, source, errors)
+
+    def build(self) -> bool:
+        try:
+            return self._walk()
+        finally:
+            self.parser.dispose()
+
+    def _walk(self) -> bool:
+        get = self.parser.get_event
+        get()  # StreamStartEvent
+        event = get()
+        if isinstance(event, yaml.StreamEndEvent):
+            return False
+        event = get()  # the root, after DocumentStartEvent
+        positions = self.source.positions
+        value_positions = self.source.value_positions
+        resolve = self.parser.resolve
+        scalar = self.scalar
+        stack: list[_Frame] = []
+        mark = event.start_mark
+        positions[()] = (mark.line + 1, mark.column + 1)
+        value: Any = None
+        while True:
+            kind = event.__class__
+            # Where this event's value goes: the root, a list item, a mapping key or its value.
+            frame = stack[-1] if stack else None
+            if kind is yaml.ScalarEvent or kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None:
+                    raise _NodesNeeded
+                mark = event.start_mark
+                if frame is not None and frame[2] is not None and frame[3] is None:  # a key
+                    if kind is not yaml.ScalarEvent:
+                        message = _MERGE_MESSAGE if event.tag == _MERGE_TAG else _COMPLEX_KEY_MESSAGE
+                        self.errors.append(Finding(self._at(mark), message))
+                        self._skip(event, len(stack))  # the key
+                        self._skip(get(), len(stack))  # and its value
+                        event = get()
+                        continue
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = resolve(_ScalarNode, event.value, event.implicit)
+                    if tag == _MERGE_TAG:
+                        self.errors.append(Finding(self._at(mark), _MERGE_MESSAGE))
+                        self._skip(get(), len(stack))
+                        event = get()
+                        continue
+                    key = scalar(tag, event.value, event.style, mark)
+                    if not isinstance(key, str):
+                        key = str(event.value)
+                    first_seen = frame[2]
+                    if key in first_seen:
+                        self.errors.append(Finding(self._at(mark), _duplicate_message(key, first_seen[key])))
+                        self._skip(get(), len(stack))
+                        event = get()
+                        continue
+                    first_seen[key] = mark.line + 1
+                    frame[3] = frame[0] + (key,)
+                    positions[frame[3]] = (mark.line + 1, mark.column + 1)
+                    event = get()
+                    continue
+                if frame is None:
+                    path: PathKey = ()
+                elif frame[2] is None:  # a list item
+                    path = frame[0] + (len(frame[1]),)
+                    positions[path] = (mark.line + 1, mark.column + 1)
+                else:
+                    path = frame[3]
+                    frame[3] = None
+                    if kind is yaml.ScalarEvent and event.style not in ("|", ">") and event.value:
+                        value_positions[path] = (mark.line + 1, mark.column + 1)
+                if kind is yaml.ScalarEvent:
+                    tag = event.tag
+                    if tag is None or tag == "!":
+                        tag = resolve(_ScalarNode, event.value, event.implicit)
+                    value = scalar(tag, event.value, event.style, mark)
+                else:
+                    if len(stack) >= MAX_DEPTH:
+                        raise _too_deep(self.source.display_path, mark)
+                    stack.append([path, {}, {}, None] if kind is yaml.MappingStartEvent else [path, [], None, None])
+                    event = get()
+                    continue
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                path, value = stack.pop()[:2]
+                frame = stack[-1] if stack else None
+            else:  # an alias
+                raise _NodesNeeded
+            # `value` is complete: put it where it belongs.
+            if frame is None:
+                self.source.data = value
+                break
+            if frame[2] is None:
+                frame[1].append(value)
+            else:
+                frame[1][path[-1]] = value
+            event = get()
+        if not isinstance(get(), yaml.DocumentEndEvent) or not isinstance(get(), yaml.StreamEndEvent):
+            raise _NodesNeeded
+        return True
+
+    def _skip(self, event: Any, outer_depth: int) -> None:
+        """Read past the value `event` starts, as the node builder never visits it (its depth still counts)."""
+        depth = 0
+        get = self.parser.get_event
+        while True:
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise _NodesNeeded
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if outer_depth + depth > MAX_DEPTH:
+                    raise _too_deep(self.source.display_path, event.start_mark)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            if depth == 0:
+                return
+            event = get()
+
+
+class _Builder(_Values):
+    """Values from the composed node tree, with positions; refuses aliases, merge keys and tags."""
+
+    def __init__(self, loader: Any, source: SourceFile, errors: list[Finding]):
+        super().__init__(loader, source, errors)
+        self.seen: set[int] = set()
 
     def _where_used(self, path: PathKey) -> Location:
         """Where an alias is used: the key it stands under (the node itself sits at its anchor)."""
@@ -302,7 +541,7 @@ class _Builder:
         # A node met twice is an alias (*name).  Expanding aliases lets a tiny
         # file grow into billions of values, so they are refused outright.
         if id(node) in self.seen:
-            self.errors.append(Finding(self._where_used(path), "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。"))
+            self.errors.append(Finding(self._where_used(path), _ALIAS_MESSAGE))
             return None
         self.seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
@@ -317,62 +556,29 @@ class _Builder:
         return self._scalar(node)
 
     def _scalar(self, node: yaml.Node) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            if isinstance(node.value, str):
-                self._check_text(node)
-            if node.tag == _STR_TAG:
-                return node.value  # what construct_object gives for text, without its bookkeeping
-        try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError:
-            self.errors.append(Finding(self._at(node), f"不支持 YAML 标签“{node.tag}”；请去掉以 ! 开头的标记。"))
-        except (ValueError, OverflowError):
-            # A scalar that looks like a date but is none (2021-02-30): keep the text,
-            # and the model says what is wrong with it in the field's own terms.
-            return str(node.value)
-        return None
-
-    def _check_text(self, node: yaml.ScalarNode) -> None:
-        # Escapes in double quotes ("\a", "\x07") write control characters the file itself does not hold.
-        control = CONTROL_CHARACTERS.search(node.value)
-        if control:
-            self.errors.append(Finding(self._at(node), _control_message(control.group())))
-        digits = _FULLWIDTH_DIGITS.search(node.value)
-        if digits:
-            half = digits.group().translate({code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)})
-            self.source.warnings.append(
-                Finding(
-                    self._at(node),
-                    f"全角数字“{digits.group()}”：作为数字读作 {half}，写在文字中则会原样印进报告；建议改用半角数字（切换输入法的全角/半角）。",
-                    Severity.WARNING,
-                )
-            )
+        return self.scalar(node.tag, node.value, node.style, node.start_mark, node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict = {}
         first_seen: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.errors.append(Finding(self._at(key_node), "不支持 YAML 合并键（<<）；请把内容直接写出来。"))
+            if key_node.tag == _MERGE_TAG:
+                self.errors.append(Finding(self._at(key_node.start_mark), _MERGE_MESSAGE))
                 continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.errors.append(Finding(self._at(key_node), "名称（冒号前）必须是简单文字。"))
+            if not isinstance(key_node, _ScalarNode):
+                self.errors.append(Finding(self._at(key_node.start_mark), _COMPLEX_KEY_MESSAGE))
                 continue
             key = self._scalar(key_node)
             if not isinstance(key, str):
                 key = str(key_node.value)
             if key in first_seen:
-                before = first_seen[key].start_mark.line + 1
                 self.errors.append(
-                    Finding(
-                        self._at(key_node),
-                        f"名称“{key}”重复出现（第 {before} 行已有）；YAML 只会保留后一个，前面写的内容会丢失。请合并或改名。",
-                    )
+                    Finding(self._at(key_node.start_mark), _duplicate_message(key, first_seen[key].start_mark.line + 1))
                 )
                 continue
             first_seen[key] = key_node
             self.source.positions[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if isinstance(value_node, yaml.ScalarNode) and value_node.style not in ("|", ">") and value_node.value:
+            if isinstance(value_node, _ScalarNode) and value_node.style not in ("|", ">") and value_node.value:
                 self.source.value_positions[path + (key,)] = (value_node.start_mark.line + 1, value_node.start_mark.column + 1)
             result[key] = self.build(value_node, path + (key,))
         return result

@@ -6,9 +6,16 @@ from pathlib import Path
 from typing import Callable
 
 from ..doctree import Document
-from .docx import docx_bytes
 from .pdf import pdf_bytes
 from .text import text_bytes
+
+
+def docx_bytes(document: Document) -> bytes:
+    # python-docx takes about 40 ms to import: only commands that write a .docx pay for it.
+    from .docx import docx_bytes as write_docx
+
+    return write_docx(document)
+
 
 # Format name → (file suffix, function producing the file's bytes).
 WRITERS: dict[str, tuple[str, Callable[[Document], bytes]]] = {

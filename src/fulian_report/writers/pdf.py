@@ -20,7 +20,6 @@ from pathlib import Path
 
 from ..doctree import Document
 from ..errors import FulianError
-from .docx import docx_bytes
 from .package import build_time
 
 FONTS_CONF = Path(__file__).resolve().parent.parent / "fonts" / "fonts.conf"
@@ -161,4 +160,6 @@ def docx_to_pdf(content: bytes) -> bytes:
 
 
 def pdf_bytes(document: Document) -> bytes:
+    from . import docx_bytes  # python-docx is imported only when writing
+
     return docx_to_pdf(docx_bytes(document))

@@ -1,0 +1,95 @@
+"""Values read from the event stream are exactly those read from the composed node tree.
+
+`parse_yaml` builds values and positions from libyaml's events (fast) and falls back
+to the node tree for anchors, aliases and several documents; both must give the same
+data, positions, warnings and findings for any file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from fulian_report.errors import FulianError
+from fulian_report.source import yaml_source
+from fulian_report.source.yaml_source import PartialSource, parse_yaml
+from tests.conftest import DATA, ROOT
+
+
+def _read(text: str, from_nodes: bool) -> tuple:
+    original = yaml_source._EventBuilder.build
+
+    def nodes_only(self):
+        self.parser.dispose()
+        raise yaml_source._NodesNeeded
+
+    if from_nodes:
+        yaml_source._EventBuilder.build = nodes_only
+    try:
+        source = parse_yaml(text, Path("probe.yaml"))
+        findings = [str(w) for w in source.warnings]
+    except PartialSource as exc:
+        source = exc.source
+        findings = [str(f) for f in exc.findings]
+    except FulianError as exc:
+        return ("error", [str(f) for f in exc.findings])
+    finally:
+        yaml_source._EventBuilder.build = original
+    return (repr(source.data), list(source.positions.items()), list(source.value_positions.items()), findings)
+
+
+def _same_either_way(text: str) -> None:
+    assert _read(text, from_nodes=False) == _read(text, from_nodes=True)
+
+
+@pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")) + sorted((ROOT / "examples").rglob("*.yaml")), ids=str)
+def test_data_files_read_the_same_from_events(path):
+    _same_either_way(path.read_text(encoding="utf-8"))
+
+
+_PIECES = [
+    "a: 1\n", "a: 2\n", "<<: {x: 1}\n", "? [1, 2]\n: 3\n", "b: &x 5\n", "c: *x\n", "d: !foo 3\n", "e: !!int 7\n",
+    'f: "\\x07"\n', "g: ４８件\n", "h: |\n  text\n", "i:\n  - 1\n  - [2, {j: 3}]\n  - k: ２\n", "l: 2021-02-30\n",
+    "m: 2021-03-05\n", "n: {o: 1, o: 2}\n", "---\n", 'p: "\\uff14"\n', "q: [1, *x]\n", "r: {s: [t, u], v: null}\n",
+    "~: 5\n", "1: x\n", "{a: 1}: 2\n", 'y: "a\\tb"\n', "z: - bad\n", "aa: [unclosed\n", "bb: yes\n", "ee: >\n  folded\n",
+    "ff:\n  gg: 1\n  gg: {hh: 2}\n", "ii: !!merge {a: 1}\n", "jj: !!str 5\n", "- 1\n", "kk:\n", "# comment\n", "",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=6))
+def test_any_mix_of_yaml_features_reads_the_same_from_events(pieces):
+    _same_either_way("".join(pieces))
+
+
+def test_a_file_with_many_records_is_read_from_events(monkeypatch):
+    def no_nodes(*args):
+        raise AssertionError("read from the node tree")
+
+    monkeypatch.setattr(yaml_source, "_build_from_nodes", no_nodes)
+    text = "".join(f"r{i}:\n  name: 活动{i}\n  date: 2021-03-0{i % 9 + 1}\n  sessions: {i}场\n" for i in range(50))
+    source = parse_yaml(text, Path("probe.yaml"))
+    assert source.data["r7"]["sessions"] == "7场"
+    assert source.positions[("r7", "sessions")] == (7 * 4 + 4, 3)
+    assert source.value_positions[("r7", "sessions")] == (7 * 4 + 4, 13)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: " + "[" * 100 + "]" * 100,
+        "a: " + "[" * 101 + "1" + "]" * 101,
+        "".join("  " * i + f"k{i}:\n" for i in range(120)) + "  " * 120 + "v: 1\n",
+        "a: 1\na: " + "[" * 120 + "]" * 120,  # too deep inside a duplicate that is not read
+        "? " + "[" * 120 + "]" * 120 + "\n: 1\n",
+        "a: 1\n---\nb: " + "[" * 120 + "]" * 120,
+        "x: &a 1\ny: " + "[" * 120 + "]" * 120,
+        "a: " + "[" * 120 + "\n  bad: : :",
+    ],
+    ids=range(8),
+)
+def test_depth_is_limited_the_same_from_events(text):
+    _same_either_way(text)
