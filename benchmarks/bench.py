@@ -145,30 +145,25 @@ def at_scale(work: Path, sizes: list[int]) -> list[tuple[int, float, int]]:
 
 
 def validate_many_records(work: Path, runs: int, records: int = 10_000) -> float:
-    """`validate` of one organisation holding `records` activity records.
-
-    10,000 records take about 1 MB of YAML, over the 512 KB a data file may hold
-    (yaml_source.MAX_FILE_BYTES), so they are split between the two files whose
-    records are activities: activities.yaml and employment.yaml."""
+    """`validate` of one organisation whose activities.yaml holds `records` more activity records
+    (10,000 records: about 1 MB of YAML)."""
     folder = many_records(work, records)
     return _seconds(CLI + ["validate", str(folder)], runs)
 
 
 def many_records(work: Path, records: int = 10_000) -> Path:
     folder = generate(work / "many", 1)[0]
-    files = ("activities.yaml", "employment.yaml")
-    lines: list[list[str]] = [[] for _ in files]
+    lines: list[str] = []
     for index in range(records):
-        lines[index % len(files)] += [
+        lines += [
             f"record_{index:05d}:",
             f"  name: 虚构活动{index + 1}号",
             f"  date: 2021-{index % 12 + 1:02d}-{index % 28 + 1:02d}",
             f"  sessions: {index % 50 + 1}场",
             f"  participants: {index % 900 + 10}人",
         ]
-    for name, written in zip(files, lines):
-        with (folder / name).open("a", encoding="utf-8") as stream:
-            stream.write("\n".join(written) + "\n")
+    with (folder / "activities.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("\n".join(lines) + "\n")
     return folder
 
 

@@ -71,3 +71,11 @@ def test_a_figure_spelt_like_a_field_of_its_record_gets_a_did_you_mean(tmp_path)
     (finding,) = unused_figures(_org(tmp_path, **files))
     assert finding.location.line == 3
     assert finding.message == "数字“activities.law.particpants”没有被任何正文用到，报告里不会出现，是不是想写“participants”？"
+
+
+def test_a_record_none_of_whose_figures_is_used_is_one_warning_at_the_record(tmp_path):
+    cases = MINIMAL_ORG["cases.yaml"] + "police:\n  dv_reports: 12起\n  warnings_issued: 3份\n"
+    (finding,) = unused_figures(_org(tmp_path, **{"cases.yaml": cases}))
+    assert finding.severity is Severity.WARNING
+    assert finding.location.path.endswith("cases.yaml") and finding.location.line == 6
+    assert finding.message.startswith("记录“cases.police”的 2 个数字（dv_reports、warnings_issued）都没有被任何正文用到")

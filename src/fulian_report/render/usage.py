@@ -172,25 +172,43 @@ def _measured_next_year(data: OrgData) -> set[str]:
 
 
 def unused_figures(data: OrgData) -> list[Finding]:
-    """A warning at each typed figure that no prose uses, directly or through a derived figure."""
+    """A warning at each typed figure that no prose uses, directly or through a derived figure.
+
+    A record none of whose figures is used gets one warning at the record, not one
+    per figure: a file of a thousand such records says a thousand things, not three thousand."""
     used = names_used(all_prose(data))
     used |= _used_through_derived(data, used) | _measured_next_year(data)
     all_records = list(_records(data.subjects, ()))
     used |= _used_through_checks(data, used, all_records)
     within_used = _prefixes(used)
     records = {".".join(map(str, path)): record for path, record in all_records}
-    findings = []
     unset_fields: dict[int, tuple[str, ...]] = {}
+    figures_of: dict[tuple, int] = {}  # (subject, record path) → how many figures it holds
+    unused_of: dict[tuple, list[tuple[tuple, str]]] = {}  # → its unused ones: (path, name)
     for subject, path, _ in data.figures():
         if subject in _NOT_FROM_PROSE:
             continue
+        owner = (subject, path[:-1])
+        figures_of[owner] = figures_of.get(owner, 0) + 1
         name = ".".join([subject, *map(str, path)])
-        if _is_used(name, used, within_used):
+        if not _is_used(name, used, within_used):
+            unused_of.setdefault(owner, []).append((path, name))
+    findings = []
+    for (subject, record_path), unused in unused_of.items():
+        if record_path and len(unused) == figures_of[(subject, record_path)] > 1:  # the whole record
+            record = ".".join([subject, *map(str, record_path)])
+            fields = "、".join(str(path[-1]) for path, _ in unused)
+            message = (
+                f"记录“{record}”的 {len(unused)} 个数字（{fields}）都没有被任何正文用到，报告里不会出现；"
+                f"若正文要写，请用 {{{{ {unused[0][1]} }}}} 这样的名称，不需要就删掉这条记录。"
+            )
+            findings.append(Finding(data.locate(subject, record_path), message, Severity.WARNING))
             continue
-        unused = f"数字“{name}”没有被任何正文用到，报告里不会出现"
-        misspelt = _misspelt_field(records, name, unset_fields)
-        message = unused + misspelt if misspelt else f"{unused}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
-        findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
+        for path, name in unused:
+            misspelt = _misspelt_field(records, name, unset_fields)
+            unused_text = f"数字“{name}”没有被任何正文用到，报告里不会出现"
+            message = unused_text + misspelt if misspelt else f"{unused_text}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
+            findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
     return findings
 
 

@@ -52,10 +52,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 PathKey = tuple[Any, ...]
 
-# The largest real data file is under 40 KB; one over ten times that is a
-# wrong file, and reading it (about 1 s and 120 MB per 2 MB) only makes the
-# person wait.
-MAX_FILE_BYTES = 512 * 1024
+# The largest real data file is under 40 KB; an office that kept every single
+# activity of a year as a record (10,000 of them) would write about 1 MB.  A file
+# over twice that is a wrong file, and reading it only makes the person wait.
+MAX_FILE_BYTES = 2 * 1024 * 1024
 # Real data nests six or seven levels.  libyaml's composer recurses in C and
 # crashes the process on nesting in the tens of thousands, so depth is
 # checked on the (flat) event stream before anything is composed.
