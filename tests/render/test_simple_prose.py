@@ -9,6 +9,7 @@ from fulian_report.model.dataset import load_org
 from fulian_report.render.environment import compile_prose
 from fulian_report.render.report import figure_context
 from fulian_report.render.simple_prose import render_simple, simple_pieces
+from fulian_report.render.usage import _names_in, _names_in_tree
 from tests.conftest import DATA, ROOT
 
 
@@ -45,6 +46,13 @@ def test_same_text_as_jinja_for_every_prose_of_the_real_example_and_synthetic_da
                 simple += 1
                 assert fast == compile_prose(source).render(context), source
     assert simple > 100  # most prose is simple: the fast path is in use
+
+
+def test_same_names_as_jinja_s_syntax_tree_for_every_simple_prose(organisations):
+    simple = [source for data in organisations for source in _every_prose(data) if simple_pieces(source) is not None]
+    assert len(simple) > 100
+    for source in simple:
+        assert _names_in(source) == _names_in_tree(source), source
 
 
 @pytest.mark.parametrize(

@@ -94,6 +94,20 @@ def render_simple(source: str, context: dict[str, Any]) -> str | None:
 _MISSING = object()
 
 
+_SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
+
+
+def _is_safe(owner: Any, name: str, found: Any) -> bool:
+    """The sandbox's verdict on `owner.name`.  Jinja decides by the owner's type and the
+    name alone, so each pair is asked once: asking for every name of every report cost
+    more than the rest of filling the prose in."""
+    key = (type(owner), name)
+    safe = _SAFE_ATTRIBUTES.get(key)
+    if safe is None:
+        safe = _SAFE_ATTRIBUTES[key] = _PROSE_ENV.is_safe_attribute(owner, name, found)
+    return safe
+
+
 def _lookup(names: tuple[str, ...], context: dict[str, Any]) -> Any:
     """`a.b.c` as the sandbox finds it: attribute, else item; unsafe, undefined or callable is missing."""
     if names[0] not in context:
@@ -108,7 +122,7 @@ def _lookup(names: tuple[str, ...], context: dict[str, Any]) -> Any:
             except (TypeError, LookupError):
                 return _MISSING
         else:
-            if not _PROSE_ENV.is_safe_attribute(value, name, found):
+            if not _is_safe(value, name, found):
                 return _MISSING
         value = found
     if isinstance(value, Undefined) or callable(value):

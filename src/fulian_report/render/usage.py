@@ -26,6 +26,7 @@ from ..model.dataset import OrgData, model_items
 from ..model.quantities import Figure
 from ..model.subjects import Record, Section
 from .environment import _PROSE_ENV
+from .simple_prose import Piece, simple_pieces
 
 # Subjects whose figures the style template uses, not the prose.
 _NOT_FROM_PROSE = ("organisation",)
@@ -42,6 +43,22 @@ def names_used(prose: Iterable[str]) -> set[str]:
 @lru_cache(maxsize=8192)
 def _names_in(text: str) -> frozenset[str]:
     """One piece of prose's names, parsed once however many reports share it."""
+    pieces = simple_pieces(text)
+    if pieces is not None:
+        return _names_in_pieces(pieces)
+    return _names_in_tree(text)
+
+
+def _names_in_pieces(pieces: tuple[Piece, ...]) -> frozenset[str]:
+    """The names of prose that only names figures, read from the pieces `simple_prose` split it into
+    (parsing it with Jinja took half of a report's time)."""
+    aliases = {target: ".".join(names) for target, names, filters in pieces if names is not None and filters is None}
+    chains = (".".join(names) for _, names, filters in pieces if names is not None and filters is not None)
+    return frozenset(_resolve(chain, aliases) for chain in chains)
+
+
+def _names_in_tree(text: str) -> frozenset[str]:
+    """Any prose's names, from Jinja's syntax tree."""
     try:
         tree = _PROSE_ENV.parse(text)
     except TemplateSyntaxError:
