@@ -7,6 +7,7 @@ from typer.testing import CliRunner
 
 from fulian_report import api
 from fulian_report.cli import app
+from fulian_report.writers.manifest import OutputManifest
 from tests.conftest import MINIMAL_ORG, write_org
 
 runner = CliRunner()
@@ -98,6 +99,7 @@ def test_check_lists_a_report_no_organisation_gives_unless_only_some_are_checked
     assert runner.invoke(app, ["build", "2021", "--out", str(out)]).exit_code == 0
     renamed = out / "2021" / "旧名称区妇联2021年度工作总结.docx"
     renamed.write_bytes(b"left over")
+    OutputManifest(out / "2021").record(renamed, b"left over")  # written by the tool under an old name
     (out / "2021" / "notes.txt").write_text("not a .docx, not checked", encoding="utf-8")
     result = runner.invoke(app, ["build", "2021", "--out", str(out), "--check"])
     assert result.exit_code == 1 and f"多余 {renamed}" in result.output and "notes.txt" not in result.output
@@ -126,3 +128,57 @@ def test_another_process_in_another_zone_and_locale_writes_the_same_bytes(tmp_pa
     here = {p.name: p.read_bytes() for p in (tmp_path / "here" / "2021").glob("*.docx")}
     there = {p.name: p.read_bytes() for p in (tmp_path / "there" / "2021").glob("*.docx")}
     assert here == there and len(here) == 1
+
+
+def test_an_organisation_named_twice_is_built_once(tmp_path):
+    result = runner.invoke(app, ["build", "2021", "--org", "xiangdong", "--org", "xiangdong", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "2021").glob("*.docx"))) == 1
+
+
+def test_check_leaves_a_person_s_own_copy_alone_and_reports_extra_reports_it_wrote(tmp_path):
+    data = _three_orgs(tmp_path / "data", bad=())
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out)]).exit_code == 0
+    (first,) = (out / "2021").glob("示例1区*.docx")
+    (out / "2021" / "示例1区妇联-我的修改.docx").write_bytes(first.read_bytes())
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--check"])
+    assert result.exit_code == 0, result.output
+    import shutil
+
+    shutil.rmtree(data / "2021" / "third")  # an organisation gone: the report the tool wrote for it is extra
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--check"])
+    assert result.exit_code == 1
+    assert "多余" in result.output and "示例3区" in result.output and "我的修改" not in result.output
+    assert "移走或删除" in result.output
+
+
+def test_check_shows_warnings_and_refuses_force(tmp_path):
+    data = tmp_path / "data"
+    files = dict(MINIMAL_ORG)
+    files["cases.yaml"] = files["cases.yaml"] + "police:\n  dv_reports: 12起\n"
+    write_org(data, files, org="first")
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out)]).exit_code == 0
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--check"])
+    assert result.exit_code == 0 and "没有被任何正文用到" in result.output
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--check", "--force"])
+    assert result.exit_code == 2 and "不能与 --force 同用" in result.output
+
+
+def test_a_write_failure_does_not_hide_the_organisations_that_failed_before_it(tmp_path, monkeypatch):
+    import os
+
+    data = _three_orgs(tmp_path / "data")
+    real_replace = os.replace
+
+    def refuse_third(source, target):
+        if "示例3区" in str(target):
+            raise PermissionError(13, "拒绝访问")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", refuse_third)
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "-j", "1"])
+    assert result.exit_code == 1
+    assert "组织 second 生成失败：" in result.output and "数字 55 缺少量词" in result.output
+    assert "无法写入这个文件" in result.output and "此前已写入" in result.output

@@ -88,3 +88,14 @@ def test_not_a_report_exits_1_with_its_path_and_wrong_arguments_exit_2(tmp_path)
     assert result.exit_code == 1 and f"{bogus}: 错误：不是有效的 .docx 文件" in result.output
     assert runner.invoke(app, ["diff", str(bogus), str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["diff", str(tmp_path / "nothing.docx"), str(bogus)]).exit_code == 2
+
+
+def test_a_docx_with_damaged_xml_is_a_message_not_a_crash(tmp_path):
+    import zipfile
+
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(damaged, "w") as package:
+        package.writestr("word/document.xml", "<not xml")
+    result = runner.invoke(app, ["diff", str(damaged), str(damaged)])
+    assert result.exit_code == 1
+    assert "不是有效的 .docx 文件" in result.output

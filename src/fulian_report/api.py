@@ -50,6 +50,7 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
     folders = sorted(p for p in year_folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
     if orgs:
+        orgs = list(dict.fromkeys(orgs))  # --org furong --org furong is one organisation
         known = {p.name: p for p in folders}
         missing = [o for o in orgs if o not in known]
         if missing:
@@ -118,14 +119,14 @@ def build(
                 atomic_write(path, content)
             except OSError as exc:
                 message = "可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。"
-                raise OutputError(path, exc, message, written) from None
+                raise OutputError(path, exc, message, written, failed) from None
             report.files.append(path)
             written.append(path)
             try:
                 manifest.record(path, content)
             except OSError as exc:
-                message = f"报告 {path.name} 已写入，但没能记下它；下次生成时它会被当作修改过的报告，届时请加 --force。"
-                raise OutputError(manifest.path, exc, message, written) from None
+                message = f"报告 {path.name} 已写入，但没能记下它；数据改动后再生成时，它会被当作修改过的报告，届时请加 --force。"
+                raise OutputError(manifest.path, exc, message, written, failed) from None
     if failed:
         raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed)
     return reports
@@ -190,6 +191,9 @@ def check(
     expected = {output_path(report.document, target, fmt): report.outputs[fmt] for report in reports for fmt in formats}
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
     result = compare_outputs(expected, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
+    # Only reports this tool wrote are extra: a person's own copy beside them ("另存为") is theirs.
+    ours = OutputManifest(target).files
+    result.extra = [path for path in result.extra if path.name in ours]
     result.failed = failed
     result.warnings = [w for report in reports for w in report.warnings]
     return result
@@ -197,12 +201,16 @@ def check(
 
 class OutputError(FulianError):
     """A file could not be written (no permission, disk full, the file open in Word);
-    `written` lists the reports written before it."""
+    `written` lists the reports written before it, `failed` the organisations that had
+    already failed (their findings must not be lost behind this one)."""
 
-    def __init__(self, path: Path, cause: OSError, advice: str, written: list[Path]):
+    def __init__(
+        self, path: Path, cause: OSError, advice: str, written: list[Path], failed: dict[str, list[Finding]] | None = None
+    ):
         reason = os_reason(cause)
         super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}")])
         self.written = list(written)
+        self.failed = dict(failed or {})
 
 
 def _clashing_titles(reports: list[OrgReport], target: Path) -> list[Finding]:

@@ -97,6 +97,8 @@ def build(
             raise typer.Exit(1)
         for warning in font_substitutions():
             typer.echo(f"警告：{warning}", err=True)
+    if check and force:
+        raise typer.BadParameter("--check 只检查、不写入，不能与 --force 同用", param_hint="--force")
     started = time.perf_counter()
     progress = _progress_bar() if sys.stderr.isatty() else None
     try:
@@ -109,6 +111,7 @@ def build(
         _report_partial_build(exc)
         raise typer.Exit(1) from None
     except FulianError as exc:
+        _print_failed_organisations(getattr(exc, "failed", {}))
         _print_findings(exc.findings)
         written = getattr(exc, "written", None)
         if written:
@@ -139,11 +142,15 @@ def _progress_bar():
     return show
 
 
-def _report_partial_build(exc) -> None:
-    """Every failed organisation with its findings, then what was written all the same."""
-    for org_id, findings in exc.failed.items():
+def _print_failed_organisations(failed: dict) -> None:
+    for org_id, findings in failed.items():
         typer.echo(f"组织 {org_id} 生成失败：", err=True)
         _print_findings(findings)
+
+
+def _report_partial_build(exc) -> None:
+    """Every failed organisation with its findings, then what was written all the same."""
+    _print_failed_organisations(exc.failed)
     warnings = [w for report in exc.reports for w in report.warnings]
     if warnings:
         _print_findings(warnings)
@@ -164,10 +171,20 @@ def _check(result) -> None:
     for path in result.differing:
         typer.echo(f"过期 {path}（与数据现在生成的不同）")
     for path in result.extra:
-        typer.echo(f"多余 {path}（数据中没有生成它的组织）")
+        typer.echo(f"多余 {path}（本工具以前生成的，但现在数据中没有生成它的组织）")
+    _print_findings(result.warnings)
     if not result.ok:
         stale = len(result.missing) + len(result.differing) + len(result.extra)
-        typer.echo(f"检查未通过：{stale} 个报告缺少、过期或多余，{len(result.failed)} 个组织无法生成；请重新运行 build。", err=True)
+        advice = []
+        if result.failed:
+            advice.append("先改正上面列出的数据错误")
+        if result.missing or result.differing:
+            advice.append("再运行 build 重新生成")
+        if result.extra:
+            advice.append("把多余的报告移走或删除（build 不会删除文件）")
+        typer.echo(
+            f"检查未通过：{stale} 个报告缺少、过期或多余，{len(result.failed)} 个组织无法生成；请{'，'.join(advice)}。", err=True
+        )
         raise typer.Exit(1)
     typer.echo(f"检查通过：{len(result.current)} 个报告都与数据一致。")
 

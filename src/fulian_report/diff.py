@@ -42,14 +42,13 @@ def report_paragraphs(path: Path) -> list[str]:
         except UnicodeDecodeError:
             raise FulianError.single(path, "不是 UTF-8 编码的文本文件") from None
         return [line for line in lines if line.strip()]
-    try:
-        with zipfile.ZipFile(path) as package:
-            xml = package.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError):
-        raise FulianError.single(path, "不是有效的 .docx 文件（Word 文档）") from None
     from lxml import etree
 
-    body = etree.fromstring(xml).find(f"{_W}body")
+    try:
+        with zipfile.ZipFile(path) as package:
+            body = etree.fromstring(package.read("word/document.xml")).find(f"{_W}body")
+    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
+        raise FulianError.single(path, "不是有效的 .docx 文件（Word 文档）") from None
     paragraphs: list[str] = []
     for block in body if body is not None else ():
         if block.tag == f"{_W}p":

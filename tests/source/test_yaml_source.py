@@ -112,3 +112,11 @@ def test_plain_scalars_keep_their_yaml_types_when_repeated(tmp_path):
     expected = ["中文", True, 12, datetime.date(2021, 3, 5), None, None, 1.5, "中文", True, 12, "12", "name"]
     assert data["a"] == expected
     assert data["b"] == {"name": 12, "12": "name"}
+
+
+@pytest.mark.parametrize("text", ["x: !!timestamp notadate\n", "x: !!binary 1\n"])
+def test_a_tag_on_text_it_cannot_read_is_a_located_error(tmp_path, text):
+    with pytest.raises(FulianError) as caught:
+        load_yaml(_write(tmp_path, "name: 示例\n" + text))
+    (finding,) = caught.value.findings
+    assert finding.location.line == 2 and "不支持 YAML 标签" in finding.message

@@ -357,7 +357,9 @@ class _Values:
             return self._plain_values[(tag, value)]
         try:
             result = self.loader.construct_object(node or _ScalarNode(tag, value, mark, mark, style), deep=True)
-        except yaml.constructor.ConstructorError:
+        except (yaml.constructor.ConstructorError, AttributeError, TypeError):
+            # An explicit tag on text it cannot read (!!timestamp notadate) fails inside PyYAML
+            # with AttributeError or TypeError: the tag is the thing to remove either way.
             self.errors.append(Finding(self._at(mark), f"不支持 YAML 标签“{tag}”；请去掉以 ! 开头的标记。"))
             return None
         except (ValueError, OverflowError):

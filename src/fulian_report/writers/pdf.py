@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import hashlib
+import multiprocessing.util
 import os
 import re
 import shutil
@@ -93,6 +94,9 @@ def _profile_dir() -> Path:
     profile collide, and a person's everyday profile stays untouched.  Kept for the whole
     build (starting with a fresh profile costs seconds) and removed at exit."""
     folder = Path(tempfile.mkdtemp(prefix="fulian-report-lo-"))
+    # A worker of a parallel build ends through multiprocessing, which runs its finalizers but
+    # not atexit; the main process runs both (multiprocessing's own run at exit).
+    multiprocessing.util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=1)
     atexit.register(shutil.rmtree, folder, True)
     return folder
 
