@@ -22,7 +22,7 @@ from .render.style import Style, resolve_style
 from .render.usage import unused_figures
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
-from .writers.manifest import OutputManifest, overwrite_refusals
+from .writers.manifest import OutputManifest
 from .writers.output import atomic_write
 from .writers.pdf import require_soffice
 
@@ -104,14 +104,15 @@ def build(
     reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
     target = Path(out_root) / str(year)
     planned = {report.org_id: [(fmt, output_path(report.document, target, fmt)) for fmt in formats] for report in reports}
+    manifest = OutputManifest(target)
     if not force:
         for report in reports:
-            refusals = overwrite_refusals([(path, report.outputs[fmt]) for fmt, path in planned[report.org_id]])
-            if refusals:
-                failed[report.org_id] = refusals
+            refusals = [manifest.refusal(path, report.outputs[fmt]) for fmt, path in planned[report.org_id]]
+            if any(refusals):
+                failed[report.org_id] = [refusal for refusal in refusals if refusal is not None]
     reports = [report for report in reports if report.org_id not in failed]
-    manifest = OutputManifest(target)
     written: list[Path] = []
+    failure: OutputError | None = None
     for report in reports:
         for fmt, path in planned[report.org_id]:
             content = report.outputs.pop(fmt)
@@ -119,14 +120,24 @@ def build(
                 atomic_write(path, content)
             except OSError as exc:
                 message = "可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。"
-                raise OutputError(path, exc, message, written, failed) from None
+                failure = OutputError(path, exc, message, written, failed)
+                break
             report.files.append(path)
             written.append(path)
-            try:
-                manifest.record(path, content)
-            except OSError as exc:
-                message = f"报告 {path.name} 已写入，但没能记下它；数据改动后再生成时，它会被当作修改过的报告，届时请加 --force。"
-                raise OutputError(manifest.path, exc, message, written, failed) from None
+            manifest.remember(path, content)
+        if failure is not None:
+            break
+    # The record is saved once, after the writes (and before a write failure is reported):
+    # saving it after every file made a batch of a thousand reports rewrite it a thousand times.
+    if written:
+        try:
+            manifest.save()
+        except OSError as exc:
+            names = "、".join(path.name for path in written)
+            message = f"报告 {names} 已写入，但没能记下它；数据改动后再生成时，它会被当作修改过的报告，届时请加 --force。"
+            raise OutputError(manifest.path, exc, message, written, failed) from None
+    if failure is not None:
+        raise failure
     if failed:
         raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed)
     return reports

@@ -21,7 +21,6 @@ from . import quantities
 from .subjects import SUBJECT_MODELS
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_FOLDER = "schema"
 
 # What each file holds, as the README's table says it.
 SUBJECT_DESCRIPTIONS = {

@@ -71,20 +71,16 @@ class OutputManifest:
             )
         return None
 
-    def record(self, path: Path, content: bytes) -> None:
-        """Remember `content` as what the tool wrote to `path` (the manifest is rewritten atomically)."""
+    def remember(self, path: Path, content: bytes) -> None:
+        """Note `content` as what the tool wrote to `path`; `save` writes the record."""
         self.files[path.name] = digest(content)
+
+    def save(self) -> None:
+        """Write the record (atomically, like the reports)."""
         document = {"comment": "fulian-report 生成的文件及其 SHA-256，用于发现生成后被修改的报告；请勿编辑。", "files": self.files}
         atomic_write(self.path, (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
-
-def overwrite_refusals(planned: list[tuple[Path, bytes]]) -> list[Finding]:
-    """Every planned output (path, new content) that would overwrite something the tool did not write."""
-    manifests: dict[Path, OutputManifest] = {}
-    findings = []
-    for path, content in planned:
-        manifest = manifests.setdefault(path.parent, OutputManifest(path.parent))
-        refusal = manifest.refusal(path, content)
-        if refusal is not None:
-            findings.append(refusal)
-    return findings
+    def record(self, path: Path, content: bytes) -> None:
+        """Remember `content` as what the tool wrote to `path`, and save the record."""
+        self.remember(path, content)
+        self.save()
