@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .batch import Progress, render_all
 from .check import OutputCheck, compare_outputs
+from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, os_reason
@@ -257,7 +258,7 @@ def validate(paths: list[Path]) -> list[Finding]:
                     findings.extend(data.warnings)
             except FulianError as exc:
                 findings.extend(all_findings(exc))
-    return sorted(set(findings), key=lambda f: f.sort_key)
+    return sorted_findings(findings)
 
 
 def all_findings(error: FulianError) -> list[Finding]:
