@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -25,3 +27,73 @@ def test_ci_runs_the_readme_commands_verbatim():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     for command in _quick_start_commands():
         assert command in ci.splitlines()
+
+
+# The lock: constraints.txt pins every package the quick start installs.
+
+def _lock() -> dict[str, str]:
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            assert version, f"constraints.txt: “{line}” is not pinned with =="
+            pins[_canonical(name)] = version
+    return pins
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _declared() -> list:
+    from packaging.requirements import Requirement
+
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11 and newer
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    texts = list(project["dependencies"])
+    for extra in project.get("optional-dependencies", {}).values():
+        texts.extend(extra)
+    return [Requirement(text) for text in texts]
+
+
+def test_quick_start_and_ci_install_from_the_lock():
+    build, test = _quick_start_commands()
+    assert "pip install -c constraints.txt ." in build
+    assert "pip install -c constraints.txt -e '.[test]'" in test
+
+
+def test_lock_pins_every_declared_dependency_within_its_bounds():
+    pins = _lock()
+    for requirement in _declared():
+        name = _canonical(requirement.name)
+        assert name in pins, f"{requirement} is declared in pyproject.toml but not locked: run scripts/update_lock.sh"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"constraints.txt pins {name}=={pins[name]}, outside {requirement}: run scripts/update_lock.sh"
+        )
+
+
+def test_lock_names_no_direct_dependency_that_pyproject_dropped():
+    text = (ROOT / "constraints.txt").read_text(encoding="utf-8")
+    direct = {_canonical(match) for match in re.findall(r"^([A-Za-z0-9_.-]+)==.*\n(?:\s+#.*\n)*?\s+#\s+(?:via\s+)?fulian-report", text, re.M)}
+    assert direct == {_canonical(r.name) for r in _declared()}
+
+
+def test_build_backend_is_pinned():
+    tomllib = pytest.importorskip("tomllib")
+    requires = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]["requires"]
+    assert requires and all("==" in requirement for requirement in requires)
+
+
+def test_installed_versions_are_the_locked_ones():
+    """An install by the quick start gets exactly the locked versions (a second fresh install too)."""
+    from importlib import metadata
+
+    pins = _lock()
+    installed = {_canonical(dist.metadata["Name"]): dist.version for dist in metadata.distributions()}
+    for requirement in _declared():
+        name = _canonical(requirement.name)
+        assert name in installed, f"{name} is not installed: use the quick start's command"
+    wrong = {name: (installed[name], version) for name, version in pins.items() if name in installed and installed[name] != version}
+    assert not wrong, f"installed (version, locked version): {wrong}; install with -c constraints.txt"

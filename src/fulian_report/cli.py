@@ -285,7 +285,7 @@ _USAGE_MESSAGES = [
 ]
 
 
-def _usage_error_text(message: str) -> str:
+def _usage_error_text(message: str, commands: list[str] = ()) -> str:
     for pattern, chinese in _USAGE_MESSAGES:
         match = re.match(pattern, message.strip())
         if match:
@@ -293,6 +293,13 @@ def _usage_error_text(message: str) -> str:
             suggestion = re.search(r"Did you mean '?(--?[\w-]+|\w+)'?\?", message)
             if suggestion:
                 text += f"是不是想写“{suggestion.group(1)}”？"
+            elif pattern.startswith("No such command"):
+                # Ours, not the library's: not every typer/click release suggests a command.
+                import difflib
+
+                close = difflib.get_close_matches(match.group(1), commands, n=1)
+                if close:
+                    text += f"是不是想写“{close[0]}”？"
             return text
     return message
 
@@ -308,7 +315,10 @@ def _report_usage_error(error: Exception) -> None:
     if ctx is not None:
         usage = ctx.get_usage().replace("Usage: ", "用法：").replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
         typer.echo(usage, err=True)
-    typer.echo(f"错误：{_usage_error_text(message)}", err=True)
+    commands = []
+    if ctx is not None and hasattr(ctx.command, "list_commands"):
+        commands = list(ctx.command.list_commands(ctx))
+    typer.echo(f"错误：{_usage_error_text(message, commands)}", err=True)
     if ctx is not None:
         typer.echo(f"运行 {ctx.command_path} -h 查看帮助。", err=True)
 

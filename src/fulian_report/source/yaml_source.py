@@ -213,6 +213,8 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
             found = _build_from_nodes(text, source, errors)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if _LIBYAML_DEPTH_LIMIT in (exc.problem or ""):
+            raise _too_deep_in_flow(text, display, mark) from None
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         raise FulianError.single(display, _explain_syntax(exc, text, line), line, column) from None
     except yaml.YAMLError as exc:
@@ -290,10 +292,41 @@ def _check_depth(text: str, display: str) -> None:
         return  # composing reports the syntax error with its explanation
 
 
+# libyaml (since the copy bundled with PyYAML 6.0.3) stops at its own flow-nesting limit while its
+# scanner runs ahead of our depth count; the limit users meet must stay ours, in Chinese.
+_LIBYAML_DEPTH_LIMIT = "maximum nesting depth"
+
+
+def _too_deep_in_flow(text: str, display: str, mark: Any) -> FulianError:
+    """Our depth message at the bracket that goes past MAX_DEPTH (libyaml's mark is much further on).
+
+    Levels are counted as the event builder counts them: a block mapping or list around the
+    brackets is one level too."""
+    first = next((ln.strip()[:1] for ln in text.split("\n") if ln.strip() and not ln.strip().startswith("#")), "")
+    depth = 0 if first in ("[", "{") else 1
+    line, line_start = 0, 0
+    quote = ""
+    for index, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return FulianError.single(display, _DEPTH_MESSAGE, line + 1, index - line_start + 1)
+        elif char in "]}":
+            depth -= 1
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+    return _too_deep(display, mark)
+
+
+_DEPTH_MESSAGE = f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。"
+
+
 def _too_deep(display: str, mark: Any) -> FulianError:
-    return FulianError.single(
-        display, f"层次太深（超过 {MAX_DEPTH} 层）：数据文件只需要几层；请检查括号和缩进。", mark.line + 1, mark.column + 1
-    )
+    return FulianError.single(display, _DEPTH_MESSAGE, mark.line + 1, mark.column + 1)
 
 
 def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
