@@ -32,7 +32,7 @@ def old_and_new(tmp_path_factory):
 def test_diff_of_two_reports_names_the_changed_figure(old_and_new):
     old, new = old_and_new
     result = runner.invoke(app, ["diff", str(old / "2021" / FURONG_DOCX), str(new / "2021" / FURONG_DOCX)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     lines = result.output.splitlines()
     assert sum(line.startswith("- ") for line in lines) == 1 and sum(line.startswith("+ ") for line in lines) == 1
     assert "改动：共接待准离婚夫妻“444”→“445”" in result.output
@@ -42,10 +42,12 @@ def test_diff_of_two_reports_names_the_changed_figure(old_and_new):
 def test_diff_of_two_folders_lists_each_changed_report_and_ignores_hidden_files(old_and_new):
     old, new = old_and_new
     (new / "2021" / ".manifest.txt").write_text("not a report", encoding="utf-8")
+    (new / "2021" / "~$芙蓉区报告.docx").write_bytes(b"Word's lock file of an open report")
+    (new / "2021" / ".~lock.x.docx#").write_text("WPS/LibreOffice lock file", encoding="utf-8")
     result = runner.invoke(app, ["diff", str(old), str(new)])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert result.output.count("“444”→“445”") == 2  # the .docx and the .txt
-    assert "湘东区" not in result.output and ".manifest" not in result.output
+    assert "湘东区" not in result.output and ".manifest" not in result.output and "~$" not in result.output
 
 
 def test_a_report_removed_or_added_between_folders(old_and_new, tmp_path):
@@ -81,11 +83,11 @@ def test_changed_words_keep_numbers_whole():
     assert changed_words("完全不同的一段话", "另外写了别的内容") == ""
 
 
-def test_not_a_report_exits_1_with_its_path_and_wrong_arguments_exit_2(tmp_path):
+def test_not_a_report_exits_2_with_its_path_as_do_wrong_arguments(tmp_path):
     bogus = tmp_path / "bogus.docx"
     bogus.write_bytes(b"not a zip")
     result = runner.invoke(app, ["diff", str(bogus), str(bogus)])
-    assert result.exit_code == 1 and f"{bogus}: 错误：不是有效的 .docx 文件" in result.output
+    assert result.exit_code == 2 and f"{bogus}: 错误：不是有效的 .docx 文件" in result.output
     assert runner.invoke(app, ["diff", str(bogus), str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["diff", str(tmp_path / "nothing.docx"), str(bogus)]).exit_code == 2
 
@@ -97,5 +99,5 @@ def test_a_docx_with_damaged_xml_is_a_message_not_a_crash(tmp_path):
     with zipfile.ZipFile(damaged, "w") as package:
         package.writestr("word/document.xml", "<not xml")
     result = runner.invoke(app, ["diff", str(damaged), str(damaged)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "不是有效的 .docx 文件" in result.output

@@ -97,3 +97,9 @@ def test_installed_versions_are_the_locked_ones():
         assert name in installed, f"{name} is not installed: use the quick start's command"
     wrong = {name: (installed[name], version) for name, version in pins.items() if name in installed and installed[name] != version}
     assert not wrong, f"installed (version, locked version): {wrong}; install with -c constraints.txt"
+
+
+def test_the_declared_licence_is_shipped():
+    tomllib = pytest.importorskip("tomllib")
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith(f"{declared} License")

@@ -20,9 +20,10 @@ def _block_after(command: str) -> str:
 
 
 def _example_data(tmp_path, monkeypatch):
-    shutil.copytree(ROOT / "examples" / "data", tmp_path / "data")
+    """A copy of the repository's examples/ in a scratch folder that stands for the repository root."""
+    shutil.copytree(ROOT / "examples" / "data", tmp_path / "examples" / "data")
     monkeypatch.chdir(tmp_path)  # messages show paths as the person typed them
-    return tmp_path / "data" / "2021" / "shili" / "cases.yaml"
+    return tmp_path / "examples" / "data" / "2021" / "shili" / "cases.yaml"
 
 
 def test_the_readme_example_is_real(tmp_path, monkeypatch):
@@ -31,14 +32,47 @@ def test_the_readme_example_is_real(tmp_path, monkeypatch):
     text = text.replace("couples_reconciled: 63对", "couples_reconciled: 263对").replace("visits_received: 48件", "visits_received: ４８件")
     text = text.replace("  warnings_issued: 6份            # 出具告诫书\n", "  warnings_issued: 6份            # 出具告诫书\n  dv_reports: 59起\n")
     cases.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", "data/2021/shili"])
+    result = CliRunner().invoke(app, ["validate", "examples/data/2021/shili"])
     assert result.exit_code == 1
-    assert result.output == _block_after("fulian-report validate data/2021/shili")
+    assert result.output == _block_after("fulian-report validate examples/data/2021/shili")
 
 
 def test_the_readme_json_example_is_real(tmp_path, monkeypatch):
     cases = _example_data(tmp_path, monkeypatch)
     cases.write_text(cases.read_text(encoding="utf-8").replace("couples_reconciled: 63对", "couples_reconciled: 263对"), encoding="utf-8")
-    result = CliRunner().invoke(app, ["validate", "data/2021/shili", "--format", "json"])
+    result = CliRunner().invoke(app, ["validate", "examples/data/2021/shili", "--format", "json"])
     assert result.exit_code == 1
-    assert result.output == _block_after("fulian-report validate data/2021/shili --format json")
+    assert result.output == _block_after("fulian-report validate examples/data/2021/shili --format json")
+
+
+def test_the_readme_diff_example_is_real(tmp_path, monkeypatch):
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(app, ["build", "2021", "--org", "furong", "--out", "旧"]).exit_code == 0
+    cases = tmp_path / "data" / "2021" / "furong" / "cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace("couples_received: 444对", "couples_received: 445对"), encoding="utf-8")
+    assert runner.invoke(app, ["build", "2021", "--org", "furong", "--out", "新"]).exit_code == 0
+    result = runner.invoke(app, ["diff", "旧/2021", "新/2021"])
+    assert result.exit_code == 1  # they differ
+    expected = _block_after("fulian-report diff 旧/2021 新/2021")
+    # The README shortens the two long paragraphs with …; every other line is verbatim.
+    for want, got in zip(expected.splitlines(), result.output.splitlines(), strict=True):
+        if "……" in want:
+            head, *rest = want.split("……")
+            assert got.startswith(head) and all(part in got for part in rest), (want, got)
+        else:
+            assert got == want
+
+
+# Every `$ fulian-report …` line of the README, and the test above (or in another module) that runs it.
+README_COMMANDS_RUN_BY_TESTS = {
+    "fulian-report validate examples/data/2021/shili": test_the_readme_example_is_real,
+    "fulian-report validate examples/data/2021/shili --format json": test_the_readme_json_example_is_real,
+    "fulian-report diff 旧/2021 新/2021": test_the_readme_diff_example_is_real,
+}
+
+
+def test_every_readme_example_is_run_by_a_test():
+    shown = set(re.findall(r"^\$ (fulian-report .*)$", README, re.M))
+    assert shown == set(README_COMMANDS_RUN_BY_TESTS), "add a test that runs the README's new example"

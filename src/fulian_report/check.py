@@ -27,12 +27,14 @@ class OutputCheck:
 def compare_outputs(expected: dict[Path, bytes], folder: Path | None = None, suffixes: tuple[str, ...] = ()) -> OutputCheck:
     """Sort each expected file into missing, differing or current, by comparing bytes; with a
     folder, its other report files (of these suffixes, not hidden) are extra."""
+    from .diff import is_hidden_name
+
     result = OutputCheck()
     if folder is not None and folder.is_dir():
         result.extra = sorted(
             path
             for path in folder.iterdir()
-            if path.is_file() and path.suffix in suffixes and not path.name.startswith(".") and path not in expected
+            if path.is_file() and path.suffix in suffixes and not is_hidden_name(path.name) and path not in expected
         )
     for path, content in expected.items():
         if not path.is_file():

@@ -71,7 +71,7 @@ def build(
     out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
     org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
     style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
-    fmt: List[str] = typer.Option(["docx"], "--format", help="输出格式：docx、txt、pdf（可重复）。"),
+    fmt: List[str] = typer.Option(["docx"], "--format", help="要写的格式：docx、txt、pdf（可重复；不写时只写 docx，写了就只写列出的）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需要安装 LibreOffice，见 README“版式与 PDF”）。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="同时生成几个组织（进程数）；默认为本机的核数。"),
     check: bool = typer.Option(False, "--check", help="只检查、不写入：--out 下的报告缺少或与数据现在生成的不同时，列出它们并以 1 退出。"),
@@ -195,7 +195,10 @@ def diff(
     new: Path = typer.Argument(..., help="新的报告或输出文件夹。", metavar="新"),
     show_help: bool = HELP_OPTION,
 ) -> None:
-    """比较两份报告（或两个输出文件夹）的文字，列出改动的段落。"""
+    """比较两份报告（或两个输出文件夹）的文字，列出改动的段落。
+
+    退出码与 diff、git diff --exit-code 相同：0 文字相同，1 有改动，2 报告读不了或命令写错。
+    """
     from .diff import diff_folders, diff_reports
     from .errors import FulianError
 
@@ -208,7 +211,7 @@ def diff(
         results = diff_folders(old, new) if old.is_dir() else [diff_reports(old, new)]
     except FulianError as exc:
         _print_findings(exc.findings)
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     changed = [result for result in results if result.changes]
     for result in changed:
         if result.old is not None and result.new is not None:
@@ -218,6 +221,7 @@ def diff(
         typer.echo("文字没有差异。")
     else:
         typer.echo(f"共 {sum(r.changes for r in changed)} 处改动，涉及 {len(changed)} 份报告。")
+        raise typer.Exit(1)
 
 
 @app.command(add_help_option=False)

@@ -117,12 +117,17 @@ def changed_words(old: str, new: str) -> str:
     return "；".join(changes)
 
 
+def is_hidden_name(name: str) -> bool:
+    """Not a report: hidden (.x, and WPS's .~x lock files) or Word's lock file ~$x.docx of an open report."""
+    return name.startswith((".", "~$"))
+
+
 def report_files(folder: Path) -> dict[str, Path]:
     """Report files under `folder` by their path inside it; hidden files and folders are not reports."""
     found = {}
     for path in sorted(Path(folder).rglob("*")):
         relative = path.relative_to(folder)
-        if any(part.startswith(".") for part in relative.parts):
+        if any(is_hidden_name(part) for part in relative.parts):
             continue
         if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES:
             found[relative.as_posix()] = path
