@@ -183,21 +183,22 @@ def add_line_break(paragraph: etree._Element) -> None:
     paragraph.append(run)
 
 
-def set_compat_flag(settings: etree._Element, tag: str) -> None:
-    """Switch on a legacy compatibility option (w:settings/w:compat/w:tag), in schema order."""
+def _compat(settings: etree._Element) -> etree._Element:
     compat = settings.find(qn("w:compat"))
     if compat is None:
         compat = OxmlElement("w:compat")
         settings.append(compat)
-    _child(compat, tag, _COMPAT_ORDER)
+    return compat
+
+
+def set_compat_flag(settings: etree._Element, tag: str) -> None:
+    """Switch on a legacy compatibility option (w:settings/w:compat/w:tag), in schema order."""
+    _child(_compat(settings), tag, _COMPAT_ORDER)
 
 
 def set_compat_setting(settings: etree._Element, name: str, uri: str, value: str) -> None:
     """Set w:settings/w:compat/w:compatSetting `name` of `uri` to `value`, adding it after the others."""
-    compat = settings.find(qn("w:compat"))
-    if compat is None:
-        compat = OxmlElement("w:compat")
-        settings.append(compat)
+    compat = _compat(settings)
     setting = next(
         (s for s in compat.iterchildren(qn("w:compatSetting")) if (s.get(qn("w:name")), s.get(qn("w:uri"))) == (name, uri)),
         None,
