@@ -1,4 +1,4 @@
-"""oxml's paragraphs and runs are the XML python-docx's add_paragraph and add_run write, for any text."""
+"""oxml writes the XML python-docx writes for paragraphs and runs, for any text; and places its settings in schema order."""
 
 from __future__ import annotations
 
