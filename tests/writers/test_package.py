@@ -16,7 +16,7 @@ from lxml import etree
 
 from fulian_report import __version__
 from fulian_report.api import make_document
-from fulian_report.doctree import Document, Signature, Title
+from fulian_report.doctree import Document, Heading, Paragraph, Run, Signature, Table, Title
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
 from fulian_report.render.style import available_styles, resolve_style
@@ -224,14 +224,25 @@ def _fonts_named_in_parts(content: bytes) -> set[str]:
     return named
 
 
-def _empty_report(settings: dict) -> Document:
-    return Document(title=Title(("某县妇联2023年工作总结",)), signature=Signature("某县妇女联合会", "2024年1月8日"), settings=settings)
+def _small_report(settings: dict) -> Document:
+    """A fictional county's report with every kind of block: heading, run-in heading, bold text, table."""
+    blocks = [
+        Heading(1, "维权服务", "一、"),
+        Paragraph((Run("（一）信访接待。", heading_level=2), Run("全年接待来访"), Run("46件", bold=True), Run("。"))),
+        Table(rows=(("项目", "件数"), ("来访", "46件"), ("来电", "18件")), header_rows=1),
+    ]
+    return Document(
+        title=Title(("某县妇联", "2023年工作总结")),
+        blocks=blocks,
+        signature=Signature("某县妇女联合会", "2024年1月8日"),
+        settings=settings,
+    )
 
 
 @pytest.mark.parametrize("style", available_styles())
-def test_font_table_lists_every_font_of_the_style_with_what_substitutes_it(style):
+def test_font_table_lists_every_font_of_the_style_with_what_substitutes_it(style, tmp_path):
     fonts = resolve_style(style).settings.fonts
-    content = docx_bytes(_empty_report(resolve_style(style).settings.model_dump()))
+    content = docx_bytes(_small_report(resolve_style(style).settings.model_dump()))
     table = _font_table(content)
     assert set(fonts.model_dump().values()) | _fonts_named_in_parts(content) <= set(table)
     for key, name in fonts.model_dump().items():
@@ -243,6 +254,7 @@ def test_font_table_lists_every_font_of_the_style_with_what_substitutes_it(style
         if name in table:
             assert table[name]["altName"]["val"] == successor
             assert len(table[name]["panose1"]["val"]) == 20 and len(table[name]["sig"]) == 6
+    assert _audit(content, tmp_path / f"{style}.docx") == []
 
 
 def test_a_style_with_other_fonts_gets_them_in_the_font_table(tmp_path):
@@ -254,7 +266,7 @@ def test_a_style_with_other_fonts_gets_them_in_the_font_table(tmp_path):
         "  level2: 方正楷体_GBK\n  level3: 方正仿宋_GBK\n  level4: 方正仿宋_GBK\n  page_number: 某某书宋\n  latin: Arial\n",
         encoding="utf-8",
     )
-    content = docx_bytes(_empty_report(resolve_style(str(folder)).settings.model_dump()))
+    content = docx_bytes(_small_report(resolve_style(str(folder)).settings.model_dump()))
     table = _font_table(content)
     assert {"方正小标宋_GBK", "方正仿宋_GBK", "方正黑体_GBK", "方正楷体_GBK", "某某书宋", "Arial"} <= set(table)
     assert not {"仿宋_GB2312", "方正小标宋简体", "黑体", "楷体_GB2312"} & set(table)
