@@ -6,6 +6,8 @@ and reports problems as `FulianError` with located findings.
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from .render.style import Style, resolve_style
 from .render.usage import unused_figures
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
+from .writers.filenames import file_stem
 from .writers.manifest import OutputManifest
 from .writers.output import atomic_write
 from .writers.pdf import require_soffice
@@ -49,7 +52,12 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     year_folder = Path(data_root) / str(year)
     if not year_folder.is_dir():
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    folders = sorted(p for p in year_folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    entries = [p for p in sorted(year_folder.iterdir()) if not p.name.startswith((".", "_"))]
+    linked = [p for p in entries if p.is_symlink() and p.is_dir()]
+    if linked:
+        # An organisation is read from inside the data root only: a linked folder may lead anywhere.
+        raise FulianError([Finding(Location(display_path(p)), _LINKED_FOLDER_MESSAGE) for p in linked])
+    folders = [p for p in entries if p.is_dir()]
     if orgs:
         orgs = list(dict.fromkeys(orgs))  # --org furong --org furong is one organisation
         known = {p.name: p for p in folders}
@@ -64,12 +72,24 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     return folders
 
 
+_LINKED_FOLDER_MESSAGE = (
+    "组织文件夹是一个符号链接（快捷方式），不会读取：数据必须放在数据文件夹里；请换成真正的文件夹（复制过来）。"
+)
+
+
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
-    document = render_document(data, chosen)
+    try:
+        document = render_document(data, chosen)
+    except FulianError as exc:
+        # The data's warnings stay with the errors: one of them may be their cause (an emptied file).
+        raise FulianError(blame_empty_files(exc.findings, data) + data.warnings) from None
     known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
     data.warnings.extend(w for w in unused_figures(data) if w not in known)
+    renamed = file_stem(document.title.text).warning
+    if renamed:  # validate says it too: the title is rendered there as well
+        data.warnings.append(Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING))
     return document
 
 
@@ -245,12 +265,17 @@ def validate(paths: list[Path]) -> list[Finding]:
     findings: list[Finding] = []
     for path in paths:
         path = Path(path)
-        if not path.exists():
+        if not os.path.lexists(path) and not YEAR_RE.match(path.name):
             findings.append(Finding(Location(str(path)), "路径不存在"))
             continue
-        for target in _validation_targets(path):
+        try:
+            targets = _validation_targets(path, findings)
+        except FulianError as exc:
+            findings.extend(exc.findings)
+            continue
+        for target in targets:
             try:
-                if target.is_file():
+                if _is_file_target(target):
                     findings.extend(_validate_file(target))
                 else:
                     data = load_org(target)
@@ -264,21 +289,57 @@ def validate(paths: list[Path]) -> list[Finding]:
 def all_findings(error: FulianError) -> list[Finding]:
     """An error's findings; for data with errors, also what its prose gets wrong, so that all show at once."""
     if isinstance(error, InvalidOrg):
-        return error.findings + prose_findings(error)
+        return error.findings + blame_empty_files(prose_findings(error), error.partial)
     return error.findings
 
 
-def _validation_targets(path: Path) -> list[Path]:
-    if path.is_file():
+_MISSING_NAME = re.compile(r"^“[^”]+”不存在$")
+_NAME_CHAIN_BEFORE = re.compile(r"([A-Za-z_]\w*)(?:\s*\.\s*[A-Za-z_]\w*)*\s*\.\s*$")
+
+
+def blame_empty_files(findings: list[Finding], data: OrgData) -> list[Finding]:
+    """Prose names reported missing because the file that holds them is empty (or only comments):
+    each says so, so that the emptied file is found rather than 27 names looked up one by one."""
+    empty = {name for name, source in data.sources.items() if not source.data}
+    if not empty:
+        return findings
+    by_path = {source.display_path: source for source in data.sources.values()}
+    blamed = []
+    for finding in findings:
+        source = by_path.get(finding.location.path)
+        if source is not None and _MISSING_NAME.match(finding.message) and 0 < finding.location.line <= len(source.lines):
+            before = source.lines[finding.location.line - 1][: max(finding.location.column - 1, 0)]
+            chain = _NAME_CHAIN_BEFORE.search(before)
+            if chain and chain.group(1) in empty:
+                file_name = data.sources[chain.group(1)].path.name
+                message = f"{finding.message}：{file_name} 是空的（或只有注释），其中没有任何数据；若不是有意清空，请恢复它的内容"
+                finding = Finding(finding.location, message, finding.severity)
+        blamed.append(finding)
+    return blamed
+
+
+def _is_file_target(path: Path) -> bool:
+    """Anything but a real folder is checked as a file: reading it says what it is (a link, a FIFO…)."""
+    return path.is_symlink() or not path.is_dir()
+
+
+def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
+    """The organisation folders and files to check under `path`; a year folder that build
+    would refuse (missing, empty, a linked organisation) adds build's own findings instead."""
+    if _is_file_target(path) and os.path.lexists(path):
         return [path]
     if YEAR_RE.match(path.name):
-        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+        try:
+            return organisation_folders(path.parent, int(path.name))
+        except FulianError as exc:
+            findings.extend(exc.findings)
+            return []
     if YEAR_RE.match(path.parent.name):
         return [path]
     years = sorted(p for p in path.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
     if not years:
         raise FulianError.single(path, "这里既不是数据根目录（含年度文件夹），也不是年度或组织文件夹")
-    return [org for year in years for org in _validation_targets(year)]
+    return [org for year in years for org in _validation_targets(year, findings)]
 
 
 def _validate_file(path: Path) -> list[Finding]:

@@ -276,8 +276,9 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     subjects: dict[str, Any] = {}
     failed: set[str] = set()
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+        if path.name.startswith("."):
             continue
+        # A folder named cases.yaml is read as a file and refused as one: skipping it would hide the data.
         if path.suffix.lower() not in (".yaml", ".yml"):
             continue
         stem = path.stem
