@@ -293,7 +293,7 @@ def all_findings(error: FulianError) -> list[Finding]:
     return error.findings
 
 
-_MISSING_NAME = re.compile(r"^“[^”]+”不存在$")
+_MISSING_NAME = re.compile(r"^(“[^”]+”不存在)(?:：它前面的一项在数据中没有填写)?$")
 _NAME_CHAIN_BEFORE = re.compile(r"([A-Za-z_]\w*)(?:\s*\.\s*[A-Za-z_]\w*)*\s*\.\s*$")
 
 
@@ -307,12 +307,13 @@ def blame_empty_files(findings: list[Finding], data: OrgData) -> list[Finding]:
     blamed = []
     for finding in findings:
         source = by_path.get(finding.location.path)
-        if source is not None and _MISSING_NAME.match(finding.message) and 0 < finding.location.line <= len(source.lines):
+        missing = _MISSING_NAME.match(finding.message)
+        if source is not None and missing and 0 < finding.location.line <= len(source.lines):
             before = source.lines[finding.location.line - 1][: max(finding.location.column - 1, 0)]
             chain = _NAME_CHAIN_BEFORE.search(before)
             if chain and chain.group(1) in empty:
                 file_name = data.sources[chain.group(1)].path.name
-                message = f"{finding.message}：{file_name} 是空的（或只有注释），其中没有任何数据；若不是有意清空，请恢复它的内容"
+                message = f"{missing.group(1)}：{file_name} 是空的（或只有注释），其中没有任何数据；若不是有意清空，请恢复它的内容"
                 finding = Finding(finding.location, message, finding.severity)
         blamed.append(finding)
     return blamed

@@ -38,7 +38,7 @@ class FileStem:
     def warning(self) -> str | None:
         if not self.changes:
             return None
-        return f"报告标题不能原样用作文件名（{'；'.join(self.changes)}），文件名改为“{self.stem}”。"
+        return f"报告标题不能原样用作文件名：{'；'.join(self.changes)}。文件名改为“{self.stem}”。"
 
 
 def file_stem(title: str) -> FileStem:
@@ -64,7 +64,7 @@ def file_stem(title: str) -> FileStem:
         kept = stem.encode("utf-8")[: MAX_STEM_BYTES - _HASH_LENGTH - 1].decode("utf-8", errors="ignore").rstrip(". ")
         stem = f"{kept}-{digest}"
         changes.append(
-            f"超过文件系统允许的长度（{size} 字节，最多 {MAX_STEM_BYTES} 字节），已截短并在末尾加上区分用的编号"
+            f"长 {size} 字节，超过文件名可用的 {MAX_STEM_BYTES} 字节，已截短并在末尾加上区分用的编号"
         )
     if not stem:
         stem = FALLBACK_STEM
