@@ -7,7 +7,6 @@ and reports problems as `FulianError` with located findings.
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, os_reason
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
-from .render.partial import prose_findings
+from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
 from .render.usage import unused_figures
@@ -275,7 +274,7 @@ def validate(paths: list[Path]) -> list[Finding]:
             continue
         for target in targets:
             try:
-                if _is_file_target(target):
+                if not target.is_dir():
                     findings.extend(_validate_file(target))
                 else:
                     data = load_org(target)
@@ -293,42 +292,11 @@ def all_findings(error: FulianError) -> list[Finding]:
     return error.findings
 
 
-_MISSING_NAME = re.compile(r"^(“[^”]+”不存在)(?:：它前面的一项在数据中没有填写)?$")
-_NAME_CHAIN_BEFORE = re.compile(r"([A-Za-z_]\w*)(?:\s*\.\s*[A-Za-z_]\w*)*\s*\.\s*$")
-
-
-def blame_empty_files(findings: list[Finding], data: OrgData) -> list[Finding]:
-    """Prose names reported missing because the file that holds them is empty (or only comments):
-    each says so, so that the emptied file is found rather than 27 names looked up one by one."""
-    empty = {name for name, source in data.sources.items() if not source.data}
-    if not empty:
-        return findings
-    by_path = {source.display_path: source for source in data.sources.values()}
-    blamed = []
-    for finding in findings:
-        source = by_path.get(finding.location.path)
-        missing = _MISSING_NAME.match(finding.message)
-        if source is not None and missing and 0 < finding.location.line <= len(source.lines):
-            before = source.lines[finding.location.line - 1][: max(finding.location.column - 1, 0)]
-            chain = _NAME_CHAIN_BEFORE.search(before)
-            if chain and chain.group(1) in empty:
-                file_name = data.sources[chain.group(1)].path.name
-                message = f"{missing.group(1)}：{file_name} 是空的（或只有注释），其中没有任何数据；若不是有意清空，请恢复它的内容"
-                finding = Finding(finding.location, message, finding.severity)
-        blamed.append(finding)
-    return blamed
-
-
-def _is_file_target(path: Path) -> bool:
-    """Anything but a real folder is checked as a file: reading it says what it is (a link, a FIFO…)."""
-    return path.is_symlink() or not path.is_dir()
-
-
 def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     """The organisation folders and files to check under `path`; a year folder that build
     would refuse (missing, empty, a linked organisation) adds build's own findings instead."""
-    if _is_file_target(path) and os.path.lexists(path):
-        return [path]
+    if not path.is_dir() and os.path.lexists(path):
+        return [path]  # anything but a folder is checked as a file: reading it says what it is (a FIFO, a link)
     if YEAR_RE.match(path.name):
         try:
             return organisation_folders(path.parent, int(path.name))

@@ -47,7 +47,9 @@ def file_stem(title: str) -> FileStem:
     stem = _FORBIDDEN.sub("", title)
     if stem != title:
         changes.append('含有文件名中不允许的字符 \\ / : * ? " < > | 或控制字符，已去掉')
-    stem = stem.strip()
+    if stem != stem.strip():
+        stem = stem.strip()
+        changes.append("已去掉首尾的空白")
     if stem.startswith("."):
         stem = stem.lstrip(". ")
         changes.append("以点开头的文件是隐藏文件，比较报告时也会被跳过，已去掉开头的点")
@@ -68,4 +70,5 @@ def file_stem(title: str) -> FileStem:
         )
     if not stem:
         stem = FALLBACK_STEM
+        changes.append("标题中没有能用作文件名的字")
     return FileStem(stem, tuple(changes))
