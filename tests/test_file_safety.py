@@ -25,7 +25,7 @@ RUN_SECONDS = 60
 # Words of the tool's own Chinese messages that are Latin letters by nature.
 _LATIN_WORDS = {
     "YAML", "UTF", "BOM", "GBK", "Word", "Excel", "WPS", "Windows", "Linux", "macOS", "chmod", "Tab",
-    "KB", "MB", "CON", "NUL", "PRN", "AUX", "COM", "LPT", "docx", "txt", "pdf", "json", "LibreOffice", "u", "r",
+    "name", "KB", "MB", "CON", "NUL", "PRN", "AUX", "COM", "LPT", "docx", "txt", "pdf", "json", "LibreOffice", "u", "r",
 }
 _EXCERPT = re.compile(r"^\s*\d*\s*\|")
 _PATH = re.compile(r"\S*[/\\]\S*|\S+\.(?:yaml|yml|j2|docx|txt|pdf)\b")
@@ -58,13 +58,13 @@ def english_words(output: str, own: tuple[str, ...] = ("demo",)) -> list[str]:
     return found
 
 
-def assert_clean(result: Result, out: Path | None = None) -> None:
+def assert_clean(result: Result, out: Path | None = None, own: tuple[str, ...] = ("demo",)) -> None:
     """Exit 0 or 1, no traceback, no English, nothing from outside the data (in the output or the reports)."""
     output = result.output
     assert result.exit_code in (0, 1), (result.exit_code, output, result.exception)
     assert "Traceback" not in output and "Error" not in output, output
     assert SECRET not in output, output
-    assert not english_words(output), (english_words(output), output)
+    assert not english_words(output, own), (english_words(output, own), output)
     if out is not None and out.exists():
         for path in out.rglob("*"):
             if path.is_file():
@@ -227,3 +227,14 @@ def test_a_title_too_long_for_a_file_name_is_shortened_the_same_way_with_a_warni
     again = run_cli(["build", "2021", "--data", tmp_path / "data", "--out", tmp_path / "out", "--format", "txt"])
     assert again.exit_code == 0, again.output
     assert [p.name for p in (tmp_path / "out" / "2021").glob("*.txt")] == [written.name]
+
+
+def test_validate_refuses_titles_that_become_one_file_name_as_build_does(tmp_path):
+    _org(tmp_path)
+    organisation = MINIMAL_ORG["organisation.yaml"].replace("name: 示例区妇联", "name: 示例区妇联*")
+    write_org(tmp_path / "data", dict(MINIMAL_ORG, **{"organisation.yaml": organisation}), org="other")
+    checked = run_cli(["validate", tmp_path / "data" / "2021"])
+    built = run_cli(["build", "2021", "--data", tmp_path / "data", "--out", tmp_path / "out", "--format", "txt"])
+    for result in (checked, built):
+        assert_clean(result, tmp_path / "out", own=("demo", "other"))
+        assert result.exit_code == 1 and "组织 demo、other 的报告标题相同" in result.output, result.output

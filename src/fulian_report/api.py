@@ -272,16 +272,19 @@ def validate(paths: list[Path]) -> list[Finding]:
         except FulianError as exc:
             findings.extend(exc.findings)
             continue
+        rendered: dict[Path, list[OrgReport]] = {}  # year folder → its reports, for titles that clash
         for target in targets:
             try:
                 if not target.is_dir():
                     findings.extend(_validate_file(target))
                 else:
                     data = load_org(target)
-                    make_document(data)
+                    rendered.setdefault(target.parent, []).append(OrgReport(target.name, make_document(data)))
                     findings.extend(data.warnings)
             except FulianError as exc:
                 findings.extend(all_findings(exc))
+        for year_folder, reports in rendered.items():
+            findings.extend(_clashing_titles(reports, Path("out") / year_folder.name))
     return sorted_findings(findings)
 
 
