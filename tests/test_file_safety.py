@@ -238,3 +238,25 @@ def test_validate_refuses_titles_that_become_one_file_name_as_build_does(tmp_pat
     for result in (checked, built):
         assert_clean(result, tmp_path / "out", own=("demo", "other"))
         assert result.exit_code == 1 and "组织 demo、other 的报告标题相同" in result.output, result.output
+
+
+def test_a_year_folder_that_cannot_be_listed_is_a_chinese_error(tmp_path, monkeypatch):
+    import errno
+
+    from fulian_report import api
+
+    _org(tmp_path)
+    year = tmp_path / "data" / "2021"
+    real_iterdir = Path.iterdir
+
+    def refuse(self):
+        if self == year:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))  # as for a user who is not root
+        return real_iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(api.FulianError) as caught:
+        api.organisation_folders(tmp_path / "data", 2021)
+    (finding,) = caught.value.findings
+    assert "没有读取这个文件夹的权限" in finding.message and "Permission" not in finding.message
+    assert [f.message for f in api.validate([year])] == [finding.message]

@@ -15,7 +15,7 @@ from .check import OutputCheck, compare_outputs
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Location, Severity, os_reason
+from .errors import Finding, FulianError, Location, Severity, os_reason, read_error_message
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.partial import blame_empty_files, prose_findings
@@ -51,7 +51,10 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     year_folder = Path(data_root) / str(year)
     if not year_folder.is_dir():
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    entries = [p for p in sorted(year_folder.iterdir()) if not p.name.startswith((".", "_"))]
+    try:
+        entries = [p for p in sorted(year_folder.iterdir()) if not p.name.startswith((".", "_"))]
+    except OSError as exc:
+        raise FulianError.single(display_path(year_folder), read_error_message(exc, "文件夹")) from None
     linked = [p for p in entries if p.is_symlink() and p.is_dir()]
     if linked:
         # An organisation is read from inside the data root only: a linked folder may lead anywhere.
@@ -308,7 +311,10 @@ def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
             return []
     if YEAR_RE.match(path.parent.name):
         return [path]
-    years = sorted(p for p in path.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
+    try:
+        years = sorted(p for p in path.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
+    except OSError as exc:
+        raise FulianError.single(display_path(path), read_error_message(exc, "文件夹")) from None
     if not years:
         raise FulianError.single(path, "这里既不是数据根目录（含年度文件夹），也不是年度或组织文件夹")
     return [org for year in years for org in _validation_targets(year, findings)]

@@ -115,10 +115,11 @@ _READ_ADVICE = {
 }
 
 
-def read_error_message(error: OSError) -> str:
-    """What to tell a person when a data or style file cannot be read: Chinese cause and advice."""
+def read_error_message(error: OSError, what: str = "文件") -> str:
+    """What to tell a person when a data or style file (or a folder of them, `what`) cannot be
+    read: Chinese cause and advice."""
     advice = _READ_ADVICE.get(error.errno) if error.errno is not None else None
     if advice is None:
         number = f"，错误号 {error.errno}" if error.errno is not None else ""
         advice = f"操作系统拒绝读取这个文件{number}；请检查文件是否完好、能否用记事本打开。"
-    return f"无法读取这个文件：{advice}"
+    return f"无法读取这个{what}：{advice.replace('这个文件', f'这个{what}')}"
