@@ -15,14 +15,14 @@ from .check import OutputCheck, compare_outputs
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Location, Severity, os_reason, read_error_message
+from .errors import Finding, FulianError, Location, Severity, os_reason
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
 from .render.usage import unused_figures
-from .source.yaml_source import display_path, load_yaml
+from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
 from .writers.filenames import file_stem
 from .writers.manifest import OutputManifest
@@ -51,10 +51,7 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     year_folder = Path(data_root) / str(year)
     if not year_folder.is_dir():
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    try:
-        entries = [p for p in sorted(year_folder.iterdir()) if not p.name.startswith((".", "_"))]
-    except OSError as exc:
-        raise FulianError.single(display_path(year_folder), read_error_message(exc, "文件夹")) from None
+    entries = [p for p in folder_entries(year_folder) if not p.name.startswith((".", "_"))]
     linked = [p for p in entries if p.is_symlink() and p.is_dir()]
     if linked:
         # An organisation is read from inside the data root only: a linked folder may lead anywhere.
@@ -311,10 +308,7 @@ def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
             return []
     if YEAR_RE.match(path.parent.name):
         return [path]
-    try:
-        years = sorted(p for p in path.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
-    except OSError as exc:
-        raise FulianError.single(display_path(path), read_error_message(exc, "文件夹")) from None
+    years = [p for p in folder_entries(path) if p.is_dir() and YEAR_RE.match(p.name)]
     if not years:
         raise FulianError.single(path, "这里既不是数据根目录（含年度文件夹），也不是年度或组织文件夹")
     return [org for year in years for org in _validation_targets(year, findings)]

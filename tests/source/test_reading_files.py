@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fulian_report.errors import FulianError, Severity, read_error_message
 from fulian_report.source import yaml_source
@@ -147,8 +149,15 @@ def test_utf16_with_or_without_bom_is_read_with_a_warning(tmp_path, codec, bom):
     assert warning.severity is Severity.WARNING and "UTF-16" in warning.message
 
 
-def test_binary_with_zeros_on_both_sides_is_still_not_text(tmp_path):
-    raw = b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4,  # a .docx or .xlsx (zip)
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00",  # an image
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 16 + b">\x00\x03\x00\xfe\xff",  # an old .doc or .xls
+    ],
+)
+def test_word_excel_and_images_are_still_not_text(tmp_path, raw):
     with pytest.raises(FulianError) as caught:
         decode(raw, tmp_path / "cases.yaml")
     assert "不是文本文件" in str(caught.value)
@@ -178,3 +187,33 @@ def test_an_empty_or_comment_only_file_is_a_warning_that_says_which(tmp_path, te
     assert source.data == {}
     (warning,) = source.warnings
     assert warning.severity is Severity.WARNING and expected in warning.message
+
+
+def test_utf16_without_bom_of_mostly_chinese_prose_is_read(tmp_path):
+    prose = "opening:\n  - " + "二〇二三年，东湖街道妇联围绕中心、服务大局，扎实推进家庭文明建设和妇女儿童权益保障工作。" * 8 + "\n"
+    path = tmp_path / "narrative.yaml"
+    path.write_bytes(prose.encode("utf-16-le"))
+    source = load_yaml(path)
+    assert source.data["opening"][0].startswith("二〇二三年") and "UTF-16" in source.warnings[0].message
+
+
+def test_a_folder_that_cannot_be_listed_is_named_in_chinese(tmp_path, monkeypatch):
+    from fulian_report.source.yaml_source import folder_entries
+
+    def refuse(self):
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    with pytest.raises(FulianError) as caught:
+        folder_entries(tmp_path)
+    assert "没有读取这个文件夹的权限" in str(caught.value) and "Permission" not in str(caught.value)
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab: -#\n0１２，。、“”《》") + ["一", "妇", "联", "丁", "鿿"]), max_size=300),
+    codec=st.sampled_from(["utf-16-le", "utf-16-be"]),
+)
+def test_any_utf16_text_with_a_line_end_is_read_back_as_written(text, codec):
+    raw = ("key: 值\n" + text).encode(codec)
+    decoded, warnings = decode(raw, Path("cases.yaml"))
+    assert decoded == "key: 值\n" + text and "UTF-16" in warnings[0].message

@@ -171,26 +171,30 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     ]
 
 
+# What text a Chinese office writes is made of: ASCII, CJK characters and punctuation, full-width forms.
+_USUAL_TEXT = re.compile("[\t\n\r\x20-\x7e\u00b7\u2014-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
 def _utf16_without_bom(raw: bytes) -> str | None:
     """"utf-16-le" or "utf-16-be" for UTF-16 text without a BOM (some editors and Excel write it), else None.
 
-    A YAML file's names, colons and line ends are ASCII: in UTF-16 every one of them is a zero
-    byte beside the character, always on the same side.  Word, Excel and images have zeros on
-    both sides, and UTF-8 or GBK text none at all."""
+    Only a file with zero bytes is asked (UTF-8 and GBK text have none).  A YAML file's names,
+    colons and line ends are ASCII, a zero byte beside each: the side with more zeros gives the
+    byte order to try first.  Read so, UTF-16 text is (nearly) all ASCII, Chinese and
+    punctuation; Word, Excel and images read so are a jumble of controls and rare scripts."""
     head = raw[:8192]
-    pairs = len(head) // 2
-    if pairs < 2 or len(raw) % 2:
+    if b"\x00" not in head or len(raw) % 2:
         return None
-    even = head[0 : 2 * pairs : 2].count(0)
-    odd = head[1 : 2 * pairs : 2].count(0)
-    if max(even, odd) * 4 < pairs or min(even, odd) > max(even, odd) // 50:
-        return None
-    encoding = "utf-16-le" if odd > even else "utf-16-be"
-    try:
-        raw.decode(encoding)
-    except UnicodeDecodeError:
-        return None
-    return encoding
+    little_first = head[1::2].count(0) >= head[0::2].count(0)
+    for encoding in ("utf-16-le", "utf-16-be") if little_first else ("utf-16-be", "utf-16-le"):
+        try:
+            sample = raw.decode(encoding)[:4096]
+        except UnicodeDecodeError:
+            continue
+        usual = len(_USUAL_TEXT.findall(sample))
+        if "\x00" not in sample and usual * 100 >= len(sample) * 98:
+            return encoding
+    return None
 
 
 def _decode_or_explain(raw: bytes, encoding: str, path: Path, other_reached: int = 0) -> str:
@@ -262,6 +266,14 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     if size > limit:  # grew after lstat
         raise _too_big(where, size, limit)
     return b"".join(chunks)
+
+
+def folder_entries(folder: Path) -> list[Path]:
+    """What a data folder holds, sorted by name; a folder that cannot be listed is a located error."""
+    try:
+        return sorted(Path(folder).iterdir())
+    except OSError as exc:
+        raise FulianError.single(display_path(Path(folder)), read_error_message(exc, "文件夹")) from None
 
 
 def _too_big(where: str, size: int, limit: int) -> FulianError:
