@@ -132,11 +132,17 @@ def test_a_folder_named_cases_yaml_is_not_skipped_silently(tmp_path):
     _refused(tmp_path, "demo/cases.yaml: 错误", "文件夹")
 
 
-def test_a_linked_organisation_folder_is_refused(tmp_path):
+def test_a_linked_organisation_folder_is_refused_and_the_others_are_built(tmp_path):
     outside = write_org(tmp_path / "elsewhere", dict(MINIMAL_ORG, **{"cases.yaml": f"visits:\n  received: {SECRET}\n"}))
-    (tmp_path / "data" / "2021").mkdir(parents=True)
+    write_org(tmp_path / "data", MINIMAL_ORG, org="other")
     (tmp_path / "data" / "2021" / "demo").symlink_to(outside, target_is_directory=True)
-    _refused(tmp_path, "2021/demo: 错误", "符号链接")
+    (tmp_path / "data" / "2021" / "demo2").symlink_to(tmp_path / "data" / "2021" / "other", target_is_directory=True)
+    for result in _both(tmp_path):
+        assert result.exit_code == 1, result.output
+        for org in ("demo", "demo2"):
+            assert f"2021/{org}: 错误：这个文件夹是一个符号链接" in result.output, result.output
+    assert [p.name for p in (tmp_path / "out" / "2021").glob("*.txt")] == ["示例区妇联2021年度工作总结及2022年工作计划.txt"]
+    assert_clean(run_cli(["validate", tmp_path / "data" / "2021" / "demo"]))
 
 
 def _style(tmp_path: Path) -> Path:

@@ -51,12 +51,7 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     year_folder = Path(data_root) / str(year)
     if not year_folder.is_dir():
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    entries = [p for p in folder_entries(year_folder) if not p.name.startswith((".", "_"))]
-    linked = [p for p in entries if p.is_symlink() and p.is_dir()]
-    if linked:
-        # An organisation is read from inside the data root only: a linked folder may lead anywhere.
-        raise FulianError([Finding(Location(display_path(p)), _LINKED_FOLDER_MESSAGE) for p in linked])
-    folders = [p for p in entries if p.is_dir()]
+    folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
     if orgs:
         orgs = list(dict.fromkeys(orgs))  # --org furong --org furong is one organisation
         known = {p.name: p for p in folders}
@@ -69,11 +64,6 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     if not folders:
         raise FulianError.single(year_folder, f"{year_folder} 下没有任何组织文件夹")
     return folders
-
-
-_LINKED_FOLDER_MESSAGE = (
-    "组织文件夹是一个符号链接（快捷方式），不会读取：数据必须放在数据文件夹里；请换成真正的文件夹（复制过来）。"
-)
 
 
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
@@ -297,7 +287,7 @@ def all_findings(error: FulianError) -> list[Finding]:
 
 def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     """The organisation folders and files to check under `path`; a year folder that build
-    would refuse (missing, empty, a linked organisation) adds build's own findings instead."""
+    would refuse (missing, empty, unreadable) adds build's own findings instead."""
     if not path.is_dir() and os.path.lexists(path):
         return [path]  # anything but a folder is checked as a file: reading it says what it is (a FIFO, a link)
     if YEAR_RE.match(path.name):

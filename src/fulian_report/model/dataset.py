@@ -275,7 +275,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     sources: dict[str, SourceFile] = {}
     subjects: dict[str, Any] = {}
     failed: set[str] = set()
-    for path in folder_entries(folder):
+    for path in folder_entries(folder, refuse_link=True):
         if path.name.startswith("."):
             continue
         # A folder named cases.yaml is read as a file and refused as one: skipping it would hide the data.
