@@ -24,7 +24,7 @@ _RESERVED = frozenset(
 # and for the temporary name a report is first written under, and for a copy "（1）" on Windows.
 MAX_STEM_BYTES = 200
 _HASH_LENGTH = 8
-FALLBACK_STEM = "report"
+FALLBACK_STEM = "报告"
 
 
 @dataclass(frozen=True)
