@@ -73,3 +73,16 @@ def test_any_title_gives_a_safe_name(title):
     assert not any(ch in stem for ch in '\\/:*?"<>|') and all(ord(ch) >= 0x20 for ch in stem)
     assert stem.split(".", 1)[0].rstrip(" ").upper() not in RESERVED
     assert (file_stem(title).warning is None) == (stem == title)
+
+
+def test_the_renaming_warning_is_given_once_however_often_the_report_is_rendered(tmp_path):
+    from fulian_report.api import make_document
+    from fulian_report.model.dataset import load_org
+    from tests.conftest import MINIMAL_ORG, write_org
+
+    organisation = MINIMAL_ORG["organisation.yaml"].replace("name: 示例区妇联", "name: 示例区妇联?")
+    data = load_org(write_org(tmp_path, dict(MINIMAL_ORG, **{"organisation.yaml": organisation})))
+    first = make_document(data).file_stem
+    assert make_document(data).file_stem == first == "示例区妇联2021年度工作总结及2022年工作计划"
+    renamed = [w for w in data.warnings if "不能原样用作文件名" in w.message]
+    assert len(renamed) == 1 and renamed[0].location.line == 1

@@ -78,7 +78,9 @@ def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     data.warnings.extend(w for w in unused_figures(data) if w not in known)
     renamed = file_stem(document.title.text).warning
     if renamed:  # validate says it too: the title is rendered there as well
-        data.warnings.append(Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING))
+        warning = Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING)
+        if warning not in known:
+            data.warnings.append(warning)
     return document
 
 
