@@ -64,10 +64,11 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     return folders
 
 
-def make_document(data: OrgData, style: str | Style | None = None) -> Document:
-    """Render one organisation's report in its own style or the one given."""
+def make_document(data: OrgData, style: str | Style | None = None, provenance: bool = False) -> Document:
+    """Render one organisation's report in its own style or the one given (with `provenance`,
+    each figure a run carrying its source, for the preview)."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
-    document = render_document(data, chosen)
+    document = render_document(data, chosen, provenance)
     known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
     data.warnings.extend(w for w in unused_figures(data) if w not in known)
     return document
