@@ -34,6 +34,7 @@ class _Piece:
     font: str = "body"  # body, title or levelN
     bold: bool = False
     source: FigureSource | None = None
+    continued: bool = False  # the rest of a figure broken at the end of the line before
 
 
 @dataclass
@@ -82,8 +83,9 @@ def _break(pieces: list[_Piece], first_capacity: float, capacity: float) -> list
         step = text_width_chars(char)
         if width + step > limit + 1e-9 and lines[-1]:
             carried: list[tuple[str, _Piece]] = []
-            if char in _NO_LINE_START and len(lines[-1]) > 1:
-                carried = [lines[-1].pop()]  # the character before comes down with it
+            if char in _NO_LINE_START:  # the characters before come down with it (”、 is two)
+                while len(lines[-1]) > 1 and (not carried or carried[0][0] in _NO_LINE_START):
+                    carried.insert(0, lines[-1].pop())
             lines.append(carried)
             width, limit = sum(text_width_chars(c) for c, _ in carried), capacity
         lines[-1].append((char, piece))
@@ -105,6 +107,10 @@ def _regroup(chars: list[tuple[str, _Piece]]) -> list[_Piece]:
 
 def _flow(pieces: list[_Piece], grid: _Grid, indent: float, kind: str) -> list[_Line]:
     broken = _break(pieces, grid.chars - indent, grid.chars)
+    for before, line in zip(broken, broken[1:]):
+        first = line[0]
+        if first.source is not None and before[-1].source is first.source:
+            line[0] = _Piece(first.text, first.font, first.bold, first.source, continued=True)
     lines = []
     for index, line in enumerate(broken):
         last = index == len(broken) - 1
@@ -150,8 +156,9 @@ def _figure_link(piece: _Piece, content: str) -> str:
     where = f"{source.file}:{source.line}"
     tooltip = f"{source.label}\n{source.file} 第 {source.line} 行（点击在编辑器中打开）"
     href = f"vscode://file/{source.path}:{source.line}"
+    part = ' data-part="rest"' if piece.continued else ""
     return (
-        f'<a class="figure" data-source="{escape(where)}" title="{escape(tooltip)}" href="{escape(href)}">{content}</a>'
+        f'<a class="figure" data-source="{escape(where)}"{part} title="{escape(tooltip)}" href="{escape(href)}">{content}</a>'
     )
 
 
@@ -182,25 +189,25 @@ def stylesheet(document: Document) -> str:
     body_size = grid.sizes["body"]
     rules = [
         ".pages{display:flex;flex-direction:column;align-items:center;gap:8mm;padding:8mm 0}",
-        f".page{{position:relative;box-sizing:border-box;width:{page['width_mm']}mm;height:{page['height_mm']}mm;"
-        f"padding:{page['top_mm']}mm {page['right_mm']}mm {page['bottom_mm']}mm {page['left_mm']}mm;"
+        f".page{{position:relative;box-sizing:border-box;width:{page['width_mm']:g}mm;height:{page['height_mm']:g}mm;"
+        f"padding:{page['top_mm']:g}mm {page['right_mm']:g}mm {page['bottom_mm']:g}mm {page['left_mm']:g}mm;"
         "background:#fff;color:#000;box-shadow:0 1px 4px rgba(0,0,0,.35)}",
         f".text-block{{width:{grid.width:.3f}mm;height:{grid.height:.3f}mm}}",
         # line-height: the text block's height over its lines; letter-spacing fits chars_per_line in a line.
         f".line{{box-sizing:border-box;height:{grid.line_pitch:.4f}mm;line-height:{grid.line_pitch:.4f}mm;"
-        f"white-space:pre;overflow:visible;font-family:{grid.font_family('body')};font-size:{body_size}pt;"
-        f"letter-spacing:calc({grid.char_pitch:.4f}mm - {body_size}pt)}}",
+        f"white-space:pre;overflow:visible;font-family:{grid.font_family('body')};font-size:{body_size:g}pt;"
+        f"letter-spacing:calc({grid.char_pitch:.4f}mm - {body_size:g}pt)}}",
         ".align-justify{text-align:justify;text-align-last:justify}",
         ".align-start{text-align:start}",
         ".align-center{text-align:center;letter-spacing:0}",
         ".align-end{text-align:end}",
-        f".title{{font-family:{grid.font_family('title')};font-size:{grid.sizes['title']}pt}}",
+        f".title{{font-family:{grid.font_family('title')};font-size:{grid.sizes['title']:g}pt}}",
         ".bold{font-weight:bold}",
         ".table{display:flex}.table .cell{flex:1;border:0.3mm solid #000;padding:0 1mm;overflow:hidden}",
         ".figure{color:inherit;text-decoration:none;background:rgba(255,214,0,.35);border-radius:0.5mm;cursor:pointer}",
         ".figure:hover{background:rgba(255,170,0,.7)}",
         f".page-number{{position:absolute;bottom:{page['bottom_mm'] - page['page_number_below_mm']:.3f}mm;"
-        f"font-family:{grid.font_family('page_number')};font-size:{grid.sizes['page_number']}pt;"
+        f"font-family:{grid.font_family('page_number')};font-size:{grid.sizes['page_number']:g}pt;"
         f"line-height:1;transform:translateY(100%)}}",
         f".page-number.odd{{right:{page['right_mm'] + page['page_number_side_chars'] * grid.char_pitch:.3f}mm}}",
         f".page-number.even{{left:{page['left_mm'] + page['page_number_side_chars'] * grid.char_pitch:.3f}mm}}",
