@@ -170,7 +170,7 @@ class Watcher:
         from . import api
 
         started = time.perf_counter()
-        result = Rebuilt(orgs)
+        result = Rebuilt(orgs or self.orgs)
         try:
             reports = api.build(self.year, self.data_root, self.out_root, orgs or self.orgs, self.style, self.formats, jobs)
         except api.BuildFailed as exc:
