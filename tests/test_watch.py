@@ -40,7 +40,7 @@ def test_a_save_rebuilds_its_report_and_ctrl_c_ends_cleanly(tmp_path):
     data = tmp_path / "data"
     write_org(data, MINIMAL_ORG, year=2021, org="lakeside")
     write_org(data, MINIMAL_ORG, year=2021, org="hillside")
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), WATCHFILES_FORCE_POLLING="1")  # the fallback where there is no inotify
     process = subprocess.Popen(
         [sys.executable, "-m", "fulian_report", "watch", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--org", "lakeside"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",

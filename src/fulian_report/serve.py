@@ -131,8 +131,21 @@ class ChangeMap:
 
 
 def _watch_changes(paths: list[Path], stop: threading.Event | None, force_polling: bool | None) -> Iterator[list[Path]]:
-    """Sets of changed files, as soon as an editor's save has settled; ends when `stop` is set."""
+    """Lists of changed files, as soon as an editor's save has settled; ends when `stop` is set.
+
+    A polling watcher (where there is no inotify) keeps modification times to the second and so
+    misses a second save within the same second (watchfiles issue 319): files that changed in
+    the last seconds are looked at again twice a second, and a save seen both ways is one save."""
     import watchfiles
+
+    seen: dict[Path, tuple[int, int, float]] = {}  # file → (mtime_ns, size, when it was reported)
+
+    def state(path: Path) -> tuple[int, int] | None:
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return found.st_mtime_ns, found.st_size
 
     for changes in watchfiles.watch(
         *paths,
@@ -141,10 +154,28 @@ def _watch_changes(paths: list[Path], stop: threading.Event | None, force_pollin
         stop_event=stop,
         force_polling=force_polling,
         poll_delay_ms=100,
+        rust_timeout=500,
+        yield_on_timeout=True,
         raise_interrupt=True,
         ignore_permission_denied=True,
     ):
-        yield [Path(changed) for _, changed in changes]
+        now = time.monotonic()
+        changed = {Path(name) for _, name in changes}
+        for path, (mtime, size, when) in list(seen.items()):
+            if now - when > 3:
+                del seen[path]
+            elif path not in changed and state(path) != (mtime, size):
+                changed.add(path)  # saved again within the second of the save before
+        fresh = []
+        for path in sorted(changed):
+            current = state(path)
+            if current is not None and path in seen and seen[path][:2] == current:
+                continue  # already handed on
+            if current is not None and path.is_file():
+                seen[path] = (*current, now)
+            fresh.append(path)
+        if fresh:
+            yield fresh
 
 
 class Watcher:
