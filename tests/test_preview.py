@@ -62,3 +62,33 @@ def test_a_save_moves_only_its_organisations_version_and_findings_show(server):
     assert 'class="findings"' in fragment and "cases.yaml:2:" in fragment
     assert "上一次生成成功的报告" in fragment and '<section class="page"' in fragment  # the last good pages
     assert f'href="vscode://file/{cases.resolve()}:2:' in fragment
+
+
+def test_the_command_prints_its_address_and_ends_on_ctrl_c(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from tests.conftest import ROOT
+
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fulian_report", "preview", "2021", "--data", str(data), "--port", "0"],
+        cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+    )
+    try:
+        line = process.stdout.readline()
+        assert line.startswith("预览：http://127.0.0.1:"), line
+        url = line.split("：", 1)[1].split()[0]
+        with urllib.request.urlopen(f"{url}org/lakeside", timeout=30) as response:
+            assert '<section class="page"' in response.read().decode("utf-8")
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=20)
+    rest = process.stdout.read()
+    assert code == 0, rest
+    assert "Traceback" not in rest and "已停止预览" in rest
