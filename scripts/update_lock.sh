@@ -14,4 +14,5 @@ python3 -m venv "$scratch/venv"
   echo "# The lock: exact versions for 'pip install -c constraints.txt ...'; regenerate with scripts/update_lock.sh."
   "$scratch/venv/bin/pip-compile" -q --all-extras --strip-extras --allow-unsafe --no-header \
     --no-emit-index-url --no-emit-find-links -o - pyproject.toml 2>/dev/null
-} > constraints.txt
+} > "$scratch/constraints.txt"
+mv "$scratch/constraints.txt" constraints.txt  # whole or not at all
