@@ -361,7 +361,7 @@ class ReportDate(Figure):
     def _within_window(self, info: ValidationInfo) -> "ReportDate":
         """Dates of a year's data lie in that year: the loader says which years a file may name."""
         window: DateWindow | None = (info.context or {}).get("date_window")
-        if window is not None and not window.first <= self.year <= window.last:
+        if window is not None and not window.admits(self):
             raise ValueError(f"日期 {self} {window.reason}")
         return self
 
@@ -404,6 +404,9 @@ class DateWindow:
     first: int
     last: int
     reason: str
+
+    def admits(self, date: "ReportDate") -> bool:
+        return self.first <= date.year <= self.last
 
     @classmethod
     def for_subject(cls, subject: str, year: int) -> "DateWindow":
