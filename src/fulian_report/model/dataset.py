@@ -272,7 +272,7 @@ def _period_of(organisation: Any, source: SourceFile | None, year: int) -> tuple
     where = source.locate_value(("period", "end")) if source is not None else Location("")
     message = (f"期间的结束日期 {period.end} 不在 {year} 年：数据应放在期间最后一年的文件夹里"
                f"（这份数据应放在 {period.last_year} 年的文件夹中），或改正结束日期")
-    return ReportingPeriod.calendar_year(year), [Finding(where, message)]
+    return period, [Finding(where, message)]  # the other files are still checked against the period as written
 
 
 def previous_folder(folder: Path, period: ReportingPeriod) -> Path:
@@ -342,11 +342,10 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
         findings.extend(errors)
         if stem == "organisation" and model is not None:
             period, problems = _period_of(model, source, year)
-            if not problems and not period.is_calendar_year:  # the date line is checked against the period
-                model, problems = validate_subject(stem, source, period)
             findings.extend(problems)
-            if problems:
-                model = None
+            if not period.is_calendar_year:  # the date line is checked against the period
+                model, errors = validate_subject(stem, source, period)
+                findings.extend(errors)
         if model is not None:
             subjects[stem] = model
             if stem == "organisation" and model.report_date is None:
