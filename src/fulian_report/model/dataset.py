@@ -1,4 +1,7 @@
-"""One organisation's year: the YAML files of `data/<year>/<org>/` as validated models.
+"""One organisation's report: the YAML files of `data/<year>/<org>/` as validated models.
+
+The report covers the period organisation.yaml states (the calendar year by default; see
+period.py), and every date of the other files is checked against it.
 
 Validation errors from pydantic come back with a path inside the data; the
 source files know where each path was written, so every finding names the
@@ -35,7 +38,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 
 @dataclass
 class OrgData:
-    """Everything known of one organisation's year, validated."""
+    """Everything known of one organisation's report for one period, validated."""
 
     org_id: str
     year: int
