@@ -10,6 +10,7 @@ import pytest
 from fulian_report.doctree import Heading, Paragraph
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
+from fulian_report.render.environment import sentence
 from fulian_report.render.report import render_document
 from fulian_report.render.style import resolve_style
 from fulian_report.writers.text import to_text
@@ -115,3 +116,7 @@ def test_a_setting_with_an_unknown_name_is_named_in_the_style_file(tmp_path):
         render_document(load_org(GENRE / "data" / "2022" / "qingshan"), resolve_style(str(style)))
     (finding,) = caught.value.findings
     assert finding.location.path.endswith("style.yaml") and "wrods" in finding.message
+
+
+def test_a_run_in_heading_written_with_a_colon_keeps_it():
+    assert sentence("主要做法：") == "主要做法：" and sentence("开展“最美家庭”") == "开展“最美家庭”。"

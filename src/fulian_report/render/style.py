@@ -43,7 +43,7 @@ class _Settings(BaseModel):
 
 
 class Numbering(_Settings):
-    level1: str = Field(description="一级标题序号，{cn} 为汉字数字，{n} 为阿拉伯数字，如 {cn}、")
+    level1: str = Field(description="一级标题序号，{cn} 为汉字数字，{n} 为阿拉伯数字，如 {cn}、；任何一级都可写 {cn}是（一是、二是）")
     level2: str
     level3: str
     level4: str
