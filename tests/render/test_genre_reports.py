@@ -120,3 +120,22 @@ def test_a_setting_with_an_unknown_name_is_named_in_the_style_file(tmp_path):
 
 def test_a_run_in_heading_written_with_a_colon_keeps_it():
     assert sentence("主要做法：") == "主要做法：" and sentence("开展“最美家庭”") == "开展“最美家庭”。"
+
+
+@pytest.mark.parametrize("name", ["上半年", "下半年", "第一季度", "第二季度", "第三季度", "第四季度"])
+@pytest.mark.parametrize("style", ["furong", "xiangdong"])
+def test_every_bundled_style_titles_any_part_of_the_year_by_its_words(tmp_path, name, style):
+    folder = tmp_path / "data" / "2022" / "demo"
+    shutil.copytree(GENRE / "data" / "2022" / "baisha", folder)
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8").replace("period: 第三季度", f"period: {name}"), encoding="utf-8")
+    (folder / "activities.yaml").write_text("visits:\n  households: 12户\n", encoding="utf-8")
+    (folder / "narrative.yaml").write_text(
+        "sections:\n  - title: 关爱帮扶\n    paragraphs:\n      - 走访慰问困难妇女{{ activities.visits.households }}。\n", encoding="utf-8"
+    )
+    data = load_org(folder)
+    title = render_document(data, resolve_style(style)).title.text
+    following = data.period.next
+    expected_next = following.name if following.last_year == 2022 else f"2023年{following.name}"
+    assert title.startswith(f"白沙街道妇联2022年{name}工作")
+    assert expected_next + ("工作计划" if style == "furong" else "主要工作打算汇报") in title
