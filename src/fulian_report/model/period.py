@@ -53,6 +53,11 @@ def last_day(date: ReportDate) -> dt.date:
     return dt.date(date.year, date.month, month_end)
 
 
+def _may_lie_within(date: ReportDate, first: dt.date, last: dt.date) -> bool:
+    """Whether any day the date may mean lies from `first` to `last`."""
+    return date.first_day <= last and last_day(date) >= first
+
+
 def _as_report_date(day: dt.date) -> ReportDate:
     return ReportDate(year=day.year, month=day.month, day=day.day)
 
@@ -205,7 +210,7 @@ class ReportingPeriod:
 
     def admits(self, date: ReportDate) -> bool:
         """Whether the date may lie in the period: 2022年 in 2022年上半年 may; 2022年10月 may not."""
-        return date.first_day <= self.last_day and last_day(date) >= self.first_day
+        return _may_lie_within(date, self.first_day, self.last_day)
 
     def holds(self, date: ReportDate) -> bool:
         """Whether the date certainly lies in the period (all the days it may mean)."""
@@ -221,7 +226,7 @@ class PeriodWindow:
     reason: str
 
     def admits(self, date: ReportDate) -> bool:
-        return date.first_day <= self.last_day and last_day(date) >= self.first_day
+        return _may_lie_within(date, self.first_day, self.last_day)
 
     @classmethod
     def for_subject(cls, subject: str, period: ReportingPeriod) -> "PeriodWindow":
