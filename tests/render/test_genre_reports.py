@@ -139,3 +139,18 @@ def test_every_bundled_style_titles_any_part_of_the_year_by_its_words(tmp_path, 
     expected_next = following.name if following.last_year == 2022 else f"2023年{following.name}"
     assert title.startswith(f"白沙街道妇联2022年{name}工作")
     assert expected_next + ("工作计划" if style == "furong" else "主要工作打算汇报") in title
+
+
+@pytest.mark.parametrize("level", [1, 2, 4])
+def test_yi_shi_numbering_works_at_any_level(tmp_path, level):
+    style = tmp_path / "yishi"
+    style.mkdir()
+    (style / "style.yaml").write_text(
+        f"name: 一是样式\nnumbering:\n  level{level}: \"{{cn}}是\"\n"
+        f"summary:\n  levels: [{level}]\n  run_in_from: 1\n  inline_from: 1\n",
+        encoding="utf-8",
+    )
+    document = render_document(load_org(DATA / "2021" / "xiangdong"), resolve_style(str(style)))
+    first = next(block for block in document.blocks if isinstance(block, Paragraph) and block.text.startswith("一是"))
+    assert "。二是" in first.text and "。三是" in first.text
+    assert {run.heading_level for run in first.runs if run.heading_level} == {level}
