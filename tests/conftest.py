@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 TEMPLATES = ROOT / "templates"
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# Fictional reports of the genre: other offices, other periods (see tests/genre/README.md).
+GENRE = Path(__file__).resolve().parent / "genre"
 ORGS = ("furong", "xiangdong")
 
 

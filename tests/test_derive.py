@@ -35,7 +35,7 @@ def test_money_totals_keep_a_more_than_qualifier_and_the_larger_unit():
 def test_a_style_can_lay_out_derived_figures_as_a_table(tmp_path):
     style = tmp_path / "with_table"
     shutil.copytree(TEMPLATES / "furong", style)
-    template = (style / "report.xml.j2").read_text(encoding="utf-8")
+    template = (TEMPLATES / "_base" / "report.xml.j2").read_text(encoding="utf-8")
     table = (
         '<table><row><cell>级别</cell><cell>荣誉（项）</cell></row>'
         "{% for level, n in derived.honors_by_level.items() if n %}<row><cell>{{ level }}</cell><cell>{{ n }}</cell></row>{% endfor %}"

@@ -23,6 +23,15 @@ def test_example_builds_in_each_style(style):
     assert "0—3岁" in text
 
 
+@pytest.mark.parametrize(
+    ("style", "title"),
+    [("furong", "示例区妇联2022年上半年工作总结及下半年工作计划"), ("xiangdong", "示例区妇联2022年上半年工作情况和下半年主要工作打算汇报")],
+)
+def test_the_half_year_example_is_titled_by_its_period(style, title):
+    text = build_text("shili", style, data_root=EXAMPLES, year=2022)
+    assert text.startswith(title + "\n") and "下半年，示例区妇联将对标全年任务" in text
+
+
 def test_every_example_file_is_marked_fictional():
     for path in EXAMPLES.rglob("*.yaml"):
         assert "虚构示例" in path.read_text(encoding="utf-8")[:400], path

@@ -155,8 +155,10 @@ def test_a_style_template_linked_outside_is_refused_and_not_put_into_the_report(
     _org(tmp_path)
     style = _style(tmp_path)
     (style / "leak.xml.j2").symlink_to(tmp_path / "secret.yaml")
+    # The style's own main template, overriding the shared one, includes the link.
     main = style / "report.xml.j2"
-    main.write_text(main.read_text(encoding="utf-8").replace("</document>", "{% include 'leak.xml.j2' %}</document>"), encoding="utf-8")
+    shared = (TEMPLATES / "_base" / "report.xml.j2").read_text(encoding="utf-8")
+    main.write_text(shared.replace("</document>", "{% include 'leak.xml.j2' %}</document>"), encoding="utf-8")
     built = run_cli(["build", "2021", "--data", tmp_path / "data", "--out", tmp_path / "out", "--style", style, "--format", "txt"])
     assert_clean(built, tmp_path / "out")
     assert built.exit_code == 1 and "leak.xml.j2: 错误" in built.output and "符号链接" in built.output

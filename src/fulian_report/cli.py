@@ -339,7 +339,8 @@ _USAGE_MESSAGES = [
     (r"No such option: (\S+)", "没有 {0} 这个选项。"),
     (r"Option '?([^']+?)'? requires an argument\.", "选项 {0} 后面需要一个值。"),
     (r"Got unexpected extra arguments? \((.*)\)", "多余的参数：{0}。"),
-    (r"Invalid value for '?([^':]+)'?: .*(?:valid integer|is not a valid integer).*", "“{0}”应是一个整数（年度，如 2021）。"),
+    (r"Invalid value for '?([^':]+)'?: .*(?:valid integer|is not a valid integer).*", "“{0}”应是一个整数（年度，如 2021）。"
+     "上半年、季度或几年的报告也只写年份（期间的最后一年），期间写在 organisation.yaml 的 period 中。"),
     (r"Invalid value for '?([^':]+)'?: .*(?:less than or equal to|greater than or equal to|not in the range).*", "“{0}”超出了允许的范围（1949 至 2100）。"),
     (r"Invalid value for '?([^':]+)'?: (.*)", "“{0}”的值无效：{1}"),
 ]

@@ -1,4 +1,4 @@
-"""Figures the data implies: totals, shares, target progress, changes on last year.
+"""Figures the data implies: totals, shares, and how the targets of the period before were met.
 
 Nothing here is stored in YAML: a total or share that can be computed is
 computed, so it can never disagree with its parts.  Templates and prose
@@ -27,7 +27,8 @@ def total_money(amounts: Iterable[Money]) -> Money | None:
 
 @dataclass(frozen=True)
 class TargetProgress:
-    """How far a plan target of last year was met by this year's figure."""
+    """How far a plan target of the period before (last year, the last half-year, the last five
+    years) was met by this period's figure."""
 
     target: Any
     actual: Any
@@ -89,7 +90,8 @@ def resolve_name(subjects: dict[str, Any], dotted: str) -> Any:
 
 
 def _target_progress(data: Any) -> dict[str, TargetProgress]:
-    """Last year's plan targets measured by this year's figures (where a target names its measure)."""
+    """The plan targets of the period before measured by this period's figures (where a target names
+    its measure).  `data.previous` is the data of exactly that period (see dataset.previous_folder)."""
     if data.previous is None:
         return {}
     progress = {}

@@ -1,4 +1,7 @@
-"""One organisation's year: the YAML files of `data/<year>/<org>/` as validated models.
+"""One organisation's report: the YAML files of `data/<year>/<org>/` as validated models.
+
+The report covers the period organisation.yaml states (the calendar year by default; see
+period.py), and every date of the other files is checked against it.
 
 Validation errors from pydantic come back with a path inside the data; the
 source files know where each path was written, so every finding names the
@@ -19,7 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..source.yaml_source import PartialSource, SourceFile, display_path, folder_entries, load_yaml
-from .quantities import FIGURE_TYPES, DateWindow, Figure, Period, ReportDate
+from .period import PeriodWindow, ReportingPeriod, resolve_period
+from .quantities import FIGURE_TYPES, Figure, Period, ReportDate
 from .subjects import (
     RECORDS_BY_NAME,
     REQUIRED_SUBJECTS,
@@ -34,7 +38,7 @@ YEAR_RE = re.compile(r"^\d{4}$")
 
 @dataclass
 class OrgData:
-    """Everything known of one organisation's year, validated."""
+    """Everything known of one organisation's report for one period, validated."""
 
     org_id: str
     year: int
@@ -43,10 +47,20 @@ class OrgData:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     previous: "OrgData | None" = None
+    period: ReportingPeriod | None = None  # None: the calendar year of `year`
+
+    def __post_init__(self) -> None:
+        if self.period is None:
+            self.period = ReportingPeriod.calendar_year(self.year)
+
+    @property
+    def next_period(self) -> ReportingPeriod:
+        return self.period.next
 
     @property
     def next_year(self) -> int:
-        return self.year + 1
+        """The year of the period after this one: 2022 after 2021, and after 2022年上半年."""
+        return self.period.next.last_year
 
     @property
     def organisation(self) -> Organisation:
@@ -183,10 +197,12 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def validate_subject(name: str, source: SourceFile, year: int | None = None) -> tuple[Any, list[Finding]]:
-    """Validate one file's values; with the report year, its dates are checked against it."""
+def validate_subject(name: str, source: SourceFile, period: ReportingPeriod | int | None = None) -> tuple[Any, list[Finding]]:
+    """Validate one file's values; with the report's period (or year), its dates are checked against it."""
     model = SUBJECT_MODELS[name]
-    context = {"date_window": DateWindow.for_subject(name, year)} if year else None
+    if isinstance(period, int):
+        period = ReportingPeriod.calendar_year(period)
+    context = {"date_window": PeriodWindow.for_subject(name, period)} if period else None
     try:
         return model.model_validate(source.data if source.data is not None else {}, context=context), []
     except ValidationError as exc:
@@ -234,19 +250,43 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
     return result
 
 
-def _plan_dates_in_the_report_year(plan: Any, source: SourceFile, year: int) -> list[Finding]:
-    """A plan is for next year and later; a date in the report year is plausible (a target due in
-    December) but more often a slip of the year, so it is a warning rather than an error."""
+def _plan_dates_in_the_period(plan: Any, source: SourceFile, period: ReportingPeriod) -> list[Finding]:
+    """A plan is for the period after the report's and later; a date in the report's own period is
+    plausible (a target due in December) but more often a slip, so it is a warning, not an error."""
     findings = []
+    year = period.last_year
     for path, figure in walk_figures(plan, ()):
         dates = (figure.start, figure.end) if isinstance(figure, Period) else (figure,)
-        if any(isinstance(d, ReportDate) and d.year == year for d in dates):
-            findings.append(Finding(
-                source.locate(path),
-                f"计划中的日期 {figure} 在报告年度 {year} 年内；计划通常写 {year + 1} 年及以后的事，请确认年份。",
-                Severity.WARNING,
-            ))
+        if not any(isinstance(d, ReportDate) and period.holds(d) for d in dates):
+            continue
+        if period.is_calendar_year:
+            message = f"计划中的日期 {figure} 在报告年度 {year} 年内；计划通常写 {year + 1} 年及以后的事，请确认年份。"
+        else:
+            message = f"计划中的日期 {figure} 在报告期间{period.words}内；计划通常写{period.next.words}及以后的事，请确认日期。"
+        findings.append(Finding(source.locate(path), message, Severity.WARNING))
     return findings
+
+
+def _period_of(organisation: Any, source: SourceFile | None, year: int) -> tuple[ReportingPeriod, list[Finding]]:
+    """The report's period from organisation.yaml; a span must end in the folder's year."""
+    period = resolve_period(organisation.period if organisation is not None else None, year)
+    if period.last_year == year:
+        return period, []
+    where = source.locate_value(("period", "end")) if source is not None else Location("")
+    message = (f"期间的结束日期 {period.end} 不在 {year} 年：数据应放在期间最后一年的文件夹里"
+               f"（这份数据应放在 {period.last_year} 年的文件夹中），或改正结束日期")
+    return period, [Finding(where, message)]  # the other files are still checked against the period as written
+
+
+def previous_folder(folder: Path, period: ReportingPeriod) -> Path:
+    """Where the data of the period before is: the folder of its last year, same organisation."""
+    return folder.parent.parent / str(period.previous.last_year) / folder.name
+
+
+def is_previous_period(previous: "OrgData", period: ReportingPeriod) -> bool:
+    """Whether data found for the period before is of that period (an annual report is not a half-year's)."""
+    before = period.previous
+    return (previous.period.first_day, previous.period.last_day) == (before.first_day, before.last_day)
 
 
 class InvalidOrg(FulianError):
@@ -275,7 +315,9 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     sources: dict[str, SourceFile] = {}
     subjects: dict[str, Any] = {}
     failed: set[str] = set()
-    for path in folder_entries(folder, refuse_link=True):
+    period = ReportingPeriod.calendar_year(year)
+    # organisation.yaml first: it says the period every other file's dates are checked against.
+    for path in sorted(folder_entries(folder, refuse_link=True), key=lambda p: (p.stem != "organisation", p.name)):
         if path.name.startswith("."):
             continue
         # A folder named cases.yaml is read as a file and refused as one: skipping it would hide the data.
@@ -300,12 +342,21 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             failed.add(stem)
             continue
         sources[stem] = source
-        model, errors = validate_subject(stem, source, year)
+        model, errors = validate_subject(stem, source, period)
         findings.extend(errors)
+        if stem == "organisation" and model is not None:
+            period, problems = _period_of(model, source, year)
+            findings.extend(problems)
+            if not period.is_calendar_year:  # the date line is checked against the period
+                model, errors = validate_subject(stem, source, period)
+                findings.extend(errors)
         if model is not None:
             subjects[stem] = model
+            if stem == "organisation" and model.report_date is None:
+                findings.append(Finding(source.locate(()), "没有写成文日期 report_date：报告将没有日期行；"
+                                        "要写日期，请加一行如 report_date: 2022-01-10", Severity.WARNING))
             if stem == "plan":
-                findings.extend(_plan_dates_in_the_report_year(model, source, year))
+                findings.extend(_plan_dates_in_the_period(model, source, period))
         else:
             failed.add(stem)
     for required in REQUIRED_SUBJECTS:
@@ -314,13 +365,14 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     for name in SUBJECT_MODELS:
         if name not in sources and name not in failed:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
-    data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources)
+    data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources, period=period)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         raise InvalidOrg(findings, data, failed)
     data.warnings = findings
     if with_previous:
-        previous_folder = folder.parent.parent / str(year - 1) / folder.name
-        if previous_folder.is_dir():
-            data.previous = load_org(previous_folder, year - 1, with_previous=False)
+        before = previous_folder(folder, period)
+        if before.is_dir():
+            previous = load_org(before, period.previous.last_year, with_previous=False)
+            data.previous = previous if is_previous_period(previous, period) else None
     return data

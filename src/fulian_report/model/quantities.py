@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
-from typing import Annotated, Any, ClassVar
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -25,6 +24,9 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+
+if TYPE_CHECKING:  # period.py builds on the dates defined here
+    from .period import PeriodWindow
 
 # Full-width digits and signs that Chinese input methods produce; a number
 # written with them means the same number.
@@ -359,9 +361,9 @@ class ReportDate(Figure):
 
     @model_validator(mode="after")
     def _within_window(self, info: ValidationInfo) -> "ReportDate":
-        """Dates of a year's data lie in that year: the loader says which years a file may name."""
-        window: DateWindow | None = (info.context or {}).get("date_window")
-        if window is not None and not window.first <= self.year <= window.last:
+        """Dates of a period's data lie in that period: the loader says which dates a file may name."""
+        window: PeriodWindow | None = (info.context or {}).get("date_window")
+        if window is not None and not window.admits(self):
             raise ValueError(f"日期 {self} {window.reason}")
         return self
 
@@ -395,23 +397,6 @@ class ReportDate(Figure):
         if self.dekad is not None:
             return _dt.date(self.year, month, 1 + 10 * DEKADS.index(self.dekad))
         return _dt.date(self.year, month, 1)
-
-
-@dataclass(frozen=True)
-class DateWindow:
-    """The years the dates of one data file may lie in, and what to say otherwise."""
-
-    first: int
-    last: int
-    reason: str
-
-    @classmethod
-    def for_subject(cls, subject: str, year: int) -> "DateWindow":
-        if subject == "organisation":
-            return cls(year, year + 1, f"应在 {year} 年或 {year + 1} 年（成文日期）")
-        if subject == "plan":
-            return cls(year, 2100, f"早于报告年度 {year} 年；计划的日期应在报告年度或以后")
-        return cls(year, year, f"不在报告年度 {year} 年内；往年的事请写在往年的数据里，荣誉所属年度请用 year 字段")
 
 
 def parse_date(text: str) -> dict:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .period import PeriodSetting
 from .quantities import Count, Money, Period, Range, ReportDate, Share, parse_figure
 
 NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_figure)]
@@ -267,25 +268,73 @@ class OrganisationBuilding(BaseModel):
     committees: dict[str, Committee] = Field(default_factory=dict, description="两委、执委等：总人数与女性人数")
 
 
+# Suffixes of China's administrative levels, from the province down, as a place name ends.
+_REGION_LEVELS = (
+    ("province", "省、自治区、直辖市", ("特别行政区", "自治区", "省")),
+    ("city", "市、州、盟、地区", ("地区", "市", "州", "盟")),
+    ("district", "区、县、旗、县级市", ("区", "县", "旗", "市")),
+    ("township", "乡、镇、街道", ("街道", "乡", "镇")),
+    ("community", "村、社区", ("社区", "村")),
+)
+
+
+_MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+
+
+def _split_place(text: str) -> list[tuple[str, str]]:
+    """江西省萍乡市莲花县 → [(province, 江西省), (city, 萍乡市), (district, 莲花县)], as far as it goes."""
+    parts, rest = [], text.strip()
+    municipality = next((name for name in _MUNICIPALITIES if rest.startswith(name)), None)
+    if municipality:  # a 直辖市 is a province and has no city
+        parts.append(("province", municipality))
+        rest = rest[len(municipality):]
+    for field, _, suffixes in _REGION_LEVELS[2 if municipality else 0:]:
+        ends = [rest.find(suffix) + len(suffix) for suffix in suffixes if rest.find(suffix) > 0]
+        if not ends or not rest:
+            continue
+        end = min(ends)
+        parts.append((field, rest[:end]))
+        rest = rest[end:]
+    return parts if not rest else []
+
+
 class Region(_Model):
-    province: str = Field(description="省，如 湖南省")
-    city: str = Field(description="市，如 长沙市")
-    district: str = Field(description="区县，如 芙蓉区")
+    """Where the office is, from the province down to its own level; levels it lies outside of
+    (a 直辖市's district has no city) are left out."""
+
+    province: str = Field(description="省、自治区、直辖市，如 湖南省")
+    city: str | None = Field(default=None, description="市、州、盟、地区，如 长沙市")
+    district: str | None = Field(default=None, description="区、县、旗、县级市，如 芙蓉区")
+    township: str | None = Field(default=None, description="乡、镇、街道，如 示例镇")
+    community: str | None = Field(default=None, description="村、社区，如 示例村")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _levels_by_name(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            levels = "、".join(f"{field}（{words}）" for field, words, _ in _REGION_LEVELS)
+            split = _split_place(data)
+            example = "，".join(f"{field}: {name}" for field, name in split) if split else "province: 湖南省，city: 长沙市，district: 芙蓉区"
+            raise ValueError(f"region 要分级写出，每级一行：{example}（可写的级别：{levels}）")
+        return data
 
 
 class Organisation(_Model):
-    """organisation.yaml: who writes the report, how it is signed and styled."""
+    """organisation.yaml: who writes the report, for which period, how it is signed and styled."""
 
     name: str = Field(description="简称，用于标题和落款，如 芙蓉区妇联")
     full_name: str = Field(description="全称，如 长沙市芙蓉区妇女联合会")
     region: Region
     signature: str | None = Field(default=None, description="落款（发文机关署名），默认同简称")
-    report_date: ReportDate = Field(description="成文日期，如 2022-02-07")
+    report_date: ReportDate | None = Field(default=None, description="成文日期，如 2022-02-07；不写则报告没有日期行")
     style: str = Field(description="默认样式，即 templates/ 下的文件夹名，如 furong")
+    period: PeriodSetting = Field(
+        default=None, description="报告期间：不写为全年；可写 上半年、下半年、第一季度……第四季度，或 {start: 2017-01-01, end: 2021-12-31}"
+    )
 
     @model_validator(mode="after")
     def _full_date(self) -> "Organisation":
-        if self.report_date.day is None:
+        if self.report_date is not None and self.report_date.day is None:
             raise FieldProblem("report_date", "成文日期 report_date 要写到日，如 2022-02-07")
         return self
 

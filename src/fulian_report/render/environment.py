@@ -28,7 +28,7 @@ from ..model.quantities import (
     to_chinese_numeral,
 )
 
-_SENTENCE_END = "。！？；…"
+_SENTENCE_END = "。！？；…：:"  # a heading written with its own end keeps it
 
 
 def number(fmt: str, index: int) -> str:

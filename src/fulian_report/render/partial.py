@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import Finding, FulianError
-from ..model.dataset import InvalidOrg, OrgData, load_org
+from ..model.dataset import InvalidOrg, OrgData, is_previous_period, load_org, previous_folder
 from ..model.subjects import SUBJECT_MODELS
 from .report import render_prose
 
@@ -76,13 +76,14 @@ class _UnknownYear:
 
 
 def _previous(data: OrgData) -> OrgData | _UnknownYear | None:
-    folder = data.folder.parent.parent / str(data.year - 1) / data.folder.name
+    folder = previous_folder(data.folder, data.period)
     if not folder.is_dir():
         return None
     try:
-        return load_org(folder, data.year - 1, with_previous=False)
+        previous = load_org(folder, data.period.previous.last_year, with_previous=False)
     except FulianError:
         return _UnknownYear()
+    return previous if is_previous_period(previous, data.period) else None
 
 
 _MISSING_NAME = re.compile(r"^(“[^”]+”不存在)(?:：它前面的一项在数据中没有填写)?$")

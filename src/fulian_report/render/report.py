@@ -36,10 +36,11 @@ from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
+from .environment import number as number_heading
 from .messages import render_message, stray_braces, syntax_message
 from .provenance import FigureSources, compile_marked_prose, split_marked, unmarked
 from .simple_prose import render_simple
-from .style import Style, StyleLoader
+from .style import Part, Style, StyleLoader
 
 
 @dataclass(frozen=True)
@@ -66,10 +67,14 @@ class RenderedReport:
 
 
 def figure_context(data: OrgData) -> dict[str, Any]:
-    """The names prose may use: year, next_year, org, each subject, derived, previous."""
+    """The names prose may use: year, next_year, period, next_period, previous_period, org,
+    each subject, derived, previous (the data of the period before)."""
     context: dict[str, Any] = {
         "year": data.year,
         "next_year": data.next_year,
+        "period": data.period,
+        "next_period": data.next_period,
+        "previous_period": data.period.previous,
         "org": data.organisation,
         "derived": derive(data),
         "previous": data.previous.subjects if data.previous else None,
@@ -192,6 +197,53 @@ def _style_environment(folder: Path, base: Path) -> Any:
     return make_environment(StyleLoader(folder, base), markup=True)
 
 
+@dataclass(frozen=True)
+class LaidOutPart:
+    """The 总结 or the 计划 as style.yaml lays it out: its heading's words and number, its text."""
+
+    heading: str
+    number: str
+    overview: tuple[str, ...]
+    sections: tuple[RenderedSection, ...]
+    layout: Part
+
+
+@lru_cache(maxsize=256)
+def _setting_template(folder: Path, base: Path, text: str) -> Any:
+    """A style.yaml setting that names the period ({{ period.short }}工作计划), compiled once."""
+    return _style_environment(folder, base).from_string(text)
+
+
+def _setting_text(style: Style, text: str, context: dict[str, Any]) -> str:
+    try:
+        return _setting_template(style.folder, style.base, text).render(context).strip()
+    except TemplateSyntaxError as exc:
+        raise FulianError.single(style.folder / "style.yaml", f"样式设置“{text}”写法有误：{exc.message}") from None
+    except UndefinedError as exc:
+        raise FulianError.single(style.folder / "style.yaml", f"样式设置“{text}”用到的{exc}") from None
+    except TemplateError as exc:
+        raise FulianError.single(style.folder / "style.yaml", f"样式设置“{text}”无法生成：{exc}") from None
+
+
+def lay_out_parts(report: RenderedReport, style: Style, context: dict[str, Any]) -> tuple[LaidOutPart, ...]:
+    """The parts the report has: the 总结 always; the 计划 when plan.yaml says something."""
+    settings = style.settings
+    parts, numbered = [], 0
+    for layout, overview, sections in (
+        (settings.summary, (), report.summary),
+        (settings.plan, report.plan_overview, report.plan),
+    ):
+        if not (overview or sections):
+            continue
+        heading = _setting_text(style, layout.heading, context) if layout.heading else ""
+        number = ""
+        if heading and layout.numbered:
+            numbered += 1
+            number = number_heading(settings.numbering.level1, numbered)
+        parts.append(LaidOutPart(heading, number, overview, sections, layout))
+    return tuple(parts)
+
+
 def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
     env = _style_environment(style.folder, style.base)
     org = data.organisation
@@ -205,6 +257,10 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
         style=style.settings,
         signature=org.signed_by,
         report_date=org.report_date,
+    )
+    context.update(
+        title_lines=tuple(_setting_text(style, line, context) for line in style.settings.title),
+        parts=lay_out_parts(report, style, context),
     )
     try:
         template = env.get_template(style.settings.template)

@@ -13,7 +13,7 @@ import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Annotated, Any, Callable
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
@@ -47,7 +47,7 @@ class _Settings(BaseModel):
 
 
 class Numbering(_Settings):
-    level1: str = Field(description="一级标题序号，{cn} 为汉字数字，{n} 为阿拉伯数字，如 {cn}、")
+    level1: str = Field(description="一级标题序号，{cn} 为汉字数字，{n} 为阿拉伯数字，如 {cn}、；任何一级都可写 {cn}是（一是、二是）")
     level2: str
     level3: str
     level4: str
@@ -88,6 +88,22 @@ class Sizes(_Settings):
     page_number: float = Field(gt=0)
 
 
+class Part(_Settings):
+    """How one part of the report (the 总结 or the 计划) is laid out."""
+
+    heading: str | None = Field(
+        default=None, description="这一部分的总标题，可用 {{ period.short }} 等期间的写法；不写则没有总标题"
+    )
+    numbered: bool = Field(default=False, description="总标题是否编一级序号（一、二、），按有序号的部分依次编")
+    levels: list[Annotated[int, Field(ge=1, le=4)]] = Field(
+        min_length=1, description="各层小节用哪一级标题（序号写法与字体），如 [1, 3, 4]"
+    )
+    run_in_from: int = Field(default=1, ge=1, description="从第几层起，标题接排正文（“1．标题。正文”）")
+    inline_from: int | None = Field(
+        default=None, ge=1, description="从第几层起，各项并入上一层的段落（“一是……。二是……。”）；不写则各成一段"
+    )
+
+
 class StyleSettings(_Settings):
     name: str = Field(description="样式名称（中文）")
     description: str = ""
@@ -97,6 +113,11 @@ class StyleSettings(_Settings):
     fonts: Fonts
     sizes: Sizes
     bold_levels: list[int] = Field(default_factory=list, description="标题加粗的级别，如 [3]")
+    title: list[str] = Field(
+        min_length=1, description="标题，每项一行；可用 {{ org.name }}、{{ period.annual_words }}、{{ next_period.short }} 等"
+    )
+    summary: Part = Field(description="工作总结部分的版式")
+    plan: Part = Field(description="工作计划部分的版式")
 
 
 @dataclass(frozen=True)

@@ -303,7 +303,8 @@ def _signature(parent: Any, document: Document, layout: _Layout) -> None:
     # way to keep them with the text: LibreOffice never splits such a paragraph.)
     if not _end_text_with_empty_line(parent):
         _add_paragraph(parent, BODY_STYLE)
-    for text, chars, keep_next in ((signature.organisation, indents.signature, True), (signature.date, indents.date, False)):
+    lines = [(signature.organisation, indents.signature, bool(signature.date)), (signature.date, indents.date, False)]
+    for text, chars, keep_next in lines if signature.date else lines[:1]:  # an undated report has no date line
         ppr = oxml.paragraph_properties(_add_paragraph(parent, SIGNATURE_STYLE, text))
         oxml.set_right_chars(ppr, chars, pitch)
         if keep_next:

@@ -16,7 +16,8 @@ def to_text(document: Document) -> str:
             lines.extend("\t".join(row) for row in block.rows)
     if document.signature is not None:
         lines.append(document.signature.organisation)
-        lines.append(document.signature.date)
+        if document.signature.date:  # an undated report has no date line
+            lines.append(document.signature.date)
     return "\n".join(lines) + "\n"
 
 
