@@ -16,9 +16,9 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .quantities import Count, Money, Period, Range, ReportDate, Share, parse_figure
+from .quantities import Count, Money, Period, Range, ReportDate, Share, parse_named_figure
 
-NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_figure)]
+NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_named_figure)]
 # A piece of prose: Chinese text in which figures are written as {{ name }}.
 Prose = Annotated[str, Field(min_length=1)]
 
@@ -124,6 +124,8 @@ def _share_problem(record: Record, share_name: str, names: list[str]) -> str:
         part, whole = (_named(record, name, (Count, Money), role) for name, role in zip(names, ("部分", "总数")))
     except _Unchecked as problem:
         return f"shares 中{problem}"
+    if share.percent > 100:
+        return f"比例 {share_name} {share} 超过 100%：shares 中的比例是部分占总数的比例，不能超过 100%；增长率、完成率不要写在 shares 里"
     if not _magnitude(whole):
         return f"比例“{share_name}”的总数 {whole} 为 0"
     exact = _magnitude(part) * 100 / _magnitude(whole)
