@@ -89,7 +89,15 @@ MESSAGES = {
     "plan date in the report year": (
         {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2021年12月\n"}, "plan.yaml:4:5: 警告", "计划中的日期 2021年12月 在报告年度 2021 年内", 0),
     "honor level": (
-        {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡\n"}, "honors.yaml:3:10: 错误", "取值“乡”不在允许范围内，应为 '全国', '省', '市', '区', '县' or '街道'", 1),
+        {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡长\n"}, "honors.yaml:3:10: 错误",
+        "不认识的级别“乡长”：级别应是行政级别之一：全国/国家/中央；省/自治区/直辖市；", 1),
+    "unknown measure word": (
+        {"cases.yaml": CASES + "rescue:\n  animals: 500多羽只\n"}, "cases.yaml:7:12: 错误",
+        "“500多羽只”中的量词“羽只”不在量词表中；若没有写错，请在 organisation.yaml 中写上 measure_words: [羽只]", 1),
+    "a declared share above 100%": (
+        {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10人\n    women: 8人\n"
+         "    women_share: 180%\n    shares: {women_share: [women, members]}\n"},
+        "organisation_building.yaml:5:18: 错误", "比例 women_share 180% 超过 100%", 1),
     "plan target without a figure": ({"plan.yaml": "targets:\n  centre:\n    description: 建好活动中心\n"}, "plan.yaml:2:3: 错误", "缺少必填项“target”", 1),
     "plan target that is not measurable": ({"plan.yaml": "targets:\n  centre:\n    target: 很多\n"}, "plan.yaml:3:13: 错误", "无法识别“很多”", 1),
     "undefined name in prose": (

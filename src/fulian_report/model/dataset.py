@@ -183,10 +183,16 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def validate_subject(name: str, source: SourceFile, year: int | None = None) -> tuple[Any, list[Finding]]:
-    """Validate one file's values; with the report year, its dates are checked against it."""
+def validate_subject(
+    name: str, source: SourceFile, year: int | None = None, measure_words: Iterable[str] = ()
+) -> tuple[Any, list[Finding]]:
+    """Validate one file's values; with the report year, its dates are checked against it;
+    `measure_words` are the office's own (organisation.yaml), besides the built-in ones."""
     model = SUBJECT_MODELS[name]
-    context = {"date_window": DateWindow.for_subject(name, year)} if year else None
+    context = {"date_window": DateWindow.for_subject(name, year)} if year else {}
+    if measure_words:
+        context["measure_words"] = tuple(measure_words)
+    context = context or None
     try:
         return model.model_validate(source.data if source.data is not None else {}, context=context), []
     except ValidationError as exc:
@@ -275,7 +281,8 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     sources: dict[str, SourceFile] = {}
     subjects: dict[str, Any] = {}
     failed: set[str] = set()
-    for path in sorted(folder.iterdir()):
+    # organisation.yaml first: the measure words it adds hold for every other file.
+    for path in sorted(folder.iterdir(), key=lambda p: (p.stem != "organisation", p.name)):
         if path.name.startswith(".") or path.is_dir():
             continue
         if path.suffix.lower() not in (".yaml", ".yml"):
@@ -299,7 +306,8 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             failed.add(stem)
             continue
         sources[stem] = source
-        model, errors = validate_subject(stem, source, year)
+        own_words = subjects["organisation"].measure_words if "organisation" in subjects else ()
+        model, errors = validate_subject(stem, source, year, own_words)
         findings.extend(errors)
         if model is not None:
             subjects[stem] = model

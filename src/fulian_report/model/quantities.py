@@ -124,6 +124,7 @@ COUNT_UNITS: tuple[str, ...] = tuple(VOCABULARY["measure_words"])
 # A measure word is short and is letters (Chinese or Latin); which ones are known is checked
 # after parsing, so that the message can name an unknown one.
 _UNIT_CHARS = r"A-Za-z\u3400-\u4dbf\u4e00-\u9fff"
+MEASURE_WORD_PATTERN = rf"^[{_UNIT_CHARS}]{{1,4}}$"
 _UNIT = rf"(?P<unit>(?![余多万元])[{_UNIT_CHARS}]{{1,4}}?)"
 _PRE = rf"(?P<pre>{_alternation(_PREFIX)})?"
 _YU = rf"(?P<yu>{_alternation(_INFIX)})?"

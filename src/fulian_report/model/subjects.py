@@ -16,7 +16,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .quantities import Count, Money, Period, Range, ReportDate, Share, parse_named_figure
+from .quantities import MEASURE_WORD_PATTERN, VOCABULARY, Count, Money, Period, Range, ReportDate, Share, parse_named_figure
 
 NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_named_figure)]
 # A piece of prose: Chinese text in which figures are written as {{ name }}.
@@ -159,13 +159,58 @@ class Fund(Record):
     recipients: Count | None = Field(default=None, description="受助人数，如 64名")
 
 
-class HonorLevel(str, Enum):
-    NATIONAL = "全国"
-    PROVINCE = "省"
-    CITY = "市"
-    DISTRICT = "区"
-    COUNTY = "县"
-    STREET = "街道"
+class HonorLevel(str):
+    """An administrative level as the report writes it (自治区, 镇, 社区, 省级), with its rank.
+
+    The words are data (vocabulary.yaml): 全国; 省/自治区/直辖市; 市/州/盟/地区; 县/区/旗/
+    县级市; 乡/镇/街道; 村/社区; each also written with 级 (省级).  The text prints as
+    written; `rank` (1 = national) lets honours of 自治区 and 省 count as one level."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    @property
+    def rank(self) -> int:
+        return HONOR_LEVEL_RANKS[_level_stem(self)]
+
+    @classmethod
+    def parse(cls, value: Any) -> "HonorLevel":
+        if not isinstance(value, str) or isinstance(value, bool):
+            raise ValueError(f"级别应是文字，如 {HONOR_LEVELS_AS_WRITTEN[0]}")
+        written = value.strip()
+        if _level_stem(written) not in HONOR_LEVEL_RANKS:
+            raise ValueError(
+                f"不认识的级别“{written}”：级别应是行政级别之一：{'；'.join(HONOR_LEVELS_AS_WRITTEN)}"
+                "（也可写成“省级”“县级”等）；不是这些级别的，请写进称号 title 或颁发单位 organiser，不写 level"
+            )
+        return cls(written)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(
+            cls.parse, core_schema.any_schema(), serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        words = [word for group in VOCABULARY["honor_levels"] for word in group]
+        return {"type": "string", "enum": [*words, *(f"{word}级" for word in words)]}
+
+
+def _level_stem(written: str) -> str:
+    return written[:-1] if written.endswith("级") and written[:-1] in HONOR_LEVEL_RANKS else written
+
+
+# Each word of a level → its rank, 1 being national.
+HONOR_LEVEL_RANKS: dict[str, int] = {
+    word: rank for rank, group in enumerate(VOCABULARY["honor_levels"], 1) for word in group
+}
+HONOR_LEVELS_AS_WRITTEN = tuple("/".join(group) for group in VOCABULARY["honor_levels"])
 
 
 class HonorStatus(str, Enum):
@@ -177,7 +222,10 @@ class Honor(Record):
     """An honour won (or put forward) by people, families or collectives of the district."""
 
     title: str = Field(description="荣誉称号，不含引号，如 三八红旗手")
-    level: HonorLevel = Field(description="级别：全国、省、市、区、县、街道")
+    level: HonorLevel | None = Field(
+        default=None,
+        description="级别（可不写）：全国；省/自治区/直辖市；市/州/盟/地区；县/区/旗/县级市；乡/镇/街道；村/社区；也可写成 省级、县级",
+    )
     status: HonorStatus = Field(default=HonorStatus.AWARDED, description="获评 或 推荐")
     holders: str | None = Field(default=None, description="获得者，如 何蓉蓉、罗步芳")
     count: Count | None = Field(default=None, description="获得数量，如 8人、12户、1个")
@@ -284,6 +332,10 @@ class Organisation(_Model):
     signature: str | None = Field(default=None, description="落款（发文机关署名），默认同简称")
     report_date: ReportDate = Field(description="成文日期，如 2022-02-07")
     style: str = Field(description="默认样式，即 templates/ 下的文件夹名，如 furong")
+    measure_words: list[Annotated[str, Field(pattern=MEASURE_WORD_PATTERN)]] = Field(
+        default_factory=list,
+        description="本单位数据要用、内置量词表里没有的量词，如 [羽, 尾]；写在这里，这个单位的各个数据文件就能用它",
+    )
 
     @model_validator(mode="after")
     def _full_date(self) -> "Organisation":
