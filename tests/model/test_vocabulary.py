@@ -143,3 +143,29 @@ def test_a_measure_word_the_office_did_not_add_is_refused_at_its_line(tmp_path):
     (finding,) = refused.value.findings
     assert finding.location.path.endswith("activities.yaml") and (finding.location.line, finding.location.column) == (3, 6)
     assert "“近300窝”中的量词“窝”不在量词表中" in finding.message
+
+
+def test_chinese_record_and_field_names_are_names_the_schema_and_the_prose_accept():
+    import jsonschema
+
+    from fulian_report.model.schema import subject_schema
+    from fulian_report.model.subjects import Cases
+    from fulian_report.render.simple_prose import simple_pieces
+
+    data = {"婚调委": {"接待": "444对", "调和": "134对"}}
+    jsonschema.validate(data, subject_schema("cases"))
+    assert str(Cases.model_validate(data).婚调委.接待) == "444对"
+    assert simple_pieces("婚调委接待{{ cases.婚调委.接待 }}。")[1] == ("", ("cases", "婚调委", "接待"), ())
+
+
+@pytest.mark.parametrize("name,reason", [("12345热线", "不能以数字开头"), ("来电-来访", "含有“-”")])
+def test_a_name_prose_cannot_write_is_refused_by_the_tool_and_the_schema(name, reason):
+    import jsonschema
+
+    from fulian_report.model.schema import subject_schema
+    from fulian_report.model.subjects import Cases
+
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({name: {"接待": "12件"}}, subject_schema("cases"))
+    with pytest.raises(ValueError, match=reason):
+        Cases.model_validate({name: {"接待": "12件"}})

@@ -103,7 +103,10 @@ QUALIFIERS_AS_WRITTEN = "余、多、近、约、超、逾、左右、上下、�
 
 
 def _alternation(words: Any) -> str:
-    return "|".join(sorted((re.escape(w.value if isinstance(w, Qualifier) else w) for w in words), key=len, reverse=True))
+    # Longest first, so that a longer word is not matched as its beginning; ties in a fixed order
+    # (the schema written from these patterns is the same on every run).
+    texts = {re.escape(w.value if isinstance(w, Qualifier) else w) for w in words}
+    return "|".join(sorted(texts, key=lambda text: (-len(text), text)))
 
 
 def _load_vocabulary() -> dict[str, Any]:

@@ -10,6 +10,7 @@ is written (see `quantities.parse_figure`).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union
@@ -19,6 +20,36 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from .quantities import MEASURE_WORD_PATTERN, VOCABULARY, Count, Money, Period, Range, ReportDate, Share, parse_named_figure
 
 NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_named_figure)]
+# A name the data chooses for a record or a figure, as prose writes it after a dot
+# (`{{ cases.婚调委.接待 }}`): Chinese or ASCII letters, digits and _, not starting with a digit.
+NAME_CHARACTERS = r"A-Za-z_\u3400-\u4dbf\u4e00-\u9fff"
+NAME_PATTERN = rf"^[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*$"
+_NAME_RE = re.compile(NAME_PATTERN)
+
+
+# The schema gives editors the same rule, so a name prose cannot write is underlined as it is typed.
+_CHOSEN_NAMES = {"propertyNames": {"pattern": NAME_PATTERN}}
+
+
+def check_names(names: Any) -> None:
+    """Every chosen name is one prose can write: the first that is not is pointed at."""
+    for name in names:
+        if not _NAME_RE.match(name):
+            raise FieldProblem(name, _bad_name_message(name))
+
+
+def _bad_name_message(name: str) -> str:
+    if name[:1].isdigit():
+        reason = "不能以数字开头"
+    else:
+        odd = next((char for char in name if not _NAME_RE.match("a" + char)), name[:1])
+        reason = f"含有“{odd}”；名称只能由汉字、英文字母、数字和 _ 组成"
+    return (
+        f"名称“{name}”{reason}，正文无法写成 {{{{ 文件名.{name} }}}}；请换一个名称，如“热线”或 hotline，"
+        "含数字的名称（12345热线）写在这一项的 name 字段里。"
+    )
+
+
 # A piece of prose: Chinese text in which figures are written as {{ name }}.
 Prose = Annotated[str, Field(min_length=1)]
 
@@ -42,7 +73,7 @@ class Record(BaseModel):
     figures (`families: 16组`), which prose reaches as `{{ record.families }}`.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
     __pydantic_extra__: dict[str, NamedFigure] = Field(init=False)
 
     name: str | None = Field(default=None, description="名称，原样写入报告（可含数字，如“温暖2021”）")
@@ -62,6 +93,11 @@ class Record(BaseModel):
         default=None,
         description="核对比例：{比例的名称: [部分的名称, 总数的名称]}，如 {women_share: [women, members]}；比例须与人数相符",
     )
+
+    @model_validator(mode="after")
+    def _names_prose_can_write(self) -> "Record":
+        check_names(self.model_extra or {})
+        return self
 
     @model_validator(mode="after")
     def _stated_totals_and_shares_agree(self) -> "Record":
@@ -274,7 +310,7 @@ class Target(Record):
     measure: str | None = Field(
         default=None,
         description="下一年度用哪个数字衡量完成情况，如 activities.anti_drug_campaign.sessions",
-        pattern=r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$",
+        pattern=rf"^[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*(\.[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*)+$",
     )
 
     def __str__(self) -> str:
@@ -285,11 +321,16 @@ def _namespace(record_type: type[Record]) -> type[BaseModel]:
     """A subject file: names → records of one kind, reached as attributes."""
 
     class Namespace(BaseModel):
-        model_config = ConfigDict(extra="allow", frozen=True)
+        model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
         __pydantic_extra__: dict[str, record_type] = Field(init=False)  # type: ignore[valid-type]
 
         def items(self):
             return (self.model_extra or {}).items()
+
+        @model_validator(mode="after")
+        def _names_prose_can_write(self) -> "Namespace":
+            check_names(self.model_extra or {})
+            return self
 
     Namespace.__name__ = Namespace.__qualname__ = f"{record_type.__name__}s"
     return Namespace
@@ -304,17 +345,27 @@ Employment = _namespace(Activity)
 class Cases(BaseModel):
     """维权: complaints received, referrals, mediation, police reports."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
     __pydantic_extra__: dict[str, Record] = Field(init=False)
     mediation: Mediation | None = Field(default=None, description="婚姻家庭纠纷调解")
+
+    @model_validator(mode="after")
+    def _names_prose_can_write(self) -> "Cases":
+        check_names(self.model_extra or {})
+        return self
 
 
 class OrganisationBuilding(BaseModel):
     """组织建设: 换届, committees and their women, new organisations."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
     __pydantic_extra__: dict[str, Record] = Field(init=False)
     committees: dict[str, Committee] = Field(default_factory=dict, description="两委、执委等：总人数与女性人数")
+
+    @model_validator(mode="after")
+    def _names_prose_can_write(self) -> "OrganisationBuilding":
+        check_names([*(self.model_extra or {}), *self.committees])
+        return self
 
 
 class Region(_Model):
