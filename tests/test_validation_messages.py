@@ -115,6 +115,15 @@ MESSAGES = {
         "narrative.yaml:3:1: 错误", "{% if %} 没有结束：请在后面写上 {% endif %}", 1),
     "a filter given the wrong value": (
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year | wan }}年")}, "narrative.yaml:3:1: 错误", "需要金额，得到的是“2021”", 1),
+    "digit typed into prose": (
+        {"narrative.yaml": NARRATIVE.replace("示例区妇联接待来访", "示例区妇联开办了7期，接待来访")},
+        "narrative.yaml:3:25: 错误", "正文里直接写了数字“7”", 1),
+    "digits in a heading": ({"narrative.yaml": NARRATIVE.replace("title: 维权服务", "title: 维权服务12项")}, "narrative.yaml:5:16: 错误", "数字“12”", 1),
+    "digits in the plan": ({"plan.yaml": "overview:\n  - 再办10期培训班。\n"}, "plan.yaml:2:7: 错误", "数字“10”", 1),
+    "full-width braces in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛｛ year ｝｝年")}, "narrative.yaml:3:5: 错误", "“｛｛”是全角的花括号", 1),
+    "full-width percent braces in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛％ if year ％｝{{ year }}年")}, "narrative.yaml:3:5: 错误", "“｛％”是全角的花括号或百分号", 1),
     "figure no text uses": ({"cases.yaml": CASES + "police:\n  dv_reports: 12起\n"}, "cases.yaml:7:3: 警告", "没有被任何正文用到", 0),
 }
 

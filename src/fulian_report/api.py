@@ -20,7 +20,7 @@ from .model.subjects import SUBJECT_MODELS
 from .render.partial import prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
-from .render.usage import unused_figures
+from .render.usage import digits_in_prose, digits_in_templates, unused_figures
 from .source.yaml_source import display_path, load_yaml
 from .writers import WRITERS, output_path
 from .writers.manifest import OutputManifest
@@ -67,7 +67,14 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
-    document = render_document(data, chosen)
+    # Digits typed into prose or a template's text are figures nobody checks: errors, with the rest.
+    slips = digits_in_prose(data) + digits_in_templates((chosen.folder, chosen.base))
+    try:
+        document = render_document(data, chosen)
+    except FulianError as exc:
+        raise FulianError(slips + exc.findings) from None
+    if slips:
+        raise FulianError(slips)
     known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
     data.warnings.extend(w for w in unused_figures(data) if w not in known)
     return document

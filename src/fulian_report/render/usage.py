@@ -13,18 +13,21 @@ uses `activities.ecd.child_ages` even before `{{ ages }}` prints it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel
 
-from ..errors import Finding, Severity, suggest
+from ..errors import Finding, Location, Severity, suggest
 from ..model.dataset import OrgData, model_items
 from ..model.quantities import Figure
 from ..model.subjects import Record, Section
+from ..source.yaml_source import display_path
 from .environment import _PROSE_ENV
 from .simple_prose import Piece, simple_pieces
 
@@ -275,3 +278,147 @@ def _prefixes(used: set[str]) -> set[str]:
         parts = name.split(".")
         prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
     return prefixes
+
+
+# --- Digits typed into text -------------------------------------------------------------
+#
+# Every figure of a report comes from typed data, so that it is checked and drives the text.
+# A digit typed into prose (`开办了7期`) or into a style template's text is a figure nobody
+# checks: an error, at its own line and column.  Names that hold digits (12345热线, “温暖2021”)
+# are written in a record's name field and reached as `{{ … .name }}`.
+
+_JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_TYPED_DIGITS = re.compile("[0-9\uff10-\uff19]+(?:[.\uff0e][0-9\uff10-\uff19]+)?")
+# Full-width braces (an input method left in full-width mode) are no Jinja syntax: they would be printed.
+_FULLWIDTH_SYNTAX = re.compile("[{}%#\uff05\uff03]*[\uff5b\uff5d][{}%#\uff05\uff03\uff5b\uff5d]*")
+
+
+def literal_text(source: str) -> str:
+    """`source` with its Jinja tags, expressions and comments blanked out, offsets and lines kept."""
+    return _JINJA_SPAN.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), source)
+
+
+def _typed_digits_message(run: str) -> str:
+    return (
+        f"正文里直接写了数字“{run}”：报告里的数字都应来自数据，才能核对。请把它写进数据文件"
+        f"（如 activities.yaml 中一项的 sessions: {run}期），正文写成 {{{{ activities.名称.sessions }}}}；"
+        "若它是名称的一部分（12345热线、“温暖2021”），请写进那一项的 name 字段，正文写 {{ … .name }}。"
+    )
+
+
+def _fullwidth_braces_message(found: str) -> str:
+    return (
+        f"“{found}”是全角的花括号或百分号，不会被当作数字的名称，而会原样印进报告；"
+        "请改用半角的 {{ }} 或 {% %}（切换输入法的全角/半角）。"
+    )
+
+
+def digits_in_prose(data: OrgData) -> list[Finding]:
+    """An error at every digit and every full-width brace typed into narrative.yaml and plan.yaml prose."""
+    findings: list[Finding] = []
+    for subject, path, text in _prose_with_paths(data):
+        source = data.sources.get(subject)
+        if source is None:
+            continue
+        for offset, found, message in _slips_in(text):
+            findings.append(Finding(_where_in_prose(data, subject, path, text, offset, found), message))
+    return findings
+
+
+def _slips_in(text: str) -> list[tuple[int, str, str]]:
+    """(offset, text found, message) of every typed digit and full-width brace of one piece of prose."""
+    if not (_TYPED_DIGITS.search(text) or "\uff5b" in text or "\uff5d" in text):
+        return []
+    slips = [(match.start(), match.group(), _fullwidth_braces_message(match.group())) for match in _FULLWIDTH_SYNTAX.finditer(text)]
+    literal = literal_text(text)
+    slips += [(match.start(), match.group(), _typed_digits_message(match.group())) for match in _TYPED_DIGITS.finditer(literal)]
+    return sorted(slips)
+
+
+def _where_in_prose(data: OrgData, subject: str, path: tuple, text: str, offset: int, found: str) -> Location:
+    """The file position of `text[offset:]`: the prose's own line is looked up in the file, with a
+    few characters before the slip, so that the column is the slip's (block scalars are indented)."""
+    near = data.locate(subject, path)
+    source = data.sources[subject]
+    if not near.line:
+        return near
+    first = source.content_line(near)
+    line_start = text.rfind("\n", 0, offset) + 1
+    lead = min(offset - line_start, 6)
+    for fragment, before in ((text[offset - lead : offset + len(found)], lead), (found, 0)):
+        for number in range(first, min(len(source.lines), first + 200) + 1):
+            column = source.lines[number - 1].find(fragment)
+            if column >= 0:
+                return Location(near.path, number, column + 1 + before)
+    return near
+
+
+def _prose_with_paths(data: OrgData) -> Iterator[tuple[str, tuple, str]]:
+    narrative, plan = data.subjects.get("narrative"), data.subjects.get("plan")
+    if narrative is not None:
+        yield from (("narrative", ("opening", i), text) for i, text in enumerate(narrative.opening))
+        yield from _sections_with_paths("narrative", narrative.sections, ("sections",))
+    if plan is not None:
+        yield from (("plan", ("overview", i), text) for i, text in enumerate(plan.overview))
+        yield from _sections_with_paths("plan", plan.sections, ("sections",))
+
+
+def _sections_with_paths(subject: str, sections: list[Section], path: tuple) -> Iterator[tuple[str, tuple, str]]:
+    for index, section in enumerate(sections):
+        here = path + (index,)
+        if section.title:
+            yield subject, here + ("title",), section.title
+        yield from ((subject, here + ("paragraphs", i), text) for i, text in enumerate(section.paragraphs))
+        yield from _sections_with_paths(subject, section.sections, here + ("sections",))
+
+
+def digits_in_templates(folders: Iterable[Path]) -> list[Finding]:
+    """An error at every digit typed into the text of a style's templates (`*.j2` in its folders):
+    outside Jinja code and outside the markup's tags (`level="1"` is markup, not text)."""
+    findings: list[Finding] = []
+    for folder in folders:
+        for template in sorted(Path(folder).glob("*.j2")):
+            try:
+                stamp = template.stat().st_mtime_ns
+            except OSError:
+                continue
+            findings.extend(_digits_in_template(template, stamp))
+    return findings
+
+
+@lru_cache(maxsize=64)
+def _digits_in_template(template: Path, stamp: int) -> tuple[Finding, ...]:
+    try:
+        source = template.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ()  # rendering the style reports a template it cannot read
+    literal = literal_text(source)
+    findings = []
+    shown = display_path(template)
+    in_tag = False
+    line, column = 1, 0
+    run: list[str] = []
+    run_at = (0, 0)
+    for char in literal + "\n":
+        column += 1
+        if not in_tag and _TYPED_DIGITS.fullmatch(char):
+            if not run:
+                run_at = (line, column)
+            run.append(char)
+        elif run:
+            findings.append(Finding(Location(shown, *run_at), _template_digits_message("".join(run))))
+            run = []
+        if char == "<":
+            in_tag = True
+        elif char == ">":
+            in_tag = False
+        elif char == "\n":
+            line, column = line + 1, 0
+    return tuple(findings)
+
+
+def _template_digits_message(run: str) -> str:
+    return (
+        f"样式模板的文字里直接写了数字“{run}”：报告里的数字都应来自数据；年度请写 {{{{ year }}}}、{{{{ next_year }}}}，"
+        "其他数字写进数据，模板里用 {{ 名称 }} 引用。"
+    )

@@ -1,0 +1,61 @@
+"""Digits typed into text: every figure of a report comes from typed data."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from fulian_report.api import make_document
+from fulian_report.cli import app
+from fulian_report.errors import FulianError
+from fulian_report.model.dataset import load_org
+from fulian_report.render.usage import digits_in_templates, literal_text
+from fulian_report.writers.text import to_text
+from tests.conftest import DATA, MINIMAL_ORG, ORGS, TEMPLATES, write_org
+
+
+@pytest.mark.parametrize(
+    "prose,kept",
+    [("共{{ x }}人", ["共", "人"]), ("{% if a > 3 %}有{% endif %}", ["有"]), ("{# 注：1 #}无", ["无"]),
+     ("第一行\n{{ a }}", ["第一行"])],
+)
+def test_literal_text_blanks_out_jinja_and_keeps_every_offset(prose, kept):
+    literal = literal_text(prose)
+    assert len(literal) == len(prose) and literal.count("\n") == prose.count("\n") and literal.split() == kept
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_the_bundled_data_and_styles_type_no_digit_into_text(org):
+    make_document(load_org(DATA / "2021" / org))
+    assert digits_in_templates(sorted(p for p in TEMPLATES.iterdir() if p.is_dir())) == []
+
+
+def test_a_name_holding_digits_is_written_in_a_name_field_and_passes(tmp_path):
+    files = dict(MINIMAL_ORG)
+    files["cases.yaml"] += "hotline:\n  name: 12345热线\n  calls: 86件\n"
+    files["narrative.yaml"] = files["narrative.yaml"].replace(
+        "。\nsections", "，{{ cases.hotline.name }}受理{{ cases.hotline.calls }}。\nsections"
+    )
+    folder = write_org(tmp_path, files)
+    assert "12345热线受理86件" in to_text(make_document(load_org(folder)))
+
+
+def test_a_digit_in_a_style_template_text_is_an_error_at_its_line_and_column(tmp_path):
+    style = tmp_path / "mystyle"
+    shutil.copytree(TEMPLATES / "furong", style)
+    template = style / "report.xml.j2"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    title = next(i for i, line in enumerate(lines) if "<title>" in line)
+    lines[title] = lines[title].replace("{{ next_year }}年工作计划", "2022年工作计划")
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    column = lines[title].index("2022") + 1
+    folder = write_org(tmp_path / "data", MINIMAL_ORG)
+    with pytest.raises(FulianError) as refused:
+        make_document(load_org(folder), str(style))
+    (finding,) = refused.value.findings
+    assert (finding.location.line, finding.location.column) == (title + 1, column)
+    assert finding.message.startswith("样式模板的文字里直接写了数字“2022”")
+    result = CliRunner().invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"), "--style", str(style)])
+    assert result.exit_code == 1 and f"report.xml.j2:{title + 1}:{column}: 错误" in result.output
