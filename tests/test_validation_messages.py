@@ -42,8 +42,23 @@ MESSAGES = {
         {"cases.yaml": CASES.replace("  received: 55件\n", "  received: 55件\n  received: 56件\n")},
         "cases.yaml:3:3: 错误", "名称“received”重复出现（第 2 行已有）", 1),
     "tab": ({"cases.yaml": CASES.replace("  received", "\treceived")}, "cases.yaml:2:1: 错误", "制表符（Tab）", 1),
-    "unclosed bracket": ({"cases.yaml": "visits: {received: 55件\n"}, "cases.yaml:2:1: 错误", "括号", 1),
-    "unclosed quote": ({"cases.yaml": 'visits:\n  name: "市民热线\n'}, "cases.yaml:3:1: 错误", "引号", 1),
+    # A bracket or quote left open is pointed at itself, not where libyaml gave up.
+    "unclosed bracket": ({"cases.yaml": "visits: {received: 55件\n"}, "cases.yaml:1:9: 错误", "“{”没有正常结束：缺少配对的“}”", 1),
+    "unclosed list": ({"cases.yaml": "visits:\n  sums: {total: [a, b}\n  received: 55件\n"}, "cases.yaml:2:17: 错误", "“[”没有正常结束", 1),
+    "unclosed quote": ({"cases.yaml": 'visits:\n  name: "市民热线\n'}, "cases.yaml:2:9: 错误", "引号一直没有配对的结束引号", 1),
+    "full-width colon": (
+        {"cases.yaml": CASES.replace("couples_received: 444对", "couples_received：444对")}, "cases.yaml:4:19: 错误",
+        "“couples_received”后面是全角冒号“：”", 1),
+    "full-width colon on the last line": (
+        {"cases.yaml": "visits:\n  received：55件\n"}, "cases.yaml:2:11: 错误", "其中的“：”是全角冒号", 1),
+    "full-width brackets": (
+        {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: ｛province: 示例省, city: 示例市, district: 示例区｝")},
+        "organisation.yaml:3:9: 错误", "“｛”是全角括号", 1),
+    "Chinese quotes around a colon": ({"cases.yaml": CASES + "hotline:\n  name: “热线: 12345”\n"}, "cases.yaml:7:9: 错误", "是中文引号", 1),
+    "a missing colon": ({"cases.yaml": CASES.replace("couples_received: 444对", "couples_received 444对")}, "cases.yaml:4:3: 错误", "这一行缺少冒号", 1),
+    "region as one text": (
+        {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: 示例省示例市示例区")},
+        "organisation.yaml:3:9: 错误", "请分项写出 province（省，如 湖南省）、city（市，如 长沙市）、district（区县，如 芙蓉区）", 1),
     "empty file": ({"honors.yaml": ""}, "honors.yaml:1:1: 警告", "文件是空的", 0),
     "left-out record named by prose": (
         {"cases.yaml": "visits:\n  received: 55件\n"}, "narrative.yaml:8:", "“couples_received”不存在：它前面的一项在数据中没有填写", 1),
