@@ -157,7 +157,9 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
         return "这里的值不符合要求；请对照 README 或同类文件的写法检查。"
     loc = error.get("loc") or ()
     name = loc[-1] if loc else ""
-    given = error.get("input")
+    given = _shown(error.get("input"))
+    if error.get("input") is None and kind != "missing":
+        return f"“{name}”后面没有写内容；请填写，或连同名称一起删去这一行" if isinstance(name, str) and name else "这里没有写内容"
     if kind == "missing":
         return f"缺少必填项“{name}”"
     if kind == "extra_forbidden":
@@ -185,6 +187,13 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
     return base
 
 
+def _shown(value: Any) -> Any:
+    """A value as the person typed it in YAML (true, not Python's True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def _field_hint(name: Any) -> str:
     return {
         "measure": "应写成 文件名.条目.字段，如 activities.anti_drug.sessions",
@@ -193,7 +202,7 @@ def _field_hint(name: Any) -> str:
 
 
 def _expected_fields(model: type[BaseModel], loc: tuple) -> dict[str, str]:
-    """The fields (name → description) of the model expected at `loc`, for a text written in its place."""
+    """The required fields (name → description) of the model expected at `loc`, for a text written in its place."""
     fields = _known_fields(model, (*loc, ""))
     current: Any = model
     for part in loc:
@@ -201,7 +210,8 @@ def _expected_fields(model: type[BaseModel], loc: tuple) -> dict[str, str]:
         current = _inner_model(inner.annotation) if inner is not None else RECORDS_BY_NAME.get(current)
         if current is None:
             return {}
-    return {name: (current.model_fields[name].description or "") for name in fields if name in current.model_fields}
+    required = {name: info for name, info in current.model_fields.items() if name in fields and info.is_required()}
+    return {name: (info.description or "") for name, info in required.items()}
 
 
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:

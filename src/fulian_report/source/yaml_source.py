@@ -493,7 +493,7 @@ class _Values:
         except (yaml.constructor.ConstructorError, AttributeError, TypeError):
             # An explicit tag on text it cannot read (!!timestamp notadate) fails inside PyYAML
             # with AttributeError or TypeError: the tag is the thing to remove either way.
-            self.errors.append(Finding(self._at(mark), f"不支持 YAML 标签“{tag}”；请去掉以 ! 开头的标记。"))
+            self.errors.append(Finding(self._at(mark), f"不支持 YAML 标签“{_tag_as_written(tag)}”；请去掉以 ! 开头的标记。"))
             return None
         except (ValueError, OverflowError):
             # A scalar that looks like a date but is none (2021-02-30): keep the text,
@@ -518,6 +518,11 @@ class _Values:
                     Severity.WARNING,
                 )
             )
+
+
+def _tag_as_written(tag: str) -> str:
+    """`tag:yaml.org,2002:binary` as the file writes it: `!!binary`."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _NodesNeeded(Exception):
