@@ -5,6 +5,8 @@ print exactly as written."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -169,3 +171,12 @@ def test_a_name_prose_cannot_write_is_refused_by_the_tool_and_the_schema(name, r
         jsonschema.validate({name: {"接待": "12件"}}, subject_schema("cases"))
     with pytest.raises(ValueError, match=reason):
         Cases.model_validate({name: {"接待": "12件"}})
+
+
+def test_the_readme_lists_every_built_in_measure_word():
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = readme.split("**量词**", 1)[1].split("表里没有的量词", 1)[0]
+    words = set(re.split("[、。]", listed.split("：", 1)[1].replace("\n", "")))
+    assert [word for word in COUNT_UNITS if word not in words] == []

@@ -59,3 +59,12 @@ def test_a_digit_in_a_style_template_text_is_an_error_at_its_line_and_column(tmp
     assert finding.message.startswith("样式模板的文字里直接写了数字“2022”")
     result = CliRunner().invoke(app, ["build", "2021", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "out"), "--style", str(style)])
     assert result.exit_code == 1 and f"report.xml.j2:{title + 1}:{column}: 错误" in result.output
+
+
+def test_full_width_braces_in_a_style_template_are_an_error_at_their_place(tmp_path):
+    style = tmp_path / "mystyle"
+    style.mkdir()
+    (style / "report.xml.j2").write_text("<document>\n<title>｛｛ org.name ｝｝</title>\n</document>\n", encoding="utf-8")
+    findings = digits_in_templates([style])
+    assert [(f.location.line, f.location.column) for f in findings] == [(2, 8), (2, 20)]
+    assert "全角的花括号" in findings[0].message

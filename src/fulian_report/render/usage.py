@@ -393,8 +393,11 @@ def _digits_in_template(template: Path, stamp: int) -> tuple[Finding, ...]:
     except (OSError, UnicodeDecodeError):
         return ()  # rendering the style reports a template it cannot read
     literal = literal_text(source)
-    findings = []
     shown = display_path(template)
+    findings = [
+        Finding(Location(shown, *_line_and_column(source, match.start())), _fullwidth_braces_message(match.group()))
+        for match in _FULLWIDTH_SYNTAX.finditer(literal)
+    ]
     in_tag = False
     line, column = 1, 0
     run: list[str] = []
@@ -415,6 +418,10 @@ def _digits_in_template(template: Path, stamp: int) -> tuple[Finding, ...]:
         elif char == "\n":
             line, column = line + 1, 0
     return tuple(findings)
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _template_digits_message(run: str) -> str:
