@@ -295,7 +295,12 @@ _FULLWIDTH_SYNTAX = re.compile("[{}%#\uff05\uff03]*[\uff5b\uff5d][{}%#\uff05\uff
 
 def literal_text(source: str) -> str:
     """`source` with its Jinja tags, expressions and comments blanked out, offsets and lines kept."""
-    return _JINJA_SPAN.sub(lambda match: re.sub(r"[^\n]", " ", match.group()), source)
+    return _JINJA_SPAN.sub(_blank, source)
+
+
+def _blank(match: re.Match) -> str:
+    span = match.group()
+    return re.sub(r"[^\n]", " ", span) if "\n" in span else " " * len(span)
 
 
 def _typed_digits_message(run: str) -> str:
@@ -327,8 +332,9 @@ def digits_in_prose(data: OrgData) -> list[Finding]:
 
 def _slips_in(text: str) -> list[tuple[int, str, str]]:
     """(offset, text found, message) of every typed digit and full-width brace of one piece of prose."""
-    if not (_TYPED_DIGITS.search(text) or "\uff5b" in text or "\uff5d" in text):
-        return []
+    fullwidth = "\uff5b" in text or "\uff5d" in text
+    if not fullwidth and not _TYPED_DIGITS.search(_JINJA_SPAN.sub("", text)):
+        return []  # nearly all prose: digits only inside {{ }} (names such as honor_01)
     slips = [(match.start(), match.group(), _fullwidth_braces_message(match.group())) for match in _FULLWIDTH_SYNTAX.finditer(text)]
     literal = literal_text(text)
     slips += [(match.start(), match.group(), _typed_digits_message(match.group())) for match in _TYPED_DIGITS.finditer(literal)]
