@@ -103,3 +103,17 @@ def test_each_known_libyaml_complaint_is_translated():
         for message in _messages("cases", text):
             assert re.search("[\u4e00-\u9fff]", message), (text, message)
             assert not _english_in(message, text), (text, message)
+
+
+def test_libyamls_own_depth_limit_is_reported_as_ours_and_located():
+    from fulian_report.source.yaml_source import MAX_DEPTH
+
+    text = "visits:\n  sums: " + "[" * 2000 + "]" * 2000 + "\n"
+    try:
+        parse_yaml(text, Path("cases.yaml"))
+    except FulianError as error:
+        (finding,) = error.findings
+    else:
+        raise AssertionError("nesting that deep must be refused")
+    assert finding.message.startswith(f"层次太深（超过 {MAX_DEPTH} 层）")
+    assert finding.location.line == 2 and finding.location.column > 9
