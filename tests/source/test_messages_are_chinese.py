@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
@@ -117,3 +118,19 @@ def test_libyamls_own_depth_limit_is_reported_as_ours_and_located():
         raise AssertionError("nesting that deep must be refused")
     assert finding.message.startswith(f"层次太深（超过 {MAX_DEPTH} 层）")
     assert finding.location.line == 2 and finding.location.column > 9
+
+
+@pytest.mark.parametrize(
+    "text,where",
+    [
+        ("sections:\n  - title: 维权服务\n    paragraphs：\n      - 文字\n", (3, 15)),
+        ("sections:\n  - title：维权服务\n    paragraphs:\n      - 文字\n", (2, 10)),
+        ("name: 示例\nregion：\n  province: 示例省\n", (2, 7)),
+        ("visits:\n  received: 55件\nmediation:\n  couples_received：444对\n  couples_reconciled: 134对\n", (4, 19)),
+    ],
+)
+def test_a_full_width_colon_after_a_name_is_named_at_its_own_place(text, where):
+    with pytest.raises(FulianError) as refused:
+        parse_yaml(text, Path("narrative.yaml"))
+    (finding,) = refused.value.findings
+    assert (finding.location.line, finding.location.column) == where and "全角冒号“：”" in finding.message

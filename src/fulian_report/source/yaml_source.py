@@ -413,8 +413,8 @@ def _fullwidth_slip(
 ) -> tuple[str, tuple[int, int]] | None:
     """A full-width colon after a name, or a full-width bracket or quote, near where libyaml gave up:
     the problem is that character, at its own line and column."""
-    last = at_problem[0]
-    if not 0 < last <= len(lines):
+    last = min(at_problem[0], len(lines))  # libyaml may give up at the end, past the last line
+    if last < 1:
         return None
     first = max(1, min(at_context[0] if at_context else last, last) - 1, last - 4)
     for number in range(last, first - 1, -1):
@@ -430,7 +430,7 @@ def _fullwidth_slip(
             )
     # A bracket or quote YAML does not see as one, before where it gave up on the same line.
     text = lines[last - 1]
-    end = at_problem[1] - 1 if at_problem[1] else len(text)
+    end = at_problem[1] - 1 if at_problem[1] and last == at_problem[0] else len(text)
     for column, char in enumerate(text[:end], 1):
         if char in "［］｛｝":
             return (
