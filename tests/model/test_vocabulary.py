@@ -180,3 +180,17 @@ def test_the_readme_lists_every_built_in_measure_word():
     listed = readme.split("**量词**", 1)[1].split("表里没有的量词", 1)[0]
     words = set(re.split("[、。]", listed.split("：", 1)[1].replace("\n", "")))
     assert [word for word in COUNT_UNITS if word not in words] == []
+
+
+def test_a_plan_target_may_be_measured_by_a_chinese_name():
+    from fulian_report.model.subjects import Target
+
+    assert Target.model_validate({"target": "200场左右", "measure": "activities.禁毒宣传.场次"}).measure == "activities.禁毒宣传.场次"
+    from pathlib import Path
+
+    from fulian_report.model.dataset import validate_subject
+    from fulian_report.source.yaml_source import parse_yaml
+
+    source = parse_yaml("targets:\n  禁毒:\n    target: 200场左右\n    measure: 禁毒宣传\n", Path("plan.yaml"))
+    (finding,) = validate_subject("plan", source)[1]
+    assert (finding.location.line, finding.location.column) == (4, 14) and "应写成 文件名.条目.字段" in finding.message
