@@ -68,3 +68,17 @@ def test_full_width_braces_in_a_style_template_are_an_error_at_their_place(tmp_p
     findings = digits_in_templates([style])
     assert [(f.location.line, f.location.column) for f in findings] == [(2, 8), (2, 20)]
     assert "全角的花括号" in findings[0].message
+
+
+@pytest.mark.parametrize(
+    "prose,advice",
+    [("帮助400余名妇女", "请把“400余名”写进数据文件"), ("节约6万元左右", "funds.yaml 中一项的 amount: 6万元左右"),
+     ("完成率132%。", "完成率: 132%"), ("在2021年，", "报告年度请写 {{ year }}"), ("拨打12345热线", "写进那一项的 name 字段")],
+)
+def test_the_message_says_how_to_write_the_figure_it_found(tmp_path, prose, advice):
+    files = dict(MINIMAL_ORG)
+    files["narrative.yaml"] = files["narrative.yaml"].replace("示例区妇联接待来访", f"示例区妇联{prose}接待来访")
+    with pytest.raises(FulianError) as refused:
+        make_document(load_org(write_org(tmp_path, files)))
+    (finding,) = refused.value.findings
+    assert finding.location.line == 3 and finding.message.startswith("正文里直接写了数字") and advice in finding.message

@@ -25,7 +25,7 @@ from pydantic import BaseModel
 
 from ..errors import Finding, Location, Severity, suggest
 from ..model.dataset import OrgData, model_items
-from ..model.quantities import Figure
+from ..model.quantities import Figure, Money, ReportDate, Share, parse_figure
 from ..model.subjects import Record, Section
 from ..source.yaml_source import display_path
 from .environment import _PROSE_ENV
@@ -303,12 +303,41 @@ def _blank(match: re.Match) -> str:
     return re.sub(r"[^\n]", " ", span) if "\n" in span else " " * len(span)
 
 
-def _typed_digits_message(run: str) -> str:
+def _typed_digits_message(run: str, figure: Figure | None, written: str) -> str:
+    if isinstance(figure, ReportDate):
+        advice = (
+            f"报告年度请写 {{{{ year }}}}，下一年度写 {{{{ next_year }}}}；其他日期“{written}”写进数据里那一项的 date 字段，"
+            "正文写成 {{ 文件名.名称.date }}"
+        )
+    elif figure is None:
+        advice = "请把它连同量词写进数据文件（如 activities.yaml 中一项的 sessions: 12期），正文写成 {{ activities.名称.sessions }}"
+    else:
+        file, field = {Money: ("funds.yaml", "amount"), Share: ("activities.yaml", "完成率")}.get(type(figure), ("activities.yaml", "sessions"))
+        advice = (
+            f"请把“{written}”写进数据文件（如 {file} 中一项的 {field}: {written}），"
+            f"正文写成 {{{{ {file.removesuffix('.yaml')}.名称.{field} }}}}"
+        )
     return (
-        f"正文里直接写了数字“{run}”：报告里的数字都应来自数据，才能核对。请把它写进数据文件"
-        f"（如 activities.yaml 中一项的 sessions: {run}期），正文写成 {{{{ activities.名称.sessions }}}}；"
+        f"正文里直接写了数字“{run}”：报告里的数字都应来自数据，才能核对。{advice}；"
         "若它是名称的一部分（12345热线、“温暖2021”），请写进那一项的 name 字段，正文写 {{ … .name }}。"
     )
+
+
+def _figure_around(text: str, start: int, end: int) -> tuple[Figure | None, str]:
+    """The figure a typed number is part of (近500人, 6万元左右, 2021年3月), as the data would write it."""
+    found: tuple[Figure | None, str] = (None, text[start:end])
+    for after in range(8, -1, -1):
+        for before in (0, 1):
+            if start - before < 0 or end + after > len(text):
+                continue
+            candidate = text[start - before : end + after]
+            if found[0] is not None and len(candidate) <= len(found[1]):
+                continue
+            try:
+                found = (parse_figure(candidate), candidate)
+            except ValueError:
+                continue
+    return found
 
 
 def _fullwidth_braces_message(found: str) -> str:
@@ -337,7 +366,10 @@ def _slips_in(text: str) -> list[tuple[int, str, str]]:
         return []  # nearly all prose: digits only inside {{ }} (names such as honor_01)
     slips = [(match.start(), match.group(), _fullwidth_braces_message(match.group())) for match in _FULLWIDTH_SYNTAX.finditer(text)]
     literal = literal_text(text)
-    slips += [(match.start(), match.group(), _typed_digits_message(match.group())) for match in _TYPED_DIGITS.finditer(literal)]
+    slips += [
+        (match.start(), match.group(), _typed_digits_message(match.group(), *_figure_around(literal, match.start(), match.end())))
+        for match in _TYPED_DIGITS.finditer(literal)
+    ]
     return sorted(slips)
 
 
