@@ -76,8 +76,9 @@ def organisation_files(number: int, year: int, rng: random.Random) -> dict[str, 
         "organisation_building.yaml": header + _organisation_building(year, rng),
         "employment.yaml": header + _employment(rng),
     }
-    files["narrative.yaml"] = header + _narrative(short, activity_names, fund_names, honor_names, rng)
-    files["plan.yaml"] = header + _plan(short, year, rng)
+    # The prose names the organisation as {{ org.name }}: its name holds a digit, and a digit typed into prose is an error.
+    files["narrative.yaml"] = header + _narrative("{{ org.name }}", activity_names, fund_names, honor_names, rng)
+    files["plan.yaml"] = header + _plan("{{ org.name }}", year, rng)
     return files
 
 

@@ -51,7 +51,7 @@ def test_a_save_moves_only_its_organisations_version_and_findings_show(server):
     assert "findings" not in _get(served, "/fragment/lakeside")[2]  # drawn once, without findings
     before = {org: _get(served, f"/version/{org}")[2] for org in ("lakeside", "hillside")}
     cases = data / "2021" / "lakeside" / "cases.yaml"
-    cases.write_text(cases.read_text(encoding="utf-8").replace("55件", "55只"), encoding="utf-8")
+    cases.write_text(cases.read_text(encoding="utf-8").replace("55件", "55窝"), encoding="utf-8")
     deadline = time.monotonic() + 10
     while _get(served, "/version/lakeside")[2] == before["lakeside"] and time.monotonic() < deadline:
         time.sleep(0.05)

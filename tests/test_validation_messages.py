@@ -42,8 +42,23 @@ MESSAGES = {
         {"cases.yaml": CASES.replace("  received: 55件\n", "  received: 55件\n  received: 56件\n")},
         "cases.yaml:3:3: 错误", "名称“received”重复出现（第 2 行已有）", 1),
     "tab": ({"cases.yaml": CASES.replace("  received", "\treceived")}, "cases.yaml:2:1: 错误", "制表符（Tab）", 1),
-    "unclosed bracket": ({"cases.yaml": "visits: {received: 55件\n"}, "cases.yaml:2:1: 错误", "括号", 1),
-    "unclosed quote": ({"cases.yaml": 'visits:\n  name: "市民热线\n'}, "cases.yaml:3:1: 错误", "引号", 1),
+    # A bracket or quote left open is pointed at itself, not where libyaml gave up.
+    "unclosed bracket": ({"cases.yaml": "visits: {received: 55件\n"}, "cases.yaml:1:9: 错误", "“{”没有正常结束：缺少配对的“}”", 1),
+    "unclosed list": ({"cases.yaml": "visits:\n  sums: {total: [a, b}\n  received: 55件\n"}, "cases.yaml:2:17: 错误", "“[”没有正常结束", 1),
+    "unclosed quote": ({"cases.yaml": 'visits:\n  name: "市民热线\n'}, "cases.yaml:2:9: 错误", "引号一直没有配对的结束引号", 1),
+    "full-width colon": (
+        {"cases.yaml": CASES.replace("couples_received: 444对", "couples_received：444对")}, "cases.yaml:4:19: 错误",
+        "“couples_received”后面是全角冒号“：”", 1),
+    "full-width colon on the last line": (
+        {"cases.yaml": "visits:\n  received：55件\n"}, "cases.yaml:2:11: 错误", "其中的“：”是全角冒号", 1),
+    "full-width brackets": (
+        {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: ｛province: 示例省, city: 示例市, district: 示例区｝")},
+        "organisation.yaml:3:9: 错误", "“｛”是全角括号", 1),
+    "Chinese quotes around a colon": ({"cases.yaml": CASES + "hotline:\n  name: “热线: 12345”\n"}, "cases.yaml:7:9: 错误", "是中文引号", 1),
+    "a missing colon": ({"cases.yaml": CASES.replace("couples_received: 444对", "couples_received 444对")}, "cases.yaml:4:3: 错误", "这一行缺少冒号", 1),
+    "region as one text": (
+        {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: 示例省示例市示例区")},
+        "organisation.yaml:3:9: 错误", "region 要分级写出，每级一行：province: 示例省，city: 示例市，district: 示例区", 1),
     "empty file": ({"honors.yaml": ""}, "honors.yaml:1:1: 警告", "文件是空的", 0),
     "left-out record named by prose": (
         {"cases.yaml": "visits:\n  received: 55件\n"}, "narrative.yaml:8:", "“couples_received”不存在：它前面的一项在数据中没有填写", 1),
@@ -89,7 +104,15 @@ MESSAGES = {
     "plan date in the report year": (
         {"plan.yaml": "targets:\n  centre:\n    target: 1所\n    due: 2021年12月\n"}, "plan.yaml:4:5: 警告", "计划中的日期 2021年12月 在报告年度 2021 年内", 0),
     "honor level": (
-        {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡\n"}, "honors.yaml:3:10: 错误", "取值“乡”不在允许范围内，应为 '全国', '省', '市', '区', '县' or '街道'", 1),
+        {"honors.yaml": "model:\n  title: 三八红旗手\n  level: 乡长\n"}, "honors.yaml:3:10: 错误",
+        "不认识的级别“乡长”：级别应是行政级别之一：全国/国家/中央；省/自治区/直辖市；", 1),
+    "unknown measure word": (
+        {"cases.yaml": CASES + "rescue:\n  animals: 500多羽只\n"}, "cases.yaml:7:12: 错误",
+        "“500多羽只”中的量词“羽只”不在量词表中；若没有写错，请在 organisation.yaml 中写上 measure_words: [羽只]", 1),
+    "a declared share above 100%": (
+        {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10人\n    women: 8人\n"
+         "    women_share: 180%\n    shares: {women_share: [women, members]}\n"},
+        "organisation_building.yaml:5:18: 错误", "比例 women_share 180% 超过 100%", 1),
     "plan target without a figure": ({"plan.yaml": "targets:\n  centre:\n    description: 建好活动中心\n"}, "plan.yaml:2:3: 错误", "缺少必填项“target”", 1),
     "plan target that is not measurable": ({"plan.yaml": "targets:\n  centre:\n    target: 很多\n"}, "plan.yaml:3:13: 错误", "无法识别“很多”", 1),
     "undefined name in prose": (
@@ -107,6 +130,15 @@ MESSAGES = {
         "narrative.yaml:3:1: 错误", "{% if %} 没有结束：请在后面写上 {% endif %}", 1),
     "a filter given the wrong value": (
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "{{ year | wan }}年")}, "narrative.yaml:3:1: 错误", "需要金额，得到的是“2021”", 1),
+    "digit typed into prose": (
+        {"narrative.yaml": NARRATIVE.replace("示例区妇联接待来访", "示例区妇联开办了7期，接待来访")},
+        "narrative.yaml:3:25: 错误", "正文里直接写了数字“7”", 1),
+    "digits in a heading": ({"narrative.yaml": NARRATIVE.replace("title: 维权服务", "title: 维权服务12项")}, "narrative.yaml:5:16: 错误", "数字“12”", 1),
+    "digits in the plan": ({"plan.yaml": "overview:\n  - 再办10期培训班。\n"}, "plan.yaml:2:7: 错误", "数字“10”", 1),
+    "full-width braces in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛｛ year ｝｝年")}, "narrative.yaml:3:5: 错误", "“｛｛”是全角的花括号", 1),
+    "full-width percent braces in prose": (
+        {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛％ if year ％｝{{ year }}年")}, "narrative.yaml:3:5: 错误", "“｛％”是全角的花括号或百分号", 1),
     "figure no text uses": ({"cases.yaml": CASES + "police:\n  dv_reports: 12起\n"}, "cases.yaml:7:3: 警告", "没有被任何正文用到", 0),
 }
 

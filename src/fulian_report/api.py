@@ -21,7 +21,7 @@ from .model.subjects import SUBJECT_MODELS
 from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
-from .render.usage import unused_figures
+from .render.usage import digits_in_prose, digits_in_templates, unused_figures
 from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
 from .writers.filenames import file_stem
@@ -70,11 +70,15 @@ def make_document(data: OrgData, style: str | Style | None = None, provenance: b
     """Render one organisation's report in its own style or the one given (with `provenance`,
     each figure a run carrying its source, for the preview)."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
+    # Digits typed into prose or a template's text are figures nobody checks: errors, with the rest.
+    slips = digits_in_prose(data) + digits_in_templates((chosen.folder, chosen.base))
     try:
         document = render_document(data, chosen, provenance)
     except FulianError as exc:
         # The data's warnings stay with the errors: one of them may be their cause (an emptied file).
-        raise FulianError(blame_empty_files(exc.findings, data) + data.warnings) from None
+        raise FulianError(slips + blame_empty_files(exc.findings, data) + data.warnings) from None
+    if slips:
+        raise FulianError(slips)
     known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
     data.warnings.extend(w for w in unused_figures(data) if w not in known)
     renamed = file_stem(document.title.text).warning

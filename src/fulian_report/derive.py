@@ -46,6 +46,21 @@ class Derived:
     target_progress: dict[str, TargetProgress] = field(default_factory=dict)
 
 
+def count_by_level(levels: Iterable[HonorLevel | None]) -> dict[str, int]:
+    """Honours by level, highest first: one entry per rank, named by the words the data
+    wrote for it (自治区 and 省 are one level; "区、县" if an office wrote both)."""
+    words: dict[int, list[str]] = {}
+    counts: dict[int, int] = {}
+    for level in levels:
+        if level is None:
+            continue
+        words.setdefault(level.rank, [])
+        if level.value not in words[level.rank]:
+            words[level.rank].append(level.value)
+        counts[level.rank] = counts.get(level.rank, 0) + 1
+    return {"、".join(words[rank]): counts[rank] for rank in sorted(counts)}
+
+
 def derive(data: Any) -> Derived:
     subjects = data.subjects
     funds = dict(subjects["funds"].items())
@@ -54,9 +69,7 @@ def derive(data: Any) -> Derived:
         for name, fund in funds.items()
         if fund.target is not None and fund.amount.yuan >= fund.target.yuan
     }
-    honors_by_level = {level.value: 0 for level in HonorLevel}
-    for _, honor in subjects["honors"].items():
-        honors_by_level[honor.level.value] += 1
+    honors_by_level = count_by_level(honor.level for _, honor in subjects["honors"].items())
     mediation = subjects["cases"].mediation
     success = None
     if mediation and mediation.couples_reconciled and mediation.couples_received.value:

@@ -119,47 +119,113 @@ def model_items(model: BaseModel) -> Iterable[tuple[str, Any]]:
     return chain(fields, extra.items()) if extra else fields
 
 
+_MAPPING_EXPECTED = "这里应是“名称: 值”形式的若干项"
 _PYDANTIC_MESSAGES = {
     "missing": "缺少必填项",
     "extra_forbidden": "不认识的名称",
     "string_type": "这里应是文字",
     "int_type": "这里应是整数",
     "int_parsing": "这里应是整数",
-    "list_type": "这里应是列表（每项以“- ”开头）",
-    "dict_type": "这里应是“名称: 值”形式的若干项",
-    "model_type": "这里应是“名称: 值”形式的若干项",
-    "model_attributes_type": "这里应是“名称: 值”形式的若干项",
+    "int_from_float": "这里应是整数",
+    "float_type": "这里应是数字",
+    "float_parsing": "这里应是数字",
+    "decimal_type": "这里应是数字",
+    "decimal_parsing": "这里应是数字",
+    "bool_type": "这里应是“是”或“否”（true 或 false）",
+    "bool_parsing": "这里应是“是”或“否”（true 或 false）",
+    "list_type": "这里应是列表（每项以“- ”开头，或写成 [甲, 乙]）",
+    "tuple_type": "这里应是列表（每项以“- ”开头，或写成 [甲, 乙]）",
+    "dict_type": _MAPPING_EXPECTED,
+    "model_type": _MAPPING_EXPECTED,
+    "model_attributes_type": _MAPPING_EXPECTED,
     "enum": "取值不在允许范围内",
+    "literal_error": "取值不在允许范围内",
     "too_short": "内容不能为空",
     "string_too_short": "内容不能为空",
+    "too_long": "内容太多",
+    "string_too_long": "文字太长",
     "greater_than_equal": "数值太小",
+    "greater_than": "数值太小",
     "less_than_equal": "数值太大",
+    "less_than": "数值太大",
     "string_pattern_mismatch": "写法不对",
     "date_from_datetime_parsing": "这里应是日期",
+    "date_type": "这里应是日期",
+    "date_parsing": "这里应是日期",
+    "none_required": "这里不应写内容",
 }
+# Full-width marks a Chinese input method types where YAML wants ASCII ones: a value that
+# should have been a mapping or a list and stayed text because of one.
+_FULLWIDTH_STRUCTURE = {"：": "冒号", "［": "方括号", "｛": "花括号"}
 
 
-def translate_error(error: dict, known: list[str] | None = None) -> str:
+def translate_error(error: dict, known: list[str] | None = None, fields: dict[str, str] | None = None) -> str:
+    """pydantic's error in Chinese; `fields` (name → description) are those of the mapping
+    expected where a text was written, for the message to name them."""
     kind = error.get("type", "")
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error") or error.get("msg", ""))
         return message.removeprefix("Value error, ")
     base = _PYDANTIC_MESSAGES.get(kind)
     if base is None:
-        return f"数据不符合要求（{error.get('msg')}）"
+        return "这里的值不符合要求；请对照 README 或同类文件的写法检查。"
     loc = error.get("loc") or ()
     name = loc[-1] if loc else ""
+    given = _shown(error.get("input"))
+    if error.get("input") is None and kind != "missing":
+        return f"“{name}”后面没有写内容；请填写，或连同名称一起删去这一行" if isinstance(name, str) and name else "这里没有写内容"
     if kind == "missing":
         return f"缺少必填项“{name}”"
     if kind == "extra_forbidden":
         return f"不认识的名称“{name}”" + suggest(str(name), known or [])
-    if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"取值“{error.get('input')}”不在允许范围内，应为 {expected}"
-    if kind in ("greater_than_equal", "less_than_equal"):
-        limit = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("le"))
-        return f"{base}：{error.get('input')}（界限 {limit}）"
+    if kind in ("enum", "literal_error"):
+        expected = str(error.get("ctx", {}).get("expected", ""))
+        choices = "、".join(part.strip(" '\"") for part in re.split(r"', '|' or '|', or '", expected))
+        return f"取值“{given}”不在允许范围内，应为 {choices} 之一"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        ctx = error.get("ctx", {})
+        limit = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), "")
+        return f"{base}：{given}（界限 {limit}）"
+    if isinstance(given, str) and kind in ("dict_type", "model_type", "model_attributes_type", "list_type"):
+        mark = next((m for m in _FULLWIDTH_STRUCTURE if m in given), None)
+        if mark is not None:
+            return (
+                f"{base}，但这里是一段文字“{given}”：其中的“{mark}”是全角{_FULLWIDTH_STRUCTURE[mark]}，YAML 不认；"
+                "请改用半角的冒号加空格“: ”、括号 [ ] 或 { }（切换输入法的全角/半角）。"
+            )
+        if fields and kind != "list_type":
+            listed = "、".join(f"{field}（{description}）" if description else field for field, description in fields.items())
+            return f"{base}，不是一段文字“{given}”：请分项写出 {listed}，每项一行“名称: 值”。"
+    if kind == "string_pattern_mismatch":
+        return f"写法不对：“{given}”" + (f"；{_field_hint(name)}" if _field_hint(name) else "")
     return base
+
+
+def _shown(value: Any) -> Any:
+    """A value as the person typed it in YAML (true, not Python's True)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _field_hint(name: Any) -> str:
+    return {
+        "measure": "应写成 文件名.条目.字段，如 activities.anti_drug.sessions",
+        "sign": "应是 % 或 ％",
+    }.get(str(name), "一个量词是一到四个汉字或字母" if isinstance(name, int) else "")
+
+
+def _expected_fields(model: type[BaseModel], loc: tuple) -> dict[str, str]:
+    """The required fields (name → description) of the model expected at `loc`, for a text written in its place."""
+    fields = _known_fields(model, (*loc, ""))
+    current: Any = model
+    for part in loc:
+        inner = getattr(current, "model_fields", {}).get(part)
+        current = _inner_model(inner.annotation) if inner is not None else RECORDS_BY_NAME.get(current)
+        if current is None:
+            return {}
+    required = {name: info for name, info in current.model_fields.items() if name in fields and info.is_required()}
+    return {name: (info.description or "") for name, info in required.items()}
 
 
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -197,12 +263,18 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def validate_subject(name: str, source: SourceFile, period: ReportingPeriod | int | None = None) -> tuple[Any, list[Finding]]:
-    """Validate one file's values; with the report's period (or year), its dates are checked against it."""
+def validate_subject(
+    name: str, source: SourceFile, period: ReportingPeriod | int | None = None, measure_words: Iterable[str] = ()
+) -> tuple[Any, list[Finding]]:
+    """Validate one file's values; with the report's period (or year), its dates are checked against it;
+    `measure_words` are the office's own (organisation.yaml), besides the built-in ones."""
     model = SUBJECT_MODELS[name]
     if isinstance(period, int):
         period = ReportingPeriod.calendar_year(period)
-    context = {"date_window": PeriodWindow.for_subject(name, period)} if period else None
+    context = {"date_window": PeriodWindow.for_subject(name, period)} if period else {}
+    if measure_words:
+        context["measure_words"] = tuple(measure_words)
+    context = context or None
     try:
         return model.model_validate(source.data if source.data is not None else {}, context=context), []
     except ValidationError as exc:
@@ -213,8 +285,10 @@ def validate_subject(name: str, source: SourceFile, period: ReportingPeriod | in
             if isinstance(problem, FieldProblem):
                 loc += (problem.field,)
             known = _known_fields(model, loc)
-            message = _misspelt_name(error, loc, known) or translate_error(error, known)
+            expected = _expected_fields(model, loc) if error.get("type") in ("model_type", "model_attributes_type") else None
+            message = _misspelt_name(error, loc, known) or translate_error(error, known, expected)
             where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
+            where = _at_fullwidth_mark(where, error.get("input"), source)
             findings.append(Finding(where, message))
         return None, _dedupe(findings)
 
@@ -227,6 +301,17 @@ def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
         return ""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
     return f"“{name}”不是这一项的字段{suggest(name, close)}（自取的名称只能用来写数字或日期）" if close else ""
+
+
+def _at_fullwidth_mark(where: Location, given: Any, source: SourceFile) -> Location:
+    """A text that should have been a mapping or list because of a full-width mark: point at the mark."""
+    if not isinstance(given, str) or not where.line or where.line > len(source.lines):
+        return where
+    mark = next((m for m in _FULLWIDTH_STRUCTURE if m in given), None)
+    if mark is None:
+        return where
+    column = source.lines[where.line - 1].find(mark, max(where.column - 1, 0))
+    return Location(where.path, where.line, column + 1) if column >= 0 else where
 
 
 # Errors about a name rather than its value: they point at the name.
@@ -342,7 +427,8 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             failed.add(stem)
             continue
         sources[stem] = source
-        model, errors = validate_subject(stem, source, period)
+        own_words = subjects["organisation"].measure_words if "organisation" in subjects else ()
+        model, errors = validate_subject(stem, source, period, own_words)
         findings.extend(errors)
         if stem == "organisation" and model is not None:
             period, problems = _period_of(model, source, year)

@@ -75,6 +75,9 @@ class ReportingPeriod:
     first_day: dt.date
     last_day: dt.date
     year: int
+    # A span of days shifted by its length may happen to run from a first to a month's end; it is
+    # still counted in days, so that going back gives the span it came from.
+    counted_in_days: bool = False
 
     @classmethod
     def calendar_year(cls, year: int) -> "ReportingPeriod":
@@ -90,7 +93,7 @@ class ReportingPeriod:
     @property
     def months(self) -> int | None:
         """How many whole months; None when it does not run from a first to a month's last day."""
-        if self.first_day.day != 1 or (self.last_day + dt.timedelta(days=1)).day != 1:
+        if self.counted_in_days or self.first_day.day != 1 or (self.last_day + dt.timedelta(days=1)).day != 1:
             return None
         return (self.last_day.year - self.first_day.year) * 12 + self.last_day.month - self.first_day.month + 1
 
@@ -201,7 +204,7 @@ class ReportingPeriod:
         months = self.months
         if months is None:
             days = dt.timedelta(days=((self.last_day - self.first_day).days + 1) * times)
-            return ReportingPeriod(self.first_day + days, self.last_day + days, self.year)
+            return ReportingPeriod(self.first_day + days, self.last_day + days, self.year, counted_in_days=True)
         first = _add_months(self.first_day, months * times)
         last = _add_months(first, months) - dt.timedelta(days=1)
         return ReportingPeriod(first, last, self.year)

@@ -67,46 +67,97 @@ def plain_decimal(value: Decimal) -> str:
 
 
 class Qualifier(str, Enum):
-    """What the report says of a figure besides its value."""
+    """What the report says of a figure besides its value, written where the report writes it."""
 
     EXACT = ""
     MORE_THAN = "余"  # 700余名, 34.5万余元: a little more than
+    MORE = "多"  # 500多只, 6万多元: more than
     NEARLY = "近"  # 近3000人: a little less than
-    ABOUT = "左右"  # 200场左右: about
+    APPROXIMATELY = "约"  # 约200人: about
     OVER = "超"  # 超5万元: above
+    BEYOND = "逾"  # 逾百人 written with figures: 逾100人
+    ABOUT = "左右"  # 200场左右: about
+    ROUGHLY = "上下"  # 500人上下: about
     AT_LEAST = "以上"  # 1名以上: at least
 
     @property
     def meaning(self) -> str:
-        return {
-            "": "准确数",
-            "余": "多于（余）",
-            "近": "接近（近）",
-            "左右": "大约（左右）",
-            "超": "超过（超）",
-            "以上": "不少于（以上）",
-        }[self.value]
+        return _QUALIFIER_MEANINGS[self.value]
 
 
-_PREFIX = {Qualifier.NEARLY, Qualifier.OVER}
-_SUFFIX = {Qualifier.ABOUT, Qualifier.AT_LEAST}
+_QUALIFIER_MEANINGS = {
+    "": "准确数",
+    "余": "多于（余）",
+    "多": "多于（多）",
+    "近": "接近（近）",
+    "约": "大约（约）",
+    "超": "超过（超）",
+    "逾": "超过（逾）",
+    "左右": "大约（左右）",
+    "上下": "大约（上下）",
+    "以上": "不少于（以上）",
+}
+# Where each qualifier stands: before the number, between the number and the measure word, after both.
+_PREFIX = {Qualifier.NEARLY, Qualifier.APPROXIMATELY, Qualifier.OVER, Qualifier.BEYOND}
+_INFIX = {Qualifier.MORE_THAN, Qualifier.MORE}
+_SUFFIX = {Qualifier.ABOUT, Qualifier.ROUGHLY, Qualifier.AT_LEAST}
+QUALIFIERS_AS_WRITTEN = "余、多、近、约、超、逾、左右、上下、以上"
 
-# Measure words a count may carry; a value outside this list is almost always
-# a typing slip, so it is refused with the list in the message.
-COUNT_UNITS = (
-    "人次", "场次", "户次", "人", "名", "场", "次", "户", "对", "件", "起", "份", "册", "个",
-    "桶", "期", "篇", "支", "家", "组", "所", "节", "项", "批", "本", "条", "处", "座",
-    "间", "位", "辆", "台", "套", "张", "幅", "部", "类", "天", "小时", "课时", "岁",
-    "届", "轮", "站", "队", "村", "社区", "街道", "单位", "家庭", "篇次",
-)
-_UNIT_ALTERNATION = "|".join(sorted((re.escape(u) for u in COUNT_UNITS), key=len, reverse=True))
+
+def _alternation(words: Any) -> str:
+    # Longest first, so that a longer word is not matched as its beginning; ties in a fixed order
+    # (the schema written from these patterns is the same on every run).
+    texts = {re.escape(w.value if isinstance(w, Qualifier) else w) for w in words}
+    return "|".join(sorted(texts, key=lambda text: (-len(text), text)))
+
+
+def _load_vocabulary() -> dict[str, Any]:
+    """The built-in word lists (vocabulary.yaml beside this module): data, so that adding a word
+    is no change of code."""
+    from importlib.resources import files
+
+    import yaml
+
+    return yaml.safe_load(files(__package__).joinpath("vocabulary.yaml").read_text(encoding="utf-8"))
+
+
+VOCABULARY = _load_vocabulary()
+# Measure words a count may carry.  A word outside the list is most often a typing slip, so it
+# is refused, naming the word; an office that uses one adds it under `measure_words:` in its
+# organisation.yaml (passed to validation as the context's "measure_words").
+COUNT_UNITS: tuple[str, ...] = tuple(VOCABULARY["measure_words"])
+# A measure word is short and is letters (Chinese or Latin); which ones are known is checked
+# after parsing, so that the message can name an unknown one.
+_UNIT_CHARS = r"A-Za-z\u3400-\u4dbf\u4e00-\u9fff"
+MEASURE_WORD_PATTERN = rf"^[{_UNIT_CHARS}]{{1,4}}$"
+_UNIT = rf"(?P<unit>(?![余多万元])[{_UNIT_CHARS}]{{1,4}}?)"
+_PRE = rf"(?P<pre>{_alternation(_PREFIX)})?"
+_YU = rf"(?P<yu>{_alternation(_INFIX)})?"
+_POST = rf"(?P<post>{_alternation(_SUFFIX)})?"
 
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
-_COUNT_RE = re.compile(
-    rf"^(?P<pre>近|超)?{_NUMBER}(?P<wan>万)?(?P<yu>余)?(?P<unit>{_UNIT_ALTERNATION})(?P<post>左右|以上)?$"
-)
-_MONEY_RE = re.compile(rf"^(?P<pre>近|超)?{_NUMBER}(?P<wan>万)?(?P<yu>余)?元(?P<post>左右|以上)?$")
+_COUNT_RE = re.compile(rf"^{_PRE}{_NUMBER}(?P<wan>万)?{_YU}{_UNIT}{_POST}$")
+_MONEY_RE = re.compile(rf"^{_PRE}{_NUMBER}(?P<wan>万)?{_YU}元{_POST}$")
 _SHARE_RE = re.compile(rf"^{_NUMBER}(?P<sign>%|％)$")
+
+
+def known_measure_words(context: dict[str, Any] | None) -> frozenset[str]:
+    """The built-in measure words and those an office's data adds (validation context)."""
+    extra = (context or {}).get("measure_words") or ()
+    return _known_units(tuple(extra))
+
+
+@lru_cache(maxsize=64)
+def _known_units(extra: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(COUNT_UNITS) | frozenset(extra)
+
+
+def unknown_measure_word(unit: str, written: str) -> str:
+    return (
+        f"“{written}”中的量词“{unit}”不在量词表中；若没有写错，请在 organisation.yaml 中写上"
+        f" measure_words: [{unit}]（几个量词就写成 [{unit}, 头]），这个单位的数据就能用它。"
+        f"常用量词有 {'、'.join(COUNT_UNITS[:24])} 等（全表见 README“数字的写法”）。"
+    )
 
 
 def _clean(text: str) -> str:
@@ -125,8 +176,8 @@ def _place_qualifier(number: str, unit: str, qualifier: Qualifier) -> str:
         return f"{qualifier.value}{number}{unit}"
     if qualifier in _SUFFIX:
         return f"{number}{unit}{qualifier.value}"
-    if qualifier is Qualifier.MORE_THAN:
-        return f"{number}余{unit}"
+    if qualifier in _INFIX:
+        return f"{number}{qualifier.value}{unit}"
     return f"{number}{unit}"
 
 
@@ -147,8 +198,8 @@ class Count(Figure):
 
     kind: ClassVar[str] = "count"
     value: int = Field(ge=0, description="数值（非负整数）")
-    unit: str = Field(description="量词，如 人、名、人次、场、户、对、件")
-    qualifier: Qualifier = Field(default=Qualifier.EXACT, description="修饰：余、近、左右、超、以上")
+    unit: str = Field(description="量词，如 人、名、人次、场、户、对、件、只、亩；单位可在 organisation.yaml 的 measure_words 中增加")
+    qualifier: Qualifier = Field(default=Qualifier.EXACT, description=f"修饰：{QUALIFIERS_AS_WRITTEN}")
     wan: bool = Field(default=False, description="是否以“万”为单位书写")
 
     @model_validator(mode="before")
@@ -163,9 +214,9 @@ class Count(Figure):
         return data
 
     @model_validator(mode="after")
-    def _check_unit(self) -> "Count":
-        if self.unit not in COUNT_UNITS:
-            raise ValueError(f"不认识的量词“{self.unit}”；可用的量词有：{'、'.join(COUNT_UNITS)}")
+    def _check_unit(self, info: ValidationInfo) -> "Count":
+        if self.unit not in known_measure_words(info.context):
+            raise ValueError(unknown_measure_word(self.unit, str(self)))
         if self.wan and self.value % 100:
             raise ValueError("以“万”书写的数，数值应是整百的倍数")
         return self
@@ -202,7 +253,8 @@ def _parse_count(text: str) -> dict:
         if _MONEY_RE.match(cleaned):
             raise ValueError(f"“{text}”是金额，不是计数；请放在金额字段里")
         raise ValueError(
-            f"无法识别“{text}”：计数应写成 数字+量词，可加 余/近/左右/超/以上，例如 64名、700余名、近3000人、200场左右"
+            f"无法识别“{text}”：计数应写成 数字+量词，可加修饰词 {QUALIFIERS_AS_WRITTEN}，"
+            "例如 64名、700余名、500多只、近3000人、2000名以上、200场左右"
         )
     number = Decimal(match.group("num"))
     wan = bool(match.group("wan"))
@@ -259,7 +311,7 @@ def _parse_money(text: str) -> dict:
     cleaned = _clean(text)
     match = _MONEY_RE.match(cleaned)
     if not match:
-        raise ValueError(f"无法识别金额“{text}”：应写成如 73600元、1584.44万元、34.5万余元")
+        raise ValueError(f"无法识别金额“{text}”：应写成如 73600元、1584.44万元、34.5万余元、6万元左右")
     try:
         number = Decimal(match.group("num"))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only digits
@@ -273,11 +325,14 @@ def _parse_money(text: str) -> dict:
 
 
 class Share(Figure):
-    """A percentage as the report writes it (25.7％), or derived from a part and a whole."""
+    """A percentage as the report writes it (25.7％), or derived from a part and a whole.
+
+    A rate may exceed 100 (同比增长150%, 完成率132%); a share of a whole may not, which
+    is checked where a record declares it one (`shares:`)."""
 
     kind: ClassVar[str] = "share"
-    percent: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 100})] = Field(
-        ge=0, le=100, description="百分比数值，如 25.7"
+    percent: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0})] = Field(
+        ge=0, description="百分比数值，如 25.7；增长率、完成率可超过 100"
     )
     sign: str = Field(default="%", pattern="^[%％]$", description="百分号写法：% 或 ％")
 
@@ -438,7 +493,7 @@ class Period(Figure):
         return f"{self.start}至{end}"
 
 
-_RANGE_RE = re.compile(rf"^(?P<low>\d+)\s*[-－—～~–]+\s*(?P<high>\d+)(?P<unit>{_UNIT_ALTERNATION})$")
+_RANGE_RE = re.compile(rf"^(?P<low>\d+)\s*[-－—～~–]+\s*(?P<high>\d+)(?P<unit>[{_UNIT_CHARS}]{{1,4}})$")
 RANGE_DASH = "—"
 
 
@@ -465,11 +520,11 @@ class Range(Figure):
         return data
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Range":
+    def _ordered(self, info: ValidationInfo) -> "Range":
         if self.high < self.low:
             raise ValueError(f"范围的上限 {self.high} 小于下限 {self.low}")
-        if self.unit not in COUNT_UNITS:
-            raise ValueError(f"不认识的量词“{self.unit}”")
+        if self.unit not in known_measure_words(info.context):
+            raise ValueError(unknown_measure_word(self.unit, str(self)))
         return self
 
     def __str__(self) -> str:
@@ -479,24 +534,26 @@ class Range(Figure):
 FIGURE_TYPES: tuple[type[Figure], ...] = (Count, Money, Share, ReportDate, Period, Range)
 
 
-def parse_figure(value: Any) -> Figure:
-    """Type a free-standing figure by how it is written (used for extra named figures)."""
+def parse_figure(value: Any, *, context: dict[str, Any] | None = None) -> Figure:
+    """Type a free-standing figure by how it is written (used for extra named figures).
+
+    `context` is the validation context (the office's own measure words, the years dates may lie in)."""
     if isinstance(value, Figure):
         return value
     if isinstance(value, (_dt.date, _dt.datetime)):
-        return ReportDate.model_validate(value)
+        return ReportDate.model_validate(value, context=context)
     if isinstance(value, dict):
         keys = set(value)
         if keys == {"start", "end"}:
-            return Period.model_validate(value)
+            return Period.model_validate(value, context=context)
         if "yuan" in keys:
-            return Money.model_validate(value)
+            return Money.model_validate(value, context=context)
         if "percent" in keys:
-            return Share.model_validate(value)
+            return Share.model_validate(value, context=context)
         if "unit" in keys:
-            return Count.model_validate(value)
+            return Count.model_validate(value, context=context)
         if "year" in keys:
-            return ReportDate.model_validate(value)
+            return ReportDate.model_validate(value, context=context)
         raise ValueError("无法判断这组数据是哪种数字（计数、金额、比例、日期或期间）")
     if isinstance(value, bool) or value is None:
         raise ValueError("这里应是一个数字（带量词或单位）或日期")
@@ -504,18 +561,25 @@ def parse_figure(value: Any) -> Figure:
         raise ValueError(f"数字 {value} 缺少量词或单位：请写成如 {value}人、{value}元、{value}%")
     if isinstance(value, str):
         cleaned = _clean(value)
+        undivided = cleaned.replace(" ", "")
         if cleaned.endswith(("%", "％")):
-            return Share.model_validate(value)
+            return Share.model_validate(value, context=context)
         if cleaned.endswith("元") or _MONEY_RE.match(cleaned):
-            return Money.model_validate(value)
+            return Money.model_validate(value, context=context)
+        # Before counts: "2025年" is a year, not 2025 of the measure word 年.
+        if _ISO_DATE.match(undivided) or _CN_DATE.match(undivided):
+            return ReportDate.model_validate(value, context=context)
         if _COUNT_RE.match(cleaned):
-            return Count.model_validate(value)
+            return Count.model_validate(value, context=context)
         if _RANGE_RE.match(cleaned):
-            return Range.model_validate(value)
-        if _ISO_DATE.match(cleaned.replace(" ", "")) or _CN_DATE.match(cleaned.replace(" ", "")):
-            return ReportDate.model_validate(value)
+            return Range.model_validate(value, context=context)
         raise ValueError(
             f"无法识别“{value}”：这里应是数字或日期，如 64名、73600元、25.7%、2021-03-05；"
             "文字请写在 name、place、organiser 等文字字段中"
         )
     raise ValueError(f"无法识别的值：{value!r}")
+
+
+def parse_named_figure(value: Any, info: ValidationInfo) -> Figure:
+    """`parse_figure` as a pydantic validator: with the context of the file being validated."""
+    return parse_figure(value, context=info.context)

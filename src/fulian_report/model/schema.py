@@ -30,19 +30,20 @@ SUBJECT_DESCRIPTIONS = {
     "cases": "cases.yaml：维权：来电来访、交办、婚调委（接待/调和）、家暴警情、告诫书",
     "funds": "funds.yaml：资金：筹集或发放、金额、计划目标、受助人数",
     "activities": "activities.yaml：活动、培训、宣传：日期、场次、参加人数……",
-    "honors": "honors.yaml：荣誉：称号、级别（全国/省/市/区/县/街道）、获评或推荐、数量",
+    "honors": "honors.yaml：荣誉：称号、级别（全国；省/自治区/直辖市；市/州/盟/地区；县/区/旗/县级市；乡/镇/街道；村/社区；可不写）、获评或推荐、数量",
     "organisation_building": "organisation_building.yaml：组织建设：换届、两委（总人数/女性）、新建组织",
     "employment": "employment.yaml：就业与技能培训",
 }
 
 _DEFINITION_DESCRIPTIONS = {
-    "Count": "计数：数字+量词，可带 余、近、左右、超、以上，如 64名、700余名、近3000人、200场左右",
-    "Money": "金额：如 73600元、1584.44万元、34.5万余元",
-    "Share": "比例：如 25.7% 或 25.7％",
+    "Count": "计数：数字+量词，可带修饰词 余、多、近、约、超、逾、左右、上下、以上，如 64名、700余名、500多只、近3000人、2000名以上；"
+    "内置量词表之外的量词写在 organisation.yaml 的 measure_words 中",
+    "Money": "金额：如 73600元、1584.44万元、34.5万余元、6万元左右",
+    "Share": "比例或比率：如 25.7%、25.7％；增长率、完成率可超过 100%（150%），shares 中核对的比例不能超过 100%",
     "ReportDate": "日期，精确到哪一级就写到哪一级：2021-03-05、2021年3月下旬、2021-06、2025年",
     "Period": "起止日期：{start: 开始日期, end: 结束日期}",
     "Range": "范围：如 0—3岁",
-    "Record": "一项工作：文字字段（name、place 等）加若干命名的数字，如 families: 16组",
+    "Record": "一项工作：文字字段（name、place 等）加若干命名的数字，如 families: 16组；名称可用中文，如 接待: 55件",
     "Activity": "活动、培训、宣传或会议：日期、场次、参加人数，以及其他命名的数字",
     "Fund": "资金：筹集或发放、金额、计划目标、受助人数",
     "Honor": "荣誉：称号、级别、获评或推荐、数量",
@@ -51,10 +52,9 @@ _DEFINITION_DESCRIPTIONS = {
     "Target": "可衡量的计划目标",
     "Region": "所在地区：省、市、区县",
     "Section": "一个部分：标题、正文段落、下一级小节",
-    "Qualifier": "修饰词：余、近、左右、超、以上（空为准确数）",
+    "Qualifier": "修饰词：余、多、近、约、超、逾、左右、上下、以上（空为准确数）",
     "MoneyDisplay": "金额的写法：元 或 万元",
     "FundDirection": "筹集 或 发放",
-    "HonorLevel": "级别：全国、省、市、区、县、街道",
     "HonorStatus": "获评 或 推荐",
 }
 

@@ -10,6 +10,7 @@ is written (see `quantities.parse_figure`).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union
@@ -17,9 +18,39 @@ from typing import Annotated, Any, Union
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .period import PeriodSetting
-from .quantities import Count, Money, Period, Range, ReportDate, Share, parse_figure
+from .quantities import MEASURE_WORD_PATTERN, VOCABULARY, Count, Money, Period, Range, ReportDate, Share, parse_named_figure
 
-NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_figure)]
+NamedFigure = Annotated[Union[Count, Money, Share, ReportDate, Period, Range], BeforeValidator(parse_named_figure)]
+# A name the data chooses for a record or a figure, as prose writes it after a dot
+# (`{{ cases.婚调委.接待 }}`): Chinese or ASCII letters, digits and _, not starting with a digit.
+NAME_CHARACTERS = r"A-Za-z_\u3400-\u4dbf\u4e00-\u9fff"
+NAME_PATTERN = rf"^[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*$"
+_NAME_RE = re.compile(NAME_PATTERN)
+
+
+# The schema gives editors the same rule, so a name prose cannot write is underlined as it is typed.
+_CHOSEN_NAMES = {"propertyNames": {"pattern": NAME_PATTERN}}
+
+
+def check_names(names: Any) -> None:
+    """Every chosen name is one prose can write: the first that is not is pointed at."""
+    for name in names:
+        if not _NAME_RE.match(name):
+            raise FieldProblem(name, _bad_name_message(name))
+
+
+def _bad_name_message(name: str) -> str:
+    if name[:1].isdigit():
+        reason = "不能以数字开头"
+    else:
+        odd = next((char for char in name if not _NAME_RE.match("a" + char)), name[:1])
+        reason = f"含有“{odd}”；名称只能由汉字、英文字母、数字和 _ 组成"
+    return (
+        f"名称“{name}”{reason}，正文无法写成 {{{{ 文件名.{name} }}}}；请换一个名称，如“热线”或 hotline，"
+        "含数字的名称（12345热线）写在这一项的 name 字段里。"
+    )
+
+
 # A piece of prose: Chinese text in which figures are written as {{ name }}.
 Prose = Annotated[str, Field(min_length=1)]
 
@@ -43,7 +74,7 @@ class Record(BaseModel):
     figures (`families: 16组`), which prose reaches as `{{ record.families }}`.
     """
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
     __pydantic_extra__: dict[str, NamedFigure] = Field(init=False)
 
     name: str | None = Field(default=None, description="名称，原样写入报告（可含数字，如“温暖2021”）")
@@ -63,6 +94,11 @@ class Record(BaseModel):
         default=None,
         description="核对比例：{比例的名称: [部分的名称, 总数的名称]}，如 {women_share: [women, members]}；比例须与人数相符",
     )
+
+    @model_validator(mode="after")
+    def _names_prose_can_write(self) -> "Record":
+        check_names(self.model_extra or {})
+        return self
 
     @model_validator(mode="after")
     def _stated_totals_and_shares_agree(self) -> "Record":
@@ -125,6 +161,8 @@ def _share_problem(record: Record, share_name: str, names: list[str]) -> str:
         part, whole = (_named(record, name, (Count, Money), role) for name, role in zip(names, ("部分", "总数")))
     except _Unchecked as problem:
         return f"shares 中{problem}"
+    if share.percent > 100:
+        return f"比例 {share_name} {share} 超过 100%：shares 中的比例是部分占总数的比例，不能超过 100%；增长率、完成率不要写在 shares 里"
     if not _magnitude(whole):
         return f"比例“{share_name}”的总数 {whole} 为 0"
     exact = _magnitude(part) * 100 / _magnitude(whole)
@@ -158,13 +196,58 @@ class Fund(Record):
     recipients: Count | None = Field(default=None, description="受助人数，如 64名")
 
 
-class HonorLevel(str, Enum):
-    NATIONAL = "全国"
-    PROVINCE = "省"
-    CITY = "市"
-    DISTRICT = "区"
-    COUNTY = "县"
-    STREET = "街道"
+class HonorLevel(str):
+    """An administrative level as the report writes it (自治区, 镇, 社区, 省级), with its rank.
+
+    The words are data (vocabulary.yaml): 全国; 省/自治区/直辖市; 市/州/盟/地区; 县/区/旗/
+    县级市; 乡/镇/街道; 村/社区; each also written with 级 (省级).  The text prints as
+    written; `rank` (1 = national) lets honours of 自治区 and 省 count as one level."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+    @property
+    def rank(self) -> int:
+        return HONOR_LEVEL_RANKS[_level_stem(self)]
+
+    @classmethod
+    def parse(cls, value: Any) -> "HonorLevel":
+        if not isinstance(value, str) or isinstance(value, bool):
+            raise ValueError(f"级别应是文字，如 {HONOR_LEVELS_AS_WRITTEN[0]}")
+        written = value.strip()
+        if _level_stem(written) not in HONOR_LEVEL_RANKS:
+            raise ValueError(
+                f"不认识的级别“{written}”：级别应是行政级别之一：{'；'.join(HONOR_LEVELS_AS_WRITTEN)}"
+                "（也可写成“省级”“县级”等）；不是这些级别的，请写进称号 title 或颁发单位 organiser，不写 level"
+            )
+        return cls(written)
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_before_validator_function(
+            cls.parse, core_schema.any_schema(), serialization=core_schema.plain_serializer_function_ser_schema(str)
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        words = [word for group in VOCABULARY["honor_levels"] for word in group]
+        return {"type": "string", "enum": [*words, *(f"{word}级" for word in words)]}
+
+
+def _level_stem(written: str) -> str:
+    return written[:-1] if written.endswith("级") and written[:-1] in HONOR_LEVEL_RANKS else written
+
+
+# Each word of a level → its rank, 1 being national.
+HONOR_LEVEL_RANKS: dict[str, int] = {
+    word: rank for rank, group in enumerate(VOCABULARY["honor_levels"], 1) for word in group
+}
+HONOR_LEVELS_AS_WRITTEN = tuple("/".join(group) for group in VOCABULARY["honor_levels"])
 
 
 class HonorStatus(str, Enum):
@@ -176,7 +259,10 @@ class Honor(Record):
     """An honour won (or put forward) by people, families or collectives of the district."""
 
     title: str = Field(description="荣誉称号，不含引号，如 三八红旗手")
-    level: HonorLevel = Field(description="级别：全国、省、市、区、县、街道")
+    level: HonorLevel | None = Field(
+        default=None,
+        description="级别（可不写）：全国；省/自治区/直辖市；市/州/盟/地区；县/区/旗/县级市；乡/镇/街道；村/社区；也可写成 省级、县级",
+    )
     status: HonorStatus = Field(default=HonorStatus.AWARDED, description="获评 或 推荐")
     holders: str | None = Field(default=None, description="获得者，如 何蓉蓉、罗步芳")
     count: Count | None = Field(default=None, description="获得数量，如 8人、12户、1个")
@@ -225,7 +311,7 @@ class Target(Record):
     measure: str | None = Field(
         default=None,
         description="下一年度用哪个数字衡量完成情况，如 activities.anti_drug_campaign.sessions",
-        pattern=r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$",
+        pattern=rf"^[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*(\.[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*)+$",
     )
 
     def __str__(self) -> str:
@@ -236,11 +322,16 @@ def _namespace(record_type: type[Record]) -> type[BaseModel]:
     """A subject file: names → records of one kind, reached as attributes."""
 
     class Namespace(BaseModel):
-        model_config = ConfigDict(extra="allow", frozen=True)
+        model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
         __pydantic_extra__: dict[str, record_type] = Field(init=False)  # type: ignore[valid-type]
 
         def items(self):
             return (self.model_extra or {}).items()
+
+        @model_validator(mode="after")
+        def _names_prose_can_write(self) -> "Namespace":
+            check_names(self.model_extra or {})
+            return self
 
     Namespace.__name__ = Namespace.__qualname__ = f"{record_type.__name__}s"
     return Namespace
@@ -255,17 +346,27 @@ Employment = _namespace(Activity)
 class Cases(BaseModel):
     """维权: complaints received, referrals, mediation, police reports."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
     __pydantic_extra__: dict[str, Record] = Field(init=False)
     mediation: Mediation | None = Field(default=None, description="婚姻家庭纠纷调解")
+
+    @model_validator(mode="after")
+    def _names_prose_can_write(self) -> "Cases":
+        check_names(self.model_extra or {})
+        return self
 
 
 class OrganisationBuilding(BaseModel):
     """组织建设: 换届, committees and their women, new organisations."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
+    model_config = ConfigDict(extra="allow", frozen=True, json_schema_extra=_CHOSEN_NAMES)
     __pydantic_extra__: dict[str, Record] = Field(init=False)
     committees: dict[str, Committee] = Field(default_factory=dict, description="两委、执委等：总人数与女性人数")
+
+    @model_validator(mode="after")
+    def _names_prose_can_write(self) -> "OrganisationBuilding":
+        check_names([*(self.model_extra or {}), *self.committees])
+        return self
 
 
 # Suffixes of China's administrative levels, from the province down, as a place name ends.
@@ -330,6 +431,10 @@ class Organisation(_Model):
     style: str = Field(description="默认样式，即 templates/ 下的文件夹名，如 furong")
     period: PeriodSetting = Field(
         default=None, description="报告期间：不写为全年；可写 上半年、下半年、第一季度……第四季度，或 {start: 2017-01-01, end: 2021-12-31}"
+    )
+    measure_words: list[Annotated[str, Field(pattern=MEASURE_WORD_PATTERN)]] = Field(
+        default_factory=list,
+        description="本单位数据要用、内置量词表里没有的量词，如 [羽, 尾]；写在这里，这个单位的各个数据文件就能用它",
     )
 
     @model_validator(mode="after")

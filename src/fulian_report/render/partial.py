@@ -18,6 +18,7 @@ from ..errors import Finding, FulianError
 from ..model.dataset import InvalidOrg, OrgData, is_previous_period, load_org, previous_folder
 from ..model.subjects import SUBJECT_MODELS
 from .report import render_prose
+from .usage import digits_in_prose
 
 
 class Unknown:
@@ -58,15 +59,16 @@ def prose_findings(error: InvalidOrg) -> list[Finding]:
         for name in SUBJECT_MODELS
     }
     stand_in = replace(data, subjects=subjects, previous=_previous(data))
+    slips = digits_in_prose(data)  # the prose's own text: known whatever the figures are
     try:
         render_prose(stand_in)
     except FulianError as exc:
-        return [f for f in exc.findings if not f.message.startswith(_NEEDS_VALUES)]
+        return slips + [f for f in exc.findings if not f.message.startswith(_NEEDS_VALUES)]
     except (TypeError, ValueError, AttributeError, ArithmeticError):
         # A derived figure could not be computed from the stand-ins: the data's
         # own errors are reported alone, and the prose is checked on the next run.
-        return []
-    return []
+        return slips
+    return slips
 
 
 class _UnknownYear:

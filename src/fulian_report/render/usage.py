@@ -13,18 +13,21 @@ uses `activities.ecd.child_ages` even before `{{ ages }}` prints it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel
 
-from ..errors import Finding, Severity, suggest
+from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..model.dataset import OrgData, model_items
-from ..model.quantities import Figure
+from ..model.quantities import Figure, Money, ReportDate, Share, parse_figure
 from ..model.subjects import Record, Section
+from ..source.yaml_source import display_path, read_source_bytes
 from .environment import _PROSE_ENV
 from .simple_prose import Piece, simple_pieces
 
@@ -275,3 +278,223 @@ def _prefixes(used: set[str]) -> set[str]:
         parts = name.split(".")
         prefixes.update(".".join(parts[:i]) for i in range(1, len(parts)))
     return prefixes
+
+
+# --- Digits typed into text -------------------------------------------------------------
+#
+# Every figure of a report comes from typed data, so that it is checked and drives the text.
+# A digit typed into prose (`开办了7期`) or into a style template's text is a figure nobody
+# checks: an error, at its own line and column.  Names that hold digits (12345热线, “温暖2021”)
+# are written in a record's name field and reached as `{{ … .name }}`.
+
+_JINJA_SPAN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_TYPED_DIGITS = re.compile("[0-9\uff10-\uff19]+(?:[.\uff0e][0-9\uff10-\uff19]+)?")
+# Full-width braces (an input method left in full-width mode) are no Jinja syntax: they would be printed.
+_FULLWIDTH_SYNTAX = re.compile("[{}%#\uff05\uff03]*[\uff5b\uff5d][{}%#\uff05\uff03\uff5b\uff5d]*")
+
+
+def literal_text(source: str) -> str:
+    """`source` with its Jinja tags, expressions and comments blanked out, offsets and lines kept."""
+    return _JINJA_SPAN.sub(_blank, source)
+
+
+def _blank(match: re.Match) -> str:
+    span = match.group()
+    return re.sub(r"[^\n]", " ", span) if "\n" in span else " " * len(span)
+
+
+def _typed_digits_message(run: str, figure: Figure | None, written: str) -> str:
+    if isinstance(figure, ReportDate):
+        advice = (
+            f"报告年度请写 {{{{ year }}}}，下一年度写 {{{{ next_year }}}}；其他日期“{written}”写进数据里那一项的 date 字段，"
+            "正文写成 {{ 文件名.名称.date }}"
+        )
+    elif figure is None:
+        advice = "请把它连同量词写进数据文件（如 activities.yaml 中一项的 sessions: 12期），正文写成 {{ activities.名称.sessions }}"
+    else:
+        file, field = {Money: ("funds.yaml", "amount"), Share: ("activities.yaml", "完成率")}.get(type(figure), ("activities.yaml", "sessions"))
+        advice = (
+            f"请把“{written}”写进数据文件（如 {file} 中一项的 {field}: {written}），"
+            f"正文写成 {{{{ {file.removesuffix('.yaml')}.名称.{field} }}}}"
+        )
+    return (
+        f"正文里直接写了数字“{run}”：报告里的数字都应来自数据，才能核对。{advice}；"
+        "若它是名称的一部分（12345热线、“温暖2021”），请写进那一项的 name 字段，正文写 {{ … .name }}。"
+    )
+
+
+def _figure_around(text: str, start: int, end: int) -> tuple[Figure | None, str]:
+    """The figure a typed number is part of (近500人, 6万元左右, 2021年3月), as the data would write it."""
+    found: tuple[Figure | None, str] = (None, text[start:end])
+    for after in range(8, -1, -1):
+        for before in (0, 1):
+            if start - before < 0 or end + after > len(text):
+                continue
+            candidate = text[start - before : end + after]
+            if found[0] is not None and len(candidate) <= len(found[1]):
+                continue
+            try:
+                found = (parse_figure(candidate), candidate)
+            except ValueError:
+                continue
+    return found
+
+
+def _fullwidth_braces_message(found: str) -> str:
+    return (
+        f"“{found}”是全角的花括号或百分号，不会被当作数字的名称，而会原样印进报告；"
+        "请改用半角的 {{ }} 或 {% %}（切换输入法的全角/半角）。"
+    )
+
+
+def digits_in_prose(data: OrgData) -> list[Finding]:
+    """An error at every digit and every full-width brace typed into narrative.yaml and plan.yaml prose."""
+    findings: list[Finding] = []
+    for subject, path, text in _prose_with_paths(data):
+        source = data.sources.get(subject)
+        if source is None:
+            continue
+        for offset, found, message in _slips_in(text):
+            findings.append(Finding(_where_in_prose(data, subject, path, text, offset, found), message))
+    return findings
+
+
+def _slips_in(text: str) -> list[tuple[int, str, str]]:
+    """(offset, text found, message) of every typed digit and full-width brace of one piece of prose."""
+    fullwidth = "\uff5b" in text or "\uff5d" in text
+    if not fullwidth and not _TYPED_DIGITS.search(_JINJA_SPAN.sub("", text)):
+        return []  # nearly all prose: digits only inside {{ }} (names such as honor_01)
+    slips = [(match.start(), match.group(), _fullwidth_braces_message(match.group())) for match in _FULLWIDTH_SYNTAX.finditer(text)]
+    literal = literal_text(text)
+    slips += [
+        (match.start(), match.group(), _typed_digits_message(match.group(), *_figure_around(literal, match.start(), match.end())))
+        for match in _TYPED_DIGITS.finditer(literal)
+    ]
+    return sorted(slips)
+
+
+def _where_in_prose(data: OrgData, subject: str, path: tuple, text: str, offset: int, found: str) -> Location:
+    """The file position of `text[offset:]`: the prose's own line is looked up in the file, with a
+    few characters before the slip, so that the column is the slip's (block scalars are indented)."""
+    near = data.locate(subject, path)
+    source = data.sources[subject]
+    if not near.line:
+        return near
+    first = source.content_line(near)
+    line_start = text.rfind("\n", 0, offset) + 1
+    lead = min(offset - line_start, 6)
+    for fragment, before in ((text[offset - lead : offset + len(found)], lead), (found, 0)):
+        for number in range(first, min(len(source.lines), first + 200) + 1):
+            column = source.lines[number - 1].find(fragment)
+            if column >= 0:
+                return Location(near.path, number, column + 1 + before)
+    return near
+
+
+def _prose_with_paths(data: OrgData) -> Iterator[tuple[str, tuple, str]]:
+    narrative, plan = data.subjects.get("narrative"), data.subjects.get("plan")
+    if narrative is not None:
+        yield from (("narrative", ("opening", i), text) for i, text in enumerate(narrative.opening))
+        yield from _sections_with_paths("narrative", narrative.sections, ("sections",))
+    if plan is not None:
+        yield from (("plan", ("overview", i), text) for i, text in enumerate(plan.overview))
+        yield from _sections_with_paths("plan", plan.sections, ("sections",))
+
+
+def _sections_with_paths(subject: str, sections: list[Section], path: tuple) -> Iterator[tuple[str, tuple, str]]:
+    for index, section in enumerate(sections):
+        here = path + (index,)
+        if section.title:
+            yield subject, here + ("title",), section.title
+        yield from ((subject, here + ("paragraphs", i), text) for i, text in enumerate(section.paragraphs))
+        yield from _sections_with_paths(subject, section.sections, here + ("sections",))
+
+
+def digits_in_templates(folders: Iterable[Path]) -> list[Finding]:
+    """An error at every digit typed into the text of a style's templates (`*.j2` in its folders):
+    outside Jinja code and outside the markup's tags (`level="1"` is markup, not text)."""
+    findings: list[Finding] = []
+    for folder in folders:
+        for template in sorted([*Path(folder).glob("*.j2"), Path(folder) / "style.yaml"]):
+            try:
+                stamp = template.lstat().st_mtime_ns
+            except OSError:
+                continue
+            findings.extend(_digits_in_template(template, stamp))
+    return findings
+
+
+@lru_cache(maxsize=64)
+def _digits_in_template(template: Path, stamp: int) -> tuple[Finding, ...]:
+    try:
+        # Read as every style file is read: never through a link, nor from a device or FIFO
+        # (a digit of a file outside the style would otherwise be quoted in the message).
+        source = read_source_bytes(template).decode("utf-8")
+    except (FulianError, UnicodeDecodeError):
+        return ()  # rendering the style reports a template it cannot read
+    if template.name == "style.yaml":
+        return _digits_in_style_settings(template)
+    literal = literal_text(source)
+    shown = display_path(template)
+    findings = [
+        Finding(Location(shown, *_line_and_column(source, match.start())), _fullwidth_braces_message(match.group()))
+        for match in _FULLWIDTH_SYNTAX.finditer(literal)
+    ]
+    in_tag = False
+    line, column = 1, 0
+    run: list[str] = []
+    run_at = (0, 0)
+    for char in literal + "\n":
+        column += 1
+        if not in_tag and _TYPED_DIGITS.fullmatch(char):
+            if not run:
+                run_at = (line, column)
+            run.append(char)
+        elif run:
+            findings.append(Finding(Location(shown, *run_at), _template_digits_message("".join(run))))
+            run = []
+        if char == "<":
+            in_tag = True
+        elif char == ">":
+            in_tag = False
+        elif char == "\n":
+            line, column = line + 1, 0
+    return tuple(findings)
+
+
+def _digits_in_style_settings(path: Path) -> tuple[Finding, ...]:
+    """The settings of style.yaml printed into the report (the title's lines, the parts' headings) are
+    template text too; layout numbers (lines_per_page: 22) are not."""
+    from ..source.yaml_source import load_yaml
+
+    try:
+        source = load_yaml(path)
+    except FulianError:
+        return ()  # loading the style reports it
+    data = source.data if isinstance(source.data, dict) else {}
+    title = data.get("title")
+    texts = [(("title",), title)] if isinstance(title, str) else [
+        (("title", index), line) for index, line in enumerate(title if isinstance(title, list) else [])]
+    texts += [((part, "heading"), data[part].get("heading")) for part in ("summary", "plan") if isinstance(data.get(part), dict)]
+    findings = []
+    for where, text in texts:
+        if not isinstance(text, str):
+            continue
+        for match in re.finditer(f"{_TYPED_DIGITS.pattern}+", literal_text(text)):
+            at = source.locate_value(where)
+            line = source.lines[at.line - 1] if 0 < at.line <= len(source.lines) else ""
+            column = line.find(match.group(), max(at.column - 1, 0))
+            findings.append(Finding(Location(at.path, at.line, column + 1 if column >= 0 else at.column),
+                                    _template_digits_message(match.group())))
+    return tuple(findings)
+
+
+def _line_and_column(text: str, offset: int) -> tuple[int, int]:
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _template_digits_message(run: str) -> str:
+    return (
+        f"样式模板的文字里直接写了数字“{run}”：报告里的数字都应来自数据；年度请写 {{{{ year }}}}、{{{{ next_year }}}}，"
+        "其他数字写进数据，模板里用 {{ 名称 }} 引用。"
+    )

@@ -311,13 +311,11 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
             errors.clear()
             found = _build_from_nodes(text, source, errors)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
         if _LIBYAML_DEPTH_LIMIT in (exc.problem or ""):
-            raise _too_deep_in_flow(text, display, mark) from None
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise FulianError.single(display, _explain_syntax(exc, text, line), line, column) from None
+            raise _too_deep_in_flow(text, display, exc.problem_mark or exc.context_mark) from None
+        raise syntax_error(exc, text, display) from None
     except yaml.YAMLError as exc:
-        raise FulianError.single(display, f"YAML 格式错误：{exc}") from None
+        raise syntax_error(exc, text, display) from None
     if not found:
         source.data = {}
         source.warnings.append(Finding(Location(display, 1, 1), empty_file_message(text), Severity.WARNING))
@@ -435,22 +433,159 @@ def _too_deep(display: str, mark: Any) -> FulianError:
     return FulianError.single(display, _DEPTH_MESSAGE, mark.line + 1, mark.column + 1)
 
 
-def _explain_syntax(exc: yaml.MarkedYAMLError, text: str, line: int) -> str:
-    problem = (exc.problem or "").strip()
+def syntax_error(exc: yaml.YAMLError, text: str, display: str) -> FulianError:
+    """libyaml's complaint in Chinese, at the place the person has to change: the full-width
+    colon, the bracket or quote left open, the key without its colon (libyaml itself often
+    notices only on the next line)."""
+    message, (line, column) = explain_syntax(exc, text)
+    return FulianError.single(display, message, line, column)
+
+
+def explain_syntax(exc: yaml.YAMLError, text: str) -> tuple[str, tuple[int, int]]:
+    """(Chinese message, (line, column)) for a YAML syntax error; no English word of libyaml's is kept."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = (getattr(exc, "problem", None) or "").strip()
+    context = (getattr(exc, "context", None) or "").strip()
+    at_problem = _position(problem_mark or context_mark)
+    at_context = _position(context_mark or problem_mark)
     lines = text.splitlines()
-    if 0 < line <= len(lines) and "\t" in lines[line - 1] and ("cannot start any token" in problem or "tab" in problem):
-        return "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。"
-    hints = {
-        "found unexpected end of stream": "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。",
-        "mapping values are not allowed here": "这里不能出现冒号；若文字中含有“: ”，请把整段文字用引号括起来。",
-        "could not find expected ':'": "缺少冒号；每一项应写成“名称: 值”。",
-    }
-    for key, hint in hints.items():
-        if key in problem:
-            return hint
-    if "expected" in problem or "found" in problem:
-        return f"YAML 格式错误（{problem}）；请检查缩进、引号和括号是否成对。"
-    return f"YAML 格式错误：{problem or exc}"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        where = getattr(exc, "line", None)
+        if where is not None:  # a ReaderError: a character YAML does not accept
+            return "文件中有 YAML 不接受的字符；请删除它（可删掉这几个字重新输入）。", (where + 1, getattr(exc, "column", 0) + 1)
+        return "文件无法按 YAML 读取；请检查缩进、冒号、引号和括号是否成对。", (0, 0)
+    line_text = lines[at_problem[0] - 1] if 0 < at_problem[0] <= len(lines) else ""
+    if "\t" in line_text and ("cannot start any token" in problem or "tab" in problem):
+        return "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。", (at_problem[0], line_text.index("\t") + 1)
+    if "nesting depth" in problem:
+        return _DEPTH_MESSAGE, at_problem
+    slip = _fullwidth_slip(lines, at_problem, at_context if context_mark is not None else None)
+    if slip is not None:
+        return slip
+    if "mapping values are not allowed" in problem:
+        keyless = _line_without_colon(lines, at_problem[0])
+        if keyless is not None:
+            return "这一行缺少冒号：每一项应写成“名称: 值”（半角冒号，后面有一个空格）；下一行的冒号因此出了错。", keyless
+    for words, message, where in _SYNTAX_PROBLEMS:
+        if words in problem or (words.startswith("while ") and words in context):
+            if callable(message):
+                message = message(line_text, at_problem)
+            return message, at_context if where == "context" else at_problem
+    return "YAML 格式错误：请检查这一行及上一行的缩进、冒号、引号和括号是否成对。", at_problem
+
+
+def _line_without_colon(lines: list[str], number: int) -> tuple[int, int] | None:
+    """The line before `number`, indented as it is, that has no colon: the key whose colon is
+    missing, which libyaml read as text running on into the next line."""
+    if not 1 < number <= len(lines):
+        return None
+    here, before = lines[number - 1], lines[number - 2]
+    indent = len(here) - len(here.lstrip(" "))
+    if not before.strip() or before.lstrip().startswith(("#", "- ")) or ":" in before or "：" in before:
+        return None
+    if len(before) - len(before.lstrip(" ")) != indent:
+        return None
+    return number - 1, indent + 1
+
+
+def _position(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+def _cannot_start(line_text: str, at: tuple[int, int]) -> str:
+    char = line_text[at[1] - 1] if 0 < at[1] <= len(line_text) else ""
+    shown = f"“{char}”" if char.strip() else "这个符号"
+    return f"{shown}不能作为一项内容的开头；以 @、` 等符号开头的文字请用引号括起来，如 \"@示例\"。"
+
+
+_MISALIGNED = "这一行与上面的项对不齐：同一层的各项要用相同的空格缩进，“名称: 值”的各项中间不能混进以“- ”开头的列表项。"
+
+
+def _stray_closing(line_text: str, at: tuple[int, int]) -> str:
+    char = line_text[at[1] - 1] if 0 < at[1] <= len(line_text) else ""
+    return f"这里多出了一个“{char}”：它前面没有配对的“{'[' if char == ']' else '{'}”；请删去它或补上开括号。" if char in "]}" else ""
+
+
+_OPEN_QUOTE = "这个引号一直没有配对的结束引号；请在文字末尾补上同样的引号（\" 或 '）。"
+_OPEN_BRACKET = "从这里开始的“{}”没有正常结束：缺少配对的“{}”，或其中各项之间少了逗号；请检查括号是否成对。"
+# (words of libyaml's problem or context, the message, where it points: the problem or the context mark).
+_SYNTAX_PROBLEMS: tuple[tuple[str, Any, str], ...] = (
+    ("found character that cannot start any token", _cannot_start, "problem"),
+    ("found unknown escape character", "双引号里的反斜杠“\\”后面跟了不认识的字符；含有反斜杠的文字（如文件路径）请改用单引号括起来。", "problem"),
+    ("hexdecimal number", "双引号里的 \\x、\\u 转义写得不对；含有反斜杠的文字请改用单引号括起来。", "problem"),
+    ("Unicode character escape code", "双引号里的 \\u 转义写得不对；含有反斜杠的文字请改用单引号括起来。", "problem"),
+    ("found unexpected document indicator", "引号里的文字中有一行是 --- 或 ...；请检查这个引号是否成对。", "context"),
+    ("while scanning a quoted scalar", _OPEN_QUOTE, "context"),
+    ("expected ',' or ']'", _OPEN_BRACKET.format("[", "]"), "context"),
+    ("expected ',' or '}'", _OPEN_BRACKET.format("{", "}"), "context"),
+    ("found unexpected end of stream", "文件在引号或括号还没有闭合时就结束了；请检查引号、括号是否成对。", "problem"),
+    ("mapping values are not allowed", "这里不能出现冒号；若文字中含有“: ”，请把整段文字用引号括起来。", "problem"),
+    ("could not find expected ':'", "缺少冒号：每一项应写成“名称: 值”（半角冒号，后面有一个空格）。", "context"),
+    ("did not find expected key", lambda line, at: _stray_closing(line, at) or _MISALIGNED, "problem"),
+    ("expected <block end>", "这一行与上面的项对不齐：同一层的各项要用相同的空格缩进。", "problem"),
+    ("did not find expected '-' indicator", "这个列表里混进了不以“- ”开头的一行：列表的每一项都要以“- ”开头，并且缩进相同。", "problem"),
+    ("block sequence entries are not allowed", "这里不能出现列表项“- ”：列表应另起一行，并比上面的名称多缩进。", "problem"),
+    ("mapping keys are not allowed", "这里不能出现“? ”；请去掉它，每一项写成“名称: 值”。", "problem"),
+    ("did not find expected node content", "这里缺少内容：例如“- ”或“: ”后面什么都没写，或多了一个逗号。", "problem"),
+    ("while scanning a block scalar", "“|”或“>”后面只能直接换行（可跟 - 或 +），文字请从下一行开始写。", "context"),
+    ("did not find expected comment or line break", "这里应当换行：一行只写一项；值后面还有文字时，请把整个值用引号括起来。", "problem"),
+    ("while scanning an anchor", "不支持 YAML 锚点和别名（& 和 *）；若这是文字，请用引号括起来。", "context"),
+    ("while scanning an alias", "不支持 YAML 锚点和别名（& 和 *）；若这是文字，请用引号括起来。", "context"),
+    ("found undefined alias", "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。", "problem"),
+    ("found duplicate anchor", "不支持 YAML 锚点和别名（& 和 *）；请把内容直接写出来。", "problem"),
+    ("while scanning a tag", "以 ! 开头的标记写得不对；请去掉它，若这是文字，请用引号括起来。", "context"),
+    ("tag handle", "以 ! 开头的标记写得不对；请去掉它，若这是文字，请用引号括起来。", "problem"),
+    ("directive", "以 % 开头的一行不是数据；若这是文字，请用引号括起来。", "problem"),
+    ("<document start>", "这里多出了内容，或开始了第二份数据；一个数据文件只写一份数据（--- 只能写在开头）。", "problem"),
+    ("expected a single document", "一个数据文件只写一份数据：--- 只能写在开头。", "problem"),
+    ("tab character", "这里有制表符（Tab）；YAML 只能用空格缩进，请把 Tab 换成空格。", "problem"),
+)
+
+# What a Chinese input method types where YAML wants ASCII: the colon after a name, brackets, quotes.
+_FULLWIDTH_KEY = re.compile(r"^(\s*(?:-\s+)*)([^\s:：#'\"“”‘’\[\]{}［］｛｝,，-][^\s:：#]{0,40}?)\s*：")
+_FULLWIDTH_MARKS = {
+    "［": "[", "］": "]", "｛": "{", "｝": "}", "“": "\"", "”": "\"", "‘": "'", "’": "'", "，": ",",
+}
+
+
+def _fullwidth_slip(
+    lines: list[str], at_problem: tuple[int, int], at_context: tuple[int, int] | None
+) -> tuple[str, tuple[int, int]] | None:
+    """A full-width colon after a name, or a full-width bracket or quote, near where libyaml gave up:
+    the problem is that character, at its own line and column."""
+    last = min(at_problem[0], len(lines))  # libyaml may give up at the end, past the last line
+    if last < 1:
+        return None
+    first = max(1, min(at_context[0] if at_context else last, last) - 1, last - 4)
+    for number in range(last, first - 1, -1):
+        text = lines[number - 1].split(" #", 1)[0]
+        key = _FULLWIDTH_KEY.match(text)
+        if key and ":" not in text[: key.end()]:
+            name = key.group(2)
+            column = key.end()
+            return (
+                f"“{name}”后面是全角冒号“：”：YAML 的“名称: 值”要用半角冒号，后面空一格，如 {name}: …"
+                "（切换输入法的全角/半角）。",
+                (number, column),
+            )
+    # A bracket or quote YAML does not see as one, before where it gave up on the same line.
+    text = lines[last - 1]
+    end = at_problem[1] - 1 if at_problem[1] and last == at_problem[0] else len(text)
+    for column, char in enumerate(text[:end], 1):
+        if char in "［］｛｝":
+            return (
+                f"这里的“{char}”是全角括号：YAML 的列表和合写在一行的几项要用半角括号 [ ] 和 {{ }}，"
+                "如 measure_words: [只, 头]、region: {province: 湖南省, city: 长沙市, district: 芙蓉区}。",
+                (last, column),
+            )
+        if char in "“‘" and ":" in text[column:end + 1]:
+            return (
+                f"这里的“{char}”是中文引号，YAML 不把它当作引号，其中的“: ”就被当成了名称后的冒号；"
+                f"含有“: ”的文字请用半角引号 \" 或 ' 括起来（中文引号可以留在里面）。",
+                (last, column),
+            )
+    return None
 
 
 _ScalarNode = yaml.ScalarNode
@@ -499,7 +634,7 @@ class _Values:
         except (yaml.constructor.ConstructorError, AttributeError, TypeError):
             # An explicit tag on text it cannot read (!!timestamp notadate) fails inside PyYAML
             # with AttributeError or TypeError: the tag is the thing to remove either way.
-            self.errors.append(Finding(self._at(mark), f"不支持 YAML 标签“{tag}”；请去掉以 ! 开头的标记。"))
+            self.errors.append(Finding(self._at(mark), f"不支持 YAML 标签“{_tag_as_written(tag)}”；请去掉以 ! 开头的标记。"))
             return None
         except (ValueError, OverflowError):
             # A scalar that looks like a date but is none (2021-02-30): keep the text,
@@ -524,6 +659,11 @@ class _Values:
                     Severity.WARNING,
                 )
             )
+
+
+def _tag_as_written(tag: str) -> str:
+    """`tag:yaml.org,2002:binary` as the file writes it: `!!binary`."""
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _NodesNeeded(Exception):
