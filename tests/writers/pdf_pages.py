@@ -68,6 +68,28 @@ def read_pages(pdf: Path) -> list[Page]:
     return pages
 
 
+@dataclass(frozen=True)
+class Word:
+    top: float
+    bottom: float
+    left: float
+    right: float
+    text: str
+
+
+def read_words(pdf: Path) -> list[list[list[Word]]]:
+    """Page → line → the words of that line, with their boxes (poppler splits words at spaces)."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    root = etree.fromstring(html, etree.XMLParser(recover=True))
+    return [
+        [
+            [Word(*(float(word.get(key)) for key in ("yMin", "yMax", "xMin", "xMax")), word.text or "") for word in line.iter(f"{XHTML}word")]
+            for line in page.iter(f"{XHTML}line")
+        ]
+        for page in root.iter(f"{XHTML}page")
+    ]
+
+
 # Han characters and the punctuation that never moves across a line break; a line of only these
 # shows the grid plainly (quotes, brackets and Latin text are spaced by the line-breaking rules).
 PLAIN_LINE = re.compile(r"^[\u4e00-\u9fff，、。；：！？]+$")

@@ -194,10 +194,12 @@ def test_page_numbers_under_the_block_odd_right_even_left_one_character_in(built
 def test_the_offices_fonts_come_out_as_the_mapped_free_faces(built_pdfs, org):
     listing = subprocess.run(["pdffonts", str(built_pdfs[org])], capture_output=True, text=True, check=True).stdout
     assert "FandolFang" in listing  # 仿宋_GB2312, the body
-    assert "NotoSerifCJK" in listing and "Bold" in listing  # 方正小标宋简体, the title
-    assert "NotoSansCJK" in listing  # 黑体, level-1 headings
+    assert "FandolSong" in listing  # 方正小标宋简体, the title, and 宋体, the page numbers
+    assert "FandolHei" in listing  # 黑体, level-1 headings
     if org == "xiangdong":
         assert "FandolKai" in listing  # 楷体_GB2312, its run-in （一） headings
+    # No Japanese face: every one is a Simplified Chinese font (see test_pdf_glyphs for the forms).
+    assert "jp" not in listing.lower(), listing
 
 
 def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):
