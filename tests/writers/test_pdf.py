@@ -19,6 +19,7 @@ from fulian_report.cli import app
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
 from tests.conftest import DATA, ORGS, TEMPLATES
+from tests.writers.test_pdf_signature import assert_without_seal
 from tests.writers.pdf_pages import (
     OPENING_MARKS,
     PLAIN_LINE,
@@ -127,6 +128,9 @@ def test_the_signature_stands_under_text_on_the_last_page(built_pdfs, org):
     signature, date = block.body_lines(last)[len(above) : len(above) + 2]
     assert block.slot(signature) - block.slot(above[-1]) == 2  # one empty line between
     assert block.slot(date) == block.slot(signature) + 1 and date.text.startswith("2022年")
+    # GB/T 9704-2012 7.3.5.2: the date starts two characters right of the signature, the line
+    # further right keeps two characters of space.
+    assert_without_seal(resolve_style(org).settings.model_dump(), signature, date)
 
 
 PLAIN_TEXT = "妇女儿童家庭工作服务建设"

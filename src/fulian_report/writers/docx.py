@@ -293,9 +293,13 @@ def _table(parent: Any, block: Table, width: Length) -> None:
 
 
 def _signature(parent: Any, document: Document, layout: _Layout) -> None:
-    """署名 and 成文日期 one empty line under the text, placed as for a document without a seal."""
+    """署名 and 成文日期 one empty line under the text, placed by the style's rule: with or without a seal."""
     signature = document.signature
-    indents = gbt.signature_indents(signature.organisation, signature.date, layout.page["signature_right_chars"])
+    page = layout.page
+    if page["sealed"]:
+        indents = gbt.sealed_signature_indents(signature.organisation, signature.date, page["sealed_date_right_chars"])
+    else:
+        indents = gbt.signature_indents(signature.organisation, signature.date, page["signature_right_chars"], page["date_shift_chars"])
     pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
     # 署名 and 成文日期 stay together.  (Keep-with-next on the text's last paragraph is no
     # way to keep them with the text: LibreOffice never splits such a paragraph.)
