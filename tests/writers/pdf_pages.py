@@ -94,3 +94,16 @@ def read_words(pdf: Path) -> list[list[list[Word]]]:
 # shows the grid plainly (quotes, brackets and Latin text are spaced by the line-breaking rules).
 PLAIN_LINE = re.compile(r"^[\u4e00-\u9fff，、。；：！？]+$")
 OPENING_MARKS = set("“‘（《〈【〔「『")
+# Closing punctuation, which no line may start with (GB/T 15834-2011, 4.1.2 and its kinsoku practice).
+CLOSING_MARKS = set("，。、；：？！）》〉」』】〕”’")
+PAIRED_MARKS = ("——", "……")  # 破折号, 省略号: one mark of two characters
+
+
+def line_break_faults(lines: list[str]) -> list[tuple[str, str]]:
+    """Consecutive text lines (of one page or running on over pages) that split a 破折号 or a
+    省略号, or whose second starts with closing punctuation."""
+    return [
+        (above, below)
+        for above, below in zip(lines, lines[1:])
+        if below[:1] in CLOSING_MARKS or any(above.endswith(mark[0]) and below.startswith(mark[1]) for mark in PAIRED_MARKS)
+    ]

@@ -18,13 +18,16 @@ from fulian_report import api
 from fulian_report.cli import app
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
-from tests.conftest import DATA, ORGS, TEMPLATES
+from tests.conftest import DATA, ORGS, TEMPLATES, build_text
 from tests.writers.test_pdf_signature import assert_without_seal
 from tests.writers.pdf_pages import (
+    CLOSING_MARKS,
     OPENING_MARKS,
+    PAIRED_MARKS,
     PLAIN_LINE,
     POINTS_PER_MM,
     Page,
+    line_break_faults,
     read_pages,
     require_pdf_tools,
 )
@@ -74,16 +77,19 @@ class Block:
         """Lines of plain Chinese text running from the left edge of the block to the right one.
 
         A line whose next one opens with a quote or bracket is left out: an opening mark may
-        not end a line, so the line-breaking rules carry it over and spread the rest.
+        not end a line, so the line-breaking rules carry it over and spread the rest.  So is one
+        whose next line starts with a character and closing punctuation: that may not start a
+        line, so the character before it went over with it.
         """
         lines = [line for page in pages for line in self.body_lines(page)]
-        following = [line.text[:1] for line in lines[1:]] + [""]
+        following = [line.text[:2] for line in lines[1:]] + [""]
         return [
             line
             for line, next_start in zip(lines, following)
             if len(line.words) == 1
             and PLAIN_LINE.match(line.text)
-            and next_start not in OPENING_MARKS
+            and next_start[:1] not in OPENING_MARKS
+            and next_start[1:2] not in CLOSING_MARKS
             and abs(line.left - self.left) < 2
             and abs(line.right - self.right) < 3
         ]
@@ -177,6 +183,19 @@ def test_full_lines_hold_28_characters(built_pdfs, org):
     full = block.full_plain_lines(read_pages(built_pdfs[org]))
     assert len(full) >= 20, "enough full lines of plain text to measure"
     assert {len(line.text) for line in full} == {28}, [line.text for line in full if len(line.text) != 28]
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_no_paired_mark_is_split_and_no_line_starts_with_closing_punctuation(built_pdfs, org):
+    """破折号 and 省略号 stay whole across lines and pages (芙蓉区 page 6 had 走进非遗— / —学习)."""
+    block = Block(resolve_style(org).settings.page.model_dump())
+    lines = [line.text for page in read_pages(built_pdfs[org]) for line in block.body_lines(page)]
+    assert line_break_faults(lines) == []
+    if org == "furong":
+        assert any(mark in line for line in lines for mark in PAIRED_MARKS)
+    # No mark hangs past a line's end, where LibreOffice would print nothing: every one is printed.
+    printed, written = "".join(lines), build_text(org)
+    assert {mark: printed.count(mark) for mark in "，。、；：？！"} == {mark: written.count(mark) for mark in "，。、；：？！"}
 
 
 @pytest.mark.parametrize("org", ORGS)
