@@ -10,20 +10,18 @@ there, as every face of a Noto CJK collection shares one CFF table named …jp�
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from PIL import Image, ImageDraw, ImageFont
 
 from fulian_report.writers import oxml
 from fulian_report.writers import pdf as pdf_writer
 from tests.writers.pdf_pages import read_words, require_pdf_tools
-
-Image = pytest.importorskip("PIL.Image")
-ImageFont = pytest.importorskip("PIL.ImageFont")
-ImageDraw = pytest.importorskip("PIL.ImageDraw")
 
 REGIONAL = "直骨角写"
 # Office font → the Noto CJK face of the same kind, whose SC and JP forms are compared.
@@ -34,6 +32,13 @@ PRINTED = {**OFFICE_FONTS, **NOTO_SC}
 RESOLUTION = 300  # dots per inch of the rasterised PDF
 POINTS = 48
 SIDE = 48  # glyphs are compared as SIDE × SIDE bitmaps of their inked box
+
+
+def _require_fontconfig() -> None:
+    """The PDF tools, and fontconfig's fc-match (absent on Windows, where LibreOffice does not use it)."""
+    require_pdf_tools()
+    if shutil.which("fc-match") is None:
+        pytest.skip("needs fontconfig's fc-match")
 
 
 def _face(pattern: str) -> tuple[str, int]:
@@ -73,9 +78,7 @@ def _difference(a: tuple[bool, ...], b: tuple[bool, ...]) -> float:
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory) -> dict[str, dict[str, tuple[bool, ...]]]:
     """Office font → character → its glyph as printed in the PDF."""
-    require_pdf_tools()
-    if subprocess.run(["which", "pdftoppm", "fc-match"], capture_output=True).returncode:
-        pytest.skip("needs poppler's pdftoppm and fontconfig's fc-match")
+    _require_fontconfig()
     folder = tmp_path_factory.mktemp("glyphs")
     document = docx.Document()
     for font in PRINTED:
@@ -104,6 +107,7 @@ def printed(tmp_path_factory) -> dict[str, dict[str, tuple[bool, ...]]]:
 
 
 def test_the_four_characters_differ_between_the_sc_and_jp_faces():
+    _require_fontconfig()
     for kind in ("Noto Sans CJK {}", "Noto Serif CJK {}", "Noto Serif CJK {}:bold"):
         simplified, japanese = _face(kind.format("SC")), _face(kind.format("JP"))
         assert simplified != japanese
