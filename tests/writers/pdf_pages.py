@@ -68,7 +68,42 @@ def read_pages(pdf: Path) -> list[Page]:
     return pages
 
 
+@dataclass(frozen=True)
+class Word:
+    top: float
+    bottom: float
+    left: float
+    right: float
+    text: str
+
+
+def read_words(pdf: Path) -> list[list[list[Word]]]:
+    """Page → line → the words of that line, with their boxes (poppler splits words at spaces)."""
+    html = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, check=True).stdout
+    root = etree.fromstring(html, etree.XMLParser(recover=True))
+    return [
+        [
+            [Word(*(float(word.get(key)) for key in ("yMin", "yMax", "xMin", "xMax")), word.text or "") for word in line.iter(f"{XHTML}word")]
+            for line in page.iter(f"{XHTML}line")
+        ]
+        for page in root.iter(f"{XHTML}page")
+    ]
+
+
 # Han characters and the punctuation that never moves across a line break; a line of only these
 # shows the grid plainly (quotes, brackets and Latin text are spaced by the line-breaking rules).
 PLAIN_LINE = re.compile(r"^[\u4e00-\u9fff，、。；：！？]+$")
 OPENING_MARKS = set("“‘（《〈【〔「『")
+# Closing punctuation, which no line may start with (GB/T 15834-2011, 4.1.2 and its kinsoku practice).
+CLOSING_MARKS = set("，。、；：？！）》〉」』】〕”’")
+PAIRED_MARKS = ("——", "……")  # 破折号, 省略号: one mark of two characters
+
+
+def line_break_faults(lines: list[str]) -> list[tuple[str, str]]:
+    """Consecutive text lines (of one page or running on over pages) that split a 破折号 or a
+    省略号, or whose second starts with closing punctuation."""
+    return [
+        (above, below)
+        for above, below in zip(lines, lines[1:])
+        if below[:1] in CLOSING_MARKS or any(above.endswith(mark[0]) and below.startswith(mark[1]) for mark in PAIRED_MARKS)
+    ]

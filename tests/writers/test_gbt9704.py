@@ -217,7 +217,7 @@ def test_page_numbers_are_14_pt_song_with_dashes_odd_right_even_left_one_charact
             assert _val(rpr.find(w("sz"))) == "28" and _val(rpr.find(w("color"))) == "000000"
 
 
-def test_signature_and_date_close_the_report_two_characters_in_signature_centred(built):
+def test_signature_and_date_close_the_report_by_7352_without_a_seal(built):
     org, package = built
     paragraphs = package.document.findall(f"{W}body/{W}p")
     signature, date = paragraphs[-2:]
@@ -239,9 +239,10 @@ def test_signature_and_date_close_the_report_two_characters_in_signature_centred
     date_indent = int(date.find(f"{W}pPr/{W}ind").get(w("rightChars")))
     signature_indent = int(signature.find(f"{W}pPr/{W}ind").get(w("rightChars")))
     assert date_indent == 200
-    # 芙蓉区妇联 (5 characters) over 2022年2月7日 (6): centred, half a character further in.
-    # 湘东区妇联 (5) over 2022年1月20日 (6.5): three quarters further in.
-    assert signature_indent == {"furong": 250, "xiangdong": 275}[org]
+    # The longer date keeps two characters of space; the signature starts two characters left of
+    # the date: 芙蓉区妇联 (5 characters) over 2022年2月7日 (6, and five gaps of a fifth between
+    # Chinese and digits): 2 + 7 + 2 − 5 = 6.  湘东区妇联 over 2022年1月20日 (6.5 + 1): 6.5.
+    assert signature_indent == {"furong": 600, "xiangdong": 650}[org]
     assert int(date.find(f"{W}pPr/{W}ind").get(w("right"))) == 2 * 315
 
 

@@ -18,12 +18,16 @@ from fulian_report import api
 from fulian_report.cli import app
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
-from tests.conftest import DATA, ORGS, TEMPLATES
+from tests.conftest import DATA, ORGS, TEMPLATES, build_text
+from tests.writers.test_pdf_signature import assert_without_seal
 from tests.writers.pdf_pages import (
+    CLOSING_MARKS,
     OPENING_MARKS,
+    PAIRED_MARKS,
     PLAIN_LINE,
     POINTS_PER_MM,
     Page,
+    line_break_faults,
     read_pages,
     require_pdf_tools,
 )
@@ -73,16 +77,19 @@ class Block:
         """Lines of plain Chinese text running from the left edge of the block to the right one.
 
         A line whose next one opens with a quote or bracket is left out: an opening mark may
-        not end a line, so the line-breaking rules carry it over and spread the rest.
+        not end a line, so the line-breaking rules carry it over and spread the rest.  So is one
+        whose next line starts with a character and closing punctuation: that may not start a
+        line, so the character before it went over with it.
         """
         lines = [line for page in pages for line in self.body_lines(page)]
-        following = [line.text[:1] for line in lines[1:]] + [""]
+        following = [line.text[:2] for line in lines[1:]] + [""]
         return [
             line
             for line, next_start in zip(lines, following)
             if len(line.words) == 1
             and PLAIN_LINE.match(line.text)
-            and next_start not in OPENING_MARKS
+            and next_start[:1] not in OPENING_MARKS
+            and next_start[1:2] not in CLOSING_MARKS
             and abs(line.left - self.left) < 2
             and abs(line.right - self.right) < 3
         ]
@@ -127,6 +134,9 @@ def test_the_signature_stands_under_text_on_the_last_page(built_pdfs, org):
     signature, date = block.body_lines(last)[len(above) : len(above) + 2]
     assert block.slot(signature) - block.slot(above[-1]) == 2  # one empty line between
     assert block.slot(date) == block.slot(signature) + 1 and date.text.startswith("2022年")
+    # GB/T 9704-2012 7.3.5.2: the date starts two characters right of the signature, the line
+    # further right keeps two characters of space.
+    assert_without_seal(resolve_style(org).settings.model_dump(), signature, date)
 
 
 PLAIN_TEXT = "妇女儿童家庭工作服务建设"
@@ -176,6 +186,19 @@ def test_full_lines_hold_28_characters(built_pdfs, org):
 
 
 @pytest.mark.parametrize("org", ORGS)
+def test_no_paired_mark_is_split_and_no_line_starts_with_closing_punctuation(built_pdfs, org):
+    """破折号 and 省略号 stay whole across lines and pages (芙蓉区 page 6 had 走进非遗— / —学习)."""
+    block = Block(resolve_style(org).settings.page.model_dump())
+    lines = [line.text for page in read_pages(built_pdfs[org]) for line in block.body_lines(page)]
+    assert line_break_faults(lines) == []
+    if org == "furong":
+        assert any(mark in line for line in lines for mark in PAIRED_MARKS)
+    # No mark hangs past a line's end, where LibreOffice would print nothing: every one is printed.
+    printed, written = "".join(lines), build_text(org)
+    assert {mark: printed.count(mark) for mark in "，。、；：？！"} == {mark: written.count(mark) for mark in "，。、；：？！"}
+
+
+@pytest.mark.parametrize("org", ORGS)
 def test_page_numbers_under_the_block_odd_right_even_left_one_character_in(built_pdfs, org):
     block = Block(resolve_style(org).settings.page.model_dump())
     character = 16  # one body character, in points
@@ -194,10 +217,12 @@ def test_page_numbers_under_the_block_odd_right_even_left_one_character_in(built
 def test_the_offices_fonts_come_out_as_the_mapped_free_faces(built_pdfs, org):
     listing = subprocess.run(["pdffonts", str(built_pdfs[org])], capture_output=True, text=True, check=True).stdout
     assert "FandolFang" in listing  # 仿宋_GB2312, the body
-    assert "NotoSerifCJK" in listing and "Bold" in listing  # 方正小标宋简体, the title
-    assert "NotoSansCJK" in listing  # 黑体, level-1 headings
+    assert "FandolSong" in listing  # 方正小标宋简体, the title, and 宋体, the page numbers
+    assert "FandolHei" in listing  # 黑体, level-1 headings
     if org == "xiangdong":
         assert "FandolKai" in listing  # 楷体_GB2312, its run-in （一） headings
+    # No Japanese face: every one is a Simplified Chinese font (see test_pdf_glyphs for the forms).
+    assert "jp" not in listing.lower(), listing
 
 
 def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):

@@ -66,7 +66,10 @@ class Page(_Settings):
     chars_per_line: int = Field(gt=0)
     page_number_below_mm: float = Field(7, ge=0, description="页码一字线距版心下边缘（毫米）")
     page_number_side_chars: float = Field(1, ge=0, description="单页页码右空、双页页码左空几个字")
-    signature_right_chars: float = Field(2, ge=0, description="署名与成文日期右空几个字")
+    signature_right_chars: float = Field(2, ge=0, description="无印章时，署名与成文日期中靠右的一行右空几个字")
+    date_shift_chars: float = Field(2, description="无印章时，成文日期首字比署名首字右移几个字")
+    sealed: bool = Field(False, description="加盖印章：成文日期右空 sealed_date_right_chars 个字，署名以成文日期为准居中")
+    sealed_date_right_chars: float = Field(4, ge=0, description="加盖印章时成文日期右空几个字")
 
 
 class Fonts(_Settings):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -254,14 +255,46 @@ def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: flo
     ppr = style.element.get_or_add_pPr()
     oxml.set_exact_line(ppr, layout.line_twips)
     oxml.set_widow_control(ppr, False)
+    # Punctuation stays inside the text block.  LibreOffice reads overflowPunct on as "no hanging
+    # punctuation"; left to its default it hangs a 。 or ， past the line's end and prints nothing
+    # there (measured: 芙蓉区's PDF lacked 9 of its marks).  On is Word's default too.
+    oxml.ppr_child(ppr, "overflowPunct").set(qn("w:val"), "1")
     return style
 
 
 def _add_paragraph(parent: Any, style_id: str, text: str = "") -> Any:
     paragraph = oxml.new_paragraph(parent, style_id)
     if text:
-        oxml.add_run(paragraph, text)
+        _add_text(paragraph, text)
     return paragraph
+
+
+# Marks kept on one line: 破折号 and 省略号 (two characters that are one mark), and a closing quote
+# or a space with the closing punctuation after it.  LibreOffice breaks Chinese text before any character
+# but the few its kinsoku lists forbid: a dash or an ellipsis is none of them, and a “”‘’ quote,
+# a Western character, or a space lets a 、 or ， after it start the next line.  The .docx cannot extend those
+# lists for it (LibreOffice ignores w:noLineBreaksBefore), nor does a word joiner help there.
+# Text of a Western language it breaks by the Unicode rules, which break inside none of these
+# (UAX #14: LB17 B2 × B2, LB22 × IN, LB13 × CL, LB19 × QU); so each goes in a run of that language.
+# The fonts stay the East Asian ones, so the marks look the same; Word and WPS keep them together
+# by their own rules.
+_CLOSING = "，。、；：？！）》〉」』】〕"
+_KEPT_TOGETHER = re.compile(f"(——|……|[”’][ \u3000]*[{_CLOSING}]+|[ \u3000]+[{_CLOSING}]+)")
+_KEPT_TOGETHER_LANGUAGE = "en-US"
+
+
+def _add_text(paragraph: Any, text: str, style_id: str | None = None, bold: bool = False) -> None:
+    """Runs of `text`: each group of marks that must stay on one line in a run of its own."""
+    for piece in _KEPT_TOGETHER.split(text):
+        if not piece:
+            continue
+        run = oxml.add_run(paragraph, piece, style_id=style_id, bold=bold)
+        if _KEPT_TOGETHER.fullmatch(piece):
+            rpr = run.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                run.insert(0, rpr)
+            oxml.rpr_child(rpr, "lang").set(qn("w:eastAsia"), _KEPT_TOGETHER_LANGUAGE)
 
 
 def _paragraph(parent: Any, block: Paragraph) -> None:
@@ -272,9 +305,9 @@ def _paragraph(parent: Any, block: Paragraph) -> None:
         ind.set(qn("w:firstLine"), "0")
     for run in block.runs:
         if run.heading_level:
-            oxml.add_run(paragraph, run.text, style_id=f"HeadingRun{min(run.heading_level, 4)}")
+            _add_text(paragraph, run.text, style_id=f"HeadingRun{min(run.heading_level, 4)}")
         else:
-            oxml.add_run(paragraph, run.text, bold=run.bold)
+            _add_text(paragraph, run.text, bold=run.bold)
 
 
 def _table(parent: Any, block: Table, width: Length) -> None:
@@ -295,9 +328,10 @@ def _table(parent: Any, block: Table, width: Length) -> None:
 
 
 def _signature(parent: Any, document: Document, layout: _Layout) -> None:
-    """署名 and 成文日期 one empty line under the text, placed as for a document without a seal."""
+    """署名 and 成文日期 one empty line under the text, placed by the style's rule: with or without a seal."""
     signature = document.signature
-    indents = gbt.signature_indents(signature.organisation, signature.date, layout.page["signature_right_chars"])
+    page = layout.page
+    indents = gbt.placed_signature(signature.organisation, signature.date, page)
     pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
     # 署名 and 成文日期 stay together.  (Keep-with-next on the text's last paragraph is no
     # way to keep them with the text: LibreOffice never splits such a paragraph.)

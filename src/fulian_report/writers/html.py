@@ -22,7 +22,7 @@ from html import escape
 from typing import Any
 
 from ..doctree import Document, FigureSource, Heading, Paragraph, Table
-from .layout import signature_indents, text_width_chars
+from .layout import placed_signature, text_width_chars
 
 # A line may not begin with these (GB/T 15834 punctuation that closes or follows).
 _NO_LINE_START = set("，。、；：？！）》」』”’…—·%％")
@@ -138,10 +138,11 @@ def layout_lines(document: Document) -> list[_Line]:
             lines.extend(_Line(kind="table", cells=row) for row in block.rows)
     if document.signature is not None:
         signature = document.signature
-        indents = signature_indents(signature.organisation, signature.date, grid.page["signature_right_chars"])
+        indents = placed_signature(signature.organisation, signature.date, grid.page)
         lines.append(_Line(kind="blank"))
         lines.append(_Line([_Piece(signature.organisation)], "signature", "end", end_indent=indents.signature))
-        lines.append(_Line([_Piece(signature.date)], "signature", "end", end_indent=indents.date))
+        if signature.date:  # an undated report has no date line
+            lines.append(_Line([_Piece(signature.date)], "signature", "end", end_indent=indents.date))
     return lines
 
 

@@ -43,9 +43,9 @@ MISSING_MESSAGE = (
 FONT_MAP: dict[str, tuple[tuple[str, ...], str]] = {
     "仿宋_GB2312": (("FandolFang",), "texlive-lang-chinese"),
     "楷体_GB2312": (("FandolKai", "LXGW WenKai"), "texlive-lang-chinese"),
-    "黑体": (("Noto Sans CJK SC", "FandolHei"), "fonts-noto-cjk"),
-    "方正小标宋简体": (("Noto Serif CJK SC",), "fonts-noto-cjk"),
-    "宋体": (("Noto Serif CJK SC", "FandolSong"), "fonts-noto-cjk"),
+    "黑体": (("FandolHei", "Noto Sans CJK SC"), "texlive-lang-chinese"),
+    "方正小标宋简体": (("FandolSong", "Noto Serif CJK SC"), "texlive-lang-chinese"),
+    "宋体": (("FandolSong", "Noto Serif CJK SC"), "texlive-lang-chinese"),
 }
 
 
