@@ -103,7 +103,7 @@ class _ProseRenderer:
             message = _undefined_message(str(exc), self.context)
             self.findings.append(Finding(self._name_in(subject, path, _quoted(message)), message))
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            self.findings.append(Finding(self._line_of(subject, path, 1), render_message(exc)))
+            self.findings.append(Finding(self._line_of(subject, path, getattr(exc, "lineno", 1)), render_message(exc)))
         return ""
 
     def _line_of(self, subject: str, path: tuple, line_in_prose: int | None) -> Location:

@@ -20,7 +20,7 @@ from typing import Any
 
 from jinja2 import Undefined
 
-from .environment import _PROSE_ENV, FILTERS
+from .environment import _PROSE_ENV, FILTERS, printable
 
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"
 _EXPRESSION = re.compile(
@@ -87,6 +87,8 @@ def render_simple(source: str, context: dict[str, Any]) -> str | None:
                 value = FILTERS[name](value)
         except Exception:  # noqa: BLE001 - Jinja renders it again and reports the error
             return None
+        if not printable(value):
+            return None  # a record, a list, True/False or None: Jinja's finalize says where
         out.append(str(value))
     return "".join(out)
 
