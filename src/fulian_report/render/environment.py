@@ -156,10 +156,10 @@ def known_names(owner: Any) -> list[str]:
 
 # The budget of one organisation's rendering (all its prose and its style template).
 # The largest realistic organisation (benchmarks/synth.py, ten times the bundled data)
-# renders in well under a second with some 20,000 steps; the limits leave a wide margin
+# renders in well under a second with a few hundred steps; the limits leave a wide margin
 # for real data and stop a runaway template within seconds and a few hundred MB.
 RENDER_SECONDS = 5.0
-RENDER_STEPS = 2_000_000  # loop rounds and calls
+RENDER_STEPS = 1_000_000  # loop rounds and calls
 # No text the tool makes is longer than this: a data file holds at most 2 MB
 # (source.yaml_source.MAX_FILE_BYTES), and a whole report is a few of them.
 MAX_TEXT_CHARS = 8_000_000
@@ -322,31 +322,37 @@ def printable(value: Any) -> bool:
     return isinstance(value, (str, int, Decimal))
 
 
-def _kind_of(value: Any) -> str:
+def _not_printable_message(value: Any) -> str:
+    """Why `value` cannot be printed, and what to write instead."""
     if value is None:
-        return "空值（None，数据中没有填写这一项）"
+        return "{{ }} 里写出的是空值（数据中没有填写这一项）；请在数据中填写它，或用 {% if 名称 %}…{% endif %} 在没有时略过"
     if isinstance(value, bool):
-        return f"是/否的值（{'True' if value else 'False'}）"
+        return (
+            f"{{{{ }}}} 里写出的是是/否的值（{'True' if value else 'False'}），报告里不能直接写它；"
+            "请用 {% if 名称 %}…{% else %}…{% endif %} 写出相应的文字"
+        )
+    if isinstance(value, float):
+        return "{{ }} 里写出的是一个算不出的数（无穷大）；需要的数请在数据里写出"
     if isinstance(value, BaseModel):
         names = known_names(value)
         shown = "、".join(names[:8]) + ("等" if len(names) > 8 else "")
-        return f"一条记录（含 {shown}），不是一个值" if names else "一条记录，不是一个值"
-    if isinstance(value, dict):
-        return "一组按名称排列的项，不是一个值"
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return "一组项目，不是一个值"
-    if isinstance(value, float):
-        return "一个算不出的数（无穷大）"
-    if isinstance(value, Macro):
-        return "一个宏，不是一个值（宏要加括号调用）"
-    return "一个不能写进报告的对象"
+        kind = f"一条记录（含 {shown}）" if names else "一条记录"
+    elif isinstance(value, dict):
+        kind = "一组按名称排列的项"
+    elif isinstance(value, (list, tuple, set, frozenset, range)):
+        kind = "一组项目"
+    elif isinstance(value, Macro):
+        return "{{ }} 里写出的是一个宏本身；宏要加括号调用，如 {{ 宏名() }}"
+    else:
+        kind = "一个不能写进报告的对象"
+    return f"{{{{ }}}} 里写出的是{kind}，不是一个值；报告里只能写出文字或数字，请写出它的某一项（如 {{{{ 名称.某项 }}}}）"
 
 
 def _finalize(value: Any) -> Any:
     """What `{{ … }}` prints: text and figures pass, anything else is a located error."""
     if isinstance(value, Undefined) or printable(value):
         return value
-    raise NotPrintable(f"{{{{ }}}} 里写出的是{_kind_of(value)}；报告里只能写出文字或数字，请写出它的某一项（如 .name、.count）")
+    raise NotPrintable(_not_printable_message(value))
 
 
 class _BoundedTemplate(Template):

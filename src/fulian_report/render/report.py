@@ -203,7 +203,8 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
     except UndefinedError as exc:
         raise FulianError.single(style.folder / style.settings.template, f"模板用到的{exc}") from None
     except TemplateError as exc:
-        raise FulianError.single(style.folder / style.settings.template, f"模板无法生成：{exc}") from None
+        where = getattr(exc, "filename", None) or style.folder / style.settings.template  # a RenderLimit knows its place
+        raise FulianError.single(where, f"模板无法生成：{exc}", getattr(exc, "lineno", None) or 0) from None
 
 
 def parse_markup(markup: str, style: Style) -> Document:
