@@ -22,7 +22,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..errors import Finding, Location
+from ..errors import Finding, Location, write_problem
 from ..source.yaml_source import display_path
 from .output import atomic_write
 
@@ -73,7 +73,8 @@ class OutputManifest:
         try:
             current = path.read_bytes()
         except OSError as exc:
-            return Finding(where, f"无法读取已有的文件 {path.name}：{exc.strerror or exc}")
+            reason, advice = write_problem(exc)
+            return Finding(where, f"无法读取已有的 {path.name}（{reason}），所以没有写入这份报告：{advice}")
         if content is not None and current == content:
             return None
         recorded = self.files.get(path.name)
