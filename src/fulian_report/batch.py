@@ -54,8 +54,11 @@ class OverLimit(BaseException):
 
 
 @contextmanager
-def organisation_limits(seconds: float = ORG_SECONDS, memory: int = ORG_MEMORY_BYTES) -> Iterator[None]:
-    """Hold the code inside to `seconds` (where a timer signal can be had) and `memory` more bytes."""
+def organisation_limits(seconds: float | None = None, memory: int | None = None) -> Iterator[None]:
+    """Hold the code inside to `seconds` (where a timer signal can be had) and `memory` more bytes
+    (ORG_SECONDS and ORG_MEMORY_BYTES unless given)."""
+    seconds = ORG_SECONDS if seconds is None else seconds
+    memory = ORG_MEMORY_BYTES if memory is None else memory
     undo: list[Callable[[], None]] = []
     try:
         import resource
@@ -122,7 +125,7 @@ def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, .
     except FulianError as exc:
         return Rendered(folder.name, errors=all_findings(exc))
     except OverLimit:
-        return _failed(folder, f"这个组织的数据读取和生成超过了 {ORG_SECONDS} 秒，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
+        return _failed(folder, f"这个组织的数据读取和生成超过了 {ORG_SECONDS:g} 秒，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
     except MemoryError:
         return _failed(folder, f"这个组织的数据读取和生成占用的内存超过了 {ORG_MEMORY_BYTES >> 20} MB，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
     except Exception as exc:  # noqa: BLE001 - the tool's own fault costs this organisation only
