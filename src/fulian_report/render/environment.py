@@ -20,6 +20,7 @@ import math
 import sys
 import time
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, wraps
@@ -155,8 +156,8 @@ def known_names(owner: Any) -> list[str]:
 
 
 # The budget of one organisation's rendering (all its prose and its style template).
-# The largest realistic organisation (benchmarks/synth.py, ten times the bundled data)
-# renders in well under a second with a few hundred steps; the limits leave a wide margin
+# A real organisation (the bundled ones, those of benchmarks/synth.py) renders in well
+# under a second with a few hundred steps; the limits leave a wide margin
 # for real data and stop a runaway template within seconds and a few hundred MB.
 RENDER_SECONDS = 5.0
 RENDER_STEPS = 1_000_000  # loop rounds and calls
@@ -184,19 +185,26 @@ class NotPrintable(RenderLimit):
 
 @dataclass
 class RenderBudget:
-    deadline: float
-    steps_left: int
+    seconds: float
+    steps: int
+    deadline: float = 0.0
+    steps_left: int = 0
+
+    def __post_init__(self) -> None:
+        self.deadline = time.monotonic() + self.seconds
+        self.steps_left = self.steps
 
     def step(self, count: int = 1) -> None:
         before = self.steps_left
         self.steps_left -= count
         if self.steps_left < 0:
-            raise RenderLimit(f"循环或调用的次数超出上限（共 {RENDER_STEPS:,} 次）；请检查是否写了很大的 range 或多层循环")
+            raise RenderLimit(f"循环或调用的次数超出上限（共 {self.steps:,} 次）；请检查是否写了很大的 range 或多层循环")
         if before // _CLOCK_EVERY != self.steps_left // _CLOCK_EVERY and time.monotonic() > self.deadline:
-            raise RenderLimit(f"生成用时超出上限（{RENDER_SECONDS:g} 秒）；请检查是否写了很大的循环或递归")
+            raise RenderLimit(f"生成用时超出上限（{self.seconds:g} 秒）；请检查是否写了很大的循环或递归")
 
 
-_budget: RenderBudget | None = None
+# The open budget; a context variable, so that renders in other threads keep their own.
+_budget: ContextVar[RenderBudget | None] = ContextVar("render_budget", default=None)
 
 
 @contextmanager
@@ -205,20 +213,21 @@ def render_budget(seconds: float = RENDER_SECONDS, steps: int = RENDER_STEPS) ->
 
     Renders nested in an open budget (an include, a macro, the prose of the same
     organisation) spend from it instead of starting their own."""
-    global _budget
-    if _budget is not None:
-        yield _budget
+    open_budget = _budget.get()
+    if open_budget is not None:
+        yield open_budget
         return
-    _budget = RenderBudget(time.monotonic() + seconds, steps)
+    token = _budget.set(RenderBudget(seconds, steps))
     try:
-        yield _budget
+        yield _budget.get()
     finally:
-        _budget = None
+        _budget.reset(token)
 
 
 def _spend(count: int = 1) -> None:
-    if _budget is not None:
-        _budget.step(count)
+    budget = _budget.get()
+    if budget is not None:
+        budget.step(count)
 
 
 def _too_long(length: int) -> RenderLimit:
@@ -293,8 +302,12 @@ MAX_RANGE = 100_000  # as Jinja's sandbox allows, but said in Chinese
 def bounded_range(*args: int) -> range:
     """`range` for templates: at most MAX_RANGE numbers."""
     numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise RenderLimit(f"range 太大（{len(numbers):,} 个数，上限 {MAX_RANGE:,}）；请检查循环的次数")
+    try:
+        count = len(numbers)
+    except OverflowError:  # more numbers than Python can count
+        count = MAX_RANGE + 1
+    if count > MAX_RANGE:
+        raise RenderLimit(f"range 太大（上限 {MAX_RANGE:,} 个数）；请检查循环的次数")
     return numbers
 
 
