@@ -16,6 +16,7 @@ caught before either is written.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -25,6 +26,11 @@ from pathlib import Path
 
 from .doctree import Document
 from .errors import Finding, FulianError, Location
+
+try:
+    import resource
+except ImportError:  # Windows: no RLIMIT_AS, the rendering budget still holds
+    resource = None  # type: ignore[assignment]
 
 # The backstop for one organisation's loading and rendering, far above what the rendering
 # budget lets prose and templates use (render/environment.py: 5 seconds), so that only a
@@ -60,19 +66,16 @@ def organisation_limits(seconds: float | None = None, memory: int | None = None)
     seconds = ORG_SECONDS if seconds is None else seconds
     memory = ORG_MEMORY_BYTES if memory is None else memory
     undo: list[Callable[[], None]] = []
-    try:
-        import resource
-
+    held = _address_space()
+    if resource is not None and held:
         soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        held = _address_space()
         limit = held + memory
-        if held and (hard == resource.RLIM_INFINITY or limit < hard) and (soft == resource.RLIM_INFINITY or limit < soft):
-            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-            undo.append(lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard)))
-    except (ImportError, OSError, ValueError):
-        pass  # no such limit here (Windows, macOS): the rendering budget still holds
-    import signal
-
+        if all(bound == resource.RLIM_INFINITY or limit < bound for bound in (soft, hard)):
+            try:
+                resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+                undo.append(lambda: resource.setrlimit(resource.RLIMIT_AS, (soft, hard)))
+            except (OSError, ValueError):
+                pass  # the system does not allow it (macOS): the rendering budget still holds
     if hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread():
         def over(signum: int, frame: object) -> None:
             raise OverLimit()

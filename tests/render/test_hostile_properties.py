@@ -19,6 +19,7 @@ import time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fulian_report.model.subjects import SUBJECT_MODELS
 from tests.conftest import MINIMAL_ORG, ROOT, TEMPLATES, write_org
 
 # A batch must end well within this on a busy machine: the rendering budget is 5 seconds
@@ -121,7 +122,8 @@ def test_random_prose_and_templates_end_in_time_in_chinese(tmp_path_factory, pro
     assert time.monotonic() - started < BATCH_SECONDS
     assert result.returncode in (0, 1), result.stderr[-3000:]
     assert "Traceback" not in result.stderr and "意外错误" not in result.stderr and "内部出错" not in result.stderr
-    own_words = " ".join([*proses, template or "", *MINIMAL_ORG.values()])  # names a message may quote back
+    # Names a message may quote back: the prose's own, the data's, and those every prose may use.
+    own_words = " ".join([*proses, template or "", *MINIMAL_ORG.values(), *SUBJECT_MODELS, "next_year derived previous"])
     assert _english_in(result.stderr, own_words) == [], result.stderr[-3000:]
     failed = set(re.findall(r"组织 (org\d+) 生成失败", result.stderr))
     written = len(list((out / "2021").glob("*.txt"))) if (out / "2021").is_dir() else 0
