@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from fulian_report.writers.manifest import MANIFEST_NAME, digest
 from tests.conftest import MINIMAL_ORG, ROOT, write_org
 
@@ -111,3 +113,22 @@ def test_ten_builds_at_once_into_one_folder_then_a_plain_build_all_consistent(tm
     assert not any(word in error for error in errors for word in REFUSED)
     _assert_consistent(out, CONCURRENT_ORGS)
     _plain_build_writes_everything(roots[0], out, CONCURRENT_ORGS)
+
+
+def test_a_build_that_cannot_get_the_lock_in_time_writes_nothing_and_says_why(tmp_path, monkeypatch):
+    from filelock import FileLock
+
+    from fulian_report import api
+    from fulian_report.errors import FulianError
+    from fulian_report.writers import output
+
+    data = _organisations(tmp_path / "data", 55, 2)
+    folder = tmp_path / "out" / "2021"
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(output, "LOCK_WAIT_SECONDS", 0.2)
+    with FileLock(folder / output.LOCK_NAME):  # another build, writing
+        with pytest.raises(FulianError) as caught:
+            api.build(2021, data, tmp_path / "out", formats=("txt",))
+    assert "另一个生成正在写入这个文件夹" in str(caught.value) and "0.2 秒" in str(caught.value)
+    assert [p.name for p in folder.iterdir()] == [output.LOCK_NAME]
+    api.build(2021, data, tmp_path / "out", formats=("txt",))  # once it is free, the build goes ahead

@@ -58,12 +58,14 @@ def atomic_write(path: Path, content: bytes) -> None:
 
 
 @contextmanager
-def output_lock(folder: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
-    """Hold `folder` for one build; another build waits up to `wait` seconds, then is refused.
+def output_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold `folder` for one build; another build waits up to `wait` seconds (LOCK_WAIT_SECONDS
+    unless given), then is refused.
 
     The lock is the operating system's (flock, or its Windows counterpart, through
     `filelock`): it ends with the process that holds it, so a killed build never
     leaves the folder locked."""
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
     folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(folder / LOCK_NAME, timeout=wait)
     try:
