@@ -142,6 +142,9 @@ def _style_with(tmp_path, extra: str, file: str = "report.xml.j2"):
         ("{{ 9**(9**9) }}", "算出的数太大"),
         ("{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", "次数超出上限"),
         ("{{ org }}", "一条记录"),
+        ("{{ 1e308 ** 3 }}", "计算出错"),
+        ("{{ year / 0 }}", "除以了 0"),
+        ("{{ ''.__class__.__mro__ }}", "不存在"),
     ],
 )
 def test_a_runaway_in_a_style_template_is_refused_at_its_line(tmp_path, extra, says):

@@ -104,6 +104,7 @@ def _english_in(stderr: str, written: str) -> list[str]:
             continue
         message = match.group(1) or match.group(2)
         message = re.sub(r"“[^”]*”|\{\{.*?\}\}|\{%.*?%\}", "", message)  # the person's own words, and examples
+        message = message.split("可用的名称有：")[0]  # the names of the data, offered as they are spelt
         words += [w for w in re.findall(r"[A-Za-z_]{4,}", message) if w not in ALLOWED and w not in written]
     return words
 

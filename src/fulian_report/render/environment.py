@@ -17,6 +17,7 @@ record, a list, True/False or None in a report is a mistake, never a value.
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from typing import Any, Iterable, Iterator
 from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Macro
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import missing
 from pydantic import BaseModel
 
@@ -181,6 +182,10 @@ class RenderLimit(TemplateError):
 
 class NotPrintable(RenderLimit):
     """A value that is neither text nor a figure was to be printed."""
+
+
+class Refused(RenderLimit, SecurityError):
+    """The sandbox refused an attribute or a call: still a SecurityError, said in Chinese at its line."""
 
 
 @dataclass
@@ -368,6 +373,38 @@ def _finalize(value: Any) -> Any:
     raise NotPrintable(_not_printable_message(value))
 
 
+# Python's own words for a failing expression, and what a person should write instead.
+_PYTHON_ERRORS = [
+    (r"operand", "正文里不做计算；需要算出的数请用 derived 下的值，或在数据里写出"),
+    (r"not supported between instances", "这两个值不能比较大小；判断请用 derived 下算好的值（如 .met）"),
+    (r"can only concatenate|must be str, not|can't multiply sequence", "文字和数字不能这样相加或相乘；连接文字请用 ~，或把它们直接写在一起"),
+    (r"is not iterable", "这个值不是一组项目，不能用 for 逐项写出"),
+    (r"is not callable|is not safely callable", "这个名称不是宏，不能加括号调用"),
+    (r"unsafe", "这个名称不对正文和模板开放（以下划线开头的名称和程序内部的属性）"),
+    (r"unhashable type", "这个值不能用作名称或放进集合"),
+    (r"has no attribute", "这个值没有这一项"),
+    (r"invalid literal|could not convert", "这段文字不能当作数字"),
+    (r"argument|takes .* positional|got an unexpected keyword|missing .* required", "宏或过滤器的参数个数或名称不对"),
+]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def explain_python_error(error: BaseException) -> str:
+    """What went wrong in an expression, in Chinese: our own messages as they are, Python's translated."""
+    message = str(error)
+    if isinstance(error, ZeroDivisionError):
+        return "计算中除以了 0；需要算出的数请用 derived 下的值"
+    if isinstance(error, ArithmeticError):
+        return "计算出错（结果太大或不是数）；需要算出的数请用 derived 下的值，或在数据里写出"
+    if _CJK.search(message):
+        return message
+    for pattern, say in _PYTHON_ERRORS:
+        if re.search(pattern, message):
+            return say
+    # Python's words would mean nothing to the reader: say where to look instead.
+    return "这里的 {{ }} 或 {% %} 写法无法执行；请检查其中的名称、运算和过滤器"
+
+
 class _BoundedTemplate(Template):
     """A template whose render spends from the open budget, or from its own when none is open."""
 
@@ -422,6 +459,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             error = RenderLimit("宏或循环调用自身的层数太多（递归没有结束）；请检查宏是否调用了它自己")
         elif isinstance(error, MemoryError):
             error = RenderLimit("生成时占用的内存超出上限；请检查是否把文字重复了很多次或写了很大的循环")
+        elif isinstance(error, SecurityError) and not isinstance(error, RenderLimit):
+            error = Refused(explain_python_error(error))
+        elif isinstance(error, (TypeError, ValueError, ArithmeticError, LookupError, AttributeError)):
+            # A mistake in what the prose or template computes: said in Chinese at its line.
+            error = RenderLimit(explain_python_error(error))
         elif not isinstance(error, RenderLimit):
             return super().handle_exception(source)
         if error.lineno is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..errors import suggest
-from .environment import FILTERS
+from .environment import FILTERS, explain_python_error
 
 _SYNTAX = [
     (r"No filter named '([^']+)'", lambda m: f"没有“{m[1]}”这个过滤器{suggest(m[1], list(FILTERS))}"),
@@ -50,32 +50,6 @@ def syntax_message(message: str) -> str:
     return f"文字中的 {{{{ }}}} 写法有误（{message}）；请检查花括号是否成对、名称是否写对"
 
 
-# Python's own words for a failing expression, and what a person should write instead.
-_RUNTIME = [
-    (r"not supported between instances", "这两个值不能比较大小；判断请用 derived 下算好的值（如 .met）"),
-    (r"can only concatenate|must be str, not|can't multiply sequence", "文字和数字不能这样相加或相乘；连接文字请用 ~，或把它们直接写在一起"),
-    (r"is not iterable", "这个值不是一组项目，不能用 for 逐项写出"),
-    (r"is not callable|is not safely callable", "这个名称不是宏，不能加括号调用"),
-    (r"access to attribute .* is unsafe|unsafe", "这个名称不对文字开放（以下划线开头的名称和程序内部的属性）"),
-    (r"unhashable type", "这个值不能用作名称或放进集合"),
-    (r"object has no attribute|has no attribute", "这个值没有这一项"),
-    (r"invalid literal|could not convert", "这段文字不能当作数字"),
-    (r"argument|takes .* positional|got an unexpected keyword|missing .* required", "宏或过滤器的参数个数或名称不对"),
-]
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
 def render_message(error: Exception) -> str:
     """A failure while rendering prose (a filter given the wrong kind of value, arithmetic), in Chinese."""
-    message = str(error)
-    if isinstance(error, TypeError) and "operand" in message:
-        return "文字无法生成：正文里不做计算；需要算出的数请用 derived 下的值，或在数据里写出"
-    if isinstance(error, ArithmeticError):
-        return "文字无法生成：正文里的计算出错（如除以 0）；需要算出的数请用 derived 下的值"
-    if _CJK.search(message):
-        return f"文字无法生成：{message}"
-    for pattern, say in _RUNTIME:
-        if re.search(pattern, message):
-            return f"文字无法生成：{say}"
-    # Python's words would mean nothing to the reader: say where to look instead.
-    return "文字无法生成：这里的 {{ }} 或 {% %} 写法无法执行；请检查其中的名称、运算和过滤器"
+    return f"文字无法生成：{explain_python_error(error)}"
