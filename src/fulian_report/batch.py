@@ -115,10 +115,9 @@ def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, .
     """Load, validate, render and write one organisation's report to bytes; data errors are returned."""
     from .api import all_findings, make_document
     from .model.dataset import load_org
+    from .render.environment import render_budget
     from .render.style import resolve_style
     from .writers import WRITERS
-
-    from .render.environment import render_budget
 
     try:
         with organisation_limits(), render_budget():

@@ -14,7 +14,12 @@ import pytest
 
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
-from fulian_report.render.environment import RenderLimit, compile_prose, printable, render_budget
+from fulian_report.render.environment import (
+    RenderLimit,
+    compile_prose,
+    printable,
+    render_budget,
+)
 from fulian_report.render.report import render_document, render_prose
 from fulian_report.render.style import resolve_style
 from tests.conftest import MINIMAL_ORG, TEMPLATES, write_org

@@ -20,14 +20,22 @@ import math
 import re
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache, wraps
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from jinja2 import BaseLoader, StrictUndefined, Template, TemplateError, Undefined, nodes
+from jinja2 import (
+    BaseLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+    Undefined,
+    nodes,
+)
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
@@ -429,9 +437,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         _spend()
         return _guarded_binop(operator, left, right, self.binop_table[operator])
 
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's signature
+    def call(self, context: Any, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         _spend()
-        return _checked_size(super().call(__context, __obj, *args, **kwargs))
+        return _checked_size(super().call(context, obj, *args, **kwargs))
 
     @staticmethod
     def counted(iterable: Iterable) -> Iterator:
