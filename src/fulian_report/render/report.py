@@ -38,7 +38,7 @@ from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
-from .messages import render_message, stray_braces, syntax_message
+from .messages import render_message, stray_braces, syntax_message, syntax_reason
 from .simple_prose import render_simple
 from .style import Style
 
@@ -199,7 +199,7 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
     except TemplateNotFound as exc:
         raise FulianError.single(style.folder, f"样式中找不到模板文件 {exc.name}") from None
     except TemplateSyntaxError as exc:
-        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{exc.message}", exc.lineno or 0) from None
+        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{syntax_reason(exc.message or '')}", exc.lineno or 0) from None
     except UndefinedError as exc:
         raise FulianError.single(style.folder / style.settings.template, f"模板用到的{exc}") from None
     except TemplateError as exc:
