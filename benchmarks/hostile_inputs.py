@@ -1,10 +1,13 @@
-"""Benchmark: how long the loader takes on inputs meant to hurt it, and on real data.
+"""Benchmark: how long the loader and the renderer take on inputs meant to hurt them, and on real data.
 
     python benchmarks/hostile_inputs.py [--runs N]
 
 Each input must end in a located message (or values) quickly and without
 eating memory; the tests check the messages, this script the time and the
-peak memory (tracemalloc).  Prints a Markdown table for the README.
+peak memory (tracemalloc).  The second table is the rendering budget: prose
+that would run for minutes or take gigabytes, put into one fictional
+organisation of benchmarks/synth.py and rendered as a build renders it.
+Prints Markdown tables for the README.
 """
 
 from __future__ import annotations
@@ -21,9 +24,14 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from benchmarks.synth import generate  # noqa: E402
+from fulian_report.api import make_document  # noqa: E402
 from fulian_report.errors import FulianError  # noqa: E402
+from fulian_report.model.dataset import load_org  # noqa: E402
+from fulian_report.render.environment import render_budget  # noqa: E402
 from fulian_report.source.yaml_source import MAX_FILE_BYTES, load_yaml  # noqa: E402
 
 
@@ -48,6 +56,46 @@ INPUTS = {
     f"接近上限的大文件（{MAX_FILE_BYTES // 1024} KB）": _just_under_the_limit(),
     "超过上限的文件（3 MB）": "# " + "x" * (3 * 1024 * 1024) + "\n",
 }
+
+
+RENDER_INPUTS = {
+    "正常的正文（对照）": "{{ year }}年，",
+    "大数的乘方 `{{ 9**(9**9) }}`": "{{ 9**(9**9) }}",
+    "超长的数 `{{ 10**5000 }}`": "{{ 10**5000 }}",
+    "重复十亿次 `{{ \"a\" * 10**9 }}`": '{{ "a" * 10**9 }}',
+    "加宽到十亿字（center(10**9) 过滤器）": '{{ "x" | center(10**9) }}',
+    "文字每轮加倍 60 轮": '{% set ns = namespace(s="ab") %}{% for i in range(60) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s }}',
+    "两层 `range(99999)` 循环": "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+    "调用自身的宏": "{% macro f(x) %}{{ f(x) }}{% endmacro %}{{ f(1) }}",
+    "每层调用两次自身的宏": "{% macro g(n) %}{{ g(n + 1) ~ g(n + 1) }}{% endmacro %}{{ g(0) }}",
+}
+
+
+def _measure_render(prose: str, runs: int) -> tuple[float, float, str]:
+    with tempfile.TemporaryDirectory() as root:
+        (folder,) = generate(Path(root), 1)
+        narrative = folder / "narrative.yaml"
+        text = narrative.read_text(encoding="utf-8")
+        narrative.write_text(text.replace("opening:\n  - |-\n    ", "opening:\n  - |-\n    " + prose, 1), encoding="utf-8")
+
+        def render() -> str:
+            try:
+                with render_budget():
+                    make_document(load_org(folder))
+                return "生成"
+            except FulianError as exc:
+                return exc.findings[0].message.removeprefix("文字无法生成：")[:22] + "…"
+
+        times, outcome = [], ""
+        for _ in range(runs):
+            started = time.perf_counter()
+            outcome = render()
+            times.append(time.perf_counter() - started)
+        tracemalloc.start()
+        render()
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return statistics.median(times), peak / 1024 / 1024, outcome
 
 
 def _measure(text: str, runs: int) -> tuple[float, float, str]:
@@ -86,6 +134,11 @@ def main() -> None:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "fulian_report", "validate", "data"], cwd=ROOT, check=True, capture_output=True)
     print(f"| `fulian-report validate data`（两个组织，含启动） | {(time.perf_counter() - started) * 1000:.0f} ms | | 通过 |")
+    print("\n| 正文（放进一个合成组织，读入并生成整份报告） | 用时 | 内存峰值 | 结果 |")
+    print("|---|---|---|---|")
+    for name, prose in RENDER_INPUTS.items():
+        seconds, megabytes, outcome = _measure_render(prose, options.runs)
+        print(f"| {name} | {seconds * 1000:.0f} ms | {megabytes:.1f} MB | {outcome} |")
 
 
 if __name__ == "__main__":

@@ -182,3 +182,74 @@ def test_a_write_failure_does_not_hide_the_organisations_that_failed_before_it(t
     assert result.exit_code == 1
     assert "组织 second 生成失败：" in result.output and "数字 55 缺少量词" in result.output
     assert "无法写入这个文件" in result.output and "此前已写入" in result.output
+
+
+def _fault_in(org_id, fault):
+    """make_document as it is, except for organisation `org_id`, where `fault` happens."""
+    real = api.make_document
+
+    def make_document(data, style=None):
+        if data.folder.name == org_id:
+            fault()
+        return real(data, style)
+
+    return make_document
+
+
+def _crash():
+    raise RuntimeError("a fault of the tool itself")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_fault_of_the_tool_costs_only_its_organisation_and_exits_3(tmp_path, monkeypatch, jobs):
+    data = _three_orgs(tmp_path / "data", bad=())
+    out = tmp_path / "out"
+    monkeypatch.setattr(api, "make_document", _fault_in("second", _crash))
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--jobs", jobs])
+    assert result.exit_code == 3, result.output
+    assert "组织 second 生成失败：" in result.output and "本工具内部出错" in result.output
+    assert "部分失败：1 个组织（second）未生成" in result.output
+    assert len(list((out / "2021").glob("*.docx"))) == 2
+
+
+def test_a_worker_that_dies_costs_only_the_organisation_it_was_rendering(tmp_path, monkeypatch):
+    import os
+
+    data = _three_orgs(tmp_path / "data", bad=())
+    monkeypatch.setattr(api, "make_document", _fault_in("second", lambda: os._exit(9)))
+    with pytest.raises(api.BuildFailed) as caught:
+        api.build(2021, data, tmp_path / "out", jobs=2)
+    assert list(caught.value.failed) == ["second"] and caught.value.faulty == ["second"]
+    assert "进程意外退出" in caught.value.failed["second"][0].message
+    assert sorted(report.org_id for report in caught.value.reports) == ["first", "third"]
+
+
+def test_the_time_backstop_stops_an_organisation_that_hangs(tmp_path, monkeypatch):
+    import time
+
+    from fulian_report import batch
+
+    data = _three_orgs(tmp_path / "data", bad=())
+    monkeypatch.setattr(batch, "ORG_SECONDS", 0.3)
+    monkeypatch.setattr(api, "make_document", _fault_in("third", lambda: time.sleep(30)))
+    started = time.monotonic()
+    with pytest.raises(api.BuildFailed) as caught:
+        api.build(2021, data, tmp_path / "out", jobs=1)
+    assert time.monotonic() - started < 20
+    assert list(caught.value.failed) == ["third"] and "超过了" in caught.value.failed["third"][0].message
+    assert len(caught.value.reports) == 2
+
+
+def test_the_memory_backstop_stops_an_organisation_that_would_take_too_much(tmp_path, monkeypatch):
+    from fulian_report import batch
+
+    if not batch._address_space():
+        pytest.skip("the address space of a process cannot be told here")
+    data = _three_orgs(tmp_path / "data", bad=())
+    monkeypatch.setattr(batch, "ORG_MEMORY_BYTES", 300 << 20)
+    monkeypatch.setattr(api, "make_document", _fault_in("first", lambda: bytearray(2 << 30)))
+    with pytest.raises(api.BuildFailed) as caught:
+        api.build(2021, data, tmp_path / "out", jobs=1)
+    assert list(caught.value.failed) == ["first"] and "内存超过了 300 MB" in caught.value.failed["first"][0].message
+    assert len(caught.value.reports) == 2
+    bytearray(400 << 20)  # the limit is lifted again afterwards

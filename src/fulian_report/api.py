@@ -15,7 +15,7 @@ from .check import OutputCheck, compare_outputs
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Location, Severity, os_reason
+from .errors import Finding, FulianError, Location, Severity, write_problem
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.partial import blame_empty_files, prose_findings
@@ -26,7 +26,7 @@ from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
 from .writers.filenames import file_stem
 from .writers.manifest import OutputManifest
-from .writers.output import atomic_write
+from .writers.output import atomic_write, output_lock, remove_leftovers
 from .writers.pdf import require_soffice
 
 
@@ -45,6 +45,7 @@ class BuildFailed(FulianError):
 
     reports: list[OrgReport] = field(default_factory=list)
     failed: dict[str, list[Finding]] = field(default_factory=dict)  # organisation → its findings
+    faulty: list[str] = field(default_factory=list)  # organisations stopped by a fault of the tool itself
 
 
 def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
@@ -118,9 +119,26 @@ def build(
     an organisation with warnings fails as one with errors does; with `force`, a report
     edited since it was generated is overwritten all the same.
     """
-    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
+    reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
     target = Path(out_root) / str(year)
     planned = {report.org_id: [(fmt, output_path(report.document, target, fmt)) for fmt in formats] for report in reports}
+    if reports:
+        try:
+            with output_lock(target):
+                reports = _write(reports, planned, target, failed, force)
+        except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
+            raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
+    if failed:
+        raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
+    return reports
+
+
+def _write(
+    reports: list[OrgReport], planned: dict[str, list[tuple[str, Path]]], target: Path, failed: dict[str, list[Finding]], force: bool
+) -> list[OrgReport]:
+    """Write the reports into `target`, holding its lock: refuse those edited since, record the
+    intent, write, confirm.  Returns the reports written; the refused are added to `failed`."""
+    remove_leftovers(target)
     manifest = OutputManifest(target)
     if not force:
         for report in reports:
@@ -128,6 +146,12 @@ def build(
             if any(refusals):
                 failed[report.org_id] = [refusal for refusal in refusals if refusal is not None]
     reports = [report for report in reports if report.org_id not in failed]
+    if not reports:
+        return reports
+    try:
+        manifest.intend({path: report.outputs[fmt] for report in reports for fmt, path in planned[report.org_id]})
+    except OSError as exc:
+        raise OutputError(manifest.path, exc, "没能记下将要写入的报告，所以没有写入任何报告。", [], failed) from None
     written: list[Path] = []
     failure: OutputError | None = None
     for report in reports:
@@ -136,27 +160,21 @@ def build(
             try:
                 atomic_write(path, content)
             except OSError as exc:
-                message = "可能没有写入权限、磁盘已满，或文件正在 Word/WPS 中打开（请先关闭它）。原来的文件未被改动。"
-                failure = OutputError(path, exc, message, written, failed)
+                failure = OutputError(path, exc, "原来的文件未被改动。", written, failed)
                 break
             report.files.append(path)
             written.append(path)
             manifest.remember(path, content)
         if failure is not None:
             break
-    # The record is saved once, after the writes (and before a write failure is reported):
+    # The record is confirmed once, after the writes (and before a write failure is reported):
     # saving it after every file made a batch of a thousand reports rewrite it a thousand times.
-    if written:
-        try:
-            manifest.save()
-        except OSError as exc:
-            names = "、".join(path.name for path in written)
-            message = f"报告 {names} 已写入，但没能记下它；数据改动后再生成时，它会被当作修改过的报告，届时请加 --force。"
-            raise OutputError(manifest.path, exc, message, written, failed) from None
+    try:
+        manifest.confirm()
+    except OSError:
+        pass  # the intent saved before the writes vouches for them: the next build settles it
     if failure is not None:
         raise failure
-    if failed:
-        raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed)
     return reports
 
 
@@ -170,8 +188,9 @@ def _render(
     jobs: int | None,
     progress: Progress | None,
     strict: bool = False,
-) -> tuple[list[OrgReport], dict[str, list[Finding]]]:
-    """Every organisation rendered to bytes: (reports, the findings of each organisation that failed).
+) -> tuple[list[OrgReport], dict[str, list[Finding]], list[str]]:
+    """Every organisation rendered to bytes: (reports, the findings of each organisation that failed,
+    the organisations among them stopped by a fault of the tool rather than of their data).
 
     With `strict`, an organisation with warnings is one that failed, its warnings made errors."""
     unknown = [f for f in formats if f not in WRITERS]
@@ -184,7 +203,10 @@ def _render(
     folders = organisation_folders(data_root, year, orgs)
     reports: list[OrgReport] = []
     failed: dict[str, list[Finding]] = {}
+    faulty = []
     for outcome in render_all(folders, year, style, formats, jobs, progress):
+        if outcome.internal:
+            faulty.append(outcome.org_id)
         if strict and outcome.warnings:
             outcome.errors = promote_warnings(outcome.errors + outcome.warnings)
         if outcome.errors:
@@ -199,7 +221,7 @@ def _render(
         for org in by_stem[Path(clash.location.path).name]:
             failed.setdefault(org, []).append(clash)
     reports = [report for report in reports if report.org_id not in failed]
-    return reports, failed
+    return reports, failed, faulty
 
 
 def check(
@@ -214,7 +236,7 @@ def check(
     strict: bool = False,
 ) -> OutputCheck:
     """Build in memory and compare with the files under `out_root`; writes nothing."""
-    reports, failed = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
+    reports, failed, _ = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
     target = Path(out_root) / str(year)
     expected = {output_path(report.document, target, fmt): report.outputs[fmt] for report in reports for fmt in formats}
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
@@ -228,15 +250,15 @@ def check(
 
 
 class OutputError(FulianError):
-    """A file could not be written (no permission, disk full, the file open in Word);
-    `written` lists the reports written before it, `failed` the organisations that had
+    """A file could not be written (no permission, disk full, the file open in Word): `advice` says
+    what became of the files, and the advice that fits the cause follows; `written` lists the reports written before it, `failed` the organisations that had
     already failed (their findings must not be lost behind this one)."""
 
     def __init__(
         self, path: Path, cause: OSError, advice: str, written: list[Path], failed: dict[str, list[Finding]] | None = None
     ):
-        reason = os_reason(cause)
-        super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}")])
+        reason, fix = write_problem(cause)
+        super().__init__([Finding(Location(display_path(path)), f"无法写入这个文件（{reason}）：{advice}{fix}")])
         self.written = list(written)
         self.failed = dict(failed or {})
 
@@ -340,6 +362,6 @@ def write_schema(folder: Path = Path("schema")) -> list[Path]:
         try:
             atomic_write(path, content)
         except OSError as exc:
-            raise OutputError(path, exc, "请检查这个文件夹能否写入。", written) from None
+            raise OutputError(path, exc, "", written) from None
         written.append(path)
     return written

@@ -109,7 +109,7 @@ def build(
         reports = api.build(year, data, out, org or None, style, formats, jobs, progress, strict=strict, force=force)
     except api.BuildFailed as exc:
         _report_partial_build(exc)
-        raise typer.Exit(1) from None
+        raise typer.Exit(3 if exc.faulty else 1) from None  # the worst case: a fault of the tool
     except FulianError as exc:
         _print_failed_organisations(getattr(exc, "failed", {}))
         _print_findings(exc.findings)

@@ -123,3 +123,30 @@ def read_error_message(error: OSError, what: str = "文件") -> str:
         number = f"，错误号 {error.errno}" if error.errno is not None else ""
         advice = f"操作系统拒绝读取这个文件{number}；请检查文件是否完好、能否用记事本打开。"
     return f"无法读取这个{what}：{advice.replace('这个文件', f'这个{what}')}"
+
+
+# Why the system refused to write, and what fits that cause: a name too long is
+# never told that the disk may be full.
+_WRITE_PROBLEMS = {
+    errno.EEXIST: ("路径中应是文件夹的地方已有一个同名的文件", "请把那个文件移走或改名后重新生成。"),
+    errno.EISDIR: ("这里已有一个同名的文件夹", "请把这个文件夹移走或改名后重新生成。"),
+    errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "请检查输出文件夹（--out）的路径，把挡在路径上的文件移走。"),
+    errno.EACCES: ("没有权限", "请检查这个文件夹是否允许写入；若文件正在 Word/WPS 中打开，请先关闭它。"),
+    errno.EPERM: ("没有权限", "请检查这个文件夹是否允许写入；若文件正在 Word/WPS 中打开，请先关闭它。"),
+    errno.EROFS: ("磁盘是只读的", "请用 --out 改写到可以写入的文件夹。"),
+    errno.ENOSPC: ("磁盘已满", "请腾出磁盘空间后重新生成。"),
+    errno.EDQUOT: ("超出了磁盘配额", "请腾出空间或请管理员放宽配额后重新生成。"),
+    errno.EFBIG: ("文件超过了系统允许的大小", "请检查系统对单个文件大小的限制（如 FAT32 格式的 U 盘上一个文件不能超过 4 GB），或用 --out 改写到别的磁盘。"),
+    errno.ENAMETOOLONG: ("文件名太长", "请在 organisation.yaml 中把报告标题写短一些，或用 --out 改写到层级更浅的文件夹。"),
+    errno.ELOOP: ("路径中的符号链接绕成了圈", "请检查输出文件夹里的符号链接，删除指向自己的那一个。"),
+    errno.ENOENT: ("路径中的文件夹不存在", "请检查输出文件夹（--out）的路径。"),
+}
+
+
+def write_problem(error: OSError) -> tuple[str, str]:
+    """Why the operating system refused to write, and the advice that fits that cause, in Chinese."""
+    known = _WRITE_PROBLEMS.get(error.errno)
+    if known:
+        return known
+    code = errno.errorcode.get(error.errno, str(error.errno)) if error.errno else "未知"
+    return f"操作系统拒绝写入，错误代码 {code}", "请检查输出文件夹（--out）能否写入。"

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from fulian_report.cli import app
 from fulian_report.writers.manifest import MANIFEST_NAME, OutputManifest
-from fulian_report.writers.output import atomic_write
+from fulian_report.writers.output import LOCK_NAME, atomic_write
 
 runner = CliRunner()
 TEXT = "湘东区妇联2021年工作情况和2022年主要工作打算汇报.txt"
@@ -20,10 +20,10 @@ def _build(out, *options):
     return runner.invoke(app, ["build", "2021", "--org", "xiangdong", "--format", "txt", "--out", str(out), *options])
 
 
-def test_the_manifest_records_what_was_written_in_one_hidden_file(tmp_path):
+def test_the_manifest_records_what_was_written_in_one_hidden_file_beside_the_lock(tmp_path):
     assert _build(tmp_path).exit_code == 0
     folder = tmp_path / "2021"
-    assert sorted(p.name for p in folder.iterdir()) == sorted([MANIFEST_NAME, TEXT])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([MANIFEST_NAME, LOCK_NAME, TEXT])
     recorded = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))["files"]
     assert set(recorded) == {TEXT}
     assert OutputManifest(folder).refusal(folder / TEXT) is None
@@ -91,8 +91,12 @@ def test_an_interrupted_write_leaves_the_previous_report_intact(tmp_path, monkey
 
 
 def test_a_report_that_cannot_be_written_is_a_located_error_not_a_crash(tmp_path, monkeypatch):
-    # As when the report is open in Word on Windows: replacing it is refused.
-    def refused(*args):
+    # As when the report is open in Word on Windows: replacing it is refused (the record is not open).
+    real_replace = os.replace
+
+    def refused(source, target):
+        if str(target).endswith(MANIFEST_NAME):
+            return real_replace(source, target)
         raise PermissionError(13, "拒绝访问")
 
     monkeypatch.setattr(os, "replace", refused)
@@ -117,7 +121,7 @@ def test_a_failure_after_some_reports_were_written_says_which(tmp_path, monkeypa
     assert f"生成未完成：见上面的错误；此前已写入 {tmp_path / '2021' / TEXT}。" in result.output
 
 
-def test_a_record_that_cannot_be_saved_says_the_report_was_written(tmp_path, monkeypatch):
+def test_a_record_that_cannot_be_saved_writes_no_report(tmp_path, monkeypatch):
     real_replace = os.replace
 
     def refuse_manifest(source, target):
@@ -128,8 +132,25 @@ def test_a_record_that_cannot_be_saved_says_the_report_was_written(tmp_path, mon
     monkeypatch.setattr(os, "replace", refuse_manifest)
     result = _build(tmp_path)
     assert result.exit_code == 1
-    assert f"{MANIFEST_NAME}: 错误：无法写入这个文件（没有权限）：报告 {TEXT} 已写入，但没能记下它" in result.output
-    assert (tmp_path / "2021" / TEXT).is_file()
+    assert f"{MANIFEST_NAME}: 错误：无法写入这个文件（没有权限）：没能记下将要写入的报告，所以没有写入任何报告。" in result.output
+    assert not (tmp_path / "2021" / TEXT).exists()
+
+
+def test_a_confirmation_that_cannot_be_saved_is_settled_by_the_next_build(tmp_path, monkeypatch):
+    real_replace = os.replace
+    manifest_writes = []
+
+    def refuse_second_manifest(source, target):
+        if str(target).endswith(MANIFEST_NAME):
+            manifest_writes.append(target)
+            if len(manifest_writes) > 1:
+                raise PermissionError(13, "拒绝访问")
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "replace", refuse_second_manifest)
+    assert _build(tmp_path).exit_code == 0
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert OutputManifest(tmp_path / "2021").refusal(tmp_path / "2021" / TEXT, b"other content") is None
 
 
 def test_schema_into_a_folder_that_cannot_be_written_exits_1(tmp_path):

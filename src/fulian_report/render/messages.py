@@ -3,7 +3,8 @@
 The person who keeps the data writes `{{ 名称 }}` and a few filters; when
 they mistype, Jinja answers in English about "print statements" and
 "template tags".  Each message a person can cause is translated here; one
-not listed keeps Jinja's words after a Chinese sentence, so nothing is lost.
+not listed gets a Chinese sentence saying what to check, since Jinja's
+English would mean nothing to the reader.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..errors import suggest
-from .environment import FILTERS
+from .environment import FILTERS, explain_python_error
 
 _SYNTAX = [
     (r"No filter named '([^']+)'", lambda m: f"没有“{m[1]}”这个过滤器{suggest(m[1], list(FILTERS))}"),
@@ -27,9 +28,12 @@ _SYNTAX = [
     ),
     (r"Encountered unknown tag '(end\w+)'", lambda m: f"多出了 {{% {m[1]} %}}：前面没有与它配对的开始标签"),
     (r"Encountered unknown tag '([^']+)'", lambda m: f"不认识的标签 {{% {m[1]} %}}"),
+    (r"cannot use extend from a non top-level scope|extended multiple times", lambda m: "{% extends %} 只能写在最前面、只能写一次"),
+    (r"[Bb]lock '([^']+)' defined twice", lambda m: f"{{% block {m[1]} %}} 写了两次"),
     (r"^stray (\S+)$", lambda m: f"多出了“{m[1]}”：{{{{ 和 }}}}、{{% 和 %}} 要成对"),
     (r"unexpected char '(.)'", lambda m: f"{{{{ }}}} 里不能有“{m[1]}”：是不是 {{{{ 后面少了 }}}}？名称写成 {{{{ 名称 }}}}"),
     (r"expected token 'end of print statement', got '([^']+)'", lambda m: f"{{{{ }}}} 里不能有“{m[1]}”：是不是 {{{{ 后面少了 }}}}？名称写成 {{{{ 名称 }}}}"),
+    (r"tag name expected|expected token", lambda m: "{% %} 里的写法不完整或多了内容"),
 ]
 
 
@@ -41,19 +45,21 @@ def stray_braces(text: str) -> str | None:
     return None
 
 
-def syntax_message(message: str) -> str:
-    """A Jinja syntax error about prose, in Chinese."""
+def syntax_reason(message: str) -> str:
+    """What Jinja's syntax error `message` means, in Chinese."""
     for pattern, say in _SYNTAX:
         match = re.search(pattern, message)
         if match:
-            return f"文字中的 {{{{ }}}} 写法有误：{say(match)}"
-    return f"文字中的 {{{{ }}}} 写法有误（{message}）；请检查花括号是否成对、名称是否写对"
+            return say(match)
+    # Jinja's words would mean nothing to the reader (and are English): say what to check instead.
+    return "请检查花括号是否成对、名称是否写对，{% %} 标签是否成对、是否写在允许的位置"
+
+
+def syntax_message(message: str) -> str:
+    """A Jinja syntax error about prose, in Chinese."""
+    return f"文字中的 {{{{ }}}} 写法有误：{syntax_reason(message)}"
 
 
 def render_message(error: Exception) -> str:
     """A failure while rendering prose (a filter given the wrong kind of value, arithmetic), in Chinese."""
-    if isinstance(error, TypeError) and "operand" in str(error):
-        return "文字无法生成：正文里不做计算；需要算出的数请用 derived 下的值，或在数据里写出"
-    if isinstance(error, ArithmeticError):
-        return "文字无法生成：正文里的计算出错（如除以 0）；需要算出的数请用 derived 下的值"
-    return f"文字无法生成：{error}"
+    return f"文字无法生成：{explain_python_error(error)}"

@@ -37,7 +37,7 @@ from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
 from .environment import number as number_heading
-from .messages import render_message, stray_braces, syntax_message
+from .messages import render_message, stray_braces, syntax_message, syntax_reason
 from .provenance import FigureSources, compile_marked_prose, split_marked, unmarked
 from .simple_prose import render_simple
 from .style import Part, Style, StyleLoader
@@ -109,7 +109,7 @@ class _ProseRenderer:
             message = _undefined_message(str(exc), self.context)
             self.findings.append(Finding(self._name_in(subject, path, _quoted(message)), message))
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
-            self.findings.append(Finding(self._line_of(subject, path, 1), render_message(exc)))
+            self.findings.append(Finding(self._line_of(subject, path, getattr(exc, "lineno", 1)), render_message(exc)))
         return ""
 
     def _line_of(self, subject: str, path: tuple, line_in_prose: int | None) -> Location:
@@ -268,11 +268,12 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
     except TemplateNotFound as exc:
         raise FulianError.single(style.folder, f"样式中找不到模板文件 {exc.name}") from None
     except TemplateSyntaxError as exc:
-        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{exc.message}", exc.lineno or 0) from None
+        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{syntax_reason(exc.message or '')}", exc.lineno or 0) from None
     except UndefinedError as exc:
         raise FulianError.single(style.folder / style.settings.template, f"模板用到的{exc}") from None
     except TemplateError as exc:
-        raise FulianError.single(style.folder / style.settings.template, f"模板无法生成：{exc}") from None
+        where = getattr(exc, "filename", None) or style.folder / style.settings.template  # a RenderLimit knows its place
+        raise FulianError.single(where, f"模板无法生成：{exc}", getattr(exc, "lineno", None) or 0) from None
 
 
 def parse_markup(markup: str, style: Style, sources: Sequence[FigureSource] = ()) -> Document:

@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from jinja2 import Undefined
 
-from .environment import _PROSE_ENV, FILTERS
+from .environment import _PROSE_ENV, FILTERS, printable
 
 # Names as Jinja reads them: ASCII or Chinese (`{{ cases.婚调委.接待 }}`), as Python identifiers are.
 _NAME = r"[^\W\d_]\w*"
@@ -91,6 +91,8 @@ def render_simple(source: str, context: dict[str, Any], mark: Callable[[Any, str
                 value = FILTERS[name](value)
         except Exception:  # noqa: BLE001 - Jinja renders it again and reports the error
             return None
+        if not printable(value):
+            return None  # a record, a list, True/False or None: Jinja's finalize says where
         out.append(str(value) if mark is None else mark(looked_up, str(value)))
     return "".join(out)
 

@@ -6,6 +6,14 @@ folder holds one hidden file, `.fulian-report.json`, with the SHA-256 of each
 report as it was written.  Before a report is replaced, the file on disk
 must still be what was written; otherwise the build refuses (unless
 `--force`) and says which file and why.
+
+A build may be killed at any moment, so the record is kept in three steps:
+before the reports are written, the hashes they are about to get are saved
+as `pending` (the intent); then the reports are written; then the record is
+saved again with those hashes moved to `files` (the confirmation).  A build
+that finds an intent left by a killed one counts each pending file that holds
+its intended hash as written by the tool; any other file keeps its old entry.
+So a kill never makes a report the tool wrote look edited.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..errors import Finding, Location
+from ..errors import Finding, Location, write_problem
 from ..source.yaml_source import display_path
 from .output import atomic_write
 
@@ -31,15 +39,27 @@ class OutputManifest:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / MANIFEST_NAME
-        self.files: dict[str, str] = self._read()
+        self.files, self.pending = self._read()
+        self._settle()
 
-    def _read(self) -> dict[str, str]:
+    def _read(self) -> tuple[dict[str, str], dict[str, str]]:
         try:
             document = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return {}  # no record (or an unreadable one): every existing file counts as not ours
-        files = document.get("files") if isinstance(document, dict) else None
-        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+            return {}, {}  # no record (or an unreadable one): every existing file counts as not ours
+        if not isinstance(document, dict):
+            return {}, {}
+        return _names_to_hashes(document.get("files")), _names_to_hashes(document.get("pending"))
+
+    def _settle(self) -> None:
+        """An intent left by a build killed while writing: a file holding its intended hash was written."""
+        for name, intended in self.pending.items():
+            try:
+                if digest((self.folder / name).read_bytes()) == intended:
+                    self.files[name] = intended
+            except OSError:
+                continue  # not written (or unreadable): its old entry stands
+        self.pending = {}
 
     def refusal(self, path: Path, content: bytes | None = None) -> Finding | None:
         """Why `path` must not be overwritten with `content`, or None when it may.
@@ -53,7 +73,8 @@ class OutputManifest:
         try:
             current = path.read_bytes()
         except OSError as exc:
-            return Finding(where, f"无法读取已有的文件 {path.name}：{exc.strerror or exc}")
+            reason, advice = write_problem(exc)
+            return Finding(where, f"无法读取已有的 {path.name}（{reason}），所以没有写入这份报告：{advice}")
         if content is not None and current == content:
             return None
         recorded = self.files.get(path.name)
@@ -71,16 +92,33 @@ class OutputManifest:
             )
         return None
 
+    def intend(self, contents: dict[Path, bytes]) -> None:
+        """Save, before writing them, the hashes these files are about to get."""
+        self.pending = {path.name: digest(content) for path, content in contents.items()}
+        self.save()
+
     def remember(self, path: Path, content: bytes) -> None:
-        """Note `content` as what the tool wrote to `path`; `save` writes the record."""
+        """Note `content` as what the tool wrote to `path`; `confirm` or `save` writes the record."""
         self.files[path.name] = digest(content)
+        self.pending.pop(path.name, None)
+
+    def confirm(self) -> None:
+        """Save the record after the writes: what was not written (a write failed) is no longer pending."""
+        self.pending = {}
+        self.save()
 
     def save(self) -> None:
         """Write the record (atomically, like the reports)."""
-        document = {"comment": "fulian-report 生成的文件及其 SHA-256，用于发现生成后被修改的报告；请勿编辑。", "files": self.files}
+        document: dict = {"comment": "fulian-report 生成的文件及其 SHA-256，用于发现生成后被修改的报告；请勿编辑。", "files": self.files}
+        if self.pending:
+            document["pending"] = self.pending
         atomic_write(self.path, (json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
     def record(self, path: Path, content: bytes) -> None:
         """Remember `content` as what the tool wrote to `path`, and save the record."""
         self.remember(path, content)
         self.save()
+
+
+def _names_to_hashes(value: object) -> dict[str, str]:
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
