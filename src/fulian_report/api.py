@@ -76,8 +76,9 @@ def make_document(data: OrgData, style: str | Style | None = None) -> Document:
 def _own_style(data: OrgData) -> Style:
     """The style organisation.yaml names; a name that is no style is reported at that line."""
     name = data.organisation.style
+    beside = data.folder / name  # a style kept with the data (as `import` writes one)
     try:
-        return resolve_style(name)
+        return resolve_style(str(beside) if len(Path(name).parts) == 1 and (beside / "style.yaml").is_file() else name)
     except FulianError as exc:
         where = data.locate("organisation", ("style",))
         raise FulianError([Finding(where, f.message) if f.location.path == name else f for f in exc.findings]) from None
