@@ -72,17 +72,19 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 # Where a name holding digits stops: before the words that carry the sentence on.
-_NAME_STOP = re.compile(r"(合作|开展|举办|举行|组织|参加|活动中|的|和|与|及|等|为|在|向|对|中|上|下|后|前|时|，|。)")
+_NAME_STOP = re.compile(r"(合作|开展|举办|举行|召开|转办|转来|组织|参加|活动中|的|和|与|及|等|为|在|向|对|中|上|下|后|前|时|，|。)")
 
 
-def recognise(text: str, year: int, in_plan: bool = False, window: tuple[int, int] | None = None) -> list[Found]:
+def recognise(
+    text: str, year: int, in_plan: bool = False, window: tuple[int, int] | None = None, plan_year: int | None = None
+) -> list[Found]:
     """Every figure and digit-holding name of `text`, in order, none overlapping.
 
     `year` is the report year: a date without its year lies in it (in the plan,
-    in the year after); `window` is the years a typed date may lie in."""
+    in `plan_year`, by default the year after); `window` is the years a typed date may lie in."""
     pat = _patterns()
     first, last = window or ((year, 2100) if in_plan else (year, year))
-    assumed_year = year + 1 if in_plan else year
+    assumed_year = (plan_year or year + 1) if in_plan else year
     spans: list[Found] = []
     quotes = [(m.start(), m.end()) for m in re.finditer(r"[“「『][^“”「」『』]*[”」』]", text)]
 

@@ -35,7 +35,7 @@ _RAISED = ("筹集", "募集", "捐款", "募捐", "争取", "捐赠", "众筹")
 # Words that open a clause without naming anything.
 _LEADING = re.compile(
     r"^(今年以来|今年|同时|此外|另外|其中|全年|全区|全县|全镇|全乡|共计|累计|合计|总计|共|先后|积极|通过|组织|开展|举办|"
-    r"召开|实施|完成|联合|会同|协助|为|向|对|在|由|于|到|和|与|及|了|是|有|达|约|计|并|还|又|已|将|等)+"
+    r"召开|实施|完成|联合|会同|协助|围绕|结合|按照|依托|力争|争取|推动|为|向|对|在|由|于|到|和|与|及|了|是|有|达|约|计|并|还|又|已|将|等)+"
 )
 _TRAILING = re.compile(r"(等|的|了|和|与|及|共|达|为|有|约|计|合计|累计|共计|总计|参加|参与|其中)+$")
 _FALLBACK_FIELD = {
@@ -161,7 +161,7 @@ def _field_name(sentence: str, item: Found, offset: int) -> str:
         return identifier(quoted_before.group(1), 12)
     after = re.match(r"[\u4e00-\u9fff]{1,8}", sentence[end:])
     before_text = re.split(r"[，,。；！？、：（）()“”《》\s\d}]", sentence[:start])[-1]
-    before = _TRAILING.sub("", _LEADING.sub("", before_text))[-6:]
+    before = _TRAILING.sub("", _LEADING.sub("", before_text))[-8:]
     after_words = ""
     if after:
         after_words = re.split(r"(参加|参与|提供|获得|开展|进行|的|和|与|及|等|中|送|实现|掌握|赠送|活动)", after.group(0))[0]

@@ -174,12 +174,14 @@ def _depth_settings(sections: list[Section]) -> tuple[list[int], int]:
 class _Prose:
     """Every piece of prose, recognised, filed, then written with its figures as {{ … }}."""
 
-    def __init__(self, year: int):
+    def __init__(self, year: int, plan_year: int):
         self.year = year
+        self.plan_year = plan_year
         self.units: list[TextUnit] = []
 
     def add(self, text: str, in_plan: bool) -> int:
-        unit = TextUnit(len(self.units), text, tuple(recognise(text, self.year, in_plan)), in_plan)
+        found = recognise(text, self.year, in_plan, plan_year=self.plan_year)
+        unit = TextUnit(len(self.units), text, tuple(found), in_plan)
         self.units.append(unit)
         return unit.id
 
@@ -196,7 +198,8 @@ class _Prose:
 
 def write_data(document: Document, year: int, org_name: str, *, org_signature: str | None, report_date: str | None, source_name: str) -> DataFiles:
     plan_layout = layout(document)
-    prose = _Prose(year)
+    # A first half's plan is for the second half of the same year; any other plan, for the year after.
+    prose = _Prose(year, year if "上半年" in document.title.text else year + 1)
     opening = [prose.add(p, False) for p in plan_layout.opening]
     summary = _unit_part(plan_layout.summary, prose, False)
     plan = _unit_part(plan_layout.plan, prose, True) if plan_layout.plan else None
@@ -369,7 +372,18 @@ def _subject_file(subject: str, records: list[FiledRecord]) -> str:
 def _years_in(text: str, year: int) -> str:
     """Template text with the report's years as {{ year }} / {{ next_year }}."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"\d{4}(?=年)", lambda m: {str(year): "{{ year }}", str(year + 1): "{{ next_year }}"}.get(m.group(0), m.group(0)), escaped)
+    return re.sub(r"(?<!\d)\d{4}(?!\d)", lambda m: _year_expression(int(m.group(0)), year), escaped)
+
+
+def _year_expression(value: int, year: int) -> str:
+    """2021 → {{ year }}, 2022 → {{ next_year }}, 2017 → {{ year - 4 }} (a five-year title)."""
+    if value == year:
+        return "{{ year }}"
+    if value == year + 1:
+        return "{{ next_year }}"
+    if abs(value - year) <= 10:
+        return f"{{{{ year - {year - value} }}}}" if value < year else f"{{{{ next_year + {value - year - 1} }}}}"
+    return str(value)
 
 
 def _title_lines(document: Document, org_name: str, year: int) -> list[str]:
