@@ -187,8 +187,12 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
     """Validate one file's values; with the report year, its dates are checked against it."""
     model = SUBJECT_MODELS[name]
     context = {"date_window": DateWindow.for_subject(name, year)} if year else None
+    from .unfilled import unfilled  # values `init` left to fill: one message each, the rest checked
+
+    to_fill, values = unfilled(source)
     try:
-        return model.model_validate(source.data if source.data is not None else {}, context=context), []
+        validated = model.model_validate(values if values is not None else {}, context=context)
+        return validated, to_fill
     except ValidationError as exc:
         findings = []
         for error in exc.errors(include_url=False):
@@ -200,7 +204,7 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
             message = _misspelt_name(error, loc, known) or translate_error(error, known)
             where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
             findings.append(Finding(where, message))
-        return None, _dedupe(findings)
+        return None, _dedupe(to_fill + findings)
 
 
 def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
