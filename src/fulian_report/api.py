@@ -314,3 +314,17 @@ def write_schema(folder: Path = Path("schema")) -> list[Path]:
             raise OutputError(path, exc, "请检查这个文件夹能否写入。", written) from None
         written.append(path)
     return written
+
+
+def import_report(path: Path, data_root: Path = Path("data"), org: str | None = None, year: int | None = None, force: bool = False):
+    """An existing report (.docx, .txt) → DIR/<year>/<org>/, from which `build` gives it back."""
+    from .importing import import_file
+
+    return import_file(path, data_root, org=org, year=year, force=force)
+
+
+def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None):
+    """Next year's folders from this year's, every figure and date left to fill."""
+    from .new_year import init_year as make_year
+
+    return make_year(year, previous_year, data_root, orgs)

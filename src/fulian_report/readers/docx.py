@@ -24,8 +24,7 @@ def docx_lines(raw: bytes, path: Path) -> list[SourceLine]:
         # An OLE container: an old .doc renamed, or a .docx that Word encrypted with a password.
         raise FulianError.single(where, "无法读取：文件已加密（设置了打开密码），或是改了扩展名的旧版 .doc；请去掉密码或另存为 .docx 后再导入。")
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        body_xml = archive.read("word/document.xml")
+        zipfile.ZipFile(io.BytesIO(raw)).getinfo("word/document.xml")  # a Word body, not another zip
     except (zipfile.BadZipFile, KeyError, OSError, EOFError):
         raise FulianError.single(where, "文件已损坏，或不是 Word 文档（.docx）；请在 Word 或 WPS 中打开并重新保存后再导入。") from None
     import docx  # python-docx: styles and their inheritance
@@ -34,7 +33,6 @@ def docx_lines(raw: bytes, path: Path) -> list[SourceLine]:
         document = docx.Document(io.BytesIO(raw))
     except Exception:  # python-docx raises many kinds for a damaged package
         raise FulianError.single(where, "文件已损坏，无法作为 Word 文档读取；请在 Word 或 WPS 中打开并重新保存后再导入。") from None
-    del body_xml
     lines: list[SourceLine] = []
     for paragraph in document.paragraphs:
         text = paragraph.text

@@ -212,7 +212,7 @@ def _date(text: str, assumed_year: int) -> q.ReportDate:
 
 def _displays(figure: q.Figure) -> tuple[str, ...]:
     if isinstance(figure, q.ReportDate):
-        return ("", "month_day", "month")
+        return ("", "month", "month_day")
     if isinstance(figure, q.Period):
         return ("", "month_day")
     return ("",)

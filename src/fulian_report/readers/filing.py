@@ -159,12 +159,12 @@ def _field_name(sentence: str, item: Found, offset: int) -> str:
     quoted_before = re.search(r"[“「]([^“”「」]{2,12})[”」]$", sentence[:start])
     if quoted_before and identifier(quoted_before.group(1)):
         return identifier(quoted_before.group(1), 12)
-    after = re.match(r"[\u4e00-\u9fff]{1,8}", sentence[end:])
+    after = re.match(r"(?:[“「][^“”「」]{0,20}[”」])?([\u4e00-\u9fff]{1,8})", sentence[end:])
     before_text = re.split(r"[，,。；！？、：（）()“”《》\s\d}]", sentence[:start])[-1]
     before = _TRAILING.sub("", _LEADING.sub("", before_text))[-8:]
     after_words = ""
     if after:
-        after_words = re.split(r"(参加|参与|提供|获得|开展|进行|的|和|与|及|等|中|送|实现|掌握|赠送|活动)", after.group(0))[0]
+        after_words = re.split(r"(参加|参与|提供|获得|开展|进行|的|和|与|及|等|中|送|实现|掌握|赠送)", after.group(1))[0]
     figure = item.figure
     if isinstance(figure, q.Count) and len(after_words) >= 2:
         name = after_words
@@ -173,8 +173,22 @@ def _field_name(sentence: str, item: Found, offset: int) -> str:
     elif len(after_words) >= 2:
         name = after_words
     else:
-        name = _FALLBACK_FIELD.get(type(figure), "数量")
-    return identifier(name, 8) or _FALLBACK_FIELD.get(type(figure), "数量")
+        name = _fallback(figure)
+    return identifier(name, 8) or _fallback(figure)
+
+
+_UNIT_FIELDS = (
+    (("场", "场次", "次", "期", "轮", "批", "节", "课时"), "场次"),
+    (("人", "名", "人次", "位"), "人数"),
+    (("户", "户次", "家庭"), "户数"),
+    (("件", "起"), "件数"),
+)
+
+
+def _fallback(figure) -> str:
+    if isinstance(figure, q.Count):
+        return next((name for units, name in _UNIT_FIELDS if figure.unit in units), "数量")
+    return _FALLBACK_FIELD.get(type(figure), "数量")
 
 
 def _unique(name: str, used: dict[str, Any]) -> str:
