@@ -38,6 +38,7 @@ class ImportResult:
     names: list[str]
     digit_runs_in_figures: int
     digit_runs_in_names: int
+    digit_runs_in_layout: int
     build: list[str]
     to_check: list[str] = field(default_factory=list)
 
@@ -53,6 +54,7 @@ class ImportResult:
             "names": self.names,
             "digit_runs_in_figures": self.digit_runs_in_figures,
             "digit_runs_in_names": self.digit_runs_in_names,
+            "digit_runs_in_layout": self.digit_runs_in_layout,
             "build": self.build,
             "to_check": self.to_check,
         }
@@ -137,7 +139,7 @@ def import_file(
     return ImportResult(
         folder=target, year=year, org=org_id, org_name=org_name, style=style, style_written=kept_style,
         figures=made.figures, names=made.names, digit_runs_in_figures=made.digit_runs_in_figures,
-        digit_runs_in_names=made.digit_runs_in_names, build=build, to_check=to_check,
+        digit_runs_in_names=made.digit_runs_in_names, digit_runs_in_layout=made.digit_runs_in_layout, build=build, to_check=to_check,
     )
 
 

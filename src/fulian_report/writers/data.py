@@ -79,6 +79,7 @@ class DataFiles:
     names: list[str]
     digit_runs_in_figures: int
     digit_runs_in_names: int
+    digit_runs_in_layout: int  # the title's years, heading numbers, the signature's date: the style and organisation.yaml hold them
 
 
 def layout(document: Document) -> Layout:
@@ -224,7 +225,26 @@ def write_data(document: Document, year: int, org_name: str, *, org_signature: s
         names=[f.text for f in kept],
         digit_runs_in_figures=runs(typed),
         digit_runs_in_names=runs(kept),
+        digit_runs_in_layout=_layout_digit_runs(document, plan_layout),
     )
+
+
+def _layout_digit_runs(document: Document, plan_layout: Layout) -> int:
+    count = lambda text: len(re.findall(r"\d+(?:\.\d+)?", text))  # noqa: E731
+    total = count(document.title.text)
+    if document.signature is not None:
+        total += count(document.signature.date) + count(document.signature.organisation)
+    for part in (plan_layout.summary, plan_layout.plan):
+        if part is None:
+            continue
+        if part.heading is not None:
+            total += count(part.heading.full_text)
+
+        def numbers(sections: list[Section]) -> int:
+            return sum(count(s.number) + numbers(s.sections) for s in sections)
+
+        total += numbers(part.sections)
+    return total
 
 
 def _unit_part(part: Part, prose: _Prose, in_plan: bool) -> Part:
