@@ -49,7 +49,7 @@ def unfilled(source: Any) -> tuple[list[Finding], Any]:
     findings = []
     for path, match in found:
         year, old = int(match.group("year")), match.group("value")
-        findings.append(Finding(source.locate_value(path), f"待填：请填写 {year + 1} 年的数字或日期（{year} 年是 {old}）"))
+        findings.append(Finding(source.locate_value(path), f"待填：请填写 {year + 1} 年的数字或日期（{year} 年的报告中是 {old}）"))
         _set(data, path, stand_in(old))
     return findings, data
 
