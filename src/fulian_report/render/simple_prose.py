@@ -22,7 +22,7 @@ from jinja2 import Undefined
 
 from .environment import _PROSE_ENV, FILTERS
 
-_NAME = r"[A-Za-z][A-Za-z0-9_]*"
+_NAME = r"[^\W\d_]\w*"  # names as Jinja reads them, Chinese ones too ({{ cases.婚调委.接待 }})
 _EXPRESSION = re.compile(
     rf"\{{\{{\s*(?P<name>{_NAME}(?:\.{_NAME})*)\s*(?P<filters>(?:\|\s*{_NAME}\s*)*)\}}\}}"
     rf"|\{{%\s*set\s+(?P<target>{_NAME})\s*=\s*(?P<value>{_NAME}(?:\.{_NAME})*)\s*%\}}"

@@ -258,9 +258,17 @@ def _unit_part(part: Part, prose: _Prose, in_plan: bool) -> Part:
 # ---------------------------------------------------------------- YAML text
 
 
+_INDICATORS = set("-?:,[]{}#&*!|>'\"%@` ")
+_PLAIN_UNSAFE = re.compile(r": |:$| #|[\n\t]|\s$")
+
+
 def scalar(value: Any) -> str:
     """A YAML scalar that reads back as exactly this text (plain when it can be)."""
     text = str(value)
+    # YAML types a plain scalar as a number, date, boolean or null only when it is all ASCII:
+    # text with a Chinese character in it, not opening with an indicator, stays text.
+    if text and not text.isascii() and text[0] not in _INDICATORS and text[0] not in "“《" and not _PLAIN_UNSAFE.search(text):
+        return text
     try:
         if text and yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith(("{", "[", "“", "《")):
             return text
