@@ -34,7 +34,7 @@ _HONOR_LEVELS = (
 _RAISED = ("筹集", "募集", "捐款", "募捐", "争取", "捐赠", "众筹")
 # Words that open a clause without naming anything.
 _LEADING = re.compile(
-    r"^(今年以来|今年|同时|此外|另外|其中|全年|全区|全县|全镇|全乡|共计|累计|合计|总计|共|先后|积极|通过|组织|开展|举办|"
+    r"^([一二三四五六七八九十]+是|首先|其次|最后|今年以来|今年|同时|此外|另外|其中|全年|全区|全县|全镇|全乡|共计|累计|合计|总计|共|先后|积极|通过|组织|开展|举办|"
     r"召开|实施|完成|联合|会同|协助|围绕|结合|按照|依托|力争|争取|推动|为|向|对|在|由|于|到|和|与|及|了|是|有|达|约|计|并|还|又|已|将|等)+"
 )
 _TRAILING = re.compile(r"(等|的|了|和|与|及|共|达|为|有|约|计|合计|累计|共计|总计|参加|参与|其中)+$")
@@ -135,13 +135,13 @@ def _honor_level(sentence: str) -> str | None:
     return None
 
 
-def _record_key(sentence: str, found: list[Found], taken: set[str]) -> str:
+def _record_key(sentence: str, found: list[Found], taken: set[str], offset: int = 0) -> str:
     quoted = [m.group(1) for m in re.finditer(r"[“「『]([^“”「」『』]{2,20})[”」』]", sentence) if not re.search(r"\d", m.group(1))]
     base = identifier(quoted[0], 12) if quoted else ""
     if not base:
         words = sentence
         for item in sorted(found, key=lambda f: -f.start):
-            words = words[: item.start] + "，" + words[item.end:]
+            words = words[: item.start - offset] + "，" + words[item.end - offset:]
         clauses = [c for c in re.split(r"[，,。；！？、：（）()“”《》\s]+", words) if identifier(_LEADING.sub("", c))]
         base = identifier(_LEADING.sub("", clauses[0]) if clauses else "", 8) or "事项"
     if base in _RESERVED:
@@ -164,7 +164,7 @@ def _field_name(sentence: str, item: Found, offset: int) -> str:
     before = _TRAILING.sub("", _LEADING.sub("", before_text))[-8:]
     after_words = ""
     if after:
-        after_words = re.split(r"(参加|参与|提供|获得|开展|进行|的|和|与|及|等|中|送|实现|掌握|赠送)", after.group(1))[0]
+        after_words = re.split(r"(参加|参与|提供|获得|开展|进行|作|的|和|与|及|等|中|送|实现|掌握|赠送)", after.group(1))[0]
     figure = item.figure
     if isinstance(figure, q.Count) and len(after_words) >= 2:
         name = after_words
@@ -233,7 +233,7 @@ def _file_sentence(filing: Filing, keys: dict[str, set[str]], unit: TextUnit, se
             return
     taken = keys.setdefault(subject, set())
     comment = sentence.strip()
-    record = FiledRecord(subject, _record_key(sentence, found, taken), comment)
+    record = FiledRecord(subject, _record_key(sentence, found, taken, offset), comment)
     if subject == "funds":
         record.fields["direction"] = "筹集" if any(word in sentence for word in _RAISED) else "发放"
     if subject == "honors":
