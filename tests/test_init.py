@@ -115,3 +115,15 @@ def test_the_marker_reads_back():
     assert match and match.group("value") == "444对"
     assert stand_in("2021年3月5日") == "2022年3月5日" and stand_in("444对") == "444对"
     assert stand_in("2021年1月1日至10月31日") == {"start": "2022年1月1日", "end": "2022年10月31日"}
+
+
+def test_last_years_date_left_in_gets_one_true_message(data_copy, capsys):
+    run(["init", "2022", "--data", str(data_copy), "--org", "furong"])
+    path = data_copy / "2022" / "furong" / "activities.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "rizhao_visit: 待填（2021年：2021年4月）" in text
+    path.write_text(text.replace("rizhao_visit: 待填（2021年：2021年4月）", "rizhao_visit: 2021-04"), encoding="utf-8")
+    capsys.readouterr()
+    run(["validate", str(data_copy / "2022" / "furong"), "--format", "json"])
+    findings = [f for f in json.loads(capsys.readouterr().out)["findings"] if not f["message"].startswith("待填")]
+    assert [f["message"] for f in findings] == ["日期 2021年4月 不在报告年度 2022 年内；往年的事请写在往年的数据里，荣誉所属年度请用 year 字段"]

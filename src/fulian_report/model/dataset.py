@@ -195,8 +195,14 @@ def validate_subject(name: str, source: SourceFile, year: int | None = None) -> 
         return validated, to_fill
     except ValidationError as exc:
         findings = []
-        for error in exc.errors(include_url=False):
+        errors = exc.errors(include_url=False)
+        # A figure refused for its value (a 2021 date in 2022's data) is also reported by the union's
+        # other members as "not a mapping": that says nothing true about it, so it is left out.
+        refused = {tuple(p for p in e["loc"] if not _is_union_tag(p)) for e in errors if e.get("type") == "value_error"}
+        for error in errors:
             loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+            if error.get("type") in _SHAPE_ERRORS and loc in refused:
+                continue
             problem = (error.get("ctx") or {}).get("error")
             if isinstance(problem, FieldProblem):
                 loc += (problem.field,)
@@ -217,6 +223,7 @@ def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
     return f"“{name}”不是这一项的字段{suggest(name, close)}（自取的名称只能用来写数字或日期）" if close else ""
 
 
+_SHAPE_ERRORS = ("model_type", "model_attributes_type", "dict_type")
 # Errors about a name rather than its value: they point at the name.
 _ABOUT_THE_KEY = ("missing", "extra_forbidden")
 
