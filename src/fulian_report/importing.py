@@ -191,6 +191,12 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
 
 
 def _same(other: str, own: str, signed: bool) -> bool:
-    if signed:
-        return other == own
-    return other.splitlines()[:-2] == own.splitlines()
+    """The same report, up to how heading numbers are punctuated (1、 or 1．), which a bundled
+    style writes one way throughout, as GB/T 9704 does."""
+    other_lines, own_lines = _numbers_alike(other), _numbers_alike(own)
+    return other_lines == own_lines if signed else other_lines[:-2] == own_lines
+
+
+def _numbers_alike(text: str) -> list[str]:
+    text = re.sub(r"^(\d+)[．、.]", r"\1．", text, flags=re.M)
+    return re.sub(r"^([一二三四五六七八九十]+)[．、.]", r"\1、", text, flags=re.M).splitlines()

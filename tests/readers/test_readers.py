@@ -121,3 +121,18 @@ def test_the_fictional_reports_have_their_shapes():
     assert runs.signature is None
     assert all(isinstance(b, (Heading, Paragraph)) for b in runs.blocks)
     assert any("一是" in b.text for b in runs.blocks if isinstance(b, Paragraph))
+
+
+def test_a_word_table_is_read_in_its_place(tmp_path):
+    import docx
+
+    path = docx_from_text(REPORT, tmp_path / "table.docx")
+    document = docx.Document(path)
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "数量"
+    table.cell(1, 0).text, table.cell(1, 1).text = "宣讲", "26场"
+    document.paragraphs[3]._p.addnext(table._tbl)
+    document.save(path)
+    texts = [block.text if isinstance(block, Paragraph) else block.full_text for block in read_report(path).blocks]
+    assert "项目\u3000数量" in texts and "宣讲\u300026场" in texts
+    assert texts.index("宣讲\u300026场") == texts.index("项目\u3000数量") + 1

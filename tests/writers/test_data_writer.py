@@ -66,3 +66,11 @@ def test_the_style_has_the_reports_layout():
 def test_scalars_read_back_as_written():
     for text in ("温暖2021", "12345热线", "“两癌”救助", "《规划》", "a: b", "2021", "yes", "芙蓉区 #1", "－3"):
         assert yaml.safe_load(f"k: {scalar(text)}") == {"k": text}
+
+
+def test_numbers_are_written_as_the_report_writes_them():
+    tree = _tree()
+    tree.blocks[-1] = Paragraph((Run("1、抓宣讲。", heading_level=3), Run("全年开展宣讲100场左右。")))
+    tree.blocks[1] = Heading(1, "强化引领", "一．")
+    style = _write(tree).style_files["style.yaml"]
+    assert 'level3: "{n}、"' in style and 'level1: "{cn}．"' in style and 'level2: "（{cn}）"' in style

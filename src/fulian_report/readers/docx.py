@@ -33,10 +33,20 @@ def docx_lines(raw: bytes, path: Path) -> list[SourceLine]:
         document = docx.Document(io.BytesIO(raw))
     except Exception:  # python-docx raises many kinds for a damaged package
         raise FulianError.single(where, "文件已损坏，无法作为 Word 文档读取；请在 Word 或 WPS 中打开并重新保存后再导入。") from None
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     lines: list[SourceLine] = []
-    for paragraph in document.paragraphs:
-        text = paragraph.text
-        lines.append(SourceLine(text, centred=_centred(paragraph), bold=_bold(paragraph), title_style=_title_style(paragraph)))
+    # Paragraphs and tables in the order they stand in the body; a table's rows are read as lines
+    # (cells joined by a full-width space), so that nothing written in them is lost.
+    for child in document.element.body.iterchildren():
+        if child.tag == f"{_W}p":
+            paragraph = Paragraph(child, document)
+            lines.append(SourceLine(paragraph.text, centred=_centred(paragraph), bold=_bold(paragraph), title_style=_title_style(paragraph)))
+        elif child.tag == f"{_W}tbl":
+            for row in Table(child, document).rows:
+                cells = list(dict.fromkeys(cell.text.strip() for cell in row.cells))  # merged cells repeat
+                lines.append(SourceLine("\u3000".join(cell for cell in cells if cell)))
     return lines
 
 

@@ -49,7 +49,9 @@ def _patterns() -> dict[str, re.Pattern]:
     qualifiers = [item.value for item in q.Qualifier if item.value]
     prefix = "|".join(re.escape(v.value) for v in sorted(getattr(q, "_PREFIX", ()), key=lambda x: -len(x.value))) or "近|超"
     suffix = "|".join(re.escape(v.value) for v in sorted(getattr(q, "_SUFFIX", ()), key=lambda x: -len(x.value))) or "左右|以上"
-    infix = "余" if "余" in qualifiers else ""
+    around = {v.value for v in (*getattr(q, "_PREFIX", ()), *getattr(q, "_SUFFIX", ()))}
+    # The qualifiers written between the number and its measure word (700余名, and any the model learns).
+    infix = "|".join(re.escape(v) for v in qualifiers if v not in around)
     num = r"\d+(?:\.\d+)?"
     day = r"\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬)?"
     date = rf"(?:\d{{4}}\s*年\s*(?:{day})?|{day})"

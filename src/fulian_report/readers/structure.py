@@ -64,7 +64,7 @@ def split_run_in(body: str) -> tuple[str, str] | None:
 
 def read_lines(lines: list[SourceLine], where: str) -> Document:
     cleaned = [
-        SourceLine(line.text.translate(FULLWIDTH_DIGITS).strip().replace("\u3000", " ").strip(), line.centred, line.bold, line.title_style)
+        SourceLine(line.text.translate(FULLWIDTH_DIGITS).strip(), line.centred, line.bold, line.title_style)
         for line in lines
     ]
     cleaned = [line for line in cleaned if line.text]

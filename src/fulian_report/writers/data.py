@@ -455,6 +455,33 @@ def _heading_markup(heading: Heading, year: int) -> str:
     return f"{{{{ m.heading({level}, {index or 1}, {_jinja_text(heading.text, year)}) }}}}"
 
 
+_DEFAULT_NUMBERING = {1: "{cn}、", 2: "（{cn}）", 3: "{n}．", 4: "（{n}）"}
+
+
+def _numbering(plan_layout: Layout) -> dict[int, str]:
+    """Each level's number as the report writes it most often: 1、 stays 1、, 一． stays 一．."""
+    seen: dict[int, Counter] = {}
+
+    def note(number: str) -> None:
+        found = heading_number(number + "x")
+        if found:
+            kind, written = found
+            pattern = re.sub(r"[一二三四五六七八九十]+", "{cn}", written) if kind.startswith("cn") else re.sub(r"\d+", "{n}", written)
+            seen.setdefault(LEVEL_OF_KIND[kind], Counter())[pattern.replace(".", "．")] += 1
+
+    def walk(sections: list[Section]) -> None:
+        for section in sections:
+            note(section.number)
+            walk(section.sections)
+
+    for part in (plan_layout.summary, plan_layout.plan):
+        if part is not None:
+            if part.heading is not None and part.heading.number:
+                note(part.heading.number)
+            walk(part.sections)
+    return {level: (seen[level].most_common(1)[0][0] if level in seen else default) for level, default in _DEFAULT_NUMBERING.items()}
+
+
 def _style(document: Document, plan_layout: Layout, year: int, org_name: str) -> dict[str, str]:
     lines = ['{% import "macros.xml.j2" as m with context %}', "<document>"]
     lines.append("<title>" + "".join(f"<line>{line}</line>" for line in _title_lines(document, org_name, year)) + "</title>")
@@ -475,14 +502,11 @@ def _style(document: Document, plan_layout: Layout, year: int, org_name: str) ->
     if document.signature is not None:
         lines.append("{{ m.signature_block() }}")
     lines.append("</document>")
+    numbering = _numbering(plan_layout)
     style_yaml = (
         "# 由 fulian-report import 按原稿的版式写出：标题、各级序号、标题是否接排正文。\n"
         "name: 导入的样式\n"
         "description: 按导入的原稿写出的样式。\n"
-        "numbering:\n"
-        '  level1: "{cn}、"\n'
-        '  level2: "（{cn}）"\n'
-        '  level3: "{n}．"\n'
-        '  level4: "（{n}）"\n'
+        "numbering:\n" + "".join(f'  level{level}: "{numbering[level]}"\n' for level in sorted(numbering))
     )
     return {"style.yaml": style_yaml, "report.xml.j2": "\n".join(lines) + "\n"}
