@@ -130,23 +130,15 @@ def recognise(
 
 
 def _only_figures(inner: str, year: int, in_plan: bool, first: int, last: int) -> bool:
-    """A quotation that is nothing but figures (“3000人”) is figures, not a name."""
-    return all(f.is_figure or f.year_name for f in recognise_plain(inner, year, in_plan, first, last)) and not re.sub(
-        r"\d", "", inner
-    ).strip("年月日元%％")  == ""
-
-
-def recognise_plain(text: str, year: int, in_plan: bool, first: int, last: int) -> list[Found]:
+    """A quotation whose every digit is part of a figure (“开展活动3场”) holds figures, not a name."""
     spans, position = [], 0
     assumed = year + 1 if in_plan else year
-    while True:
-        digit = re.search(r"\d", text[position:])
-        if digit is None:
-            return spans
+    while (digit := re.search(r"\d", inner[position:])) is not None:
         start = position + digit.start()
-        found = _figure_at(text, start, year, assumed, first, last) or _name_at(text, start)
+        found = _figure_at(inner, start, year, assumed, first, last) or _name_at(inner, start)
         spans.append(found)
         position = found.end
+    return all(f.is_figure or f.year_name for f in spans)
 
 
 def _figure_at(text: str, start: int, year: int, assumed_year: int, first: int, last: int) -> Found | None:

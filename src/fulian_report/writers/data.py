@@ -215,8 +215,11 @@ def write_data(document: Document, year: int, org_name: str, *, org_signature: s
         if records:
             files[f"{subject}.yaml"] = _subject_file(subject, records)
     style_files = _style(document, plan_layout, year, org_name)
-    typed = [f for unit in prose.units for f in unit.found if f.is_figure or f.year_name or (unit.id, f.start) in filing.typed_names]
-    kept = [f for unit in prose.units for f in unit.found if f not in typed]
+    typed, kept = [], []
+    for unit in prose.units:
+        for found in unit.found:
+            is_typed = found.is_figure or found.year_name or (unit.id, found.start) in filing.typed_names
+            (typed if is_typed else kept).append(found)
     runs = lambda items: sum(len(re.findall(r"\d+(?:\.\d+)?", f.text)) for f in items)  # noqa: E731
     return DataFiles(
         files=files,
