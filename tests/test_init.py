@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from fulian_report.cli import run
 from fulian_report.model.dataset import load_org
 from fulian_report.model.unfilled import MARKER, stand_in
@@ -127,3 +125,16 @@ def test_last_years_date_left_in_gets_one_true_message(data_copy, capsys):
     run(["validate", str(data_copy / "2022" / "furong"), "--format", "json"])
     findings = [f for f in json.loads(capsys.readouterr().out)["findings"] if not f["message"].startswith("待填")]
     assert [f["message"] for f in findings] == ["日期 2021年4月 不在报告年度 2022 年内；往年的事请写在往年的数据里，荣誉所属年度请用 year 字段"]
+
+
+def test_an_imported_report_starts_its_next_year_with_its_own_style(tmp_path, capsys):
+    from tests.readers.helpers import REPORTS
+
+    data = tmp_path / "data"
+    assert run(["import", str(REPORTS / "linjiang-2022.txt"), "--data", str(data), "--org", "linjiang"]) == 0
+    assert run(["init", "2023", "--data", str(data)]) == 0
+    assert (data / "2023" / "linjiang" / "本单位样式" / "style.yaml").is_file()
+    _fill_with_last_year(data, 2023)
+    assert run(["build", "2023", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "txt"]) == 0
+    (built,) = (tmp_path / "out" / "2023").glob("*.txt")
+    assert built.read_text(encoding="utf-8").startswith("临江县妇联2023年工作总结\n2023年，")

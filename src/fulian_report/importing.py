@@ -98,7 +98,7 @@ def import_file(
     org_id = org or _folder_name(org_name)
     target = Path(data_root) / str(year) / org_id
     if target.exists() and not force:
-        raise FulianError.single(display_path(target), f"文件夹已存在，没有改动它；要用导入的数据替换它，请加 --force")
+        raise FulianError.single(display_path(target), "文件夹已存在，没有改动它；要用导入的数据替换它，请加 --force")
     signature = document.signature
     report_date = None
     to_check: list[str] = []

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, FulianError, Location
+from .errors import Finding, FulianError
 from .model.dataset import load_org
 from .model.unfilled import marker
 from .source.yaml_source import display_path
@@ -58,7 +58,8 @@ def init_year(year: int, previous_year: int | None = None, data_root: Path = Pat
         for folder in sources:
             data = load_org(folder, previous_year, with_previous=False)  # wrong data is reported, not copied
             out = scratch / folder.name
-            shutil.copytree(folder, out, ignore=shutil.ignore_patterns("*.yaml", "*.yml"))
+            # The data files are written below, marked; anything else (a style kept with the data) is copied.
+            shutil.copytree(folder, out, ignore=lambda where, names: [n for n in names if Path(where) == folder and n.endswith((".yaml", ".yml"))])
             count = 0
             for subject, source in data.sources.items():
                 paths = [path for name, path, _ in data.figures() if name == subject]
@@ -164,5 +165,3 @@ def _with_target_hint(text: str, data, previous_year: int) -> str:
         at += 1
     return "".join(lines[:at] + [line + "\n" for line in hint] + lines[at:])
 
-
-__all__ = ["InitResult", "init_year", "Location"]

@@ -263,6 +263,4 @@ def figure_text(found: Found) -> Any:
     figure = found.figure
     if isinstance(figure, q.Period):
         return {"start": str(figure.start), "end": str(figure.end)}
-    if isinstance(figure, q.Count) and found.display == "chinese":
-        return str(figure)
-    return str(figure)
+    return str(figure)  # a count written in Chinese numerals is kept in figures (两名 → 2名)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model import quantities as q
 from ..model.subjects import Activity, Fund, Honor, Record, Target
-from .figures import NEXT_YEAR, YEAR, Found, figure_text
+from .figures import YEAR, Found, figure_text
 
 # Subjects by the words of a sentence, most specific first.
 SUBJECT_WORDS = (

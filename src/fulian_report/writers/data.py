@@ -24,9 +24,9 @@ from typing import Any
 import yaml
 
 from ..doctree import Document, Heading, Paragraph
-from ..readers.figures import Found, recognise
+from ..readers.figures import recognise
 from ..readers.filing import Filing, FiledRecord, TextUnit, file_figures
-from ..readers.structure import LEVEL_OF_KIND, SENTENCE_END, heading_number
+from ..readers.structure import LEVEL_OF_KIND, heading_number
 from ..readers.figures import chinese_numeral_value
 
 PLAN_WORDS = ("计划", "打算", "思路", "谋划", "安排", "展望", "要点")
