@@ -18,6 +18,9 @@ from pathlib import Path
 
 from .errors import FulianError
 from .readers import read_report
+from .readers.figures import recognise_layout
+from .readers.filing import file_figures
+from .readers.layout import layout
 from .source.yaml_source import display_path
 from .writers.data import STYLE_FOLDER, write_data
 
@@ -108,8 +111,13 @@ def import_file(
             to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中的 report_date 请按实际填写")
     else:
         to_check.append("原稿没有落款和成文日期：organisation.yaml 中补了一个日期，请改为实际的成文日期")
+    # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
+    parts = layout(document)
+    plan_year = year if "上半年" in title else year + 1  # a first half's plan is for the second half
+    units = recognise_layout(parts, year, plan_year)
+    filing = file_figures(units)
     made = write_data(
-        document, year, org_name,
+        document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
         report_date=report_date, source_name=path.name,
     )

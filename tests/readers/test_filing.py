@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from fulian_report.readers.figures import recognise
-from fulian_report.readers.filing import TextUnit, file_figures, identifier
+from fulian_report.readers.figures import TextUnit, recognise
+from fulian_report.readers.filing import file_figures, identifier
 
 
 def _file(*texts: str, year: int = 2022, in_plan: bool = False):

@@ -1,4 +1,4 @@
-"""The data writer: a document tree → narrative.yaml, plan.yaml, figure files and a style."""
+"""The data writer: a document tree, its layout and its filed figures → YAML files and a style."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import yaml
 from fulian_report.doctree import Document, Heading, Paragraph, Run, Signature, Title
 from fulian_report.model.dataset import validate_subject
 from fulian_report.source.yaml_source import parse_yaml
-from fulian_report.writers.data import layout, scalar, write_data
+from fulian_report.readers.figures import recognise_layout
+from fulian_report.readers.filing import file_figures
+from fulian_report.readers.layout import layout
+from fulian_report.writers.data import scalar, write_data
 
 
 def _tree(signed: bool = True) -> Document:
@@ -26,16 +29,12 @@ def _tree(signed: bool = True) -> Document:
 
 
 def _write(document: Document):
-    return write_data(document, 2022, "示例乡妇联", org_signature="示例乡妇联", report_date="2023-01-05", source_name="示例.txt")
-
-
-def test_layout_follows_the_headings():
-    plan = layout(_tree())
-    assert plan.opening == ["2022年，示例乡妇联开展各项工作。"]
-    (part,) = plan.summary.sections
-    assert part.title == "强化引领" and [s.title for s in part.sections] == ["宣讲有声势", "帮扶有温度"]
-    assert all(s.run_in and s.level == 2 for s in part.sections)
-    assert plan.plan.heading.text == "2023年工作计划" and plan.plan.sections[0].title == "抓宣讲"
+    parts = layout(document)
+    units = recognise_layout(parts, 2022, 2023)
+    return write_data(
+        document, parts, units, file_figures(units), 2022, "示例乡妇联",
+        org_signature="示例乡妇联", report_date="2023-01-05", source_name="示例.txt",
+    )
 
 
 def test_files_validate_and_name_their_figures():

@@ -77,6 +77,26 @@ def _patterns() -> dict[str, re.Pattern]:
 _NAME_STOP = re.compile(r"(合作|开展|举办|举行|召开|转办|转来|组织|参加|活动中|的|和|与|及|等|为|在|向|对|中|上|下|后|前|时|，|。)")
 
 
+@dataclass(frozen=True)
+class TextUnit:
+    """One piece of prose (a paragraph, a heading) and what was recognised in it."""
+
+    id: Any
+    text: str
+    found: tuple[Found, ...]
+    in_plan: bool = False
+
+
+def recognise_layout(plan_layout: Any, year: int, plan_year: int) -> list[TextUnit]:
+    """Every text of a report's layout (`layout.texts`), recognised; a plan's dates lie in `plan_year`."""
+    from .layout import texts
+
+    return [
+        TextUnit(place, text, tuple(recognise(text, year, in_plan, plan_year=plan_year)), in_plan)
+        for place, text, in_plan in texts(plan_layout)
+    ]
+
+
 def recognise(
     text: str, year: int, in_plan: bool = False, window: tuple[int, int] | None = None, plan_year: int | None = None
 ) -> list[Found]:

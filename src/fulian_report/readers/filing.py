@@ -17,7 +17,7 @@ from typing import Any
 
 from ..model import quantities as q
 from ..model.subjects import Activity, Fund, Honor, Record, Target
-from .figures import YEAR, Found, figure_text
+from .figures import YEAR, Found, TextUnit, figure_text
 
 # Subjects by the words of a sentence, most specific first.
 SUBJECT_WORDS = (
@@ -69,16 +69,6 @@ class Filing:
 
     def of(self, subject: str) -> list[FiledRecord]:
         return [record for record in self.records if record.subject == subject]
-
-
-@dataclass(frozen=True)
-class TextUnit:
-    """One piece of prose (a paragraph, a heading) and what was recognised in it."""
-
-    id: Any
-    text: str
-    found: tuple[Found, ...]
-    in_plan: bool = False
 
 
 def identifier(words: str, limit: int = 10) -> str:

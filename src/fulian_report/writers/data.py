@@ -1,11 +1,11 @@
 """Data writer: a report's document tree and its figures → the YAML files of `data/<year>/<org>/`.
 
-The reverse of the build: the tree a reader made of an existing report is
-laid out as narrative.yaml (opening, sections with their run-in headings) and
-plan.yaml (overview, sections, targets); every figure and digit-holding name
-that `readers.figures` recognised and `readers.filing` filed becomes a record
-of a subject file, and the prose names it (`{{ activities.x.y }}`), so that
-no digit is left in prose.  A style folder is written for the layout the
+The reverse of the build: the tree a reader made of an existing report, read
+into parts by `readers.layout`, is written as narrative.yaml (opening,
+sections with their run-in headings) and plan.yaml (overview, sections,
+targets); every figure and digit-holding name that `readers.figures`
+recognised and `readers.filing` filed becomes a record of a subject file, and
+the prose names it (`{{ activities.x.y }}`), so that no digit is left in prose.  A style folder is written for the layout the
 report has (title, numbering per level, run-in headings, plan part,
 signature); the caller keeps it only when no existing style gives the same.
 
@@ -18,19 +18,17 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
-from ..doctree import Document, Heading, Paragraph
-from ..readers.figures import recognise
-from ..readers.filing import Filing, FiledRecord, TextUnit, file_figures
+from ..doctree import Document, Heading
+from ..readers.figures import TextUnit, chinese_numeral_value
+from ..readers.filing import Filing, FiledRecord
+from ..readers.layout import Layout, Part, Section
 from ..readers.structure import LEVEL_OF_KIND, heading_number
-from ..readers.figures import chinese_numeral_value
 
-PLAN_WORDS = ("计划", "打算", "思路", "谋划", "安排", "展望", "要点")
-SUMMARY_WORDS = ("情况", "总结", "回顾", "成效", "成绩", "完成")
 SUBJECT_TITLES = {
     "activities": "活动",
     "cases": "维权：受理的案件、调解、警情等",
@@ -44,32 +42,6 @@ STYLE_FOLDER = "本单位样式"
 
 
 @dataclass
-class Section:
-    level: int
-    number: str
-    title: str
-    run_in: bool
-    paragraphs: list[str] = field(default_factory=list)
-    sections: list["Section"] = field(default_factory=list)
-
-
-@dataclass
-class Part:
-    """The 总结 or the 计划: its heading (if it has one of its own), opening paragraphs, sections."""
-
-    heading: Heading | None = None
-    paragraphs: list[str] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)
-
-
-@dataclass
-class Layout:
-    opening: list[str]
-    summary: Part
-    plan: Part | None
-
-
-@dataclass
 class DataFiles:
     """What the writer made: file name → text, the style folder's files, and what it counted."""
 
@@ -80,70 +52,6 @@ class DataFiles:
     digit_runs_in_figures: int
     digit_runs_in_names: int
     digit_runs_in_layout: int  # the title's years, heading numbers, the signature's date: the style and organisation.yaml hold them
-
-
-def layout(document: Document) -> Layout:
-    blocks = list(document.blocks)
-    plan_at = next((i for i, b in enumerate(blocks) if i > 0 and _is_plan_heading(b)), None)
-    summary_blocks = blocks if plan_at is None else blocks[:plan_at]
-    wrapper = None
-    if plan_at is not None and blocks[plan_at].number:
-        kind = heading_number(blocks[plan_at].number + "x")[0]
-        same = [b for b in summary_blocks if isinstance(b, Heading) and b.number and heading_number(b.number + "x")[0] == kind]
-        if len(same) == 1 and summary_blocks.index(same[0]) == _first_heading(summary_blocks):
-            wrapper = same[0]
-    if wrapper is not None:
-        at = summary_blocks.index(wrapper)
-        opening_blocks, body = summary_blocks[:at], summary_blocks[at + 1:]
-    else:
-        at = _first_heading(summary_blocks)
-        opening_blocks, body = summary_blocks[:at], summary_blocks[at:]
-    summary = _part(body, wrapper)
-    plan = _part(blocks[plan_at + 1:], blocks[plan_at]) if plan_at is not None else None
-    return Layout([_plain(b) for b in opening_blocks], summary, plan)
-
-
-def _is_plan_heading(block: Any) -> bool:
-    return isinstance(block, Heading) and any(w in block.text for w in PLAN_WORDS) and not any(w in block.text for w in SUMMARY_WORDS)
-
-
-def _first_heading(blocks: list) -> int:
-    return next((i for i, b in enumerate(blocks) if _numbered(b)), len(blocks))
-
-
-def _numbered(block: Any) -> bool:
-    if isinstance(block, Heading):
-        return bool(block.number)
-    return isinstance(block, Paragraph) and block.runs[0].heading_level is not None
-
-
-def _plain(block: Any) -> str:
-    return block.full_text if isinstance(block, Heading) else block.text
-
-
-def _part(blocks: list, heading: Heading | None) -> Part:
-    part = Part(heading=heading)
-    stack: list[tuple[str, Section]] = []  # (number kind, section)
-    for block in blocks:
-        if not _numbered(block):
-            text = _plain(block)
-            (stack[-1][1].paragraphs if stack else part.paragraphs).append(text)
-            continue
-        if isinstance(block, Heading):
-            kind = heading_number(block.number + "x")[0]
-            section = Section(LEVEL_OF_KIND[kind], block.number, block.text, run_in=False)
-        else:
-            words, rest = block.runs[0].text, "".join(run.text for run in block.runs[1:])
-            kind, number = heading_number(words)
-            title = words[len(number):]
-            title = title[:-1] if title.endswith("。") else title
-            section = Section(LEVEL_OF_KIND[kind], number, title, run_in=True, paragraphs=[rest])
-        kinds = [k for k, _ in stack]
-        if kind in kinds:
-            del stack[kinds.index(kind):]
-        (stack[-1][1].sections if stack else part.sections).append(section)
-        stack.append((kind, section))
-    return part
 
 
 def _depth_settings(sections: list[Section]) -> tuple[list[int], int]:
@@ -173,41 +81,43 @@ def _depth_settings(sections: list[Section]) -> tuple[list[int], int]:
 
 
 class _Prose:
-    """Every piece of prose, recognised, filed, then written with its figures as {{ … }}."""
+    """Each piece of prose written with its figures as {{ … }}, found by its place in the layout."""
 
-    def __init__(self, year: int, plan_year: int):
-        self.year = year
-        self.plan_year = plan_year
-        self.units: list[TextUnit] = []
+    def __init__(self, units: list[TextUnit], filing: Filing):
+        self.units = {unit.id: unit for unit in units}
+        self.filing = filing
 
-    def add(self, text: str, in_plan: bool) -> int:
-        found = recognise(text, self.year, in_plan, plan_year=self.plan_year)
-        unit = TextUnit(len(self.units), text, tuple(found), in_plan)
-        self.units.append(unit)
-        return unit.id
-
-    def written(self, unit_id: int, filing: Filing) -> str:
-        unit = self.units[unit_id]
+    def written(self, place: tuple) -> str:
+        unit = self.units[place]
         pieces, position = [], 0
         for item in unit.found:
             pieces.append(unit.text[position:item.start])
-            pieces.append(filing.expressions[(unit.id, item.start)])
+            pieces.append(self.filing.expressions[(unit.id, item.start)])
             position = item.end
         pieces.append(unit.text[position:])
         return "".join(pieces)
 
 
-def write_data(document: Document, year: int, org_name: str, *, org_signature: str | None, report_date: str | None, source_name: str) -> DataFiles:
-    plan_layout = layout(document)
-    # A first half's plan is for the second half of the same year; any other plan, for the year after.
-    prose = _Prose(year, year if "上半年" in document.title.text else year + 1)
-    opening = [prose.add(p, False) for p in plan_layout.opening]
-    summary = _unit_part(plan_layout.summary, prose, False)
-    plan = _unit_part(plan_layout.plan, prose, True) if plan_layout.plan else None
-    filing = file_figures(prose.units)
+def write_data(
+    document: Document,
+    plan_layout: Layout,
+    units: list[TextUnit],
+    filing: Filing,
+    year: int,
+    org_name: str,
+    *,
+    org_signature: str | None,
+    report_date: str | None,
+    source_name: str,
+) -> DataFiles:
+    """The YAML files and the style of a report, from its tree, its layout, and its figures as filed."""
+    prose = _Prose(units, filing)
+    opening = [("opening", index) for index in range(len(plan_layout.opening))]
+    summary = _placed(plan_layout.summary, "summary")
+    plan = _placed(plan_layout.plan, "plan") if plan_layout.plan else None
     files: dict[str, str] = {}
     files["organisation.yaml"] = _organisation(org_name, org_signature, report_date, year, source_name)
-    files["narrative.yaml"] = _narrative(opening, summary, prose, filing, year)
+    files["narrative.yaml"] = _narrative(opening, summary, prose, year)
     if plan is not None:
         files["plan.yaml"] = _plan(plan, prose, filing)
     for subject in FIGURE_SUBJECTS:
@@ -216,7 +126,7 @@ def write_data(document: Document, year: int, org_name: str, *, org_signature: s
             files[f"{subject}.yaml"] = _subject_file(subject, records)
     style_files = _style(document, plan_layout, year, org_name)
     typed, kept = [], []
-    for unit in prose.units:
+    for unit in units:
         for found in unit.found:
             is_typed = found.is_figure or found.year_name or (unit.id, found.start) in filing.typed_names
             (typed if is_typed else kept).append(found)
@@ -230,6 +140,19 @@ def write_data(document: Document, year: int, org_name: str, *, org_signature: s
         digit_runs_in_names=runs(kept),
         digit_runs_in_layout=_layout_digit_runs(document, plan_layout),
     )
+
+
+def _placed(part: Part, name: str) -> Part:
+    """The part with each text replaced by its place, as `layout.texts` names places."""
+
+    def convert(section: Section, here: tuple) -> Section:
+        title = here + ("title",) if section.title else None
+        paragraphs = [here + ("paragraphs", i) for i in range(len(section.paragraphs))]
+        children = [convert(s, here + ("sections", i)) for i, s in enumerate(section.sections)]
+        return Section(section.level, section.number, title, section.run_in, paragraphs, children)
+
+    paragraphs = [(name, "paragraphs", i) for i in range(len(part.paragraphs))]
+    return Part(part.heading, paragraphs, [convert(s, (name, "sections", i)) for i, s in enumerate(part.sections)])
 
 
 def _layout_digit_runs(document: Document, plan_layout: Layout) -> int:
@@ -248,14 +171,6 @@ def _layout_digit_runs(document: Document, plan_layout: Layout) -> int:
 
         total += numbers(part.sections)
     return total
-
-
-def _unit_part(part: Part, prose: _Prose, in_plan: bool) -> Part:
-    def convert(section: Section) -> Section:
-        title = prose.add(section.title, in_plan) if section.title else None
-        return Section(section.level, section.number, title, section.run_in, [prose.add(p, in_plan) for p in section.paragraphs], [convert(s) for s in section.sections])
-
-    return Part(part.heading, [prose.add(p, in_plan) for p in part.paragraphs], [convert(s) for s in part.sections])
 
 
 # ---------------------------------------------------------------- YAML text
@@ -317,56 +232,56 @@ def _organisation(name: str, signature: str | None, report_date: str | None, yea
     return _header("organisation", [f"组织信息：由 fulian-report import 从“{source_name}”导入。"]) + "\n".join(lines) + "\n"
 
 
-def _prose_list(key: str, unit_ids: list[int], prose: _Prose, filing: Filing, indent: int) -> list[str]:
+def _prose_list(key: str, places: list[tuple], prose: _Prose, indent: int) -> list[str]:
     pad = " " * indent
-    if not unit_ids:
+    if not places:
         return []
     out = [f"{pad}{key}:"]
-    for unit_id in unit_ids:
-        out.append(f"{pad}  - {_literal(prose.written(unit_id, filing), indent + 4)}")
+    for place in places:
+        out.append(f"{pad}  - {_literal(prose.written(place), indent + 4)}")
     return out
 
 
-def _sections(sections: list[Section], prose: _Prose, filing: Filing, indent: int) -> list[str]:
+def _sections(sections: list[Section], prose: _Prose, indent: int) -> list[str]:
     pad = " " * indent
     out = [f"{pad}sections:"]
     for section in sections:
         first = True
         if section.title is not None:
-            out.append(f"{pad}  - title: {scalar(prose.written(section.title, filing))}")
+            out.append(f"{pad}  - title: {scalar(prose.written(section.title))}")
             first = False
-        body = _prose_list("paragraphs", section.paragraphs, prose, filing, indent + 4)
+        body = _prose_list("paragraphs", section.paragraphs, prose, indent + 4)
         if section.sections:
-            body += _sections(section.sections, prose, filing, indent + 4)
+            body += _sections(section.sections, prose, indent + 4)
         if first and body:
             body[0] = f"{pad}  - " + body[0].lstrip()
         out.extend(body)
     return out
 
 
-def _narrative(opening: list[int], summary: Part, prose: _Prose, filing: Filing, year: int) -> str:
+def _narrative(opening: list[tuple], summary: Part, prose: _Prose, year: int) -> str:
     head = _header("narrative", [
         "工作总结的文字。段中的数字一律写成 {{ 名称 }}，名称指向本文件夹其他文件里的数据。",
         f"{{{{ year }}}} 是报告年度（{year}），{{{{ next_year }}}} 是下一年度（{year + 1}）。",
         "日期加 | month_day 写出“3月5日”，加 | month 写出“3月”；| chinese 写出汉字数字（两名）。",
     ])
     if summary.sections:
-        lines = _prose_list("opening", opening + summary.paragraphs, prose, filing, 0)
+        lines = _prose_list("opening", opening + summary.paragraphs, prose, 0)
         lines.append("")
-        lines += _sections(summary.sections, prose, filing, 0)
+        lines += _sections(summary.sections, prose, 0)
     else:  # a report of paragraphs only: one untitled part holds them (its style prints no heading)
-        lines = _prose_list("opening", opening, prose, filing, 0)
-        body = _prose_list("paragraphs", summary.paragraphs, prose, filing, 4)
+        lines = _prose_list("opening", opening, prose, 0)
+        body = _prose_list("paragraphs", summary.paragraphs, prose, 4)
         lines += ["", "sections:", "  - " + body[0].lstrip()] + body[1:]
     return head + "\n".join(lines) + "\n"
 
 
 def _plan(plan: Part, prose: _Prose, filing: Filing) -> str:
     head = _header("plan", ["下一阶段的工作计划。有目标数的，写在 targets 中，正文以 {{ plan.targets.名称.target }} 引用。"])
-    lines = _prose_list("overview", plan.paragraphs, prose, filing, 0)
+    lines = _prose_list("overview", plan.paragraphs, prose, 0)
     if plan.sections:
         lines.append("")
-        lines += _sections(plan.sections, prose, filing, 0)
+        lines += _sections(plan.sections, prose, 0)
     targets = filing.of("plan")
     if targets:
         lines += ["", "targets:"] + _records(targets, 2)
