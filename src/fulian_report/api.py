@@ -93,8 +93,9 @@ def make_document(data: OrgData, style: str | Style | None = None, provenance: b
 def _own_style(data: OrgData) -> Style:
     """The style organisation.yaml names; a name that is no style is reported at that line."""
     name = data.organisation.style
+    beside = data.folder / name  # a style kept with the data (as `import` writes one)
     try:
-        return resolve_style(name)
+        return resolve_style(str(beside) if len(Path(name).parts) == 1 and (beside / "style.yaml").is_file() else name)
     except FulianError as exc:
         where = data.locate("organisation", ("style",))
         raise FulianError([Finding(where, f.message) if f.location.path == name else f for f in exc.findings]) from None
@@ -365,3 +366,17 @@ def write_schema(folder: Path = Path("schema")) -> list[Path]:
             raise OutputError(path, exc, "", written) from None
         written.append(path)
     return written
+
+
+def import_report(path: Path, data_root: Path = Path("data"), org: str | None = None, year: int | None = None, force: bool = False):
+    """An existing report (.docx, .txt) → DIR/<year>/<org>/, from which `build` gives it back."""
+    from .importing import import_file
+
+    return import_file(path, data_root, org=org, year=year, force=force)
+
+
+def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None):
+    """Next year's folders from this year's, every figure and date left to fill."""
+    from .new_year import init_year as make_year
+
+    return make_year(year, previous_year, data_root, orgs)

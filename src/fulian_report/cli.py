@@ -256,6 +256,77 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command("import", add_help_option=False)
+def import_(
+    file: Path = typer.Argument(..., help="原稿：.docx（Word 或 WPS 保存）或 .txt（UTF-8 或 GBK）。", metavar="文件"),
+    org: Optional[str] = typer.Option(None, "--org", help="组织文件夹名；默认取标题中的单位名称。"),
+    year: Optional[int] = typer.Option(None, "--year", min=1949, max=2100, help="报告年度；默认取标题中的年度。"),
+    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，写到 <数据>/<年度>/<组织>/。"),
+    force: bool = typer.Option(False, "--force", help="组织文件夹已存在时，用导入的数据替换它。"),
+    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看）或 json（给程序）。"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """把已有的报告（.docx、.txt）导入为数据，build 即可生成同样的报告。"""
+    import json
+
+    from . import api
+    from .errors import FulianError
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
+    try:
+        result = api.import_report(file, data, org=org, year=year, force=force)
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        typer.echo("导入失败：见上面的错误，未写入任何文件。", err=True)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+    style = f"{result.style}（已有的样式）" if not result.style_written else f"{result.style}（按原稿写出，在 {result.folder / result.style}）"
+    lines = [
+        f"已导入：{file} → {result.folder}",
+        f"  年度 {result.year}，组织 {result.org_name}（文件夹 {result.org}），样式 {style}",
+        f"  {result.figures} 个数字写成了数据，{len(result.names)} 处含数字的名称保留为文字",
+    ]
+    if result.to_check:
+        lines.append("请核对：")
+        lines += [f"  - {item}" for item in result.to_check]
+    lines.append("生成报告：fulian-report " + " ".join(result.build))
+    typer.echo("\n".join(lines))
+
+
+@app.command(add_help_option=False)
+def init(
+    year: int = typer.Argument(..., help="新的年度，如 2022。", min=1949, max=2100, metavar="年度"),
+    previous: Optional[int] = typer.Option(None, "--from", min=1949, max=2100, help="从哪一年的数据开始；默认为上一年。"),
+    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", help="只为这个组织新建（可重复）。"),
+    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看）或 json（给程序）。"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """由上一年的数据新建本年度的文件夹：文字和结构照旧，每个数字和日期标为“待填”。"""
+    import json
+
+    from . import api
+    from .errors import FulianError
+
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
+    try:
+        result = api.init_year(year, previous, data, org or None)
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        typer.echo("新建失败：见上面的错误，未写入任何文件。", err=True)
+        raise typer.Exit(1) from None
+    if fmt == "json":
+        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        return
+    for folder in result.folders:
+        typer.echo(f"已新建 {folder}：{result.markers[folder.name]} 个数字和日期待填（标为“待填（{result.previous_year}年：原值）”）")
+    typer.echo(f"逐项填写后运行：fulian-report validate {data / str(year)}，它会列出还没有填的每一项。")
+
+
 @app.command(add_help_option=False)
 def schema(
     out: Path = typer.Option(Path("schema"), "--out", help="写到这个文件夹，每类数据文件一个 <名称>.schema.json。"),

@@ -1,0 +1,210 @@
+"""`import`: an existing report (.docx, .txt) → a data folder that `build` turns back into it.
+
+The pipeline is the build's, run the other way: a reader makes the document
+tree (readers/), the figures are recognised and filed (readers/figures.py,
+readers/filing.py), the data writer writes the YAML (writers/data.py).  The
+folder is written to a scratch place first and built there: a bundled style
+is chosen when it gives the same report, else the written style is kept.
+Only then is it moved into place, so that bad input leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import FulianError
+from .readers import read_report
+from .readers.figures import recognise_layout
+from .readers.filing import file_figures
+from .readers.layout import layout
+from .source.yaml_source import display_path
+from .writers.data import STYLE_FOLDER, write_data
+
+_YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
+_YEAR = re.compile(r"(\d{4})\s*年")
+_ORG_END = re.compile(r"^(.*?(?:妇联|妇女联合会|妇委会|妇工委))")
+
+
+@dataclass
+class ImportResult:
+    folder: Path
+    year: int
+    org: str
+    org_name: str
+    style: str
+    style_written: bool
+    figures: int
+    names: list[str]
+    digit_runs_in_figures: int
+    digit_runs_in_names: int
+    digit_runs_in_layout: int
+    build: list[str]
+    to_check: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "folder": str(self.folder),
+            "year": self.year,
+            "org": self.org,
+            "org_name": self.org_name,
+            "style": self.style,
+            "style_written": self.style_written,
+            "figures": self.figures,
+            "names": self.names,
+            "digit_runs_in_figures": self.digit_runs_in_figures,
+            "digit_runs_in_names": self.digit_runs_in_names,
+            "digit_runs_in_layout": self.digit_runs_in_layout,
+            "build": self.build,
+            "to_check": self.to_check,
+        }
+
+
+def title_year(title: str) -> int | None:
+    """The report year a title names: 2021年度…, or the last year of 2017—2021年."""
+    span = _YEAR_RANGE.search(title)
+    if span:
+        return int(span.group(2))
+    match = _YEAR.search(title)
+    return int(match.group(1)) if match else None
+
+
+def title_org(title: str) -> str:
+    """The organisation a title names: 芙蓉区妇联 in 芙蓉区妇联2021年度工作总结…"""
+    head = re.split(r"\d|关于", title, maxsplit=1)[0].strip()
+    match = _ORG_END.match(head)
+    return match.group(1) if match else head
+
+
+def _folder_name(org_name: str) -> str:
+    name = re.sub(r"(妇联|妇女联合会|妇委会|妇工委)$", "", org_name) or org_name
+    return "".join(ch for ch in name if ch not in '\\/:*?"<>| .') or "org"
+
+
+def import_file(
+    path: Path, data_root: Path = Path("data"), org: str | None = None, year: int | None = None, force: bool = False
+) -> ImportResult:
+    path = Path(path)
+    document = read_report(path)
+    title = document.title.text
+    year = year or title_year(title)
+    where = display_path(path)
+    if year is None:
+        raise FulianError.single(where, f"标题“{title}”中没有年度，请用 --year 指明报告年度，如 --year 2021")
+    org_name = title_org(title)
+    if not org_name and not org:
+        raise FulianError.single(where, f"标题“{title}”中没有单位名称，请用 --org 指明组织，如 --org furong")
+    org_name = org_name or org
+    org_id = org or _folder_name(org_name)
+    target = Path(data_root) / str(year) / org_id
+    if target.exists() and not force:
+        raise FulianError.single(display_path(target), "文件夹已存在，没有改动它；要用导入的数据替换它，请加 --force")
+    signature = document.signature
+    report_date = None
+    to_check: list[str] = []
+    if signature is not None:
+        report_date = _iso_date(signature.date)
+        if report_date is None:
+            to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中的 report_date 请按实际填写")
+    else:
+        to_check.append("原稿没有落款和成文日期：organisation.yaml 中补了一个日期，请改为实际的成文日期")
+    # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
+    parts = layout(document)
+    plan_year = year if "上半年" in title else year + 1  # a first half's plan is for the second half
+    units = recognise_layout(parts, year, plan_year)
+    filing = file_figures(units)
+    made = write_data(
+        document, parts, units, filing, year, org_name,
+        org_signature=(signature.organisation or None) if signature else None,
+        report_date=report_date, source_name=path.name,
+    )
+    to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
+    if made.names:
+        to_check.append(f"{len(made.names)} 处含数字的名称保留为文字（如 {'、'.join(dict.fromkeys(made.names[:5]))}）：若其中有应统计的数字，请改为数字字段")
+    Path(data_root).mkdir(parents=True, exist_ok=True)
+    scratch_root = Path(tempfile.mkdtemp(prefix=".import-", dir=Path(data_root)))
+    try:
+        scratch = scratch_root / str(year) / org_id
+        _write(scratch, made.files, made.style_files)
+        style, kept_style, differences = _choose_style(scratch, year, document)
+        to_check.extend(differences)
+        if not kept_style:
+            shutil.rmtree(scratch / STYLE_FOLDER)
+            organisation = scratch / "organisation.yaml"
+            organisation.write_text(
+                organisation.read_text(encoding="utf-8").replace(f"style: {STYLE_FOLDER}", f"style: {style}"), encoding="utf-8"
+            )
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(scratch), str(target))
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
+    build = ["build", str(year), "--data", str(data_root), "--org", org_id]
+    return ImportResult(
+        folder=target, year=year, org=org_id, org_name=org_name, style=style, style_written=kept_style,
+        figures=made.figures, names=made.names, digit_runs_in_figures=made.digit_runs_in_figures,
+        digit_runs_in_names=made.digit_runs_in_names, digit_runs_in_layout=made.digit_runs_in_layout, build=build, to_check=to_check,
+    )
+
+
+def _iso_date(written: str) -> str | None:
+    numbers = re.findall(r"\d+", written)
+    if len(numbers) != 3:
+        return None
+    y, m, d = (int(n) for n in numbers)
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> None:
+    folder.mkdir(parents=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / STYLE_FOLDER).mkdir()
+    for name, text in style_files.items():
+        (folder / STYLE_FOLDER / name).write_text(text, encoding="utf-8")
+
+
+def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[str]]:
+    """A bundled style when it builds the same report as the written one; else the written one."""
+    from .api import make_document
+    from .model.dataset import load_org
+    from .render.style import available_styles, resolve_style
+    from .writers.text import to_text
+
+    try:
+        data = load_org(folder, year, with_previous=False)
+        own = to_text(make_document(data))
+    except FulianError as exc:  # the writer's own fault: say where, in the scratch copy's terms
+        raise FulianError(exc.findings) from None
+    differences = []
+    source_lines = to_text(document).splitlines()
+    if document.signature is not None:
+        source_lines = source_lines[:-2]
+    built_lines = own.splitlines()[: len(source_lines)]
+    unequal = sum(1 for a, b in zip(source_lines, built_lines) if a != b)
+    if unequal:
+        differences.append(f"有 {unequal} 段生成后与原稿不完全一致（多为序号写法），请用 build 生成后对照原稿")
+    for name in available_styles():
+        try:
+            other = to_text(make_document(data, resolve_style(name)))
+        except FulianError:
+            continue
+        if _same(other, own, document.signature is not None):
+            return name, False, differences
+    return STYLE_FOLDER, True, differences
+
+
+def _same(other: str, own: str, signed: bool) -> bool:
+    """The same report, up to how heading numbers are punctuated (1、 or 1．), which a bundled
+    style writes one way throughout, as GB/T 9704 does."""
+    other_lines, own_lines = _numbers_alike(other), _numbers_alike(own)
+    return other_lines == own_lines if signed else other_lines[:-2] == own_lines
+
+
+def _numbers_alike(text: str) -> list[str]:
+    text = re.sub(r"^(\d+)[．、.]", r"\1．", text, flags=re.M)
+    return re.sub(r"^([一二三四五六七八九十]+)[．、.]", r"\1、", text, flags=re.M).splitlines()

@@ -1,0 +1,167 @@
+"""`init`: next year's data folders from this year's, every figure and date left to fill.
+
+What stays is what a new year shares with the last: the organisation, the
+prose of the 总结 and the 计划, and every record with its names, structure and
+comments.  The YAML text is edited, not rewritten, so that the person's
+comments and layout survive; each figure's value becomes a marker
+(`model.unfilled`) that names last year's value, which `validate` then
+lists, one error each.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Finding, FulianError
+from .model.dataset import load_org
+from .model.unfilled import marker
+from .source.yaml_source import display_path
+
+
+@dataclass
+class InitResult:
+    year: int
+    previous_year: int
+    folders: list[Path] = field(default_factory=list)
+    markers: dict[str, int] = field(default_factory=dict)  # organisation → figures left to fill
+
+    def as_json(self) -> dict:
+        return {
+            "year": self.year,
+            "from": self.previous_year,
+            "folders": [str(f) for f in self.folders],
+            "to_fill": self.markers,
+            "validate": ["validate", *(str(f) for f in self.folders)],
+        }
+
+
+def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None) -> InitResult:
+    from .api import organisation_folders
+
+    previous_year = previous_year or year - 1
+    if previous_year >= year:
+        raise FulianError.single(str(data_root), f"--from 应早于新的年度：{previous_year} 不早于 {year}")
+    sources = organisation_folders(Path(data_root), previous_year, orgs)
+    target_year = Path(data_root) / str(year)
+    existing = [target_year / s.name for s in sources if (target_year / s.name).exists()]
+    if existing or (target_year.exists() and not orgs):
+        shown = "、".join(display_path(p) for p in existing) or display_path(target_year)
+        raise FulianError.single(shown, f"{year} 年的文件夹已存在，没有改动它；init 只新建，不覆盖（要重来，请先移走它）")
+    result = InitResult(year, previous_year)
+    Path(data_root).mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=".init-", dir=Path(data_root)))
+    try:
+        made = []
+        for folder in sources:
+            data = load_org(folder, previous_year, with_previous=False)  # wrong data is reported, not copied
+            out = scratch / folder.name
+            # The data files are written below, marked; anything else (a style kept with the data) is copied.
+            shutil.copytree(folder, out, ignore=lambda where, names: [n for n in names if Path(where) == folder and n.endswith((".yaml", ".yml"))])
+            count = 0
+            for subject, source in data.sources.items():
+                paths = [path for name, path, _ in data.figures() if name == subject]
+                figures = {path: figure for name, path, figure in data.figures() if name == subject}
+                text = _mark(source, paths, figures, previous_year)
+                if subject == "narrative":
+                    text = _with_target_hint(text, data, previous_year)
+                (out / source.path.name).write_text(text, encoding="utf-8")
+                count += text.count("待填（") - source.text.count("待填（")
+            made.append((out, target_year / folder.name))
+            result.markers[folder.name] = count
+        target_year.mkdir(parents=True, exist_ok=True)
+        for out, final in made:
+            shutil.move(str(out), str(final))
+            result.folders.append(final)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def _mark(source, paths: list[tuple], figures: dict, previous_year: int) -> str:
+    lines = source.text.splitlines(keepends=True)
+    edits: dict[int, list[tuple[int, int, str]]] = {}
+    leaves: list[tuple[tuple, str]] = []
+    for path in paths:
+        written = _value_at(source.data, path)
+        if isinstance(written, dict):  # a period written as a mapping: each of its dates is marked
+            figure = figures[path]
+            leaves += [(path + (key,), str(getattr(figure, key, value))) for key, value in written.items()]
+        else:
+            leaves.append((path, str(figures[path])))
+    for path, value in leaves:
+        line, column = _value_start(source, path)
+        if not line:
+            raise FulianError([Finding(source.locate(path), "无法确定这个数字写在哪里，init 没有写入任何文件")])
+        text = lines[line - 1]
+        start = column - 1
+        end = _value_end(text, start)
+        edits.setdefault(line - 1, []).append((start, end, marker(previous_year, value)))
+    for index, changes in edits.items():
+        text = lines[index]
+        for start, end, new in sorted(changes, reverse=True):
+            text = text[:start] + new + text[end:]
+        lines[index] = text
+    return "".join(lines)
+
+
+def _value_at(data, path: tuple):
+    for key in path:
+        data = data[key]
+    return data
+
+
+def _value_start(source, path: tuple) -> tuple[int, int]:
+    if tuple(path) in source.value_positions:
+        return source.value_positions[tuple(path)]
+    if tuple(path) in source.positions:  # a flow mapping or a value on the key's line after the key
+        line, column = source.positions[tuple(path)]
+        text = source.lines[line - 1]
+        colon = text.find(":", column - 1)
+        if colon >= 0:
+            start = colon + 1
+            while start < len(text) and text[start] == " ":
+                start += 1
+            return line, start + 1
+    return 0, 0
+
+
+def _value_end(text: str, start: int) -> int:
+    opener = text[start] if start < len(text) else ""
+    closers = {"{": "}", "[": "]", '"': '"', "'": "'"}
+    if opener in closers:
+        depth, index = 0, start
+        while index < len(text):
+            char = text[index]
+            if opener in "{[" and char == opener:
+                depth += 1
+            elif char == closers[opener] and (opener in "{[" or index > start):
+                depth -= 1 if opener in "{[" else 0
+                if depth == 0 or opener not in "{[":
+                    return index + 1
+            index += 1
+    end = text.find(" #", start)
+    end = len(text.rstrip("\r\n")) if end < 0 else end
+    while end > start and text[end - 1] in " \t":
+        end -= 1
+    return end
+
+
+def _with_target_hint(text: str, data, previous_year: int) -> str:
+    """Last year's plan targets, named where this year's prose can report on them."""
+    plan = data.subjects.get("plan")
+    targets = list(plan.targets.items()) if plan is not None else []
+    if not targets:
+        return text
+    hint = [f"# {previous_year}年计划的目标，今年的总结可以写出完成情况："]
+    for name, target in targets:
+        measured = f"，完成数 {{{{ derived.target_progress.{name}.actual }}}}" if target.measure else "（在 plan.yaml 中给它写上 measure，即可用 derived.target_progress 核对）"
+        hint.append(f"#   目标 {{{{ previous.plan.targets.{name} }}}}（{previous_year}年定为 {target}）{measured}")
+    lines = text.splitlines(keepends=True)
+    at = 0
+    while at < len(lines) and lines[at].startswith("#"):
+        at += 1
+    return "".join(lines[:at] + [line + "\n" for line in hint] + lines[at:])
+

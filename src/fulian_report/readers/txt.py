@@ -1,0 +1,27 @@
+"""Plain text reader: one paragraph a line, UTF-8 or GBK (as Notepad saves it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import FulianError
+from ..source.yaml_source import decode, display_path
+from .structure import SourceLine
+
+# The first bytes of files that are not text, whatever their extension says.
+_MAGIC = {
+    b"%PDF": "这是 PDF 文件",
+    b"PK\x03\x04": "这是 Word（.docx）或其他压缩格式的文件，请把扩展名改为 .docx 再导入",
+    b"\xd0\xcf\x11\xe0": "这是旧版 Word（.doc）或 WPS 文档",
+    b"\x89PNG": "这是图片",
+    b"\xff\xd8\xff": "这是图片",
+    b"GIF8": "这是图片",
+}
+
+
+def txt_lines(raw: bytes, path: Path) -> list[SourceLine]:
+    for magic, what in _MAGIC.items():
+        if raw.startswith(magic):
+            raise FulianError.single(display_path(path), f"{what}，不是纯文本；请另存为 .txt（纯文本）或 .docx 后再导入。")
+    text, _warnings = decode(raw, path)  # the encodings the project reads its YAML in
+    return [SourceLine(line) for line in text.splitlines()]

@@ -1,0 +1,202 @@
+"""`import`: each report, from .txt and from .docx, rebuilt with the command the JSON names.
+
+Checked as the golden tests check the bundled data: the text under their
+normalisation, the title, every digit run of the source with its multiplicity,
+no digit in prose, most digit runs held by typed figures, and every typed
+figure driving the text.  On the two seeds and on fictional reports of other
+shapes (half-year, township, five-year, 一是/二是, with and without a plan and
+a signature).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from fulian_report.api import make_document
+from fulian_report.cli import run
+from fulian_report.model.dataset import load_org, validate_subject
+from fulian_report.readers import read_report
+from fulian_report.writers.text import to_text
+from tests.conftest import GOLDEN
+from tests.golden import fidelity
+from tests.golden.test_figures_drive_text import _lookup, _set, changed
+from tests.readers.helpers import REPORTS, docx_from_text
+
+SOURCES = {
+    "furong": GOLDEN / "seeds" / "furong-2021.txt",
+    "xiangdong": GOLDEN / "seeds" / "xiangdong-2021.txt",
+    "qingshi-half-year-township": REPORTS / "qingshi-2023H1.txt",
+    "yunxi-five-year": REPORTS / "yunxi-2021-five-year.txt",
+    "linjiang-yishi-no-plan-unsigned": REPORTS / "linjiang-2022.txt",
+    "hexi-run-in-unsigned": REPORTS / "hexi-2022.txt",
+}
+
+
+def _import(capsys, source: Path, data: Path, *extra: str) -> dict:
+    assert run(["import", str(source), "--data", str(data), "--format", "json", *extra]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _rebuild(capsys, result: dict, out: Path) -> str:
+    args = [*result["build"], "--out", str(out), "--format", "txt"]
+    assert run(args) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    (built,) = (out / str(result["year"])).glob("*.txt")
+    return built.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    """Each source imported from its .txt and from a .docx made of it, rebuilt as the JSON says."""
+    import contextlib
+    import io
+
+    results = {}
+    root = tmp_path_factory.mktemp("import")
+    for label, source in SOURCES.items():
+        docx = docx_from_text(source.read_text(encoding="utf-8"), root / f"{label}.docx")
+        for kind, path in (("txt", source), ("docx", docx)):
+            data, out = root / f"{label}-{kind}-data", root / f"{label}-{kind}-out"
+            stdout = io.StringIO()
+            with contextlib.redirect_stdout(stdout):
+                assert run(["import", str(path), "--data", str(data), "--format", "json"]) == 0
+            result = json.loads(stdout.getvalue())
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert run([*result["build"], "--out", str(out), "--format", "txt"]) == 0
+            (built,) = (out / str(result["year"])).glob("*.txt")
+            results[label, kind] = (result, built.read_text(encoding="utf-8"))
+    return results
+
+
+CASES = [(label, kind) for label in SOURCES for kind in ("txt", "docx")]
+
+
+def _seed(label: str) -> str:
+    return fidelity.normalise_seed(SOURCES[label].read_text(encoding="utf-8"))
+
+
+def _comparable(label: str, built: str) -> str:
+    signed = re.search(r"\d{4}(年\d{1,2}月\d{1,2}日|-\d\d-\d\d)\s*$", SOURCES[label].read_text(encoding="utf-8").strip())
+    return built.strip() if signed else fidelity.without_signature(built) if built.count("\n") and _has_signature_lines(built) else built.strip()
+
+
+def _has_signature_lines(built: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", built.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("label,kind", CASES)
+def test_the_rebuilt_report_is_the_source(imported, label, kind):
+    result, built = imported[label, kind]
+    seed = _seed(label)
+    assert fidelity.similarity(seed, _comparable(label, built)) >= 0.99, fidelity.diff(seed, _comparable(label, built))
+    assert built.splitlines()[0] == seed.splitlines()[0]  # the title, exactly
+    assert fidelity.missing_numbers(seed, built) == {}
+
+
+@pytest.mark.parametrize("label,kind", CASES)
+def test_no_digit_in_prose_and_most_digits_typed(imported, label, kind):
+    result, _ = imported[label, kind]
+    folder = Path(result["folder"])
+    for name in ("narrative.yaml", "plan.yaml"):
+        if (folder / name).exists():
+            text = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+            prose = json.dumps({k: v for k, v in text.items() if k != "targets"}, ensure_ascii=False)
+            assert not re.search(r"[0-9０-９]", prose), name
+    typed, names = result["digit_runs_in_figures"], result["digit_runs_in_names"]
+    assert typed / (typed + names) >= 0.85
+    total = sum(fidelity.numbers(SOURCES[label].read_text(encoding="utf-8").translate(fidelity.FULLWIDTH_DIGITS)).values())
+    assert typed + names + result["digit_runs_in_layout"] == total  # every digit run accounted for
+
+
+@pytest.mark.parametrize("label", SOURCES)
+def test_docx_and_txt_give_the_same_data(imported, label):
+    txt, docx = Path(imported[label, "txt"][0]["folder"]), Path(imported[label, "docx"][0]["folder"])
+    names = sorted(p.relative_to(txt) for p in txt.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(docx) for p in docx.rglob("*") if p.is_file())
+    for name in names:
+        if name.name != "organisation.yaml":  # which file it came from is said there
+            assert (txt / name).read_text(encoding="utf-8") == (docx / name).read_text(encoding="utf-8"), name
+
+
+@pytest.mark.parametrize("label", SOURCES)
+def test_every_typed_figure_drives_the_text(imported, label):
+    result, _ = imported[label, "txt"]
+    data = load_org(Path(result["folder"]), result["year"])
+    before = to_text(make_document(data))
+    # An unsigned report's report_date is one the import had to supply, not one it typed from the source.
+    signed = read_report(SOURCES[label]).signature is not None
+    figures = [f for f in data.figures() if signed or f[:2] != ("organisation", ("report_date",))]
+    assert len(figures) >= 10
+    for subject, path, figure in figures:
+        raw = copy.deepcopy(data.sources[subject].data)
+        _set(raw, path, changed(figure))
+        source = copy.copy(data.sources[subject])
+        source.data = raw
+        model, errors = validate_subject(subject, source)
+        assert not errors, (subject, path, errors)
+        altered = copy.copy(data)
+        altered.subjects = dict(data.subjects, **{subject: model})
+        assert to_text(make_document(altered)) != before, f"{subject}.{path} = {figure} drives nothing"
+        assert _lookup(model, path) != figure
+
+
+@pytest.mark.parametrize("label", SOURCES)
+def test_each_file_has_its_schema_line_and_each_record_its_sentence(imported, label):
+    folder = Path(imported[label, "txt"][0]["folder"])
+    for path in folder.glob("*.yaml"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert lines[0] == f"# yaml-language-server: $schema=../../../schema/{path.stem}.schema.json"
+        if path.stem not in ("organisation", "narrative", "plan"):
+            records = [line for line in lines if line and not line.startswith((" ", "#"))]
+            assert records and all("  # " in line for line in records)
+
+
+def test_the_bundled_styles_are_chosen_when_they_fit(imported):
+    assert imported["furong", "txt"][0]["style"] == "furong"
+    assert imported["xiangdong", "txt"][0]["style"] == "xiangdong"
+    for label in ("qingshi-half-year-township", "yunxi-five-year", "linjiang-yishi-no-plan-unsigned"):
+        result = imported[label, "txt"][0]
+        assert result["style_written"] and (Path(result["folder"]) / result["style"] / "style.yaml").is_file()
+    assert not (Path(imported["linjiang-yishi-no-plan-unsigned", "txt"][0]["folder"]) / "plan.yaml").exists()
+
+
+def test_year_and_org_come_from_the_title_or_the_options(capsys, tmp_path):
+    result = _import(capsys, SOURCES["xiangdong"], tmp_path)
+    assert (result["year"], result["org"]) == (2021, "湘东区")
+    assert result["build"] == ["build", "2021", "--data", str(tmp_path), "--org", "湘东区"]
+    other = _import(capsys, SOURCES["xiangdong"], tmp_path, "--org", "xd", "--year", "2021")
+    assert Path(other["folder"]) == tmp_path / "2021" / "xd"
+
+
+def test_an_existing_folder_is_kept_unless_forced(capsys, tmp_path):
+    _import(capsys, SOURCES["hexi-run-in-unsigned"], tmp_path, "--org", "hexi")
+    marker = tmp_path / "2022" / "hexi" / "narrative.yaml"
+    marker.write_text("# 手工改过\n", encoding="utf-8")
+    assert run(["import", str(SOURCES["hexi-run-in-unsigned"]), "--data", str(tmp_path), "--org", "hexi"]) == 1
+    assert "--force" in capsys.readouterr().err
+    assert marker.read_text(encoding="utf-8") == "# 手工改过\n"
+    _import(capsys, SOURCES["hexi-run-in-unsigned"], tmp_path, "--org", "hexi", "--force")
+    assert marker.read_text(encoding="utf-8") != "# 手工改过\n"
+
+
+def test_bad_input_writes_nothing(capsys, tmp_path):
+    data = tmp_path / "data"
+    for name, content in (("a.doc", b"\xd0\xcf\x11\xe0x"), ("b.pdf", b"%PDF-1.4"), ("c.txt", "无题的一段话，开展活动3场。".encode()), ("d.docx", b"")):
+        path = tmp_path / name
+        path.write_bytes(content)
+        assert run(["import", str(path), "--data", str(data)]) == 1
+        err = capsys.readouterr().err
+        assert "错误" in err and "未写入任何文件" in err
+    assert not data.exists() or not any(data.rglob("*"))
+
+
+def test_the_summary_says_what_to_check(capsys, tmp_path):
+    assert run(["import", str(SOURCES["qingshi-half-year-township"]), "--data", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "已导入" in out and "个数字写成了数据" in out and "请核对" in out and "fulian-report build 2023" in out
