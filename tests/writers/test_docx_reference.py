@@ -3,8 +3,9 @@
 `docx_reference/` holds, canonicalised (C14N), every XML part of the .docx
 built for each case below: `<case>/parts.txt` lists the zip entries in order,
 `<case>/<part>` holds the parts particular to the case and `shared/<part>` those
-that every case has alike.  Parts that are not XML (the thumbnail) are kept as
-their SHA-256.  A change in how the writer builds the document must leave
+that every case has alike.  Parts that are not XML (pictures) are kept as
+their SHA-256, and the document properties name the tool's version as
+`{version}`, so that a release changes no reference file.  A change in how the writer builds the document must leave
 these unchanged; after an intended change of the document,
 `pytest tests/writers/test_docx_reference.py --update-golden` rewrites them
 (check the diff).
@@ -22,6 +23,7 @@ import pytest
 from lxml import etree
 
 from benchmarks.synth import generate
+from fulian_report import __version__
 from fulian_report.api import make_document
 from fulian_report.doctree import (
     Document,
@@ -35,6 +37,7 @@ from fulian_report.doctree import (
 from fulian_report.model.dataset import load_org
 from fulian_report.render.style import resolve_style
 from fulian_report.writers.docx import docx_bytes
+from fulian_report.writers.package_parts import app_version
 from tests.conftest import DATA, ROOT
 
 REFERENCE = Path(__file__).resolve().parent / "docx_reference"
@@ -90,7 +93,11 @@ def _canonical_parts(content: bytes) -> list[tuple[str, bytes]]:
         for name in package.namelist():
             data = package.read(name)
             if name.endswith((".xml", ".rels")):
-                parts.append((name, etree.tostring(etree.fromstring(data), method="c14n")))
+                canonical = etree.tostring(etree.fromstring(data), method="c14n")
+                if name.startswith("docProps/"):
+                    for version in (__version__, app_version()):
+                        canonical = canonical.replace(version.encode("ascii"), b"{version}")
+                parts.append((name, canonical))
             else:
                 parts.append((name, f"sha256:{hashlib.sha256(data).hexdigest()}\n".encode("ascii")))
     return parts

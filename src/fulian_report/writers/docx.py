@@ -28,6 +28,7 @@ from ..doctree import Document, Heading, Paragraph, Table
 from . import layout as gbt
 from . import oxml
 from .package import build_time, package_entries, stamp_properties, zip_bytes
+from .package_parts import own_parts
 
 TWIPS_PER_MM = 1440 / 25.4
 TWIPS_PER_POINT = 20
@@ -144,9 +145,10 @@ def _styled_blank(settings_json: str) -> _Blank:
     oxml.set_compat_flag(blank.settings.element, "doNotExpandShiftReturn")
     _styles(blank, layout)
     _page_numbers(blank, layout)
+    replaced = own_parts(blank, layout.fonts)
     package = blank.part.package
     core_name = next(part.partname.membername for part in package.parts if part.content_type == CT.OPC_CORE_PROPERTIES)
-    entries = tuple(package_entries(package))
+    entries = tuple((name, replaced.get(name, data)) for name, data in package_entries(package))
     section = blank.sections[-1]
     return _Blank(
         entries=entries,

@@ -183,13 +183,56 @@ def add_line_break(paragraph: etree._Element) -> None:
     paragraph.append(run)
 
 
-def set_compat_flag(settings: etree._Element, tag: str) -> None:
-    """Switch on a legacy compatibility option (w:settings/w:compat/w:tag), in schema order."""
+def _compat(settings: etree._Element) -> etree._Element:
     compat = settings.find(qn("w:compat"))
     if compat is None:
         compat = OxmlElement("w:compat")
         settings.append(compat)
-    _child(compat, tag, _COMPAT_ORDER)
+    return compat
+
+
+def set_compat_flag(settings: etree._Element, tag: str) -> None:
+    """Switch on a legacy compatibility option (w:settings/w:compat/w:tag), in schema order."""
+    _child(_compat(settings), tag, _COMPAT_ORDER)
+
+
+def set_compat_setting(settings: etree._Element, name: str, uri: str, value: str) -> None:
+    """Set w:settings/w:compat/w:compatSetting `name` of `uri` to `value`, adding it after the others."""
+    compat = _compat(settings)
+    setting = next(
+        (s for s in compat.iterchildren(qn("w:compatSetting")) if (s.get(qn("w:name")), s.get(qn("w:uri"))) == (name, uri)),
+        None,
+    )
+    if setting is None:
+        setting = OxmlElement("w:compatSetting")
+        compat.append(setting)  # compatSetting is the last kind of child
+        setting.set(qn("w:name"), name)
+        setting.set(qn("w:uri"), uri)
+    setting.set(qn("w:val"), value)
+
+
+def set_theme_font_lang(settings: etree._Element, latin: str, east_asian: str) -> None:
+    """The languages whose theme fonts Word uses (w:themeFontLang), e.g. en-US and zh-CN."""
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is None:
+        # Its place in CT_Settings: after m:mathPr / w:attachedSchema, before w:clrSchemeMapping.
+        lang = OxmlElement("w:themeFontLang")
+        mapping = settings.find(qn("w:clrSchemeMapping"))
+        if mapping is None:
+            raise ValueError("w:settings without w:clrSchemeMapping: cannot place w:themeFontLang")
+        mapping.addprevious(lang)
+    for attribute in list(lang.attrib):
+        del lang.attrib[attribute]
+    lang.set(qn("w:val"), latin)
+    lang.set(qn("w:eastAsia"), east_asian)
+
+
+_FONT_SLOTS = tuple(qn(f"w:{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "cs"))
+
+
+def named_fonts(root: etree._Element) -> set[str]:
+    """Every font a part names on a w:rFonts slot (not the theme's, which w:fontTable does not list)."""
+    return {name for fonts in root.iter(qn("w:rFonts")) for slot in _FONT_SLOTS if (name := fonts.get(slot))}
 
 
 def set_widow_control(ppr: etree._Element, on: bool) -> None:
