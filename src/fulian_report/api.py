@@ -6,6 +6,7 @@ and reports problems as `FulianError` with located findings.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,12 +18,13 @@ from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, os_reason
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
 from .model.subjects import SUBJECT_MODELS
-from .render.partial import prose_findings
+from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
 from .render.usage import unused_figures
-from .source.yaml_source import display_path, load_yaml
+from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
+from .writers.filenames import file_stem
 from .writers.manifest import OutputManifest
 from .writers.output import atomic_write
 from .writers.pdf import require_soffice
@@ -49,7 +51,7 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     year_folder = Path(data_root) / str(year)
     if not year_folder.is_dir():
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    folders = sorted(p for p in year_folder.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
     if orgs:
         orgs = list(dict.fromkeys(orgs))  # --org furong --org furong is one organisation
         known = {p.name: p for p in folders}
@@ -67,9 +69,18 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 def make_document(data: OrgData, style: str | Style | None = None) -> Document:
     """Render one organisation's report in its own style or the one given."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
-    document = render_document(data, chosen)
+    try:
+        document = render_document(data, chosen)
+    except FulianError as exc:
+        # The data's warnings stay with the errors: one of them may be their cause (an emptied file).
+        raise FulianError(blame_empty_files(exc.findings, data) + data.warnings) from None
     known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
     data.warnings.extend(w for w in unused_figures(data) if w not in known)
+    renamed = file_stem(document.title.text).warning
+    if renamed:  # validate says it too: the title is rendered there as well
+        warning = Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING)
+        if warning not in known:
+            data.warnings.append(warning)
     return document
 
 
@@ -245,40 +256,54 @@ def validate(paths: list[Path]) -> list[Finding]:
     findings: list[Finding] = []
     for path in paths:
         path = Path(path)
-        if not path.exists():
+        if not os.path.lexists(path) and not YEAR_RE.match(path.name):
             findings.append(Finding(Location(str(path)), "路径不存在"))
             continue
-        for target in _validation_targets(path):
+        try:
+            targets = _validation_targets(path, findings)
+        except FulianError as exc:
+            findings.extend(exc.findings)
+            continue
+        rendered: dict[Path, list[OrgReport]] = {}  # year folder → its reports, for titles that clash
+        for target in targets:
             try:
-                if target.is_file():
+                if not target.is_dir():
                     findings.extend(_validate_file(target))
                 else:
                     data = load_org(target)
-                    make_document(data)
+                    rendered.setdefault(target.parent, []).append(OrgReport(target.name, make_document(data)))
                     findings.extend(data.warnings)
             except FulianError as exc:
                 findings.extend(all_findings(exc))
+        for year_folder, reports in rendered.items():
+            findings.extend(_clashing_titles(reports, Path("out") / year_folder.name))
     return sorted_findings(findings)
 
 
 def all_findings(error: FulianError) -> list[Finding]:
     """An error's findings; for data with errors, also what its prose gets wrong, so that all show at once."""
     if isinstance(error, InvalidOrg):
-        return error.findings + prose_findings(error)
+        return error.findings + blame_empty_files(prose_findings(error), error.partial)
     return error.findings
 
 
-def _validation_targets(path: Path) -> list[Path]:
-    if path.is_file():
-        return [path]
+def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
+    """The organisation folders and files to check under `path`; a year folder that build
+    would refuse (missing, empty, unreadable) adds build's own findings instead."""
+    if not path.is_dir() and os.path.lexists(path):
+        return [path]  # anything but a folder is checked as a file: reading it says what it is (a FIFO, a link)
     if YEAR_RE.match(path.name):
-        return sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+        try:
+            return organisation_folders(path.parent, int(path.name))
+        except FulianError as exc:
+            findings.extend(exc.findings)
+            return []
     if YEAR_RE.match(path.parent.name):
         return [path]
-    years = sorted(p for p in path.iterdir() if p.is_dir() and YEAR_RE.match(p.name))
+    years = [p for p in folder_entries(path) if p.is_dir() and YEAR_RE.match(p.name)]
     if not years:
         raise FulianError.single(path, "这里既不是数据根目录（含年度文件夹），也不是年度或组织文件夹")
-    return [org for year in years for org in _validation_targets(year)]
+    return [org for year in years for org in _validation_targets(year, findings)]
 
 
 def _validate_file(path: Path) -> list[Finding]:

@@ -69,13 +69,12 @@ class SourceLines:
 
     @staticmethod
     def _read(path: str) -> list[str] | None:
-        from .source.yaml_source import MAX_FILE_BYTES, decode
+        from .source.yaml_source import decode, read_source_bytes
 
         file = Path(path)
         try:
-            if not file.is_file() or file.stat().st_size > MAX_FILE_BYTES:
-                return None
-            text, _ = decode(file.read_bytes(), file)
+            # Read as the data was: a link, a device or a FIFO is never opened to show a line of it.
+            text, _ = decode(read_source_bytes(file), file)
         except (OSError, FulianError):
             return None
         # Lines as YAML counts them: a form feed or other control character inside a line does not end it.

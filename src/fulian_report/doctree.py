@@ -83,5 +83,7 @@ class Document:
 
     @property
     def file_stem(self) -> str:
-        """The report's file name: its title, with characters no file system accepts removed."""
-        return "".join(ch for ch in self.title.text if ch not in '\\/:*?"<>|\n\r\t').strip() or "report"
+        """The report's file name: its title, made a name every file system accepts (see writers/filenames.py)."""
+        from .writers.filenames import file_stem  # the writers package imports this module
+
+        return file_stem(self.title.text).stem

@@ -99,3 +99,27 @@ _OS_REASONS = {
 def os_reason(error: OSError) -> str:
     """Why the operating system refused to read or write a file, in Chinese where known."""
     return _OS_REASONS.get(error.errno, error.strerror or str(error))
+
+
+# Why a data or style file could not be read, with what to do about it.  The system's own
+# words (strerror) are English and never shown: an unknown cause gets its error number.
+_READ_ADVICE = {
+    errno.EACCES: "没有读取这个文件的权限；请让文件的所有者或管理员开放读取权限（Windows：属性 → 安全；Linux/macOS：chmod u+r）。",
+    errno.EPERM: "操作系统不允许读取这个文件；请让文件的所有者或管理员开放读取权限。",
+    errno.ENOENT: "找不到这个文件；可能刚被移走或改名。",
+    errno.ENAMETOOLONG: "文件名或路径太长，操作系统无法打开；请把文件夹或文件名改短些，或把数据放到路径短一些的位置。",
+    errno.ELOOP: "这是一个符号链接（快捷方式），或路径中的链接绕成了圈；数据和样式文件必须是真正的文件，请把链接换成文件本身的副本。",
+    errno.EISDIR: "这里应是一个文件，却是一个文件夹；请把这个文件夹改名或移走。",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹；请检查路径。",
+    errno.EIO: "读取时磁盘出错（可能是 U 盘或网络盘断开了）；请重新连接后再试。",
+}
+
+
+def read_error_message(error: OSError, what: str = "文件") -> str:
+    """What to tell a person when a data or style file (or a folder of them, `what`) cannot be
+    read: Chinese cause and advice."""
+    advice = _READ_ADVICE.get(error.errno) if error.errno is not None else None
+    if advice is None:
+        number = f"，错误号 {error.errno}" if error.errno is not None else ""
+        advice = f"操作系统拒绝读取这个文件{number}；请检查文件是否完好、能否用记事本打开。"
+    return f"无法读取这个{what}：{advice.replace('这个文件', f'这个{what}')}"

@@ -18,7 +18,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity, suggest
-from ..source.yaml_source import PartialSource, SourceFile, display_path, load_yaml
+from ..source.yaml_source import PartialSource, SourceFile, display_path, folder_entries, load_yaml
 from .quantities import FIGURE_TYPES, DateWindow, Figure, Period, ReportDate
 from .subjects import (
     RECORDS_BY_NAME,
@@ -275,9 +275,10 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     sources: dict[str, SourceFile] = {}
     subjects: dict[str, Any] = {}
     failed: set[str] = set()
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
+    for path in folder_entries(folder, refuse_link=True):
+        if path.name.startswith("."):
             continue
+        # A folder named cases.yaml is read as a file and refused as one: skipping it would hide the data.
         if path.suffix.lower() not in (".yaml", ".yml"):
             continue
         stem = path.stem

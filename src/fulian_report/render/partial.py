@@ -10,6 +10,7 @@ and template syntax in the prose.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -82,3 +83,29 @@ def _previous(data: OrgData) -> OrgData | _UnknownYear | None:
         return load_org(folder, data.year - 1, with_previous=False)
     except FulianError:
         return _UnknownYear()
+
+
+_MISSING_NAME = re.compile(r"^(“[^”]+”不存在)(?:：它前面的一项在数据中没有填写)?$")
+_NAME_CHAIN_BEFORE = re.compile(r"([A-Za-z_]\w*)(?:\s*\.\s*[A-Za-z_]\w*)*\s*\.\s*$")
+
+
+def blame_empty_files(findings: list[Finding], data: OrgData) -> list[Finding]:
+    """Prose names reported missing because the file that holds them is empty (or only comments):
+    each says so, so that the emptied file is found rather than 27 names looked up one by one."""
+    empty = {name for name, source in data.sources.items() if not source.data}
+    if not empty:
+        return findings
+    by_path = {source.display_path: source for source in data.sources.values()}
+    blamed = []
+    for finding in findings:
+        source = by_path.get(finding.location.path)
+        missing = _MISSING_NAME.match(finding.message)
+        if source is not None and missing and 0 < finding.location.line <= len(source.lines):
+            before = source.lines[finding.location.line - 1][: max(finding.location.column - 1, 0)]
+            chain = _NAME_CHAIN_BEFORE.search(before)
+            if chain and chain.group(1) in empty:
+                file_name = data.sources[chain.group(1)].path.name
+                message = f"{missing.group(1)}：{file_name} 是空的（或只有注释），其中没有任何数据；若不是有意清空，请恢复它的内容"
+                finding = Finding(finding.location, message, finding.severity)
+        blamed.append(finding)
+    return blamed

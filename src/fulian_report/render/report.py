@@ -23,8 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
-    ChoiceLoader,
-    FileSystemLoader,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -40,7 +38,7 @@ from ..model.subjects import Section
 from .environment import compile_prose, make_environment
 from .messages import render_message, stray_braces, syntax_message
 from .simple_prose import render_simple
-from .style import Style
+from .style import Style, StyleLoader
 
 
 @dataclass(frozen=True)
@@ -176,7 +174,7 @@ def render_document(data: OrgData, style: Style) -> Document:
 @lru_cache(maxsize=32)
 def _style_environment(folder: Path, base: Path) -> Any:
     """One environment per style, so that its compiled templates serve every report."""
-    return make_environment(ChoiceLoader([FileSystemLoader(str(folder)), FileSystemLoader(str(base))]), markup=True)
+    return make_environment(StyleLoader(folder, base), markup=True)
 
 
 def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:

@@ -8,16 +8,20 @@ or given as a path.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+from jinja2 import BaseLoader, Environment, TemplateNotFound
+from jinja2.loaders import split_template_path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..errors import Finding, FulianError
 from ..model.dataset import translate_error
-from ..source.yaml_source import load_yaml
+from ..source.yaml_source import decode, display_path, load_yaml, read_source_bytes
 
 BASE_STYLE = "_base"
 STYLE_FILE = "style.yaml"
@@ -130,7 +134,8 @@ def resolve_style(name_or_path: str) -> Style:
     is_name = len(candidate.parts) == 1 and not candidate.is_absolute()
     folders = [root / name_or_path for root in roots] if is_name else []
     folders.append(candidate)
-    folder = next((f for f in folders if (f / STYLE_FILE).is_file()), None)
+    # A style.yaml that is there in any form (a link, a folder) is that style's, and reading it says what is wrong.
+    folder = next((f for f in folders if os.path.lexists(f / STYLE_FILE)), None)
     if folder is None:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
@@ -138,7 +143,7 @@ def resolve_style(name_or_path: str) -> Style:
     folder, base = folder.resolve(), (roots[0] / BASE_STYLE).resolve()
     # Keyed by modification times too: every organisation of a build shares one reading,
     # and an edited style.yaml is read again.
-    stamps = ((folder / STYLE_FILE).stat().st_mtime_ns, (base / STYLE_FILE).stat().st_mtime_ns)
+    stamps = (_stamp(folder / STYLE_FILE), _stamp(base / STYLE_FILE))
     return Style(folder=folder, base=base, settings=_load_settings(folder, base, stamps))
 
 
@@ -157,3 +162,39 @@ def _load_settings(folder: Path, base: Path, stamps: tuple[int, int]) -> StyleSe
             source = own_source if loc and loc[0] in (own_source.data or {}) else base_source
             findings.append(Finding(source.locate(loc), translate_error(error, list(StyleSettings.model_fields))))
         raise FulianError(findings) from None
+
+
+def _stamp(path: Path) -> int:
+    """A file's modification time, without following a link (reading it refuses the link); 0 if it is gone."""
+    try:
+        return os.lstat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+class StyleLoader(BaseLoader):
+    """A style's templates: regular files inside the style folder, else inside _base.
+
+    Jinja's FileSystemLoader follows links and opens whatever the name finds, so a style
+    holding a link to /etc/passwd put that file into the report, and one to a FIFO hung the
+    build.  Here every folder on the way and the file itself must be real (no link), the file
+    is read like a data file (regular, bounded, never waiting on a device), and a template
+    that cannot be read is a finding naming it, not its content."""
+
+    def __init__(self, *folders: Path):
+        self.folders = [Path(folder) for folder in folders]
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)  # refuses "..": nothing above the style folder
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            for depth in range(1, len(pieces)):
+                inner = folder.joinpath(*pieces[:depth])
+                if not stat.S_ISDIR(os.lstat(inner).st_mode):  # a link to a folder, or a file
+                    raise FulianError.single(display_path(inner), "样式里的文件夹不能是符号链接（快捷方式）；请换成真正的文件夹。")
+            text, _ = decode(read_source_bytes(path), path)
+            stamp = _stamp(path)
+            return text, str(path), lambda: _stamp(path) == stamp
+        raise TemplateNotFound(template)

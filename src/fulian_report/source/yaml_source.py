@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import Finding, FulianError, Location, Severity, os_reason
+from ..errors import Finding, FulianError, Location, Severity, read_error_message
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -135,8 +136,9 @@ def display_path(path: Path) -> str:
 def _display_path(path: Path, cwd: str) -> str:
     # Every finding of a file names it: resolving the path each time (two realpath walks)
     # took longer than the checks themselves on files with thousands of records.
+    # The folder is resolved, not the file: a link is named as itself, never as what it points to.
     try:
-        return str(path.resolve().relative_to(Path(cwd).resolve()))
+        return str((path.parent.resolve() / path.name).relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(path)
 
@@ -150,6 +152,10 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_or_explain(raw, "utf-16", path)
         return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        text = _decode_or_explain(raw, utf16, path)
+        return text, [Finding(where, "文件是 UTF-16 编码（没有 BOM 标记），已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
     if b"\x00" in raw[:8192]:
         # Text in UTF-8 or GBK never holds a NUL byte; Word, Excel and images do.
         raise FulianError.single(
@@ -163,6 +169,32 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
     return text, [
         Finding(where, "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
     ]
+
+
+# What text a Chinese office writes is made of: ASCII, CJK characters and punctuation, full-width forms.
+_USUAL_TEXT = re.compile("[\t\n\r\x20-\x7e\u00b7\u2014-\u201d\u2026\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """"utf-16-le" or "utf-16-be" for UTF-16 text without a BOM (some editors and Excel write it), else None.
+
+    Only a file with zero bytes is asked (UTF-8 and GBK text have none).  A YAML file's names,
+    colons and line ends are ASCII, a zero byte beside each: the side with more zeros gives the
+    byte order to try first.  Read so, UTF-16 text is (nearly) all ASCII, Chinese and
+    punctuation; Word, Excel and images read so are a jumble of controls and rare scripts."""
+    head = raw[:8192]
+    if b"\x00" not in head or len(raw) % 2:
+        return None
+    little_first = head[1::2].count(0) >= head[0::2].count(0)
+    for encoding in ("utf-16-le", "utf-16-be") if little_first else ("utf-16-be", "utf-16-le"):
+        try:
+            sample = raw.decode(encoding)[:4096]
+        except UnicodeDecodeError:
+            continue
+        usual = len(_USUAL_TEXT.findall(sample))
+        if "\x00" not in sample and usual * 100 >= len(sample) * 98:
+            return encoding
+    return None
 
 
 def _decode_or_explain(raw: bytes, encoding: str, path: Path, other_reached: int = 0) -> str:
@@ -180,18 +212,85 @@ def _decode_or_explain(raw: bytes, encoding: str, path: Path, other_reached: int
 
 
 def load_yaml(path: Path) -> SourceFile:
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise FulianError.single(
-                display_path(path),
-                f"文件太大（{size // 1024} KB）：数据文件通常只有几十 KB，最多允许 {MAX_FILE_BYTES // 1024} KB；是不是放错了文件？",
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise FulianError.single(display_path(path), f"无法读取文件（{os_reason(exc)}）") from None
+    raw = read_source_bytes(path)
     text, warnings = decode(raw, path)
     return parse_yaml(text, path, warnings)
+
+
+# Opening never follows a link (a data file that is a link fails with ELOOP) and never
+# waits on a FIFO or a device; both are also refused before opening, from lstat.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_LINK_MESSAGE = (
+    "这是一个符号链接（快捷方式），不会读取它所指的内容：数据和样式文件必须是所在文件夹里真正的文件；"
+    "请把链接换成所指文件的副本。"
+)
+_DIRECTORY_MESSAGE = "这里应是一个文件，却是一个文件夹；请把这个文件夹改名或移走。"
+_SPECIAL_MESSAGE = "这不是普通文件（而是设备、管道或套接字之类的特殊文件），不会读取它；数据和样式文件必须是普通的文本文件。"
+
+
+def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a data or style file that is a regular file of its folder, at most `limit` of them.
+
+    Any symbolic link is refused, not only one leading outside: whether a link stays inside
+    can change between looking and reading, a link to a file beside it is a copy that git on
+    Windows checks out as a one-line text file, and CI builds data sent in from outside.
+    Errors name the file and no line, so that no line of what it points to is ever shown."""
+    where = display_path(path)
+    try:
+        info = os.lstat(path)
+        if stat.S_ISLNK(info.st_mode):
+            raise FulianError.single(where, _LINK_MESSAGE)
+        if stat.S_ISDIR(info.st_mode):
+            raise FulianError.single(where, _DIRECTORY_MESSAGE)
+        if not stat.S_ISREG(info.st_mode):
+            raise FulianError.single(where, _SPECIAL_MESSAGE)
+        if info.st_size > limit:
+            raise _too_big(where, info.st_size, limit)
+        handle = os.open(path, _OPEN_FLAGS)
+        try:
+            opened = os.fstat(handle)
+            if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+                raise FulianError.single(where, _SPECIAL_MESSAGE)  # replaced between looking and opening
+            chunks: list[bytes] = []
+            size = 0
+            while size <= limit:
+                chunk = os.read(handle, limit + 1 - size)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+        finally:
+            os.close(handle)
+    except OSError as exc:
+        raise FulianError.single(where, read_error_message(exc)) from None
+    if size > limit:  # grew after lstat
+        raise _too_big(where, size, limit)
+    return b"".join(chunks)
+
+
+_LINKED_FOLDER_MESSAGE = (
+    "这个文件夹是一个符号链接（快捷方式），不会读取：数据必须放在数据文件夹里；请换成真正的文件夹（复制过来）。"
+)
+
+
+def folder_entries(folder: Path, refuse_link: bool = False) -> list[Path]:
+    """What a data folder holds, sorted by name; a folder that cannot be listed is a located error.
+
+    With `refuse_link`, a folder that is a link is one too: an organisation's folder is read
+    from inside the data root only, as its files are (see read_source_bytes)."""
+    if refuse_link and Path(folder).is_symlink():
+        raise FulianError.single(display_path(Path(folder)), _LINKED_FOLDER_MESSAGE)
+    try:
+        return sorted(Path(folder).iterdir())
+    except OSError as exc:
+        raise FulianError.single(display_path(Path(folder)), read_error_message(exc, "文件夹")) from None
+
+
+def _too_big(where: str, size: int, limit: int) -> FulianError:
+    return FulianError.single(
+        where,
+        f"文件太大（{size // 1024} KB）：数据文件通常只有几十 KB，最多允许 {limit // 1024} KB；是不是放错了文件？",
+    )
 
 
 def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> SourceFile:
@@ -221,11 +320,18 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
         raise FulianError.single(display, f"YAML 格式错误：{exc}") from None
     if not found:
         source.data = {}
-        source.warnings.append(Finding(Location(display, 1, 1), "文件是空的。", Severity.WARNING))
+        source.warnings.append(Finding(Location(display, 1, 1), empty_file_message(text), Severity.WARNING))
         return source
     if errors:
         raise PartialSource(errors + source.warnings, source)
     return source
+
+
+def empty_file_message(text: str) -> str:
+    """The warning for a file without data: empty, or holding only comments."""
+    if text.strip():
+        return "文件里只有注释，没有任何数据（文件是空的）；若不是有意清空，请恢复它的内容。"
+    return "文件是空的，没有任何数据；若不是有意清空，请恢复它的内容。"
 
 
 def _build_from_nodes(text: str, source: SourceFile, errors: list[Finding]) -> bool:
