@@ -66,11 +66,12 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
     return folders
 
 
-def make_document(data: OrgData, style: str | Style | None = None) -> Document:
-    """Render one organisation's report in its own style or the one given."""
+def make_document(data: OrgData, style: str | Style | None = None, provenance: bool = False) -> Document:
+    """Render one organisation's report in its own style or the one given (with `provenance`,
+    each figure a run carrying its source, for the preview)."""
     chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
     try:
-        document = render_document(data, chosen)
+        document = render_document(data, chosen, provenance)
     except FulianError as exc:
         # The data's warnings stay with the errors: one of them may be their cause (an emptied file).
         raise FulianError(blame_empty_files(exc.findings, data) + data.warnings) from None

@@ -274,6 +274,62 @@ def schema(
         typer.echo(f"已写入 {path}")
 
 
+@app.command(add_help_option=False)
+def watch(
+    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
+    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
+    out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
+    style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """先生成，再在数据或样式文件保存时重新生成相关组织的报告；按 Ctrl-C 结束。"""
+    from .serve import Watcher, describe
+
+    def report(result) -> None:
+        out_text, err_text = describe(result)
+        if err_text:
+            typer.echo(err_text, err=True)
+        typer.echo(out_text)
+
+    typer.echo("正在监视数据和样式文件，保存后自动重新生成；按 Ctrl-C 结束。")
+    try:
+        Watcher(year, data, out, org or None, style).run(report)
+    except KeyboardInterrupt:
+        typer.echo("已停止监视。")
+
+
+@app.command(add_help_option=False)
+def preview(
+    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
+    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", help="只预览这个组织（可重复）。"),
+    style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="本机端口（0 为任选一个空闲端口）。"),
+    show_help: bool = HELP_OPTION,
+) -> None:
+    """在浏览器中按 A4 页面预览报告，保存数据后自动刷新；数字可点击跳到数据所在的行。"""
+    from .errors import FulianError
+    from .serve import Preview, PreviewServer
+
+    try:
+        server = PreviewServer(Preview(year, data, org or None, style), port)
+    except FulianError as exc:
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(f"错误：无法在本机端口 {port} 上启动预览（{exc.strerror or exc}）；可用 --port 换一个端口。", err=True)
+        raise typer.Exit(1) from None
+    server.start()
+    typer.echo(f"预览：{server.url}  （只在本机可访问；按 Ctrl-C 结束）")
+    try:
+        server.stop.wait()
+    except KeyboardInterrupt:
+        typer.echo("已停止预览。")
+    finally:
+        server.close()
+
+
 # typer's own messages for command-line mistakes, in Chinese.  A message that
 # matches none of these is shown as typer wrote it.
 _USAGE_MESSAGES = [

@@ -35,12 +35,28 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class FigureSource:
+    """Where a printed figure was written: `file` relative to the data root, its line, the
+    file's full path (for an editor link), and what it is (the record and field, or for a
+    derived figure the figures it is computed from)."""
+
+    file: str
+    line: int
+    path: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Run:
-    """A stretch of a paragraph; a run-in heading's words carry its level."""
+    """A stretch of a paragraph; a run-in heading's words carry its level.
+
+    A figure rendered with provenance (the preview) is a run of its own carrying its
+    `source`; a build renders without it, so its runs are exactly the prose's stretches."""
 
     text: str
     heading_level: int | None = None
     bold: bool = False
+    source: FigureSource | None = None
 
 
 @dataclass(frozen=True)

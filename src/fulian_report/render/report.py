@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from jinja2 import (
     TemplateError,
@@ -31,12 +31,13 @@ from jinja2 import (
 from lxml import etree
 
 from ..derive import derive
-from ..doctree import Document, Heading, Paragraph, Run, Signature, Table, Title
+from ..doctree import Document, FigureSource, Heading, Paragraph, Run, Signature, Table, Title
 from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
 from .environment import compile_prose, make_environment
 from .messages import render_message, stray_braces, syntax_message
+from .provenance import FigureSources, compile_marked_prose, split_marked, unmarked
 from .simple_prose import render_simple
 from .style import Style, StyleLoader
 
@@ -80,17 +81,19 @@ def figure_context(data: OrgData) -> dict[str, Any]:
 
 
 class _ProseRenderer:
-    def __init__(self, data: OrgData, context: dict[str, Any]):
+    def __init__(self, data: OrgData, context: dict[str, Any], sources: FigureSources | None = None):
         self.data = data
         self.context = context
         self.findings: list[Finding] = []
+        self.sources = sources  # with provenance: every printed figure marked with its source
 
     def text(self, source: str, subject: str, path: tuple) -> str:
-        simple = render_simple(source, self.context)
+        simple = render_simple(source, self.context, self.sources.mark if self.sources else None)
         if simple is not None:
             return simple.strip()
         try:
-            text = compile_prose(source).render(self.context).strip()
+            template = compile_marked_prose(source) if self.sources else compile_prose(source)
+            text = template.render(self.context).strip()
             stray = stray_braces(text)
             if stray:
                 self.findings.append(Finding(self._name_in(subject, path, stray), syntax_message(f"stray {stray}")))
@@ -146,10 +149,20 @@ def _undefined_message(message: str, context: dict[str, Any]) -> str:
     return message
 
 
-def render_prose(data: OrgData) -> RenderedReport:
-    """Render every piece of prose of the data; raise with all failures located."""
+def render_prose(data: OrgData, sources: FigureSources | None = None) -> RenderedReport:
+    """Render every piece of prose of the data; raise with all failures located.
+
+    With `sources`, each printed figure is marked with where it came from (see provenance.py)."""
     context = figure_context(data)
-    renderer = _ProseRenderer(data, context)
+    if sources is not None:
+        sources.know_derived(context["derived"], data)
+        with sources.active():
+            return _render_prose(data, _ProseRenderer(data, context, sources))
+    return _render_prose(data, _ProseRenderer(data, context))
+
+
+def _render_prose(data: OrgData, renderer: _ProseRenderer) -> RenderedReport:
+    context = renderer.context
     narrative = data.subjects["narrative"]
     plan = data.subjects["plan"]
     report = RenderedReport(
@@ -164,11 +177,13 @@ def render_prose(data: OrgData) -> RenderedReport:
     return report
 
 
-def render_document(data: OrgData, style: Style) -> Document:
-    """Data + style → document tree."""
-    report = render_prose(data)
+def render_document(data: OrgData, style: Style, provenance: bool = False) -> Document:
+    """Data + style → document tree; with `provenance`, each figure of the prose is a run
+    carrying its source (for the preview; a build's tree has no such runs)."""
+    sources = FigureSources(data) if provenance else None
+    report = render_prose(data, sources)
     markup = render_markup(report, data, style)
-    return parse_markup(markup, style)
+    return parse_markup(markup, style, sources.marked if sources else ())
 
 
 @lru_cache(maxsize=32)
@@ -204,7 +219,7 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
         raise FulianError.single(style.folder / style.settings.template, f"模板无法生成：{exc}") from None
 
 
-def parse_markup(markup: str, style: Style) -> Document:
+def parse_markup(markup: str, style: Style, sources: Sequence[FigureSource] = ()) -> Document:
     where = str(style.folder / style.settings.template)
     try:
         root = etree.fromstring(markup.encode("utf-8"), parser=etree.XMLParser(resolve_entities=False, no_network=True))
@@ -224,7 +239,7 @@ def parse_markup(markup: str, style: Style) -> Document:
         elif element.tag == "heading":
             blocks.append(Heading(level=int(element.get("level", "1")), text=_text(element), number=element.get("number", "")))
         elif element.tag == "p":
-            paragraph = _paragraph(element, style)
+            paragraph = _paragraph(element, style, sources)
             if paragraph.runs:
                 blocks.append(paragraph)
         elif element.tag == "table":
@@ -240,10 +255,10 @@ def parse_markup(markup: str, style: Style) -> Document:
 
 
 def _text(element: etree._Element) -> str:
-    return "".join(element.itertext()).strip()
+    return unmarked("".join(element.itertext())).strip()
 
 
-def _paragraph(element: etree._Element, style: Style) -> Paragraph:
+def _paragraph(element: etree._Element, style: Style, sources: Sequence[FigureSource] = ()) -> Paragraph:
     runs: list[Run] = []
     bold_levels = set(style.settings.bold_levels)
     if element.text and element.text.strip():
@@ -261,4 +276,10 @@ def _paragraph(element: etree._Element, style: Style) -> Paragraph:
     if runs:
         runs[0] = Run(runs[0].text.lstrip(), runs[0].heading_level, runs[0].bold)
         runs[-1] = Run(runs[-1].text.rstrip(), runs[-1].heading_level, runs[-1].bold)
+    if sources:  # each marked figure a run of its own, with its source
+        runs = [
+            Run(text, run.heading_level, run.bold, source)
+            for run in runs
+            for text, source in split_marked(run.text, sources)
+        ]
     return Paragraph(runs=tuple(r for r in runs if r.text), indent=element.get("indent", "yes") != "no")

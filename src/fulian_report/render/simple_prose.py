@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import Undefined
 
@@ -61,8 +61,10 @@ def simple_pieces(source: str) -> tuple[Piece, ...] | None:
     return tuple(pieces)
 
 
-def render_simple(source: str, context: dict[str, Any]) -> str | None:
-    """`source` rendered as Jinja would, if it is simple and renders without error; else None."""
+def render_simple(source: str, context: dict[str, Any], mark: Callable[[Any, str], str] | None = None) -> str | None:
+    """`source` rendered as Jinja would, if it is simple and renders without error; else None.
+
+    With `mark`, each printed value's text is handed to it with the value looked up (provenance)."""
     pieces = simple_pieces(source)
     if pieces is None:
         return None
@@ -82,12 +84,13 @@ def render_simple(source: str, context: dict[str, Any]) -> str | None:
             names_here = names_here if names_here is not context else dict(context)
             names_here[text] = value
             continue
+        looked_up = value
         try:
             for name in filters:
                 value = FILTERS[name](value)
         except Exception:  # noqa: BLE001 - Jinja renders it again and reports the error
             return None
-        out.append(str(value))
+        out.append(str(value) if mark is None else mark(looked_up, str(value)))
     return "".join(out)
 
 
