@@ -27,6 +27,7 @@ from ..model.quantities import (
     plain_decimal,
     to_chinese_numeral,
 )
+from .template_cache import TemplateBytecodeCache
 
 _SENTENCE_END = "。！？；…"
 
@@ -146,6 +147,9 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return super().is_safe_attribute(obj, attr, value)
 
 
+_TEMPLATE_CACHE = TemplateBytecodeCache()
+
+
 def make_environment(loader: BaseLoader | None = None, *, markup: bool = False) -> _Sandbox:
     """`markup=True` for document templates (XML out, data escaped); False for prose."""
     env = _Sandbox(
@@ -155,6 +159,8 @@ def make_environment(loader: BaseLoader | None = None, *, markup: bool = False) 
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # A style's templates compiled once, not at every start (from_string, prose, never uses it).
+        bytecode_cache=_TEMPLATE_CACHE,
     )
     env.filters.update(FILTERS)
     return env
