@@ -75,7 +75,12 @@ def measure(runs: int = 30, polling: bool = False, command: list[str] | None = N
                 time.sleep(0.15)  # let the watcher settle before the next save
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # not this measurement's business: end it
+                print("watch did not end within 10 s of Ctrl-C", file=sys.stderr)
+                process.kill()
+                process.wait()
     return sorted(timings)
 
 

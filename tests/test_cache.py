@@ -13,11 +13,11 @@ from fulian_report import cache
 
 
 def test_the_cache_lives_where_the_user_or_the_platform_says(tmp_path):
-    assert cache.cache_root({cache.CACHE_VARIABLE: str(tmp_path)}) == tmp_path
-    assert cache.cache_root({"XDG_CACHE_HOME": "/var/cache/someone"}) == Path("/var/cache/someone/fulian-report")
+    assert Path(cache.cache_root({cache.CACHE_VARIABLE: str(tmp_path)})) == tmp_path
+    assert Path(cache.cache_root({"XDG_CACHE_HOME": "/var/cache/someone"})) == Path("/var/cache/someone/fulian-report")
     # A relative XDG_CACHE_HOME is to be ignored (XDG base directory rules).
-    assert cache.cache_root({"XDG_CACHE_HOME": "relative"}) == Path.home() / ".cache" / "fulian-report"
-    assert cache.cache_root({}) == Path.home() / ".cache" / "fulian-report"
+    assert Path(cache.cache_root({"XDG_CACHE_HOME": "relative"})) == Path.home() / ".cache" / "fulian-report"
+    assert Path(cache.cache_root({})) == Path.home() / ".cache" / "fulian-report"
 
 
 def test_an_entry_is_read_back_as_written(tmp_path):
@@ -41,7 +41,7 @@ def test_an_entry_is_read_back_as_written(tmp_path):
 def test_a_damaged_entry_is_ignored_and_can_be_written_again(tmp_path, damage):
     store = cache.DiskCache("kind", tmp_path)
     store.put("key", b"payload " * 100)
-    path = store.path("key")
+    path = Path(store.path("key"))
     path.write_bytes(damage(path.read_bytes()))
     assert store.get("key") is None
     store.put("key", b"payload " * 100)

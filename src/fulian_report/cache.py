@@ -17,11 +17,13 @@ templates (render/environment.py): both cost more at every start than a whole re
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-import tempfile
-from pathlib import Path
+
+try:  # the module itself, not hashlib: hashlib loads OpenSSL, a tenth of a cached --help
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without it
+    from hashlib import blake2b
 
 from . import __version__
 
@@ -30,23 +32,24 @@ _MAGIC = b"fulian-report-cache-1\n"
 _DIGEST_SIZE = 32  # blake2b with 32-byte digests
 
 
-def cache_root(environ: dict[str, str] | None = None) -> Path:
-    """The folder that holds every cache of this tool."""
+def cache_root(environ: dict[str, str] | None = None) -> str:
+    """The folder that holds every cache of this tool (a string: pathlib costs a cached --help
+    a fifth of its time)."""
     environ = os.environ if environ is None else environ
     chosen = environ.get(CACHE_VARIABLE, "").strip()
     if chosen:
-        return Path(chosen).expanduser()
+        return os.path.expanduser(chosen)
     if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
-        return Path(environ["LOCALAPPDATA"]) / "fulian-report" / "cache"
+        return os.path.join(environ["LOCALAPPDATA"], "fulian-report", "cache")
     xdg = environ.get("XDG_CACHE_HOME", "").strip()
     if xdg and os.path.isabs(xdg):  # the XDG rule: a relative path is to be ignored
-        return Path(xdg) / "fulian-report"
-    return Path.home() / ".cache" / "fulian-report"
+        return os.path.join(xdg, "fulian-report")
+    return os.path.join(os.path.expanduser("~"), ".cache", "fulian-report")
 
 
 def fingerprint(*parts: bytes | str) -> str:
     """A key for a result made from `parts` by this version of the tool under this Python."""
-    digest = hashlib.blake2b(digest_size=20)
+    digest = blake2b(digest_size=20)
     for part in (__version__, sys.version, *parts):
         data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
         # Each part with its length: ("ab", "c") and ("a", "bc") are different keys.
@@ -62,8 +65,9 @@ def source_of(*modules: object) -> bytes:
     for module in modules:
         path = getattr(module, "__file__", None)
         try:
-            chunks.append(Path(path).read_bytes() if path else b"")
-        except OSError:  # installed without sources: the version in the key has to do
+            with open(path, "rb") as stream:
+                chunks.append(stream.read())
+        except (OSError, TypeError):  # installed without sources: the version in the key has to do
             chunks.append(b"")
     return b"\0".join(chunks)
 
@@ -71,16 +75,16 @@ def source_of(*modules: object) -> bytes:
 class DiskCache:
     """Entries of one kind (a subfolder of the cache root), each a file named by its key."""
 
-    def __init__(self, kind: str, root: Path | None = None):
+    def __init__(self, kind: str, root: str | os.PathLike | None = None):
         self.kind, self.root = kind, root
 
     @property
-    def folder(self) -> Path:
+    def folder(self) -> str:
         # Looked up at each use: the environment may name another root after this was made.
-        return (cache_root() if self.root is None else Path(self.root)) / self.kind
+        return os.path.join(cache_root() if self.root is None else os.fspath(self.root), self.kind)
 
-    def path(self, key: str) -> Path:
-        return self.folder / key
+    def path(self, key: str) -> str:
+        return os.path.join(self.folder, key)
 
     def get(self, key: str) -> bytes | None:
         """The entry's contents; None when there is none or it is damaged."""
@@ -93,20 +97,22 @@ class DiskCache:
         if len(data) < head or not data.startswith(_MAGIC):
             return None
         payload = memoryview(data)[head:]
-        if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC) : head]:
+        if blake2b(payload, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC) : head]:
             return None
         return payload.tobytes()
 
     def put(self, key: str, payload: bytes) -> None:
         """Store an entry whole or not at all; a cache that cannot be written is left alone."""
-        digest = hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest()
+        import tempfile  # only when writing: a tenth of a cached --help
+
+        digest = blake2b(payload, digest_size=_DIGEST_SIZE).digest()
         temporary, folder = None, self.folder
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
             with os.fdopen(handle, "wb") as stream:
                 stream.write(_MAGIC + digest + payload)
-            os.replace(temporary, folder / key)
+            os.replace(temporary, os.path.join(folder, key))
             temporary = None
         except OSError:
             pass

@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
-from pathlib import Path
 
-_YEAR = re.compile(r"(19|20|21)[0-9]{2}")
-_JOBS = re.compile(r"[1-9][0-9]{0,3}")
+# Nothing more at the top: a cached --help is mostly the imports of this module and cache.py.
 _VALUE_OPTIONS = {"--data": "data", "--out": "out", "--style": "style", "--org": "org", "--format": "fmt", "--jobs": "jobs", "-j": "jobs"}
 _FLAGS = {"--pdf": "pdf", "--check": "check", "--strict": "strict", "--force": "force"}
 _HELP = ("--help", "-h")
@@ -50,6 +47,8 @@ def parse_build(args: list[str]):
     """The options of a plain `build` command line; None for anything else (typer decides)."""
     if not args or args[0] != "build":
         return None
+    from pathlib import Path
+
     from .build_command import BuildOptions, usage_problem
 
     values: dict[str, object] = {"org": [], "fmt": []}
@@ -67,12 +66,12 @@ def parse_build(args: list[str]):
             if name in ("org", "fmt"):
                 values[name].append(value)
             elif name == "jobs":
-                if not _JOBS.fullmatch(value):
+                if not _digits(value, 1, 4) or value.startswith("0"):
                     return None
                 values[name] = int(value)
             else:
                 values[name] = value
-        elif year is None and _YEAR.fullmatch(arg) and 1949 <= int(arg) <= 2100:
+        elif year is None and _digits(arg, 4, 4) and 1949 <= int(arg) <= 2100:
             year = int(arg)
         else:  # --help, --opt=value, -j2, a second argument, a year out of range…
             return None
@@ -92,6 +91,11 @@ def parse_build(args: list[str]):
         force=bool(values.get("force")),
     )
     return None if usage_problem(options) is not None else options
+
+
+def _digits(text: str, shortest: int, longest: int) -> bool:
+    """ASCII digits only (int() would also take "２０２１", "+2021" or "2_021": typer's to judge)."""
+    return shortest <= len(text) <= longest and text.isascii() and text.isdigit()
 
 
 def _run_build(options, debug: bool) -> int:
@@ -163,18 +167,37 @@ def _print_help(args: list[str]) -> None:
 def _help_key(args: list[str]) -> str:
     """The help depends on the command asked about, the width it is wrapped to (click wraps
     at the terminal's width, at most 80), the command line's code and typer's (or click's) version."""
-    import shutil
-    from importlib.util import find_spec
-
     from . import cache
 
-    width = min(shutil.get_terminal_size().columns, 80)
-    libraries = []
-    for name in ("typer", "click"):
-        spec = find_spec(name)
-        if spec is not None and spec.origin:  # their __init__ names their version
-            libraries.append(Path(spec.origin).read_bytes())
-    from . import __file__ as package_file
+    here = os.path.dirname(os.path.abspath(__file__))
+    sources = [_read(os.path.join(here, "cli.py"))]
+    sources += [_read(path) for path in map(_package_init, ("typer", "click")) if path]  # they name their version
+    return cache.fingerprint("\0".join(args), str(min(_terminal_columns(), 80)), *sources)
 
-    cli_source = (Path(package_file).parent / "cli.py").read_bytes()
-    return cache.fingerprint("\0".join(args), str(width), cli_source, *libraries)
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size's columns, as click asks for them, without importing shutil."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+def _package_init(name: str) -> str | None:
+    """Where `import name` finds the package's __init__.py (importlib.util costs more than the rest)."""
+    for folder in sys.path:
+        path = os.path.join(folder or ".", name, "__init__.py")
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as stream:
+        return stream.read()
