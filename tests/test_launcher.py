@@ -121,3 +121,15 @@ def test_the_help_kept_on_disk_is_the_help_typer_prints(tmp_path, args):
         entry.write_bytes(entry.read_bytes()[:-3])  # damaged: typer's help again, not a cut one
     damaged = _command(args, "launcher", tmp_path, FULIAN_REPORT_CACHE_DIR=cache, COLUMNS="60")
     assert damaged.stdout == expected.stdout
+
+
+def test_a_plain_build_does_not_import_typer(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from fulian_report.launcher import main; main()",
+         "build", "2021", "--out", str(tmp_path), "--format", "txt"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "fulian_report.api" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("typer", "click", "rich")}
