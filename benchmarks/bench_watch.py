@@ -37,11 +37,10 @@ def _wait_for(predicate, timeout: float) -> bool:
     return False
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=30)
-    parser.add_argument("--polling", action="store_true", help="watch by polling instead of inotify")
-    args = parser.parse_args()
+def measure(runs: int = 30, polling: bool = False, command: list[str] | None = None, env: dict[str, str] | None = None) -> list[float]:
+    """Milliseconds from each save to the new report on disk, sorted; `command` starts the
+    tool (default: this Python's `-m fulian_report`, from the source tree unless installed)
+    in the environment `env` (default: this one)."""
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         shutil.copytree(ROOT / "data", work / "data")
@@ -49,11 +48,13 @@ def main() -> int:
         cases = work / "data" / "2021" / "furong" / "cases.yaml"
         text = cases.read_text(encoding="utf-8")
         assert FIGURE in text, "the bundled data changed: pick another figure"
-        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-        if args.polling:
+        env = dict(os.environ if env is None else env)
+        if command is None and not _installed():
+            env["PYTHONPATH"] = str(ROOT / "src")
+        if polling:
             env["WATCHFILES_FORCE_POLLING"] = "1"
         process = subprocess.Popen(
-            [*CLI, "watch", "2021", "--data", "data", "--out", "out", "--org", "furong"],
+            [*(command or CLI), "watch", "2021", "--data", "data", "--out", "out", "--org", "furong"],
             cwd=work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         )
         try:
@@ -63,20 +64,42 @@ def main() -> int:
             report = next((work / "out" / "2021").glob("*.docx"))
             time.sleep(0.5)  # the watcher is up
             timings = []
-            for run in range(args.runs):
+            for run in range(runs):
                 before = report.read_bytes()
                 new = text.replace(FIGURE, "couples_received: 445对") if run % 2 == 0 else text
                 started = time.perf_counter()
                 cases.write_text(new, encoding="utf-8")
                 if not _wait_for(lambda: report.read_bytes() != before, 5):
-                    print(f"run {run}: the report did not change within 5 s", file=sys.stderr)
-                    return 1
+                    raise RuntimeError(f"run {run}: the report did not change within 5 s")
                 timings.append((time.perf_counter() - started) * 1000)
                 time.sleep(0.15)  # let the watcher settle before the next save
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=10)
-    timings.sort()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # not this measurement's business: end it
+                print("watch did not end within 10 s of Ctrl-C", file=sys.stderr)
+                process.kill()
+                process.wait()
+    return sorted(timings)
+
+
+def _installed() -> bool:
+    """Whether this Python imports fulian_report without the source tree on its path."""
+    probe = [sys.executable, "-c", "import fulian_report"]
+    return subprocess.run(probe, cwd=tempfile.gettempdir(), capture_output=True).returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--polling", action="store_true", help="watch by polling instead of inotify")
+    args = parser.parse_args()
+    try:
+        timings = measure(args.runs, args.polling)
+    except RuntimeError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     quartiles = statistics.quantiles(timings, n=4)
     mode = "polling" if args.polling else "inotify"
     print(f"watch, save → new report on disk ({mode}, {len(timings)} saves):")

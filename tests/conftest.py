@@ -83,3 +83,14 @@ def build_text(org: str, style: str | None = None, data_root: Path = DATA, year:
     from fulian_report.writers.text import to_text
 
     return to_text(make_document(load_org(data_root / str(year) / org), style))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tool's disk cache (cache.py) in a folder of the test run's own, never the user's;
+    the commands the tests start inherit it."""
+    import os
+
+    from fulian_report.cache import CACHE_VARIABLE
+
+    os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("cache"))

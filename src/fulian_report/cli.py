@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from pathlib import Path
 from typing import List, Optional
 
@@ -55,10 +54,9 @@ def main_options(
 
 
 def _print_findings(findings) -> None:
-    from .diagnostics import as_text
+    from .build_command import print_findings
 
-    if findings:
-        typer.echo(as_text(findings), err=True)
+    print_findings(findings)
 
 
 STRICT_OPTION = typer.Option(False, "--strict", help="把警告也当作错误（退出码 1）。")
@@ -80,113 +78,15 @@ def build(
     show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
-    from . import api
-    from .errors import FulianError
-    from .writers import WRITERS
+    from .build_command import BuildOptions, UsageProblem, run_build
 
-    if pdf:
-        fmt = [*fmt, "pdf"]
-    unknown = [f for f in fmt if f not in WRITERS]
-    if unknown:
-        raise typer.BadParameter(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", param_hint="--format")
-    if "pdf" in fmt:
-        from .writers.pdf import MISSING_MESSAGE, font_substitutions, soffice_path
-
-        if soffice_path() is None:  # not the data's fault: say so, not “数据或模板有误”
-            typer.echo(f"错误：{MISSING_MESSAGE}", err=True)
-            raise typer.Exit(1)
-        for warning in font_substitutions():
-            typer.echo(f"警告：{warning}", err=True)
-    if check and force:
-        raise typer.BadParameter("--check 只检查、不写入，不能与 --force 同用", param_hint="--force")
-    started = time.perf_counter()
-    progress = _progress_bar() if sys.stderr.isatty() else None
+    options = BuildOptions(year, data, out, tuple(org or ()), style, tuple(fmt), pdf, jobs, check, strict, force)
     try:
-        formats = tuple(dict.fromkeys(fmt))
-        if check:
-            _check(api.check(year, data, out, org or None, style, formats, jobs, progress, strict=strict))
-            return
-        reports = api.build(year, data, out, org or None, style, formats, jobs, progress, strict=strict, force=force)
-    except api.BuildFailed as exc:
-        _report_partial_build(exc)
-        raise typer.Exit(3 if exc.faulty else 1) from None  # the worst case: a fault of the tool
-    except FulianError as exc:
-        _print_failed_organisations(getattr(exc, "failed", {}))
-        _print_findings(exc.findings)
-        written = getattr(exc, "written", None)
-        if written:
-            typer.echo(f"生成未完成：见上面的错误；此前已写入 {'、'.join(str(p) for p in written)}。", err=True)
-        else:
-            typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
-        raise typer.Exit(1) from None
-    warnings = [w for report in reports for w in report.warnings]
-    if warnings:
-        _print_findings(warnings)
-    files = [path for report in reports for path in report.files]
-    for path in files:
-        typer.echo(f"已写入 {path}")
-    elapsed = time.perf_counter() - started
-    typer.echo(f"完成：{len(reports)} 个组织，{len(files)} 个文件，用时 {elapsed:.2f} 秒。")
-
-
-def _progress_bar():
-    """A one-line progress bar on stderr, redrawn in place; only used on a terminal."""
-    width = 30
-
-    def show(done: int, total: int) -> None:
-        filled = width * done // total
-        end = "\n" if done == total else ""
-        sys.stderr.write(f"\r生成中 [{'█' * filled}{'·' * (width - filled)}] {done}/{total}{end}")
-        sys.stderr.flush()
-
-    return show
-
-
-def _print_failed_organisations(failed: dict) -> None:
-    for org_id, findings in failed.items():
-        typer.echo(f"组织 {org_id} 生成失败：", err=True)
-        _print_findings(findings)
-
-
-def _report_partial_build(exc) -> None:
-    """Every failed organisation with its findings, then what was written all the same."""
-    _print_failed_organisations(exc.failed)
-    warnings = [w for report in exc.reports for w in report.warnings]
-    if warnings:
-        _print_findings(warnings)
-    for path in (path for report in exc.reports for path in report.files):
-        typer.echo(f"已写入 {path}")
-    if exc.reports:
-        typer.echo(f"部分失败：{len(exc.failed)} 个组织（{'、'.join(exc.failed)}）未生成，原因见上；其余 {len(exc.reports)} 个组织的报告已写入。", err=True)
-    else:
-        typer.echo("生成失败：见上面的错误，未写入任何文件。", err=True)
-
-
-def _check(result) -> None:
-    for org_id, findings in result.failed.items():
-        typer.echo(f"组织 {org_id} 无法生成，不能检查：", err=True)
-        _print_findings(findings)
-    for path in result.missing:
-        typer.echo(f"缺少 {path}")
-    for path in result.differing:
-        typer.echo(f"过期 {path}（与数据现在生成的不同）")
-    for path in result.extra:
-        typer.echo(f"多余 {path}（本工具以前生成的，但现在数据中没有生成它的组织）")
-    _print_findings(result.warnings)
-    if not result.ok:
-        stale = len(result.missing) + len(result.differing) + len(result.extra)
-        advice = []
-        if result.failed:
-            advice.append("先改正上面列出的数据错误")
-        if result.missing or result.differing:
-            advice.append("再运行 build 重新生成")
-        if result.extra:
-            advice.append("把多余的报告移走或删除（build 不会删除文件）")
-        typer.echo(
-            f"检查未通过：{stale} 个报告缺少、过期或多余，{len(result.failed)} 个组织无法生成；请{'，'.join(advice)}。", err=True
-        )
-        raise typer.Exit(1)
-    typer.echo(f"检查通过：{len(result.current)} 个报告都与数据一致。")
+        status = run_build(options)
+    except UsageProblem as problem:
+        raise typer.BadParameter(problem.message, param_hint=problem.param_hint) from None
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command(add_help_option=False)

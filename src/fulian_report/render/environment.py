@@ -56,6 +56,7 @@ from ..model.quantities import (
     plain_decimal,
     to_chinese_numeral,
 )
+from .template_cache import TemplateBytecodeCache
 
 _SENTENCE_END = "。！？；…：:"  # a heading written with its own end keeps it
 
@@ -501,6 +502,9 @@ class _NoFiles(BaseLoader):
         raise RenderLimit(f"文字中不能用 include、import 或 extends 引用别的文件（“{template}”）；请把要写的内容直接写在这里")
 
 
+_TEMPLATE_CACHE = TemplateBytecodeCache()
+
+
 def make_environment(loader: BaseLoader | None = None, *, markup: bool = False) -> _Sandbox:
     """`markup=True` for document templates (XML out, data escaped); False for prose."""
     env = _Sandbox(
@@ -511,6 +515,8 @@ def make_environment(loader: BaseLoader | None = None, *, markup: bool = False) 
         lstrip_blocks=True,
         keep_trailing_newline=False,
         finalize=_finalize,
+        # A style's templates compiled once, not at every start (from_string, prose, never uses it).
+        bytecode_cache=_TEMPLATE_CACHE,
     )
     env.filters.update(FILTERS)
     env.filters.update({name: _bounded_filter(function) for name, function in env.filters.items()})

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import sys
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -24,11 +26,13 @@ from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
 from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Length, Mm
+from lxml import etree
 
+from .. import cache
 from ..doctree import Document, Heading, Paragraph, Table
+from . import font_table, oxml, package, package_parts
 from . import layout as gbt
-from . import oxml
-from .package import build_time, package_entries, stamp_properties, zip_bytes
+from .package import Deflated, build_time, deflated, package_entries, stamp_properties, zip_bytes
 from .package_parts import own_parts
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -113,7 +117,7 @@ def _core_xml(blank: _Blank, document: Document, when: dt.datetime) -> bytes:
 class _Blank:
     """A style's empty document as the parts of its package; a report replaces two of them."""
 
-    entries: tuple[tuple[str, bytes], ...]  # every part, in package order
+    entries: tuple[tuple[str, bytes | Deflated], ...]  # every part, in package order; the shared ones compressed
     document_name: str
     document_xml: bytes
     core_name: str
@@ -128,8 +132,75 @@ def _styled_blank(settings_json: str) -> _Blank:
 
     Setting fonts on every built-in style through python-docx costs more than
     writing a whole report; every report of one style shares the result, and the
-    parts no report changes (styles, settings, footers, theme…) are serialised here once.
+    parts no report changes (styles, settings, footers, theme…) are serialised and
+    compressed here once.  The result is kept on disk (cache.py) for the next run,
+    keyed by the settings and by everything else that goes into it.
     """
+    store = cache.DiskCache("docx-blank")
+    key = _blank_key(settings_json)
+    stored = store.get(key)
+    if stored is not None:
+        try:
+            return _blank_from_bytes(stored, _Layout(json.loads(settings_json)))
+        except (ValueError, KeyError, TypeError, IndexError):  # a damaged entry: made again below
+            pass
+    blank = _make_blank(settings_json)
+    store.put(key, _blank_to_bytes(blank))
+    return blank
+
+
+@lru_cache(maxsize=1)
+def _blank_inputs() -> bytes:
+    """What a blank depends on besides the style's settings: the code that makes it, the
+    libraries that serialise and compress it (their output is the cached bytes)."""
+    versions = [docx.__version__, etree.__version__, str(etree.LIBXML_VERSION), zlib.ZLIB_RUNTIME_VERSION]
+    code = cache.source_of(sys.modules[__name__], font_table, gbt, oxml, package, package_parts)
+    return "\0".join(versions).encode() + b"\0" + code
+
+
+def _blank_key(settings_json: str) -> str:
+    return cache.fingerprint(_blank_inputs(), settings_json)
+
+
+def _blank_to_bytes(blank: _Blank) -> bytes:
+    """A JSON head (names, sizes, checksums) on one line, then every part's bytes in order."""
+    parts, blobs = [], []
+    for name, data in blank.entries:
+        if isinstance(data, Deflated):
+            parts.append([name, len(data.data), data.crc, data.size])
+            blobs.append(data.data)
+        else:
+            parts.append([name, len(data)])
+            blobs.append(data)
+    head = {"document": blank.document_name, "core": blank.core_name, "width": int(blank.block_width), "parts": parts}
+    return json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(blobs)
+
+
+def _blank_from_bytes(stored: bytes, layout: _Layout) -> _Blank:
+    end = stored.index(b"\n")
+    head = json.loads(stored[:end])
+    offset, entries = end + 1, []
+    for name, length, *packed in head["parts"]:
+        data = stored[offset : offset + length]
+        if len(data) != length:
+            raise ValueError("cache entry cut short")
+        offset += length
+        entries.append((name, Deflated(packed[0], packed[1], data) if packed else data))
+    if offset != len(stored):
+        raise ValueError("cache entry too long")
+    named = dict(entries)
+    return _Blank(
+        entries=tuple(entries),
+        document_name=head["document"],
+        document_xml=named[head["document"]],
+        core_name=head["core"],
+        core_xml=named[head["core"]],
+        layout=layout,
+        block_width=Emu(head["width"]),
+    )
+
+
+def _make_blank(settings_json: str) -> _Blank:
     layout = _Layout(json.loads(settings_json))
     blank = docx.Document()
     body = blank.element.body
@@ -147,16 +218,19 @@ def _styled_blank(settings_json: str) -> _Blank:
     _styles(blank, layout)
     _page_numbers(blank, layout)
     replaced = own_parts(blank, layout.fonts)
-    package = blank.part.package
-    core_name = next(part.partname.membername for part in package.parts if part.content_type == CT.OPC_CORE_PROPERTIES)
-    entries = tuple((name, replaced.get(name, data)) for name, data in package_entries(package))
+    opc_package = blank.part.package
+    document_name = blank.part.partname.membername
+    core_name = next(part.partname.membername for part in opc_package.parts if part.content_type == CT.OPC_CORE_PROPERTIES)
+    raw = {name: replaced.get(name, data) for name, data in package_entries(opc_package)}
+    # The two parts a report replaces stay as they are; the others go into every report compressed.
+    entries = tuple((name, data if name in (document_name, core_name) else deflated(data)) for name, data in raw.items())
     section = blank.sections[-1]
     return _Blank(
         entries=entries,
-        document_name=blank.part.partname.membername,
-        document_xml=dict(entries)[blank.part.partname.membername],
+        document_name=document_name,
+        document_xml=raw[document_name],
         core_name=core_name,
-        core_xml=dict(entries)[core_name],
+        core_xml=raw[core_name],
         layout=layout,
         block_width=Emu(section.page_width - section.left_margin - section.right_margin),
     )

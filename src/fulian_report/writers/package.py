@@ -20,7 +20,7 @@ import os
 import struct
 import zlib
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import __version__
 from ..errors import FulianError
@@ -75,7 +75,20 @@ def package_entries(package: Any) -> list[tuple[str, bytes]]:
     return head + sorted(entries.items())
 
 
-def zip_bytes(entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
+class Deflated(NamedTuple):
+    """A part already compressed: its CRC-32, its size and its raw deflate stream."""
+
+    crc: int
+    size: int
+    data: bytes
+
+
+def deflated(data: bytes) -> Deflated:
+    crc, compressed = _deflated(data)
+    return Deflated(crc, len(data), compressed)
+
+
+def zip_bytes(entries: list[tuple[str, bytes | Deflated]], when: dt.datetime) -> bytes:
     """A zip archive of `entries` in the given order, every entry dated `when` (UTC)."""
     date, time = _dos_date_time(when)
     chunks: list[bytes] = []
@@ -83,10 +96,10 @@ def zip_bytes(entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
     offset = 0
     for name, data in entries:
         raw_name = name.encode("utf-8")
-        crc, compressed = _deflated(data)
+        crc, size, compressed = data if isinstance(data, Deflated) else deflated(data)
         flags = 0x800 if not raw_name.isascii() else 0  # bit 11: the name is UTF-8
         # version needed 2.0, general flags, method 8 (deflate), time, date, crc, sizes, name length, no extra
-        fields = (20, flags, 8, time, date, crc, len(compressed), len(data), len(raw_name))
+        fields = (20, flags, 8, time, date, crc, len(compressed), size, len(raw_name))
         local = struct.pack("<4s5HL2L2H", b"PK\x03\x04", *fields, 0) + raw_name
         chunks += [local, compressed]
         # made by: version 2.0 on Unix (3), so the permissions below are read the same everywhere

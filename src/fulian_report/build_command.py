@@ -1,0 +1,178 @@
+"""What `fulian-report build` does once its command line is parsed, and what it prints.
+
+Without typer: the command line of a plain build is parsed by launcher.py, which does not
+import typer (a third of a build's start), and any other by cli.py through typer; both end here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    year: int
+    data: Path = Path("data")
+    out: Path = Path("out")
+    org: tuple[str, ...] = ()
+    style: str | None = None
+    fmt: tuple[str, ...] = ("docx",)
+    pdf: bool = False
+    jobs: int | None = None
+    check: bool = False
+    strict: bool = False
+    force: bool = False
+
+
+class UsageProblem(Exception):
+    """A command-line mistake found after parsing (exit status 2, shown as typer shows its own)."""
+
+    def __init__(self, message: str, param_hint: str):
+        super().__init__(message)
+        self.message, self.param_hint = message, param_hint
+
+
+def echo(text: str, err: bool = False) -> None:
+    """One line on stdout or stderr, flushed, as click's echo writes it."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+def print_findings(findings) -> None:
+    from .diagnostics import as_text
+
+    if findings:
+        echo(as_text(findings), err=True)
+
+
+def usage_problem(options: BuildOptions) -> UsageProblem | None:
+    """The mistakes in an otherwise well-formed build command line."""
+    from .writers import WRITERS
+
+    unknown = [f for f in _formats(options) if f not in WRITERS]
+    if unknown:
+        return UsageProblem(f"不支持的格式 {'、'.join(unknown)}；可用：{'、'.join(WRITERS)}", "--format")
+    if options.check and options.force:
+        return UsageProblem("--check 只检查、不写入，不能与 --force 同用", "--force")
+    return None
+
+
+def _formats(options: BuildOptions) -> list[str]:
+    return [*options.fmt, "pdf"] if options.pdf else list(options.fmt)
+
+
+def run_build(options: BuildOptions) -> int:
+    """Build (or with --check compare) the reports; the exit status."""
+    from . import api
+    from .errors import FulianError
+
+    fmt = _formats(options)
+    problem = usage_problem(options)
+    if problem is not None and problem.param_hint == "--format":
+        raise problem
+    if "pdf" in fmt:
+        from .writers.pdf import MISSING_MESSAGE, font_substitutions, soffice_path
+
+        if soffice_path() is None:  # not the data's fault: say so, not “数据或模板有误”
+            echo(f"错误：{MISSING_MESSAGE}", err=True)
+            return 1
+        for warning in font_substitutions():
+            echo(f"警告：{warning}", err=True)
+    if problem is not None:
+        raise problem
+    year, data, out, org, style, jobs = options.year, options.data, options.out, options.org, options.style, options.jobs
+    started = time.perf_counter()
+    progress = _progress_bar() if sys.stderr.isatty() else None
+    try:
+        formats = tuple(dict.fromkeys(fmt))
+        if options.check:
+            return _check(api.check(year, data, out, list(org) or None, style, formats, jobs, progress, strict=options.strict))
+        reports = api.build(
+            year, data, out, list(org) or None, style, formats, jobs, progress, strict=options.strict, force=options.force
+        )
+    except api.BuildFailed as exc:
+        _report_partial_build(exc)
+        return 3 if exc.faulty else 1  # the worst case: a fault of the tool
+    except FulianError as exc:
+        _print_failed_organisations(getattr(exc, "failed", {}))
+        print_findings(exc.findings)
+        written = getattr(exc, "written", None)
+        if written:
+            echo(f"生成未完成：见上面的错误；此前已写入 {'、'.join(str(p) for p in written)}。", err=True)
+        else:
+            echo("生成失败：见上面的错误，未写入任何文件。", err=True)
+        return 1
+    warnings = [w for report in reports for w in report.warnings]
+    if warnings:
+        print_findings(warnings)
+    files = [path for report in reports for path in report.files]
+    for path in files:
+        echo(f"已写入 {path}")
+    elapsed = time.perf_counter() - started
+    echo(f"完成：{len(reports)} 个组织，{len(files)} 个文件，用时 {elapsed:.2f} 秒。")
+    return 0
+
+
+def _progress_bar():
+    """A one-line progress bar on stderr, redrawn in place; only used on a terminal."""
+    width = 30
+
+    def show(done: int, total: int) -> None:
+        filled = width * done // total
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r生成中 [{'█' * filled}{'·' * (width - filled)}] {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return show
+
+
+def _print_failed_organisations(failed: dict) -> None:
+    for org_id, findings in failed.items():
+        echo(f"组织 {org_id} 生成失败：", err=True)
+        print_findings(findings)
+
+
+def _report_partial_build(exc) -> None:
+    """Every failed organisation with its findings, then what was written all the same."""
+    _print_failed_organisations(exc.failed)
+    warnings = [w for report in exc.reports for w in report.warnings]
+    if warnings:
+        print_findings(warnings)
+    for path in (path for report in exc.reports for path in report.files):
+        echo(f"已写入 {path}")
+    if exc.reports:
+        echo(f"部分失败：{len(exc.failed)} 个组织（{'、'.join(exc.failed)}）未生成，原因见上；其余 {len(exc.reports)} 个组织的报告已写入。", err=True)
+    else:
+        echo("生成失败：见上面的错误，未写入任何文件。", err=True)
+
+
+def _check(result) -> int:
+    for org_id, findings in result.failed.items():
+        echo(f"组织 {org_id} 无法生成，不能检查：", err=True)
+        print_findings(findings)
+    for path in result.missing:
+        echo(f"缺少 {path}")
+    for path in result.differing:
+        echo(f"过期 {path}（与数据现在生成的不同）")
+    for path in result.extra:
+        echo(f"多余 {path}（本工具以前生成的，但现在数据中没有生成它的组织）")
+    print_findings(result.warnings)
+    if not result.ok:
+        stale = len(result.missing) + len(result.differing) + len(result.extra)
+        advice = []
+        if result.failed:
+            advice.append("先改正上面列出的数据错误")
+        if result.missing or result.differing:
+            advice.append("再运行 build 重新生成")
+        if result.extra:
+            advice.append("把多余的报告移走或删除（build 不会删除文件）")
+        echo(
+            f"检查未通过：{stale} 个报告缺少、过期或多余，{len(result.failed)} 个组织无法生成；请{'，'.join(advice)}。", err=True
+        )
+        return 1
+    echo(f"检查通过：{len(result.current)} 个报告都与数据一致。")
+    return 0
