@@ -124,7 +124,8 @@ def test_random_prose_and_templates_end_in_time_in_chinese(tmp_path_factory, pro
     assert result.returncode in (0, 1), result.stderr[-3000:]
     assert "Traceback" not in result.stderr and "意外错误" not in result.stderr and "内部出错" not in result.stderr
     # Names a message may quote back: the prose's own, the data's, and those every prose may use.
-    own_words = " ".join([*proses, template or "", *MINIMAL_ORG.values(), *SUBJECT_MODELS, "next_year derived previous"])
+    fields = [name for model in SUBJECT_MODELS.values() for name in model.model_fields]  # a record's fields are listed
+    own_words = " ".join([*proses, template or "", *MINIMAL_ORG.values(), *SUBJECT_MODELS, *fields, "next_year derived previous"])
     assert _english_in(result.stderr, own_words) == [], result.stderr[-3000:]
     failed = set(re.findall(r"组织 (org\d+) 生成失败", result.stderr))
     written = len(list((out / "2021").glob("*.txt"))) if (out / "2021").is_dir() else 0
