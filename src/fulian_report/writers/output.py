@@ -213,5 +213,6 @@ def _abandoned(staging: Path) -> bool:
         shutil.rmtree(staging, ignore_errors=True)
     finally:
         lock.release()
-    shutil.rmtree(staging, ignore_errors=True)  # where an open file cannot be removed (Windows)
+    if os.name == "nt":  # an open file cannot be removed there: the lock file goes after its release
+        shutil.rmtree(staging, ignore_errors=True)
     return True
