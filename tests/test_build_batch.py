@@ -253,3 +253,51 @@ def test_the_memory_backstop_stops_an_organisation_that_would_take_too_much(tmp_
     assert list(caught.value.failed) == ["first"] and "内存超过了 300 MB" in caught.value.failed["first"][0].message
     assert len(caught.value.reports) == 2
     bytearray(400 << 20)  # the limit is lifted again afterwards
+
+
+def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered(tmp_path, monkeypatch):
+    import gc
+    import weakref
+
+    for index in range(6):
+        files = dict(MINIMAL_ORG)
+        files["organisation.yaml"] = files["organisation.yaml"].replace("示例区妇联", f"示例{index + 1}县妇联", 1)
+        write_org(tmp_path / "data", files, org=f"org{index}")
+    real = api.make_document
+    documents = []
+
+    def make_document(data, style=None):
+        document = real(data, style)
+        documents.append(weakref.ref(document))
+        return document
+
+    alive = []
+
+    def progress(done, total):
+        gc.collect()
+        alive.append(sum(ref() is not None for ref in documents))
+
+    monkeypatch.setattr(api, "make_document", make_document)
+    reports = api.build(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt"), jobs=1, progress=progress)
+    assert len(documents) == 6 and alive == [0] * 6
+    assert not any(hasattr(report, "document") for report in reports)
+    assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 6
+
+
+def test_a_clash_found_after_reports_were_staged_overwrites_nothing(tmp_path):
+    data = _three_orgs(tmp_path / "data", bad=())
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in (out / "2021").iterdir() if p.is_file()}
+    # The last organisation now takes the first one's title: both were rendered (and staged) first.
+    first = (data / "2021" / "first" / "organisation.yaml").read_text(encoding="utf-8")
+    (data / "2021" / "third" / "organisation.yaml").write_text(first, encoding="utf-8")
+    cases = data / "2021" / "first" / "cases.yaml"
+    cases.write_text(cases.read_text(encoding="utf-8").replace("55件", "56件"), encoding="utf-8")
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out)])
+    assert result.exit_code == 1 and "first、third 的报告标题相同" in result.output
+    after = {p.name: p.read_bytes() for p in (out / "2021").iterdir() if p.is_file()}
+    assert {name: content for name, content in after.items() if "示例1区" in name} == {
+        name: content for name, content in before.items() if "示例1区" in name
+    }
+    assert [p.name for p in (out / "2021").iterdir() if p.name.startswith(".fulian-report-staging")] == []

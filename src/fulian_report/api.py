@@ -7,11 +7,12 @@ and reports problems as `FulianError` with located findings.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .batch import Progress, render_all
-from .check import OutputCheck, compare_outputs
+from .check import OutputCheck, file_state, sorted_states
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
@@ -25,18 +26,26 @@ from .render.usage import digits_in_prose, digits_in_templates, unused_figures
 from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
 from .writers.filenames import file_stem
-from .writers.manifest import OutputManifest
-from .writers.output import atomic_write, output_lock, remove_leftovers
+from .writers.manifest import OutputManifest, digest
+from .writers.output import Staging, atomic_write, output_lock, remove_leftovers
 from .writers.pdf import require_soffice
 
 
 @dataclass
 class OrgReport:
+    """One organisation's report: not its document nor its bytes, which a batch does not keep."""
+
     org_id: str
-    document: Document
+    file_stem: str  # the report's file name without its suffix (Document.file_stem)
     files: list[Path] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
-    outputs: dict[str, bytes] = field(default_factory=dict)  # format → the file's bytes, until written
+    hashes: dict[str, str] = field(default_factory=dict)  # format → the digest of the file's bytes
+
+
+# What a batch does with each report's bytes as they come (stage or compare them), and how it
+# takes that back for a report that turns out not to be written (its title clashes).
+Keep = Callable[[OrgReport, dict[str, bytes]], None]
+Drop = Callable[[OrgReport], None]
 
 
 @dataclass
@@ -120,52 +129,66 @@ def build(
     an organisation with warnings fails as one with errors does; with `force`, a report
     edited since it was generated is overwritten all the same.
     """
-    reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
     target = Path(out_root) / str(year)
-    planned = {report.org_id: [(fmt, output_path(report.document, target, fmt)) for fmt in formats] for report in reports}
-    if reports:
-        try:
-            with output_lock(target):
-                reports = _write(reports, planned, target, failed, force)
-        except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
-            raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
+    with Staging(target) as staging:
+
+        def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
+            for fmt, content in outputs.items():
+                path = output_path(report.file_stem, target, fmt)
+                try:
+                    staging.add(path, content)
+                except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
+                    raise OutputError(target, exc, "没有写入任何报告。", []) from None
+                report.hashes[fmt] = digest(content)
+
+        def drop(report: OrgReport) -> None:
+            for fmt in formats:
+                staging.discard(output_path(report.file_stem, target, fmt))
+
+        reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
+        if reports:
+            try:
+                with output_lock(target):
+                    reports = _write(reports, staging, target, formats, failed, force)
+            except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
+                raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
     if failed:
         raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
     return reports
 
 
 def _write(
-    reports: list[OrgReport], planned: dict[str, list[tuple[str, Path]]], target: Path, failed: dict[str, list[Finding]], force: bool
+    reports: list[OrgReport], staging: Staging, target: Path, formats: tuple[str, ...], failed: dict[str, list[Finding]], force: bool
 ) -> list[OrgReport]:
-    """Write the reports into `target`, holding its lock: refuse those edited since, record the
-    intent, write, confirm.  Returns the reports written; the refused are added to `failed`."""
+    """Move the staged reports into `target`, holding its lock: refuse those edited since, record
+    the intent, move, confirm.  Returns the reports written; the refused are added to `failed`."""
     remove_leftovers(target)
     manifest = OutputManifest(target)
+    planned = {report.org_id: [(output_path(report.file_stem, target, fmt), report.hashes[fmt]) for fmt in formats] for report in reports}
     if not force:
         for report in reports:
-            refusals = [manifest.refusal(path, report.outputs[fmt]) for fmt, path in planned[report.org_id]]
+            refusals = [manifest.refusal(path, hashed=hashed) for path, hashed in planned[report.org_id]]
             if any(refusals):
                 failed[report.org_id] = [refusal for refusal in refusals if refusal is not None]
     reports = [report for report in reports if report.org_id not in failed]
     if not reports:
         return reports
     try:
-        manifest.intend({path: report.outputs[fmt] for report in reports for fmt, path in planned[report.org_id]})
+        manifest.intend({path: hashed for report in reports for path, hashed in planned[report.org_id]})
     except OSError as exc:
         raise OutputError(manifest.path, exc, "没能记下将要写入的报告，所以没有写入任何报告。", [], failed) from None
     written: list[Path] = []
     failure: OutputError | None = None
     for report in reports:
-        for fmt, path in planned[report.org_id]:
-            content = report.outputs.pop(fmt)
+        for path, hashed in planned[report.org_id]:
             try:
-                atomic_write(path, content)
+                staging.commit(path)
             except OSError as exc:
                 failure = OutputError(path, exc, "原来的文件未被改动。", written, failed)
                 break
             report.files.append(path)
             written.append(path)
-            manifest.remember(path, content)
+            manifest.remember(path, hashed=hashed)
         if failure is not None:
             break
     # The record is confirmed once, after the writes (and before a write failure is reported):
@@ -188,10 +211,14 @@ def _render(
     formats: tuple[str, ...],
     jobs: int | None,
     progress: Progress | None,
-    strict: bool = False,
+    strict: bool,
+    keep: Keep,
+    drop: Drop,
 ) -> tuple[list[OrgReport], dict[str, list[Finding]], list[str]]:
-    """Every organisation rendered to bytes: (reports, the findings of each organisation that failed,
-    the organisations among them stopped by a fault of the tool rather than of their data).
+    """Every organisation rendered to bytes, each report's bytes handed to `keep` as they come and
+    let go: (reports, the findings of each organisation that failed, the organisations among them
+    stopped by a fault of the tool rather than of their data).  Reports whose titles clash are
+    handed to `drop` and fail.
 
     With `strict`, an organisation with warnings is one that failed, its warnings made errors."""
     unknown = [f for f in formats if f not in WRITERS]
@@ -213,14 +240,23 @@ def _render(
         if outcome.errors:
             failed[outcome.org_id] = outcome.errors
         else:
-            reports.append(OrgReport(outcome.org_id, outcome.document, warnings=outcome.warnings, outputs=outcome.outputs))
+            report = OrgReport(outcome.org_id, str(outcome.file_stem), warnings=outcome.warnings)
+            try:
+                keep(report, outcome.outputs)
+            except OutputError as exc:
+                exc.failed.update(failed)
+                raise
+            reports.append(report)
     target = Path(out_root) / str(year)
     by_stem: dict[str, list[str]] = {}
     for report in reports:
-        by_stem.setdefault(report.document.file_stem, []).append(report.org_id)
+        by_stem.setdefault(report.file_stem, []).append(report.org_id)
     for clash in _clashing_titles(reports, target):
         for org in by_stem[Path(clash.location.path).name]:
             failed.setdefault(org, []).append(clash)
+    for report in reports:
+        if report.org_id in failed:
+            drop(report)
     reports = [report for report in reports if report.org_id not in failed]
     return reports, failed, faulty
 
@@ -236,12 +272,23 @@ def check(
     progress: Progress | None = None,
     strict: bool = False,
 ) -> OutputCheck:
-    """Build in memory and compare with the files under `out_root`; writes nothing."""
-    reports, failed, _ = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict)
+    """Build in memory and compare with the files under `out_root`; writes nothing.  Each report
+    is compared as it comes, and only the outcome kept."""
     target = Path(out_root) / str(year)
-    expected = {output_path(report.document, target, fmt): report.outputs[fmt] for report in reports for fmt in formats}
+    states: dict[Path, str] = {}  # each expected file → file_state
+
+    def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
+        for fmt, content in outputs.items():
+            path = output_path(report.file_stem, target, fmt)
+            states[path] = file_state(path, content)
+
+    def drop(report: OrgReport) -> None:
+        for fmt in formats:
+            states.pop(output_path(report.file_stem, target, fmt), None)
+
+    reports, failed, _ = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
-    result = compare_outputs(expected, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
+    result = sorted_states(states, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
     # Only reports this tool wrote are extra: a person's own copy beside them ("另存为") is theirs.
     ours = OutputManifest(target).files
     result.extra = [path for path in result.extra if path.name in ours]
@@ -268,7 +315,7 @@ def _clashing_titles(reports: list[OrgReport], target: Path) -> list[Finding]:
     """Two organisations whose reports share a title would overwrite one file: refuse."""
     by_stem: dict[str, list[str]] = {}
     for report in reports:
-        by_stem.setdefault(report.document.file_stem, []).append(report.org_id)
+        by_stem.setdefault(report.file_stem, []).append(report.org_id)
     return [
         Finding(
             Location(str(target / stem)),
@@ -299,7 +346,7 @@ def validate(paths: list[Path]) -> list[Finding]:
                     findings.extend(_validate_file(target))
                 else:
                     data = load_org(target)
-                    rendered.setdefault(target.parent, []).append(OrgReport(target.name, make_document(data)))
+                    rendered.setdefault(target.parent, []).append(OrgReport(target.name, make_document(data).file_stem))
                     findings.extend(data.warnings)
             except FulianError as exc:
                 findings.extend(all_findings(exc))

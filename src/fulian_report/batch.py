@@ -8,9 +8,11 @@ render/environment.py, each organisation's loading and rendering also runs under
 backstop for the tool's own faults: a time limit (a timer signal) and a memory
 limit (RLIMIT_AS), so that nothing can hang the batch or take the machine's memory.
 
-The files themselves are written (or compared, for `--check`) by the caller once
-every organisation is done, so that two reports that would share a file are
-caught before either is written.
+Outcomes are handed on one by one, as they come: the caller stages each report's
+bytes on disk (or compares them, for `--check`) and lets them go, so that neither
+the document trees nor the bytes of a whole batch are held at once.  The files are
+moved into place once every organisation is done, so that two reports that would
+share a file are caught before either is written.
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .doctree import Document
 from .errors import Finding, FulianError, Location
 
 try:
@@ -45,10 +46,11 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Rendered:
-    """One organisation's outcome: its report's bytes per format, or the findings that stopped it."""
+    """One organisation's outcome: its report's file name and bytes per format, or the findings that
+    stopped it.  Not the document tree: that stays in the process that rendered it."""
 
     org_id: str
-    document: Document | None = None
+    file_stem: str | None = None  # Document.file_stem: two reports with one stem would share a file
     outputs: dict[str, bytes] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)
@@ -132,7 +134,7 @@ def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, .
         return _failed(folder, f"这个组织的数据读取和生成占用的内存超过了 {ORG_MEMORY_BYTES >> 20} MB，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
     except Exception as exc:  # noqa: BLE001 - the tool's own fault costs this organisation only
         return _failed(folder, _fault_message(exc), internal=True)
-    return Rendered(folder.name, document, outputs, warnings=list(data.warnings))
+    return Rendered(folder.name, document.file_stem, outputs, warnings=list(data.warnings))
 
 
 def _failed(folder: Path, message: str, internal: bool = False) -> Rendered:
@@ -157,16 +159,14 @@ def render_all(
     formats: tuple[str, ...],
     jobs: int | None = None,
     progress: Progress | None = None,
-) -> list[Rendered]:
-    """Every organisation's outcome, in the order of `folders`."""
+) -> Iterator[Rendered]:
+    """Every organisation's outcome, in the order of `folders`, each as soon as it is there."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     tasks = [(folder, year, style, formats) for folder in folders]
-    results: list[Rendered] = []
-    for result in _run(tasks, min(jobs, len(tasks))):
-        results.append(result)
+    for done, result in enumerate(_run(tasks, min(jobs, len(tasks))), start=1):
         if progress is not None:
-            progress(len(results), len(tasks))
-    return results
+            progress(done, len(tasks))
+        yield result
 
 
 def _run(tasks: list, jobs: int) -> Iterator[Rendered]:

@@ -27,6 +27,23 @@ class OutputCheck:
 def compare_outputs(expected: dict[Path, bytes], folder: Path | None = None, suffixes: tuple[str, ...] = ()) -> OutputCheck:
     """Sort each expected file into missing, differing or current, by comparing bytes; with a
     folder, its other report files (of these suffixes, not hidden) are extra."""
+    return sorted_states({path: file_state(path, content) for path, content in expected.items()}, folder, suffixes)
+
+
+def file_state(path: Path, content: bytes) -> str:
+    """"missing", "differing" or "current": the file at `path` beside the `content` it should hold.
+
+    A batch compares each report as it is rendered, and keeps only this word."""
+    if not path.is_file():
+        return "missing"
+    if path.stat().st_size != len(content) or path.read_bytes() != content:
+        return "differing"
+    return "current"
+
+
+def sorted_states(states: dict[Path, str], folder: Path | None = None, suffixes: tuple[str, ...] = ()) -> OutputCheck:
+    """The check of the expected files in `states` (path → `file_state`); with a folder, its other
+    report files (of these suffixes, not hidden) are extra."""
     from .diff import is_hidden_name
 
     result = OutputCheck()
@@ -34,13 +51,8 @@ def compare_outputs(expected: dict[Path, bytes], folder: Path | None = None, suf
         result.extra = sorted(
             path
             for path in folder.iterdir()
-            if path.is_file() and path.suffix in suffixes and not is_hidden_name(path.name) and path not in expected
+            if path.is_file() and path.suffix in suffixes and not is_hidden_name(path.name) and path not in states
         )
-    for path, content in expected.items():
-        if not path.is_file():
-            result.missing.append(path)
-        elif path.stat().st_size != len(content) or path.read_bytes() != content:
-            result.differing.append(path)
-        else:
-            result.current.append(path)
+    for path, state in states.items():
+        getattr(result, state).append(path)
     return result

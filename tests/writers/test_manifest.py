@@ -169,3 +169,30 @@ def test_a_written_report_is_readable_like_any_new_file_and_keeps_a_mode_it_was_
     path.chmod(0o640)
     atomic_write(path, b"second")
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_staging_folder_is_removed_only_once_the_build_that_holds_it_is_gone(tmp_path):
+    from fulian_report.writers.output import Staging, remove_leftovers
+
+    folder = tmp_path / "out" / "2021"
+    report = folder / "示例区妇联报告.txt"
+    with Staging(folder) as staging:
+        staging.add(report, "正文".encode("utf-8"))
+        (held,) = [p for p in folder.iterdir() if p.is_dir()]
+        assert remove_leftovers(folder) == [] and held.is_dir()  # its build still stages into it
+        staging.commit(report)
+    assert report.read_text(encoding="utf-8") == "正文"
+    assert [p.name for p in folder.iterdir()] == [report.name]
+    abandoned = folder / ".fulian-report-staging.abcd1234"  # left by a build that was killed
+    abandoned.mkdir()
+    (abandoned / "tmp12345678").write_bytes(b"half a report")
+    assert remove_leftovers(folder) == [abandoned] and not abandoned.exists()
+
+
+def test_staging_that_writes_nothing_leaves_no_folder_behind(tmp_path):
+    from fulian_report.writers.output import Staging
+
+    with Staging(tmp_path / "out" / "2021") as staging:
+        staging.add(tmp_path / "out" / "2021" / "报告.txt", b"x")
+        staging.discard(tmp_path / "out" / "2021" / "报告.txt")
+    assert list(tmp_path.iterdir()) == []

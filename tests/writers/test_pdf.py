@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from fulian_report import api
 from fulian_report.cli import app
+from fulian_report.model.dataset import load_org
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
 from tests.conftest import DATA, ORGS, TEMPLATES, build_text
@@ -158,6 +159,11 @@ def _xiangdong_ending_with(tmp_path: Path, name: str, paragraph: str) -> Path:
     return root
 
 
+def _signing_organisation(data: Path, style: str | None = None) -> str:
+    """The organisation 湘东区's report is signed by (the build keeps no document tree)."""
+    return api.make_document(load_org(data / "2021" / "xiangdong"), style).signature.organisation
+
+
 def test_text_that_fills_its_last_page_exactly_takes_its_last_line_to_the_signature(tmp_path):
     require_pdf_tools()
     block = Block(resolve_style("xiangdong").settings.page.model_dump())
@@ -171,7 +177,7 @@ def test_text_that_fills_its_last_page_exactly_takes_its_last_line_to_the_signat
     paragraph = _plain(lines * block.chars - 2)
     (report,) = api.build(2021, _xiangdong_ending_with(tmp_path, "exact", paragraph), tmp_path / "out2", formats=("pdf",))
     pages = read_pages(report.files[0])
-    carried = block.text_above_signature(pages[-1], report.document.signature.organisation)
+    carried = block.text_above_signature(pages[-1], _signing_organisation(DATA))
     assert carried and carried[-1].text == paragraph[-len(carried[-1].text) :]
     # What went over and what stayed fill the page before exactly: the text did end on its last line.
     assert block.slots(pages[-2]) + len(carried) == block.lines
@@ -233,7 +239,7 @@ def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):
     (report,) = api.build(2021, DATA, tmp_path / "out", orgs=["xiangdong"], style=str(folder), formats=("pdf",))
     block = Block(resolve_style(str(folder)).settings.page.model_dump())
     pages = read_pages(report.files[0])
-    full = block.full_pages(pages, report.document.signature.organisation)
+    full = block.full_pages(pages, _signing_organisation(DATA, str(folder)))
     assert len(full) >= 3 and [block.slots(page) for page in full] == [20] * len(full)
     lines = block.full_plain_lines(pages)
     assert lines and {len(line.text) for line in lines} == {25}

@@ -35,7 +35,9 @@ _SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
 Piece = tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]
 
 
-@lru_cache(maxsize=8192)
+# Some 50 texts an organisation: room for ten organisations, not for a whole batch, whose
+# texts would keep a worker's memory growing with the batch.
+@lru_cache(maxsize=512)
 def simple_pieces(source: str) -> tuple[Piece, ...] | None:
     """The text and names of `source`, or None if it is more than text with plain names."""
     if "\r" in source:

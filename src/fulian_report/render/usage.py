@@ -43,7 +43,9 @@ def names_used(prose: Iterable[str]) -> set[str]:
     return used
 
 
-@lru_cache(maxsize=8192)
+# Some 50 texts an organisation: room for ten organisations, not for a whole batch, whose
+# texts would keep a worker's memory growing with the batch.
+@lru_cache(maxsize=512)
 def _names_in(text: str) -> frozenset[str]:
     """One piece of prose's names, parsed once however many reports share it."""
     pieces = simple_pieces(text)

@@ -25,5 +25,6 @@ WRITERS: dict[str, tuple[str, Callable[[Document], bytes]]] = {
 }
 
 
-def output_path(document: Document, folder: Path, fmt: str) -> Path:
-    return folder / f"{document.file_stem}{WRITERS[fmt][0]}"
+def output_path(stem: str, folder: Path, fmt: str) -> Path:
+    """Where the report whose file name is `stem` (`Document.file_stem`) goes in `fmt`."""
+    return folder / f"{stem}{WRITERS[fmt][0]}"

@@ -61,10 +61,11 @@ class OutputManifest:
                 continue  # not written (or unreadable): its old entry stands
         self.pending = {}
 
-    def refusal(self, path: Path, content: bytes | None = None) -> Finding | None:
-        """Why `path` must not be overwritten with `content`, or None when it may.
+    def refusal(self, path: Path, content: bytes | None = None, *, hashed: str | None = None) -> Finding | None:
+        """Why `path` must not be overwritten with `content` (or content whose digest is `hashed`),
+        or None when it may.
 
-        A file that already holds exactly `content` may always be rewritten:
+        A file that already holds exactly that content may always be rewritten:
         nothing in it can be lost (builds are reproducible, so this is the
         usual case for a report the data has not changed)."""
         if not path.exists():
@@ -76,6 +77,8 @@ class OutputManifest:
             reason, advice = write_problem(exc)
             return Finding(where, f"无法读取已有的 {path.name}（{reason}），所以没有写入这份报告：{advice}")
         if content is not None and current == content:
+            return None
+        if hashed is not None and digest(current) == hashed:
             return None
         recorded = self.files.get(path.name)
         if recorded is None:
@@ -92,14 +95,15 @@ class OutputManifest:
             )
         return None
 
-    def intend(self, contents: dict[Path, bytes]) -> None:
-        """Save, before writing them, the hashes these files are about to get."""
-        self.pending = {path.name: digest(content) for path, content in contents.items()}
+    def intend(self, hashes: dict[Path, str]) -> None:
+        """Save, before writing them, the hashes (`digest`) these files are about to get."""
+        self.pending = {path.name: hashed for path, hashed in hashes.items()}
         self.save()
 
-    def remember(self, path: Path, content: bytes) -> None:
-        """Note `content` as what the tool wrote to `path`; `confirm` or `save` writes the record."""
-        self.files[path.name] = digest(content)
+    def remember(self, path: Path, content: bytes | None = None, *, hashed: str | None = None) -> None:
+        """Note `content` (or content whose digest is `hashed`) as what the tool wrote to `path`;
+        `confirm` or `save` writes the record."""
+        self.files[path.name] = digest(content) if content is not None else str(hashed)
         self.pending.pop(path.name, None)
 
     def confirm(self) -> None:

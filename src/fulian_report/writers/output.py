@@ -5,12 +5,19 @@ reader sees the old file or the new one, never a mixture.  A build killed
 while writing leaves its temporary file behind; the next build into the same
 folder removes it (`remove_leftovers`), under the folder's lock
 (`output_lock`), which also keeps two builds from writing one folder at once.
+
+A batch does not keep its reports in memory until all are rendered: each is
+staged as it comes (`Staging`), in a hidden folder of the output folder, and
+moved into place by a rename once every title is known to be its own.  The
+staging folder is held by a lock of its own, so that another build removes it
+only once the build that made it is gone.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +36,10 @@ LOCK_NAME = ".fulian-report.lock"
 LOCK_WAIT_SECONDS = 30
 # The temporary files of atomic_write: “.<name>.” + mkstemp's 8 random characters + “.tmp”.
 _TEMPORARY = re.compile(r"^\..*\.[a-z0-9_]{8}\.tmp$")
+# A batch's staging folder (mkdtemp's 8 random characters), and the lock its build holds in it.
+_STAGING_PREFIX = ".fulian-report-staging."
+_STAGING = re.compile(r"^\.fulian-report-staging\.[a-z0-9_]{8}$")
+_STAGING_LOCK = "lock"
 
 
 def _default_mode() -> int:
@@ -45,16 +56,101 @@ def atomic_write(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.stem[:40]}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600); a report keeps the mode of the one it replaces.
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
-        os.replace(temporary, path)
+        _write_synced(handle, content)
+        _replace(Path(temporary), path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_synced(handle: int, content: bytes) -> None:
+    """Write `content` to the open file `handle` and close it, its bytes on the disk."""
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(content)
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+def _replace(temporary: Path, path: Path) -> None:
+    # mkstemp makes the file private (0600); a report keeps the mode of the one it replaces.
+    os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
+    os.replace(temporary, path)
+
+
+class Staging:
+    """A batch's reports, each written to disk as it is rendered and moved into `folder` later.
+
+    Used as a context manager: on leaving, whatever was not moved into place is deleted,
+    with the staging folder and any folder it had to create that stayed empty, so that a
+    build that writes no report leaves nothing behind."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._staging: Path | None = None
+        self._lock: FileLock | None = None
+        self._created: list[Path] = []  # folders made for the staging, innermost first
+        self._staged: dict[Path, Path] = {}  # final path → its staged file
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def add(self, path: Path, content: bytes) -> None:
+        """Stage `content` as the future `path` (in `folder`), its bytes synced to the disk."""
+        staging = self._staging or self._open()
+        handle, staged = tempfile.mkstemp(dir=staging)
+        try:
+            _write_synced(handle, content)
+        except BaseException:
+            Path(staged).unlink(missing_ok=True)
+            raise
+        self.discard(path)
+        self._staged[path] = Path(staged)
+
+    def discard(self, path: Path) -> None:
+        """Forget the staged `path`: it will not be written."""
+        staged = self._staged.pop(path, None)
+        if staged is not None:
+            staged.unlink(missing_ok=True)
+
+    def commit(self, path: Path) -> None:
+        """Move the staged `path` into place, over the file there (a rename: all or nothing)."""
+        _replace(self._staged[path], path)
+        del self._staged[path]
+
+    def close(self) -> None:
+        if self._staging is None:
+            return
+        if self._lock is not None:
+            self._lock.release()
+        shutil.rmtree(self._staging, ignore_errors=True)
+        self._staging, self._lock, self._staged = None, None, {}
+        for folder in self._created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break  # it holds something now (a report, the lock file): it and its parents stay
+
+    def _open(self) -> Path:
+        missing = self.folder
+        while not missing.exists() and missing.parent != missing:
+            self._created.append(missing)
+            missing = missing.parent
+        self.folder.mkdir(parents=True, exist_ok=True)
+        while True:
+            staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=self.folder))
+            lock = FileLock(staging / _STAGING_LOCK)
+            try:
+                lock.acquire()
+            except OSError:
+                continue  # another build took it for abandoned before it was held, and removed it
+            if (staging / _STAGING_LOCK).is_file():
+                break
+            lock.release()  # removed in that moment all the same (the remover deletes holding the lock)
+        self._staging, self._lock = staging, lock
+        return staging
 
 
 @contextmanager
@@ -83,13 +179,18 @@ def output_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
 
 
 def remove_leftovers(folder: Path) -> list[Path]:
-    """Delete the temporary files an interrupted build left in `folder`; call it holding the lock."""
+    """Delete the temporary files and staging folders an interrupted build left in `folder`; call it
+    holding the lock."""
     removed = []
     try:
         entries = list(folder.iterdir())
     except OSError:
         return removed
     for path in entries:
+        if _STAGING.match(path.name) and path.is_dir() and not path.is_symlink():
+            if _abandoned(path):
+                removed.append(path)
+            continue
         if _TEMPORARY.match(path.name) and path.is_file() and not path.is_symlink():
             try:
                 path.unlink()
@@ -97,3 +198,21 @@ def remove_leftovers(folder: Path) -> list[Path]:
                 continue  # left for the next build; it harms nothing
             removed.append(path)
     return removed
+
+
+def _abandoned(staging: Path) -> bool:
+    """Remove `staging` if the build that staged into it is gone (its lock can be had at once)."""
+    lock = FileLock(staging / _STAGING_LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except (Timeout, OSError):
+        return False
+    try:
+        # Removed while the lock is held, so that a build taking the lock of a folder it has just
+        # made finds the folder gone, and makes another, rather than staging into a removed one.
+        shutil.rmtree(staging, ignore_errors=True)
+    finally:
+        lock.release()
+    if os.name == "nt":  # an open file cannot be removed there: the lock file goes after its release
+        shutil.rmtree(staging, ignore_errors=True)
+    return True
