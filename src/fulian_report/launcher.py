@@ -27,13 +27,18 @@ _HELP = ("--help", "-h")
 
 def main() -> None:
     args = sys.argv[1:]
-    debug = bool(args) and args[0] == "--debug"
     # Importing pydantic and building the data models makes hundreds of thousands of objects, none
     # of them garbage: the collector's passes over them are a tenth of the imports' time.
     gc.disable()
-    options = parse_build(args[1:] if debug else args)
+    options, debug = plain_build(args)
     if options is not None:
-        _exit_now(_run_build(options, debug))
+        from . import resident
+
+        status = resident.run(args)  # a resident process that has done the imports (resident.py)
+        if status is None:
+            status = run_plain_build(options, debug)
+            resident.start()
+        _exit_now(status)
     gc.enable()
     if _is_help(args):
         _print_help(args)
@@ -41,6 +46,13 @@ def main() -> None:
     from .cli import main as typer_main
 
     typer_main()
+
+
+def plain_build(args: list[str]):
+    """The options of a plain `build` (after an optional leading --debug) and whether --debug
+    was given; (None, …) for anything else."""
+    debug = bool(args) and args[0] == "--debug"
+    return parse_build(args[1:] if debug else args), debug
 
 
 def parse_build(args: list[str]):
@@ -98,7 +110,7 @@ def _digits(text: str, shortest: int, longest: int) -> bool:
     return shortest <= len(text) <= longest and text.isascii() and text.isdigit()
 
 
-def _run_build(options, debug: bool) -> int:
+def run_plain_build(options, debug: bool) -> int:
     from .build_command import echo, run_build
 
     try:
@@ -125,7 +137,11 @@ def _run_build(options, debug: bool) -> int:
 
 def _exit_now(status: int) -> None:
     """End without Python's teardown (freeing every object one by one): the reports are
-    written and closed, the worker processes joined; only the output is left to flush."""
+    written and closed, the worker processes joined; only the output is left to flush, and
+    the LibreOffice profile of a PDF converted in this process to remove."""
+    pdf = sys.modules.get(f"{__package__}.writers.pdf")
+    if pdf is not None:
+        pdf.remove_profile()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

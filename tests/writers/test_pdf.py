@@ -342,3 +342,21 @@ def test_a_rebuilt_pdf_is_byte_identical_and_dated_by_source_date_epoch(tmp_path
     assert checked.exit_code == 0, checked.output
     assert CliRunner().invoke(app, arguments).exit_code == 0
     assert first.read_bytes() == built
+
+
+def test_a_pdf_build_in_one_process_leaves_no_libreoffice_profile_behind(tmp_path):
+    """With --jobs 1 the conversion runs in the command's own process, which ends without
+    Python's teardown: its profile must go all the same."""
+    require_pdf_tools()
+    import os
+    import sys
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = dict(os.environ, TMPDIR=str(temporary), FULIAN_REPORT_RESIDENT="0")
+    code = "import sys; sys.argv[0] = 'fulian-report'; from fulian_report.launcher import main; main()"
+    args = ["build", "2021", "--org", "xiangdong", "--pdf", "--jobs", "1", "--out", str(tmp_path / "out")]
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "out" / "2021").glob("*.pdf"))
+    assert not list(temporary.glob("fulian-report-lo-*"))

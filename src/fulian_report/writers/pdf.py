@@ -101,6 +101,13 @@ def _profile_dir() -> Path:
     return folder
 
 
+def remove_profile() -> None:
+    """Remove this process's profile now: the command line ends without Python's teardown
+    (launcher._exit_now), so neither atexit nor multiprocessing's finalizers run there."""
+    if _profile_dir.cache_info().currsize:
+        shutil.rmtree(_profile_dir(), ignore_errors=True)
+
+
 def conversion_environment() -> dict[str, str]:
     """soffice's environment: ours, plus the font mapping, in UTC (the PDF's time is then written with Z)."""
     return dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF), TZ="UTC")
