@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from ..doctree import Document
-from .pdf import pdf_bytes
-from .text import text_bytes
+if TYPE_CHECKING:
+    from ..doctree import Document
+
+# Each writer is imported when it first writes: python-docx takes about 40 ms to import, the PDF
+# writer brings multiprocessing and subprocess; a command line is checked against WRITERS' names
+# (build_command.usage_problem) before anything else is imported.
 
 
 def docx_bytes(document: Document) -> bytes:
-    # python-docx takes about 40 ms to import: only commands that write a .docx pay for it.
     from .docx import docx_bytes as write_docx
 
     return write_docx(document)
+
+
+def text_bytes(document: Document) -> bytes:
+    from .text import text_bytes as write_text
+
+    return write_text(document)
+
+
+def pdf_bytes(document: Document) -> bytes:
+    from .pdf import pdf_bytes as write_pdf
+
+    return write_pdf(document)
 
 
 # Format name → (file suffix, function producing the file's bytes).
