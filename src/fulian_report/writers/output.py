@@ -42,13 +42,12 @@ _STAGING = re.compile(r"^\.fulian-report-staging\.[a-z0-9_]{8}$")
 _STAGING_LOCK = "lock"
 
 
-def _default_mode() -> int:
+def _new_file_mode() -> int:
+    """The mode a new file gets under the umask in force now (read at each write: a resident
+    build process takes its caller's umask after this module is imported)."""
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
-
-
-_NEW_FILE_MODE = _default_mode()
 
 
 def atomic_write(path: Path, content: bytes) -> None:
@@ -73,7 +72,7 @@ def _write_synced(handle: int, content: bytes) -> None:
 
 def _replace(temporary: Path, path: Path) -> None:
     # mkstemp makes the file private (0600); a report keeps the mode of the one it replaces.
-    os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _NEW_FILE_MODE)
+    os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else _new_file_mode())
     os.replace(temporary, path)
 
 
