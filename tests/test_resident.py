@@ -1,0 +1,199 @@
+"""The resident build process (resident.py): a build it serves is the build the caller would
+have run itself, in the caller's folder, environment and terminal, and it never outlives
+its socket, its idle time or the tool it was started from."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from fulian_report import resident
+from tests.conftest import DATA, MINIMAL_ORG, ROOT, write_org
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the resident process is Linux only")
+
+LAUNCHER = "import sys; sys.argv[0] = 'fulian-report'; from fulian_report.launcher import main; main()"
+# Runs the caller's side alone and says whether a resident process served the build.
+CALLER = "import sys; from fulian_report import resident; status = resident.run(sys.argv[1:]); print(f'resident: {status}', file=sys.stderr)"
+
+
+@pytest.fixture
+def runtime():
+    """A private runtime folder (short: a socket's path is limited), its resident processes
+    ended afterwards by removing their sockets."""
+    folder = Path(tempfile.mkdtemp(prefix="fr"))
+    yield folder
+    for socket in folder.glob("fulian-report/*.sock"):
+        socket.unlink()
+    time.sleep(1.2)  # each notices within a second that its socket is gone
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _environment(runtime: Path, switch: str = "1", **more: str) -> dict[str, str]:
+    return dict(os.environ, XDG_RUNTIME_DIR=str(runtime), FULIAN_REPORT_RESIDENT=switch, **more)
+
+
+def _run(code: str, args: list[str], env: dict[str, str], cwd: Path = ROOT, **options) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, **options)
+
+
+def _socket(env: dict[str, str]) -> Path:
+    found = _run("from fulian_report import resident; print(resident.socket_path())", [], env)
+    return Path(found.stdout.strip())
+
+
+def _started(env: dict[str, str]) -> Path:
+    """Build once (which leaves a resident process) and wait until it listens."""
+    first = _run(LAUNCHER, ["build", "2021", "--format", "txt", "--out", str(Path(env["XDG_RUNTIME_DIR"]) / "out")], env)
+    assert first.returncode == 0, first.stderr
+    socket = _socket(env)
+    deadline = time.monotonic() + 60
+    while not socket.exists():
+        assert time.monotonic() < deadline, "no resident process came up"
+        time.sleep(0.05)
+    return socket
+
+
+def _served(args: list[str], env: dict[str, str], cwd: Path = ROOT, **options) -> subprocess.CompletedProcess:
+    result = _run(CALLER, args, env, cwd, **options)
+    assert "resident: None" not in result.stderr, "the build was not served by the resident process"
+    return result
+
+
+def test_a_build_served_by_the_resident_process_says_and_writes_what_a_build_of_its_own_does(runtime, tmp_path):
+    env = _environment(runtime)
+    _started(env)
+    served = _served(["build", "2021", "--out", str(tmp_path / "served"), "--format", "docx", "--format", "txt"], env)
+    alone = _run(LAUNCHER, ["build", "2021", "--out", str(tmp_path / "alone"), "--format", "docx", "--format", "txt"], _environment(runtime, "0"))
+    assert alone.returncode == 0
+    assert "resident: 0" in served.stderr
+    lines = lambda text, folder: [line.split("用时")[0] for line in text.replace(str(tmp_path / folder), "OUT").splitlines()]  # noqa: E731
+    assert lines(served.stdout, "served") == lines(alone.stdout, "alone")
+    names = sorted(path.name for path in (tmp_path / "alone" / "2021").iterdir())
+    assert names == sorted(path.name for path in (tmp_path / "served" / "2021").iterdir())
+    for name in names:
+        assert (tmp_path / "served" / "2021" / name).read_bytes() == (tmp_path / "alone" / "2021" / name).read_bytes(), name
+
+
+def test_errors_and_the_exit_status_reach_the_caller(runtime, tmp_path):
+    env = _environment(runtime)
+    _started(env)
+    files = dict(MINIMAL_ORG, **{"cases.yaml": MINIMAL_ORG["cases.yaml"].replace("55件", "55个个")})
+    write_org(tmp_path / "data", files)
+    args = ["build", "2021", "--data", "data", "--out", "out"]
+    served = _served(args, env, cwd=tmp_path)
+    alone = _run(LAUNCHER, args, _environment(runtime, "0"), cwd=tmp_path)
+    assert alone.returncode == 1
+    assert "resident: 1" in served.stderr
+    assert served.stderr.replace("resident: 1\n", "") == alone.stderr
+    assert "cases.yaml:2" in alone.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
+
+
+def test_the_build_runs_in_the_callers_folder_environment_and_umask(runtime, tmp_path):
+    env = _environment(runtime)
+    _started(env)
+    shutil.copytree(DATA, tmp_path / "data")
+    args = ["build", "2021", "--data", "data", "--out", "out", "--org", "xiangdong"]
+    later = dict(env, SOURCE_DATE_EPOCH="1700000000")
+    served = _served(args, later, cwd=tmp_path, preexec_fn=lambda: os.umask(0o077))
+    assert "resident: 0" in served.stderr, served.stderr
+    (report,) = (tmp_path / "out" / "2021").glob("*.docx")
+    alone_folder = tmp_path / "alone"
+    alone_folder.mkdir()
+    shutil.copytree(DATA, alone_folder / "data")
+    alone = _run(LAUNCHER, args, dict(later, FULIAN_REPORT_RESIDENT="0"), cwd=alone_folder, preexec_fn=lambda: os.umask(0o077))
+    assert alone.returncode == 0
+    (alone_report,) = (alone_folder / "out" / "2021").glob("*.docx")
+    assert report.read_bytes() == alone_report.read_bytes()  # the build time is the caller's SOURCE_DATE_EPOCH
+    assert report.stat().st_mode & 0o777 == alone_report.stat().st_mode & 0o777
+
+
+def test_ctrl_c_at_the_caller_stops_the_build_it_is_running(runtime, tmp_path):
+    env = _environment(runtime)
+    _started(env)
+    # Thirty organisations, each with prose that runs to its loop budget (a fifth of a second each).
+    loop = "{% for i in range(99999) %}{% for j in range(99) %}{% endfor %}{% endfor %}"
+    for number in range(30):
+        files = dict(MINIMAL_ORG, **{"narrative.yaml": MINIMAL_ORG["narrative.yaml"].replace("{{ year }}年，", loop + "{{ year }}年，")})
+        write_org(tmp_path / "data", files, org=f"org{number}")
+    caller = subprocess.Popen(
+        [sys.executable, "-c", CALLER, "build", "2021", "--data", "data", "--out", "out", "--jobs", "1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(1.5)
+    assert caller.poll() is None, caller.communicate()
+    caller.send_signal(signal.SIGINT)
+    out, err = caller.communicate(timeout=60)
+    assert caller.returncode == 0  # the caller itself ends normally, printing the build's status
+    assert "resident: 130" in err
+    assert "已中断" in err
+
+
+def test_no_resident_process_means_the_caller_builds_itself(runtime, tmp_path):
+    result = _run(CALLER, ["build", "2021", "--out", str(tmp_path)], _environment(runtime))
+    assert "resident: None" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_whether_it_is_wanted():
+    linux = sys.platform.startswith("linux")
+    assert resident.wanted({"FULIAN_REPORT_RESIDENT": "1"}) is linux
+    assert resident.wanted({"FULIAN_REPORT_RESIDENT": "on"}) is linux
+    assert resident.wanted({"FULIAN_REPORT_RESIDENT": "0"}) is False
+    assert resident.wanted({"FULIAN_REPORT_RESIDENT": "off"}) is False
+
+
+def test_output_to_no_terminal_starts_no_resident_process(runtime, tmp_path):
+    env = _environment(runtime, switch="")
+    result = _run(LAUNCHER, ["build", "2021", "--format", "txt", "--out", str(tmp_path)], env)
+    assert result.returncode == 0
+    time.sleep(0.5)
+    assert not list(runtime.glob("fulian-report/*"))
+
+
+def test_only_a_folder_of_this_user_alone_holds_the_socket(runtime):
+    assert resident.socket_path({"XDG_RUNTIME_DIR": str(runtime)}).startswith(str(runtime / "fulian-report") + os.sep)
+    (runtime / "fulian-report").chmod(0o755)
+    assert resident.socket_path({"XDG_RUNTIME_DIR": str(runtime)}) is None
+    (runtime / "fulian-report").chmod(0o700)
+    assert resident.socket_path({"XDG_RUNTIME_DIR": "/" + "x" * 80}) is None  # too deep for a socket, or not there
+
+
+def test_a_changed_source_file_or_startup_variable_is_another_resident_process(tmp_path):
+    package = tmp_path / "package"
+    package.mkdir()
+    source = package / "module.py"
+    source.write_text("x = 1\n")
+    before = resident._key({}, str(package))
+    assert resident._key({"HOME": "/elsewhere", "SOURCE_DATE_EPOCH": "1"}, str(package)) == before  # read at each build
+    assert resident._key({"PYTHONHASHSEED": "1"}, str(package)) != before
+    assert resident._key({"LC_ALL": "C"}, str(package)) != before
+    source.write_text("x = 22\n")
+    assert resident._key({}, str(package)) != before
+
+
+def test_the_resident_process_ends_when_idle_or_when_its_socket_is_gone(runtime):
+    folder = runtime / "fulian-report"
+    folder.mkdir(mode=0o700)
+    for idle, remove in ((0.5, False), (600, True)):
+        socket = folder / f"test-{idle}.sock"
+        code = f"import sys; sys.path[:] = {json.dumps(sys.path)}; from fulian_report.resident import serve; serve({str(socket)!r}, {idle})"
+        process = subprocess.Popen([sys.executable, "-c", code], cwd="/")
+        deadline = time.monotonic() + 60
+        while not socket.exists():
+            assert time.monotonic() < deadline and process.poll() is None
+            time.sleep(0.05)
+        if remove:
+            socket.unlink()
+        assert process.wait(timeout=30) == 0
+        assert not socket.exists()
