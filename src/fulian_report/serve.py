@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from .doctree import Document
 from .errors import Finding, FulianError, Severity
+from .source.yaml_source import keep_parsed_files
 
 # How long the watcher waits for more changes after one before it yields them (ms): an
 # editor's save is a write and a rename within a millisecond or two.
@@ -195,6 +196,7 @@ class Watcher:
         self.orgs, self.style, self.formats = orgs, style, formats
         self.force_polling = force_polling
         self.changes = ChangeMap(year, self.data_root, orgs, style)
+        keep_parsed_files()  # a save changes one file: the others keep their parse
 
     def build(self, orgs: list[str] | None = None, jobs: int | None = 1) -> Rebuilt:
         """Build `orgs` (None: the whole selection) exactly as `build` does."""
@@ -288,6 +290,7 @@ class Preview:
         self.folders = {folder.name: folder for folder in organisation_folders(self.data_root, year, orgs)}
         self.changes = ChangeMap(year, self.data_root, orgs, style)
         self.force_polling = force_polling
+        keep_parsed_files()
         self.versions = {org: 1 for org in self.folders}
         self._pages: dict[str, PreviewPage] = {}
         self._last_good: dict[str, Document] = {}

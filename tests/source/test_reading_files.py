@@ -217,3 +217,31 @@ def test_any_utf16_text_with_a_line_end_is_read_back_as_written(text, codec):
     raw = ("key: 值\n" + text).encode(codec)
     decoded, warnings = decode(raw, Path("cases.yaml"))
     assert decoded == "key: 值\n" + text and "UTF-16" in warnings[0].message
+
+
+def test_a_long_lived_process_parses_a_file_again_only_when_its_bytes_change(tmp_path, monkeypatch):
+    from collections import OrderedDict
+
+    monkeypatch.setattr(yaml_source, "_kept", OrderedDict())  # as keep_parsed_files() sets it, for this test only
+    path = tmp_path / "cases.yaml"
+    path.write_text("visits:\n  received: 55件\n", encoding="utf-8")
+    first = yaml_source.load_yaml(path)
+    assert yaml_source.load_yaml(path) is first
+    stamp = path.stat()
+    path.write_text("visits:\n  received: 56件\n", encoding="utf-8")  # same size: only the bytes tell
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    again = yaml_source.load_yaml(path)
+    assert again is not first
+    assert again.data == {"visits": {"received": "56件"}}
+    path.write_text("visits: [\n", encoding="utf-8")
+    with pytest.raises(yaml_source.FulianError):
+        yaml_source.load_yaml(path)
+    path.write_text("visits:\n  received: 56件\n", encoding="utf-8")
+    assert yaml_source.load_yaml(path).data == again.data
+
+
+def test_a_build_keeps_no_parse_between_loads(tmp_path, monkeypatch):
+    monkeypatch.setattr(yaml_source, "_kept", None)  # as in a build, which reads each file once
+    path = tmp_path / "cases.yaml"
+    path.write_text("visits:\n  received: 55件\n", encoding="utf-8")
+    assert yaml_source.load_yaml(path) is not yaml_source.load_yaml(path)

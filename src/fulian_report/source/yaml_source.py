@@ -12,6 +12,7 @@ import codecs
 import os
 import re
 import stat
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -214,8 +215,33 @@ def _decode_or_explain(raw: bytes, encoding: str, path: Path, other_reached: int
 
 def load_yaml(path: Path) -> SourceFile:
     raw = read_source_bytes(path)
+    if _kept is not None:
+        kept = _kept.get(path)
+        if kept is not None and kept[0] == raw:
+            _kept.move_to_end(path)
+            return kept[1]
     text, warnings = decode(raw, path)
-    return parse_yaml(text, path, warnings)
+    source = parse_yaml(text, path, warnings)
+    if _kept is not None:
+        _kept[path] = (raw, source)
+        while len(_kept) > _KEPT_FILES:
+            _kept.popitem(last=False)
+    return source
+
+
+# Files parsed before, by path, with the bytes they were parsed from: in a long-lived process
+# (watch, preview) a save changes one file of an organisation, and the others need not be
+# parsed again while their bytes are the same.  Off in a build, which reads each file once.
+_kept: OrderedDict[Path, tuple[bytes, SourceFile]] | None = None
+_KEPT_FILES = 200  # some twenty organisations' files; a data file is a few dozen KB
+
+
+def keep_parsed_files() -> None:
+    """From now on, reuse a file's parse while its bytes are unchanged (SourceFile is never
+    changed after parsing, so one parse can serve every later load)."""
+    global _kept
+    if _kept is None:
+        _kept = OrderedDict()
 
 
 # Opening never follows a link (a data file that is a link fails with ELOOP) and never
