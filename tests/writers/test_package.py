@@ -173,6 +173,19 @@ def test_no_trace_of_python_docx_template(bundled):
                 assert trace.encode() not in data, (name, trace)
         types = etree.fromstring(parts["[Content_Types].xml"])
         assert not [entry for entry in types if entry.get("Extension") == "jpeg"]
+        for name, data in parts.items():
+            if name.endswith((".xml", ".rels")):
+                assert not _revision_ids(etree.fromstring(data)), name
+
+
+def _revision_ids(root: etree._Element) -> list[str]:
+    """Every editing-session id in a part: w:rsid… attributes, a style's w:rsid, the settings' w:rsids."""
+    found = []
+    for element in root.iter(etree.Element):
+        if element.tag in (f"{W}rsid", f"{W}rsids"):
+            found.append(etree.QName(element).localname)
+        found += [etree.QName(name).localname for name in element.attrib if name.startswith(f"{W}rsid")]
+    return found
 
 
 def test_theme_language_and_theme_fonts_are_the_styles_chinese(bundled, reports):

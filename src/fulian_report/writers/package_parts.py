@@ -3,8 +3,9 @@
 python-docx starts every document from its own template, saved by Word 2010
 for Mac: Word opens it in 兼容模式 (compatibilityMode 14), its properties name
 "Microsoft Macintosh Word" and a one-page count, it carries a thumbnail and an
-empty bibliography, and its theme and font table name Japanese fonts for a
-Japanese theme language.  Here each of those parts is made what Word 2013 and
+empty bibliography, its theme and font table name Japanese fonts for a
+Japanese theme language, and its parts carry the ids of its author's editing
+sessions (rsids).  Here each of those parts is made what Word 2013 and
 later write for a new Chinese document, with the style's fonts.
 """
 
@@ -35,9 +36,9 @@ WORD_2013_COMPAT = (
     ("differentiateMultirowTableHeaders", "1"),
     ("useWord2013TrackBottomHyphenation", "0"),
 )
-# The template's own identity in its settings: its editing sessions (rsids), its document
-# id, and the request to save a thumbnail.
-_TEMPLATE_SETTINGS = ("w:rsids", "w14:docId", "w:savePreviewPicture")
+# The template's own identity in its settings: its document id and the request to save a
+# thumbnail.  (Its editing sessions, w:rsids, go with those of every other part.)
+_TEMPLATE_SETTINGS = ("w14:docId", "w:savePreviewPicture")
 _DROPPED_RELATIONSHIPS = (
     "/metadata/thumbnail",  # the template's page picture, not the report's
     "/relationships/customXml",  # an empty bibliography (Word's 引文 sources)
@@ -112,6 +113,10 @@ def own_parts(document: Any, fonts: dict[str, str]) -> dict[str, bytes]:
     """
     drop_template_parts(document)
     settle_settings(document.settings.element)
+    for part in document.part.package.parts:
+        element = getattr(part, "element", None)
+        if element is not None:
+            oxml.drop_revision_ids(element)
     latin = fonts["latin"]
     east_asian = [name for key, name in fonts.items() if key != "latin"]
     # Every font a part names: the style's, and any the template's own parts (numbering) add.
