@@ -103,3 +103,51 @@ def test_the_declared_licence_is_shipped():
     tomllib = pytest.importorskip("tomllib")
     declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["license"]["text"]
     assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith(f"{declared} License")
+
+
+# pre-commit installs the hook's tool without the lock: the hook pins what the tool runs with itself.
+
+def _lock_sources() -> dict[str, set[str]]:
+    """Each locked package → the packages constraints.txt says require it (its `# via` lines)."""
+    sources: dict[str, set[str]] = {}
+    current = None
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if not line.startswith((" ", "#")) and "==" in line:
+            current = _canonical(line.partition("==")[0].strip())
+            sources[current] = set()
+        elif current and (via := re.match(r"\s+#\s+(?:via\s+)?(\S.*)$", line)) and via.group(1) != "via":
+            sources[current].add(_canonical(via.group(1).split()[0]))  # "fulian-report (pyproject.toml)" → fulian-report
+    return sources
+
+
+def _runtime_packages() -> set[str]:
+    """The locked packages the tool runs with: its dependencies (not the test extra) and theirs."""
+    from packaging.requirements import Requirement
+
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    needed = {_canonical(Requirement(text).name) for text in project["dependencies"]}
+    sources = _lock_sources()
+    while grown := {name for name, via in sources.items() if name not in needed and via & needed}:
+        needed |= grown
+    return needed
+
+
+def test_the_pre_commit_hook_pins_what_the_tool_runs_with_at_the_locked_versions():
+    import yaml
+
+    pins = _lock()
+    runtime = _runtime_packages()
+    assert {"typer", "rich", "pydantic-core", "markupsafe", "anyio"} <= runtime  # transitive ones too
+    assert not {"pytest", "selenium", "openxml-audit", "attrs", "trio"} & runtime  # the tests' only
+    expected = sorted(f"{name}=={pins[name]}" for name in runtime)
+    for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")):
+        listed = hook.get("additional_dependencies", [])
+        assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==\S+", item) for item in listed), listed
+        assert sorted(_canonical(name) + "==" + version for name, _, version in (p.partition("==") for p in listed)) == expected, (
+            f"{hook['id']}: additional_dependencies should be the locked runtime packages:\n"
+            + "".join(f"    - {item}\n" for item in expected)
+        )
+    # A data repository's own additional_dependencies would replace the list: the example sets none.
+    example = yaml.safe_load((ROOT / "examples" / "ci" / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert not [hook for repo in example["repos"] for hook in repo["hooks"] if "additional_dependencies" in hook]

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.enum.style import WD_STYLE_TYPE
 from lxml import etree
 
 from fulian_report import __version__
@@ -23,7 +24,7 @@ from fulian_report.render.style import available_styles, resolve_style
 from fulian_report.writers.docx import docx_bytes
 from fulian_report.writers.oxml import named_fonts
 from fulian_report.writers.package import DEFAULT_TIME, build_time, zip_bytes
-from fulian_report.writers.package_parts import WORD_2013_COMPAT, app_version
+from fulian_report.writers.package_parts import WORD_2013_COMPAT, app_version, drop_template_numbering
 from tests.conftest import DATA, ROOT, TEMPLATES
 
 
@@ -173,6 +174,45 @@ def test_no_trace_of_python_docx_template(bundled):
                 assert trace.encode() not in data, (name, trace)
         types = etree.fromstring(parts["[Content_Types].xml"])
         assert not [entry for entry in types if entry.get("Extension") == "jpeg"]
+        for name, data in parts.items():
+            if name.endswith((".xml", ".rels")):
+                assert not _revision_ids(etree.fromstring(data)), name
+        # Nothing in a report is a list: no part names one, so the template's list definitions
+        # (Symbol bullets) and the list styles that named them are gone, with the part's entries.
+        for name, data in parts.items():
+            if name.startswith("word/") and name.endswith(".xml"):
+                assert etree.fromstring(data).find(f".//{W}numId") is None, name
+        assert "word/numbering.xml" not in parts
+        assert b"numbering" not in parts["[Content_Types].xml"] + parts["word/_rels/document.xml.rels"]
+        styles = {style.get(f"{W}styleId") for style in _xml(content, "word/styles.xml").iter(f"{W}style")}
+        assert not {"ListBullet", "ListNumber"} & styles
+
+
+def test_the_template_numbering_stays_while_a_part_names_a_list():
+    """Lists are dropped only when unused: a paragraph in a list keeps them, and so does a list
+    style that another style is based on (the styles name lists too)."""
+    listed = docx.Document()
+    listed.add_paragraph("一项", style="List Bullet")
+    based = docx.Document()
+    based.styles.add_style("某列表", WD_STYLE_TYPE.PARAGRAPH).base_style = based.styles["List Number"]
+    unused = docx.Document()
+    for document, kept in ((listed, True), (based, True), (unused, False)):
+        drop_template_numbering(document)
+        names = {part.partname for part in document.part.package.parts}
+        assert ("/word/numbering.xml" in names) == kept
+    assert "List Bullet" in [style.name for style in listed.styles]
+    assert "List Number" in [style.name for style in based.styles]
+    assert "List Bullet" not in [style.name for style in based.styles]
+
+
+def _revision_ids(root: etree._Element) -> list[str]:
+    """Every editing-session id in a part: w:rsid… attributes, a style's w:rsid, the settings' w:rsids."""
+    found = []
+    for element in root.iter(etree.Element):
+        if element.tag in (f"{W}rsid", f"{W}rsids"):
+            found.append(etree.QName(element).localname)
+        found += [etree.QName(name).localname for name in element.attrib if name.startswith(f"{W}rsid")]
+    return found
 
 
 def test_theme_language_and_theme_fonts_are_the_styles_chinese(bundled, reports):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 # CT_RPr children in schema order (ECMA-376 Part 1, 17.3.2.28).
@@ -233,6 +233,23 @@ _FONT_SLOTS = tuple(qn(f"w:{slot}") for slot in ("ascii", "hAnsi", "eastAsia", "
 def named_fonts(root: etree._Element) -> set[str]:
     """Every font a part names on a w:rFonts slot (not the theme's, which w:fontTable does not list)."""
     return {name for fonts in root.iter(qn("w:rFonts")) for slot in _FONT_SLOTS if (name := fonts.get(slot))}
+
+
+_REVISION_ID_PREFIX = f"{{{nsmap['w']}}}rsid"
+_REVISION_ID_ELEMENTS = (qn("w:rsid"), qn("w:rsids"))
+
+
+def drop_revision_ids(root: etree._Element) -> None:
+    """Remove the editing-session ids (w:rsidR, w:rsidRPr…, a style's w:rsid, the settings' w:rsids).
+
+    They number the sessions in which someone once edited the part: a generated document
+    has had none, and the ones python-docx's template carries are its author's.
+    """
+    for element in list(root.iter(*_REVISION_ID_ELEMENTS)):
+        element.getparent().remove(element)
+    for element in root.iter(etree.Element):
+        for name in [name for name in element.attrib if name.startswith(_REVISION_ID_PREFIX)]:
+            del element.attrib[name]
 
 
 def set_widow_control(ppr: etree._Element, on: bool) -> None:

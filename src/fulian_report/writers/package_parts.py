@@ -3,8 +3,9 @@
 python-docx starts every document from its own template, saved by Word 2010
 for Mac: Word opens it in 兼容模式 (compatibilityMode 14), its properties name
 "Microsoft Macintosh Word" and a one-page count, it carries a thumbnail and an
-empty bibliography, and its theme and font table name Japanese fonts for a
-Japanese theme language.  Here each of those parts is made what Word 2013 and
+empty bibliography, its theme and font table name Japanese fonts for a
+Japanese theme language, and its parts carry the ids of its author's editing
+sessions (rsids).  Here each of those parts is made what Word 2013 and
 later write for a new Chinese document, with the style's fonts.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from lxml import etree
@@ -35,13 +37,15 @@ WORD_2013_COMPAT = (
     ("differentiateMultirowTableHeaders", "1"),
     ("useWord2013TrackBottomHyphenation", "0"),
 )
-# The template's own identity in its settings: its editing sessions (rsids), its document
-# id, and the request to save a thumbnail.
-_TEMPLATE_SETTINGS = ("w:rsids", "w14:docId", "w:savePreviewPicture")
+# The template's own identity in its settings: its document id and the request to save a
+# thumbnail.  (Its editing sessions, w:rsids, go with those of every other part.)
+_TEMPLATE_SETTINGS = ("w14:docId", "w:savePreviewPicture")
 _DROPPED_RELATIONSHIPS = (
     "/metadata/thumbnail",  # the template's page picture, not the report's
     "/relationships/customXml",  # an empty bibliography (Word's 引文 sources)
 )
+# Where one style is named from a paragraph, run or table, or from another style.
+_STYLE_REFERENCES = tuple(qn(f"w:{tag}") for tag in ("pStyle", "rStyle", "tblStyle", "basedOn", "link", "next"))
 _EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -104,6 +108,33 @@ def drop_template_parts(document: Any) -> None:
                 del relationships[relationship_id]
 
 
+def drop_template_numbering(document: Any) -> None:
+    """Leave out the template's lists (Symbol bullets, "1."…) and its list styles, the only users.
+
+    Its List Bullet and List Number styles name those lists; a report has no lists and never
+    uses the styles, and Word makes such a built-in style afresh, with a list of its own, when
+    someone applies it.  A style that a paragraph uses, or another style is based on, links or
+    leads to, stays, and then so does the numbering part: it goes only when no part refers to
+    a list any more.
+    """
+    relationships = document.part.rels
+    numbering = {key: rel.target_part for key, rel in relationships.items() if rel.reltype == RT.NUMBERING}
+    # The lists themselves name the styles (a level's w:pStyle) and so do not count.
+    parts = [
+        part
+        for part in document.part.package.parts
+        if getattr(part, "element", None) is not None and part not in numbering.values()
+    ]
+    referenced = {reference.get(qn("w:val")) for part in parts for reference in part.element.iter(*_STYLE_REFERENCES)}
+    styles = document.styles.element
+    for style in list(styles.iterchildren(qn("w:style"))):
+        if style.get(qn("w:styleId")) not in referenced and next(style.iter(qn("w:numId")), None) is not None:
+            styles.remove(style)
+    if not any(next(part.element.iter(qn("w:numId")), None) is not None for part in parts):
+        for relationship_id in numbering:
+            del relationships[relationship_id]
+
+
 def own_parts(document: Any, fonts: dict[str, str]) -> dict[str, bytes]:
     """Make python-docx's `document` this tool's, for the style's `fonts` (its settings' fonts).
 
@@ -111,10 +142,15 @@ def own_parts(document: Any, fonts: dict[str, str]) -> dict[str, bytes]:
     bytes (properties, theme, font table) are returned, by zip entry name, to replace them.
     """
     drop_template_parts(document)
+    drop_template_numbering(document)
     settle_settings(document.settings.element)
+    for part in document.part.package.parts:
+        element = getattr(part, "element", None)
+        if element is not None:
+            oxml.drop_revision_ids(element)
     latin = fonts["latin"]
     east_asian = [name for key, name in fonts.items() if key != "latin"]
-    # Every font a part names: the style's, and any the template's own parts (numbering) add.
+    # Every font a part names: the style's, and any the template's own parts add.
     named = set()
     for part in document.part.package.parts:
         element = getattr(part, "element", None)
