@@ -99,6 +99,41 @@ def test_errors_and_the_exit_status_reach_the_caller(runtime, tmp_path):
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.docx"))
 
 
+@pytest.mark.parametrize("extra", [[], ["--format", "json"], ["--strict"]])
+def test_validate_served_by_the_resident_process_says_what_typer_says(runtime, tmp_path, extra):
+    env = _environment(runtime)
+    _started(env)
+    files = dict(MINIMAL_ORG, **{"cases.yaml": MINIMAL_ORG["cases.yaml"].replace("55件", "55个个")})
+    write_org(tmp_path / "data", files)
+    shutil.copytree(DATA / "2021" / "xiangdong", tmp_path / "data" / "2021" / "xiangdong")
+    for target in ("data/2021/demo", "data/2021/xiangdong", "data"):
+        args = ["validate", target, *extra]
+        served = _served(args, env, cwd=tmp_path)
+        alone = _run(LAUNCHER, args, _environment(runtime, "0"), cwd=tmp_path)
+        assert f"resident: {alone.returncode}" in served.stderr
+        assert served.stdout == alone.stdout
+        assert served.stderr.replace(f"resident: {alone.returncode}\n", "") == alone.stderr
+
+
+def test_a_validate_at_a_terminal_leaves_a_resident_process_for_the_next(runtime):
+    env = _environment(runtime)
+    result = _run(LAUNCHER, ["validate", "data/2021/xiangdong"], env)
+    assert result.returncode == 0, result.stderr
+    socket = _socket(env)
+    deadline = time.monotonic() + 60
+    while not socket.exists():
+        assert time.monotonic() < deadline, "no resident process came up"
+        time.sleep(0.05)
+
+
+def test_only_build_and_validate_are_served():
+    assert resident.serves(["validate", "data"])
+    assert resident.serves(["--debug", "validate", "data"])
+    assert not resident.serves(["diff", "a", "b"])
+    assert not resident.serves(["import", "x.docx"])
+    assert not resident.serves(["watch", "2021"])
+
+
 def test_the_build_runs_in_the_callers_folder_environment_and_umask(runtime, tmp_path):
     env = _environment(runtime)
     _started(env)

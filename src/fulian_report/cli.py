@@ -419,13 +419,17 @@ def run(args: list[str] | None = None) -> int:
 
 
 def main() -> None:
+    sys.exit(run_command_line())
+
+
+def run_command_line(args: list[str] | None = None) -> int:
+    """The exit status of the whole command line, every failure included (main, and a
+    resident process serving a caller, resident.py)."""
     try:
-        sys.exit(run())
-    except SystemExit:
-        raise
+        return run(args)
     except KeyboardInterrupt:
         typer.echo("已中断。", err=True)
-        sys.exit(130)
+        return 130
     except Exception:  # noqa: BLE001 - the last line of defence for a user-facing tool
         if _debug:
             import traceback  # only here: every --help would import it otherwise
@@ -436,4 +440,4 @@ def main() -> None:
                 "发生意外错误，这是本工具的缺陷而非您数据的问题；请加 --debug 重新运行，并把输出发给维护人员。",
                 err=True,
             )
-        sys.exit(3)
+        return 3

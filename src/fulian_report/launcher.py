@@ -43,9 +43,20 @@ def main() -> None:
     if _is_help(args):
         _print_help(args)
         return
+    from . import resident
+
+    served = resident.serves(args)
+    if served:
+        status = resident.run(args)
+        if status is not None:
+            _exit_now(status)
     from .cli import main as typer_main
 
-    typer_main()
+    try:
+        typer_main()
+    finally:
+        if served:
+            resident.start()
 
 
 def plain_build(args: list[str]):

@@ -1,15 +1,16 @@
-"""A resident build process: `build` at a terminal answers without importing anything.
+"""A resident build process: `build` and `validate` at a terminal answer without importing anything.
 
 Most of a build's time is its start, importing pydantic, Jinja and lxml and building the data
 models (about three quarters of `build 2021`); the reports themselves take a few dozen ms.
-So, as Gradle and dmypy do, the first build at a terminal leaves a process behind that has
-done the imports and nothing else, and waits on a Unix socket.  A later `build` with the same
-tool passes it its command line, working folder, environment, umask and its own stdout and
-stderr (the file descriptors themselves, so that a terminal stays a terminal).  The resident
-process forks; the fork is a process in exactly the state of a fresh start after the imports,
-takes those over and runs the build as `fulian-report` would, printing straight to the
-caller's terminal, and hands back the exit status.  Nothing of one build survives into the
-next: every build is a new fork of the same process that has only imported modules.
+So, as Gradle and dmypy do, the first build (or validate) at a terminal leaves a process
+behind that has done the imports and nothing else, and waits on a Unix socket.  A later
+`build` or `validate` with the same tool passes it its command line, working folder,
+environment, umask and its own stdout and stderr (the file descriptors themselves, so that a
+terminal stays a terminal).  The resident process forks; the fork is a process in exactly the
+state of a fresh start after the imports, takes those over and runs the command as
+`fulian-report` would, printing straight to the caller's terminal, and hands back the exit
+status.  Nothing of one command survives into the next: every one is a new fork of the same
+process that has only imported modules.
 
 - Only on Linux (fork, Unix sockets and the peer's credentials).
 - Only for the user who started it: the socket lies in a folder of that user's alone (mode
@@ -18,12 +19,12 @@ next: every build is a new fork of the same process that has only imported modul
 - Never a stale tool: the socket's name is a key of the Python, its startup environment, the
   installed packages and every source file of this tool (size and time of change); any change
   gives another name, and the old process, no longer asked, ends.
-- It ends after IDLE_SECONDS without a build, or when its socket is gone or replaced.
+- It ends after IDLE_SECONDS without a command, or when its socket is gone or replaced.
 - FULIAN_REPORT_RESIDENT=0 turns it off, =1 turns it on also where no terminal is attached
-  (scripts, benchmarks); by default it serves builds whose output goes to a terminal.
-- Ctrl-C (and SIGTERM, SIGHUP) at the caller is passed on to the build: it stops as it would
-  in the caller's own process.  A caller that is killed outright leaves its build to finish,
-  under the output folder's lock, as an uninterrupted build would.
+  (scripts, benchmarks); by default it serves commands whose output goes to a terminal.
+- Ctrl-C (and SIGTERM, SIGHUP) at the caller is passed on to the command: it stops as it
+  would in the caller's own process.  A caller that is killed outright leaves its build to
+  finish, under the output folder's lock, as an uninterrupted build would.
 
 Anything unexpected on the way (no resident process, a refused connection, a descriptor
 that cannot be passed) means the caller builds in its own process, as without this module.
@@ -40,6 +41,13 @@ IDLE_SECONDS = 15 * 60
 # resident process must have started under the same values as its caller.
 _STARTUP_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE")
 _STATUS_PREFIX = b"status "
+
+
+def serves(args: list[str]) -> bool:
+    """Whether a resident process runs this command line: a plain build (launcher.plain_build)
+    or a `validate`, the two commands run again and again while data is written."""
+    rest = args[1:] if args[:1] == ["--debug"] else args
+    return rest[:1] == ["validate"]
 
 
 def wanted(environ: dict[str, str] | None = None) -> bool:
@@ -131,8 +139,9 @@ def _key(environ: dict[str, str], package: str | None = None) -> str:
 
 
 def run(args: list[str]) -> int | None:
-    """Run `fulian-report <args>` (a plain build) in the resident process, printing to our
-    stdout and stderr; its exit status, or None when no resident process took it."""
+    """Run `fulian-report <args>` (a plain build, or what `serves` names) in the resident
+    process, printing to our stdout and stderr; its exit status, or None when no resident
+    process took it."""
     if not wanted():
         return None
     path = socket_path()
@@ -230,7 +239,7 @@ def serve(path: str, idle: float = IDLE_SECONDS) -> None:
     import time
 
     gc.disable()
-    from . import api, build_command, launcher  # noqa: F401  the imports every build makes
+    from . import api, build_command, cli, launcher  # noqa: F401  the imports every build and validate makes
     from .writers import docx  # noqa: F401
 
     gc.freeze()
@@ -310,10 +319,15 @@ def _serve_one(connection) -> None:
             os._exit(0)
         _become_caller(request, fds)
         connection.sendall(f"pid {os.getpid()}\n".encode())
-        from .launcher import run_plain_build, plain_build
+        from .launcher import plain_build, run_plain_build
 
         options, debug = plain_build(request["args"])
-        status = 2 if options is None else run_plain_build(options, debug)
+        if options is not None:
+            status = run_plain_build(options, debug)
+        else:
+            from .cli import run_command_line
+
+            status = run_command_line(request["args"])
     except BaseException:  # noqa: BLE001 - the caller is told by the status
         status = 3
     finally:
