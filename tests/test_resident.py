@@ -140,6 +140,7 @@ def test_the_build_runs_in_the_callers_folder_environment_and_umask(runtime, tmp
     shutil.copytree(DATA, tmp_path / "data")
     args = ["build", "2021", "--data", "data", "--out", "out", "--org", "xiangdong"]
     later = dict(env, SOURCE_DATE_EPOCH="1700000000")
+    later.update({f"LARGE_{index}": "x" * 100_000 for index in range(15)})  # a request that comes in pieces
     served = _served(args, later, cwd=tmp_path, preexec_fn=lambda: os.umask(0o077))
     assert "resident: 0" in served.stderr, served.stderr
     (report,) = (tmp_path / "out" / "2021").glob("*.docx")

@@ -41,6 +41,7 @@ IDLE_SECONDS = 15 * 60
 # resident process must have started under the same values as its caller.
 _STARTUP_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE")
 _STATUS_PREFIX = b"status "
+_LARGEST_REQUEST = 16 * 1024 * 1024  # a command line and an environment: far less in practice
 
 
 def serves(args: list[str]) -> bool:
@@ -163,7 +164,8 @@ def run(args: list[str]) -> int | None:
         }
         sys.stdout.flush()
         sys.stderr.flush()
-        socket.send_fds(connection, [json.dumps(request).encode("utf-8")], [1, 2])
+        message = json.dumps(request).encode("utf-8")  # ASCII: json escapes the rest
+        socket.send_fds(connection, [len(message).to_bytes(8, "big") + message], [1, 2])
         reader = connection.makefile("rb")
         child = reader.readline()
         if not child.startswith(b"pid "):
@@ -308,15 +310,19 @@ def _serve_one(connection) -> None:
         _pid, uid, _gid = struct.unpack("3i", credentials)
         if uid != os.getuid():
             os._exit(0)
-        message, fds, _flags, _address = socket.recv_fds(connection, 16 * 1024 * 1024, 2)
-        while not message.endswith(b"}"):  # a large environment comes in pieces
-            more = connection.recv(1024 * 1024)
+        message, fds, _flags, _address = socket.recv_fds(connection, 1024 * 1024, 2)
+        if len(fds) != 2 or len(message) < 8:
+            os._exit(0)
+        size = int.from_bytes(message[:8], "big")
+        if size > _LARGEST_REQUEST:
+            os._exit(0)
+        message = message[8:]
+        while len(message) < size:  # a large environment comes in pieces
+            more = connection.recv(size - len(message))
             if not more:
                 os._exit(0)
             message += more
         request = json.loads(message.decode("utf-8"))
-        if len(fds) != 2:
-            os._exit(0)
         _become_caller(request, fds)
         connection.sendall(f"pid {os.getpid()}\n".encode())
         from .launcher import plain_build, run_plain_build
@@ -368,6 +374,9 @@ def _become_caller(request: dict, fds: list[int]) -> None:
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding=err_encoding, errors=err_errors, line_buffering=True)
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False))
     sys.argv = ["fulian-report", *request["args"]]
+    # Away from the terminal's foreground group, a write to it would stop the build where the
+    # terminal says `stty tostop`; a process that ignores SIGTTOU is let write, as the caller is.
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
