@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from fulian_report import cli
 from fulian_report.cli import app
 from fulian_report.source.yaml_source import MAX_DEPTH, MAX_FILE_BYTES
-from tests.conftest import MINIMAL_ORG, write_org
+from tests.conftest import GENRE, MINIMAL_ORG, write_org
 
 runner = CliRunner()
 CASES = MINIMAL_ORG["cases.yaml"]  # visits.received on line 2, mediation on lines 3-5
@@ -288,3 +288,40 @@ def test_a_form_feed_is_shown_on_its_own_line_with_windows_line_ends(tmp_path):
     output = result.output.splitlines()
     at = next(i for i, line in enumerate(output) if "cases.yaml:2:15: 错误" in line)
     assert output[at + 1] == " 2 |   received: 55\u240c件"
+
+
+# (folder to stand in under data/, path as typed, where the error is shown)
+TYPED_PATHS = {
+    "organisation by its name, in its year": ("2021", "demo", "demo/cases.yaml:5:"),
+    "organisation as .": ("2021/demo", ".", "cases.yaml:5:"),
+    "year as .": ("2021", ".", "demo/cases.yaml:5:"),
+    "year as ..": ("2021/other", "..", "../demo/cases.yaml:5:"),
+    "organisation beside this one": ("2021/other", "../demo", "../demo/cases.yaml:5:"),
+    "organisation through ..": (".", "2021/other/../demo", "2021/demo/cases.yaml:5:"),
+    "file in its organisation": ("2021/demo", "cases.yaml", "cases.yaml:5:"),
+}
+
+
+@pytest.mark.parametrize("case", TYPED_PATHS, ids=list(TYPED_PATHS))
+def test_a_relative_path_is_checked_as_the_folder_it_names_and_shown_as_typed(tmp_path, monkeypatch, case):
+    stand_in, typed, where = TYPED_PATHS[case]
+    write_org(tmp_path / "data", MINIMAL_ORG, org="other")
+    _, result = _validate(tmp_path, {"cases.yaml": CASES.replace("134对", "544对")})
+    monkeypatch.chdir(tmp_path / "data" / stand_in)
+    result = runner.invoke(app, ["validate", typed])
+    assert result.exit_code == 1, result.output
+    assert f"{where}23: 错误：调和 544对 多于接待 444对" in result.output, result.output
+
+
+def test_a_relative_organisation_folder_finds_the_previous_periods_data(monkeypatch):
+    # 2022 上半年 refers to 2021 下半年 (previous.…), which is found from the folder as typed.
+    monkeypatch.chdir(GENRE / "data" / "2022" / "qingshan")
+    result = runner.invoke(app, ["validate", "."])
+    assert result.exit_code == 0 and "检查通过" in result.output, result.output
+
+
+def test_a_file_typed_inside_its_organisation_is_checked_with_its_neighbours(tmp_path, monkeypatch):
+    folder, _ = _validate(tmp_path, {"narrative.yaml": NARRATIVE.replace("visits.received", "visits.receivd")})
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, ["validate", "narrative.yaml"])
+    assert result.exit_code == 1 and "narrative.yaml:3:" in result.output and "“receivd”不存在" in result.output, result.output

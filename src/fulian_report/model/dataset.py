@@ -11,6 +11,7 @@ file, line and column, in Chinese.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,12 @@ from .subjects import (
 )
 
 YEAR_RE = re.compile(r"^\d{4}$")
+
+
+def named_path(path: Path) -> Path:
+    """`path` with each of its folders named: typed as `.`, `..` or `furong` (inside a year
+    folder), its parent's name is not the year it is in. Lexical, as the user's `..` means."""
+    return Path(os.path.abspath(path))
 
 
 @dataclass
@@ -375,8 +382,11 @@ def _period_of(organisation: Any, source: SourceFile | None, year: int) -> tuple
 
 
 def previous_folder(folder: Path, period: ReportingPeriod) -> Path:
-    """Where the data of the period before is: the folder of its last year, same organisation."""
-    return folder.parent.parent / str(period.previous.last_year) / folder.name
+    """Where the data of the period before is: the folder of its last year, same organisation.
+    Relative where `folder` is, so that messages show it as the user's own path does."""
+    named = named_path(folder)
+    before = named.parent.parent / str(period.previous.last_year) / named.name
+    return before if Path(folder).is_absolute() else Path(os.path.relpath(before))
 
 
 def is_previous_period(previous: "OrgData", period: ReportingPeriod) -> bool:
@@ -401,10 +411,11 @@ class InvalidOrg(FulianError):
 def load_org(folder: Path, year: int | None = None, with_previous: bool = True) -> OrgData:
     """Load and validate `data/<year>/<org>/`; raise FulianError with every finding."""
     folder = Path(folder)
+    named = named_path(folder)
     if year is None:
-        if not YEAR_RE.match(folder.parent.name):
+        if not YEAR_RE.match(named.parent.name):
             raise FulianError.single(folder, "组织文件夹应放在年度文件夹下，如 data/2021/furong/")
-        year = int(folder.parent.name)
+        year = int(named.parent.name)
     if not folder.is_dir():
         raise FulianError.single(folder, "找不到这个组织文件夹")
     findings: list[Finding] = []
@@ -462,7 +473,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     for name in SUBJECT_MODELS:
         if name not in sources and name not in failed:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
-    data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources, period=period)
+    data = OrgData(org_id=named.name, year=year, folder=folder, subjects=subjects, sources=sources, period=period)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         raise InvalidOrg(findings, data, failed)
