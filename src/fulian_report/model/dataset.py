@@ -462,7 +462,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             subjects[stem] = model
             if stem == "organisation" and model.report_date is None:
                 findings.append(Finding(source.locate(()), "没有写成文日期 report_date：报告将没有日期行；"
-                                        "要写日期，请加一行如 report_date: 2022-01-10", Severity.WARNING))
+                                        f"要写日期，请加一行如 report_date: {period.example_report_date.isoformat()}", Severity.WARNING))
             if stem == "plan":
                 findings.extend(_plan_dates_in_the_period(model, source, period))
         else:
