@@ -139,6 +139,15 @@ MESSAGES = {
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛｛ year ｝｝年")}, "narrative.yaml:3:5: 错误", "“｛｛”是全角的花括号", 1),
     "full-width percent braces in prose": (
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛％ if year ％｝{{ year }}年")}, "narrative.yaml:3:5: 错误", "“｛％”是全角的花括号或百分号", 1),
+    # `share` and `sum` are spelt like the fields shares and sums, yet are meant as figures here.
+    "a share named share over 100%": (
+        {"activities.yaml": "x: {members: 20人, women: 10人, share: 150%, shares: {share: [women, members]}}\n"},
+        "activities.yaml:1:38: 错误", "比例 share 150% 超过 100%", 1),
+    "a total named sum that does not add up": (
+        {"activities.yaml": "x: {a: 10人, b: 20人, sum: 40人, sums: {sum: [a, b]}}\n"}, "activities.yaml:1:26: 错误", "合计 sum 40人 不等于各项之和", 1),
+    "a figure named sum that is not one": ({"activities.yaml": "x: {sum: abc}\n"}, "activities.yaml:1:10: 错误", "无法识别“abc”", 1),
+    "sums misspelt as sum": (
+        {"activities.yaml": "x: {a: 10人, b: 20人, sum: {total: [a, b]}}\n"}, "activities.yaml:1:21: 错误", "是不是想写“sums”", 1),
     "figure no text uses": ({"cases.yaml": CASES + "police:\n  dv_reports: 12起\n"}, "cases.yaml:7:3: 警告", "没有被任何正文用到", 0),
 }
 

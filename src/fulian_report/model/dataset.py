@@ -237,6 +237,11 @@ def _expected_fields(model: type[BaseModel], loc: tuple) -> dict[str, str]:
 
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names allowed at `loc` inside `model`, for a "did you mean"."""
+    return list(_field_infos(model, loc))
+
+
+def _field_infos(model: type[BaseModel], loc: tuple) -> dict[str, Any]:
+    """The fields (name → pydantic FieldInfo) allowed at `loc` inside `model`."""
     current: Any = model
     key_level = False  # the part before was a dict field: this part is one of its keys
     for part in loc[:-1]:
@@ -251,9 +256,9 @@ def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
         else:  # a record under a name the person chose (activities.walk)
             current = RECORDS_BY_NAME.get(current)
         if current is None:
-            return []
+            return {}
     fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
+    return dict(fields) if fields else {}
 
 
 def _is_mapping(annotation: Any) -> bool:
@@ -303,20 +308,25 @@ def validate_subject(
                 loc += (problem.field,)
             known = _known_fields(model, loc)
             expected = _expected_fields(model, loc) if error.get("type") in ("model_type", "model_attributes_type") else None
-            message = _misspelt_name(error, loc, known) or translate_error(error, known, expected)
+            message = _misspelt_name(error, loc, _field_infos(model, loc)) or translate_error(error, known, expected)
             where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
             where = _at_fullwidth_mark(where, error.get("input"), source)
             findings.append(Finding(where, message))
         return None, _dedupe(to_fill + findings)
 
 
-def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
+def _misspelt_name(error: dict, loc: tuple, fields: dict[str, Any]) -> str:
     """A record takes any name for a figure, so `plce: 示例湖公园` is read as a figure that
     cannot be one; when the name is spelt like a field, that is the likelier mistake."""
     name = loc[-1] if loc else None
-    if error.get("type") == "extra_forbidden" or not isinstance(name, str) or name in known:
+    if error.get("type") == "extra_forbidden" or not isinstance(name, str) or name in fields:
         return ""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    if isinstance((error.get("ctx") or {}).get("error"), FieldProblem):
+        return ""  # a record's rule (a share over 100%) broken at a figure it names: the name is meant
+    # Only a field that takes what is written there: `sum: abc` is no misspelt `sums`, which holds a mapping.
+    written_mapping = isinstance(error.get("input"), dict)
+    shaped = [field for field, info in fields.items() if _is_mapping(info.annotation) == written_mapping]
+    close = difflib.get_close_matches(name, shaped, n=1, cutoff=0.75)
     return f"“{name}”不是这一项的字段{suggest(name, close)}（自取的名称只能用来写数字或日期）" if close else ""
 
 
