@@ -54,6 +54,12 @@ MESSAGES = {
     "full-width brackets": (
         {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: ｛province: 示例省, city: 示例市, district: 示例区｝")},
         "organisation.yaml:3:9: 错误", "“｛”是全角括号", 1),
+    "full-width brackets around a figure": (
+        {"activities.yaml": "x:\n  list: ［2022-01-01, 2022-02-01］\n"}, "activities.yaml:2:9: 错误", "其中的“［”是全角方括号", 1),
+    "full-width brackets around a text": (
+        {"honors.yaml": "a:\n  title: 三八红旗手\n  holders: ［张某, 李某］\n"}, "honors.yaml:3:12: 错误", "整个写在全角方括号“［］”里", 1),
+    "full-width comma in braces": (
+        {"organisation.yaml": ORG.replace("示例省, city", "示例省，city")}, "organisation.yaml:3:23: 错误", "“，”是全角逗号", 1),
     "Chinese quotes around a colon": ({"cases.yaml": CASES + "hotline:\n  name: “热线: 12345”\n"}, "cases.yaml:7:9: 错误", "是中文引号", 1),
     "a missing colon": ({"cases.yaml": CASES.replace("couples_received: 444对", "couples_received 444对")}, "cases.yaml:4:3: 错误", "这一行缺少冒号", 1),
     "region as one text": (

@@ -32,6 +32,8 @@ from .subjects import (
     FieldProblem,
     Organisation,
     empty_subject,
+    fullwidth_hint,
+    fullwidth_structure,
 )
 
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -161,9 +163,6 @@ _PYDANTIC_MESSAGES = {
     "date_parsing": "这里应是日期",
     "none_required": "这里不应写内容",
 }
-# Full-width marks a Chinese input method types where YAML wants ASCII ones: a value that
-# should have been a mapping or a list and stayed text because of one.
-_FULLWIDTH_STRUCTURE = {"：": "冒号", "［": "方括号", "｛": "花括号"}
 
 
 def translate_error(error: dict, known: list[str] | None = None, fields: dict[str, str] | None = None) -> str:
@@ -171,8 +170,11 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
     expected where a text was written, for the message to name them."""
     kind = error.get("type", "")
     if kind == "value_error":
-        message = str(error.get("ctx", {}).get("error") or error.get("msg", ""))
-        return message.removeprefix("Value error, ")
+        message = str(error.get("ctx", {}).get("error") or error.get("msg", "")).removeprefix("Value error, ")
+        mark = fullwidth_structure(error.get("input"))
+        if mark in ("［", "｛"):  # a figure written as a list or mapping in full-width brackets
+            return f"{message.rstrip('。')}。{fullwidth_hint(mark)}"
+        return message
     base = _PYDANTIC_MESSAGES.get(kind)
     if base is None:
         return "这里的值不符合要求；请对照 README 或同类文件的写法检查。"
@@ -194,12 +196,9 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
         limit = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), "")
         return f"{base}：{given}（界限 {limit}）"
     if isinstance(given, str) and kind in ("dict_type", "model_type", "model_attributes_type", "list_type"):
-        mark = next((m for m in _FULLWIDTH_STRUCTURE if m in given), None)
+        mark = fullwidth_structure(given)
         if mark is not None:
-            return (
-                f"{base}，但这里是一段文字“{given}”：其中的“{mark}”是全角{_FULLWIDTH_STRUCTURE[mark]}，YAML 不认；"
-                "请改用半角的冒号加空格“: ”、括号 [ ] 或 { }（切换输入法的全角/半角）。"
-            )
+            return f"{base}，但这里是一段文字“{given}”：{fullwidth_hint(mark)}"
         if fields and kind != "list_type":
             listed = "、".join(f"{field}（{description}）" if description else field for field, description in fields.items())
             return f"{base}，不是一段文字“{given}”：请分项写出 {listed}，每项一行“名称: 值”。"
@@ -334,7 +333,7 @@ def _at_fullwidth_mark(where: Location, given: Any, source: SourceFile) -> Locat
     """A text that should have been a mapping or list because of a full-width mark: point at the mark."""
     if not isinstance(given, str) or not where.line or where.line > len(source.lines):
         return where
-    mark = next((m for m in _FULLWIDTH_STRUCTURE if m in given), None)
+    mark = fullwidth_structure(given)
     if mark is None:
         return where
     column = source.lines[where.line - 1].find(mark, max(where.column - 1, 0))

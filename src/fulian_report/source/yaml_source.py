@@ -580,6 +580,13 @@ def _fullwidth_slip(
                 "如 measure_words: [只, 头]、region: {province: 湖南省, city: 长沙市, district: 芙蓉区}。",
                 (last, column),
             )
+        # A full-width comma inside { } followed by a name's colon was meant to part two items.
+        if char == "，" and "{" in text[:column] and ":" in text[column:end + 1]:
+            return (
+                "这里的“，”是全角逗号：合写在一行的几项要用半角逗号“,”隔开，"
+                "如 region: {province: 湖南省, city: 长沙市, district: 芙蓉区}（切换输入法的全角/半角）。",
+                (last, column),
+            )
         if char in "“‘" and ":" in text[column:end + 1]:
             return (
                 f"这里的“{char}”是中文引号，YAML 不把它当作引号，其中的“: ”就被当成了名称后的冒号；"
