@@ -62,6 +62,8 @@ MESSAGES = {
         {"organisation.yaml": ORG.replace("示例省, city", "示例省，city")}, "organisation.yaml:3:23: 错误", "“，”是全角逗号", 1),
     "Chinese quotes around a colon": ({"cases.yaml": CASES + "hotline:\n  name: “热线: 12345”\n"}, "cases.yaml:7:9: 错误", "是中文引号", 1),
     "a missing colon": ({"cases.yaml": CASES.replace("couples_received: 444对", "couples_received 444对")}, "cases.yaml:4:3: 错误", "这一行缺少冒号", 1),
+    "a county under region": (
+        {"organisation.yaml": ORG.replace("district: 示例区", "county: 虚构县")}, "organisation.yaml:3:36: 错误", "不认识的名称“county”，是不是想写“district”？", 1),
     "region as one text": (
         {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: 示例省示例市示例区")},
         "organisation.yaml:3:9: 错误", "region 要分级写出，每级一行：province: 示例省，city: 示例市，district: 示例区", 1),

@@ -34,6 +34,7 @@ from .subjects import (
     empty_subject,
     fullwidth_hint,
     fullwidth_structure,
+    region_level_meant,
 )
 
 YEAR_RE = re.compile(r"^\d{4}$")
@@ -186,7 +187,9 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
     if kind == "missing":
         return f"缺少必填项“{name}”"
     if kind == "extra_forbidden":
-        return f"不认识的名称“{name}”" + suggest(str(name), known or [])
+        # Where the known names are region's levels, a level's English word says which one is meant.
+        level = region_level_meant(str(name)) if {"province", "district"} <= set(known or ()) else ""
+        return f"不认识的名称“{name}”" + (level or suggest(str(name), known or []))
     if kind in ("enum", "literal_error"):
         expected = str(error.get("ctx", {}).get("expected", ""))
         choices = "、".join(part.strip(" '\"") for part in re.split(r"', '|' or '|', or '", expected))

@@ -415,6 +415,20 @@ _REGION_LEVELS = (
     ("community", "村、社区", ("社区", "村")),
 )
 
+# English words for a level that are not region's field names, and the field each belongs
+# under: spelling alone would take county for community and town for township's neighbours.
+_REGION_LEVEL_WORDS = {
+    "state": "province", "prefecture": "city", "county": "district", "town": "township",
+    "subdistrict": "township", "street": "township", "village": "community", "neighbourhood": "community",
+}
+
+
+def region_level_meant(name: str) -> str:
+    """For a name region does not know that says a level (county): which field it goes under and why."""
+    field = _REGION_LEVEL_WORDS.get(name.lower())
+    words = next((words for level, words, _ in _REGION_LEVELS if level == field), None)
+    return f"，是不是想写“{field}”？（{words}一级写在 {field} 下）" if words else ""
+
 
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
