@@ -64,6 +64,8 @@ MESSAGES = {
     "a missing colon": ({"cases.yaml": CASES.replace("couples_received: 444对", "couples_received 444对")}, "cases.yaml:4:3: 错误", "这一行缺少冒号", 1),
     "a county under region": (
         {"organisation.yaml": ORG.replace("district: 示例区", "county: 虚构县")}, "organisation.yaml:3:36: 错误", "不认识的名称“county”，是不是想写“district”？", 1),
+    "a month the calendar has not": (
+        {"organisation.yaml": ORG.replace("report_date: 2022-01-10", "report_date: 2022-13-01")}, "organisation.yaml:4:14: 错误", "2022年没有13月", 1),
     "region as one text": (
         {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: 示例省示例市示例区")},
         "organisation.yaml:3:9: 错误", "region 要分级写出，每级一行：province: 示例省，city: 示例市，district: 示例区", 1),

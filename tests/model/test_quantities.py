@@ -124,6 +124,11 @@ def test_impossible_dates_are_refused_in_chinese():
         ReportDate.model_validate("2021年2月30日")
     with pytest.raises(ValidationError, match="无法识别日期"):
         ReportDate.model_validate("三月五日")
+    for written in ("2023-13-01", "2023年13月"):  # not "数值太大：13（界限 12）"
+        with pytest.raises(ValidationError, match="2023年没有13月：月份只能是 1 到 12"):
+            ReportDate.model_validate(written)
+    with pytest.raises(ValidationError, match="2021年1月没有32日"):
+        ReportDate.model_validate("2021-01-32")
 
 
 def test_period_is_ordered_and_renders_the_year_once():

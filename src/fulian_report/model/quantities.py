@@ -375,6 +375,21 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*(上旬|中旬|下�
 _CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬))?)?$")
 
 
+def _calendar_check(parts: dict) -> None:
+    """A month or day the calendar has not, said as such: the fields' bounds alone would say
+    "数值太大：13（界限 12）" of the month of 2023-13-01."""
+    year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
+    if not all(isinstance(part, int) for part in (year, month)):
+        return
+    if not 1 <= month <= 12:
+        raise ValueError(f"{year}年没有{month}月：月份只能是 1 到 12")
+    if isinstance(day, int):
+        try:
+            _dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{year}年{month}月没有{day}日") from None
+
+
 class ReportDate(Figure):
     """A date as precise as the report knows it: 2021年3月5日, 2021年3月下旬, 2021年6月, 2025年."""
 
@@ -396,7 +411,9 @@ class ReportDate(Figure):
         if isinstance(data, int):
             return {"year": data}
         if isinstance(data, str):
-            return parse_date(data)
+            data = parse_date(data)
+        if isinstance(data, dict):
+            _calendar_check(data)
         return data
 
     @model_validator(mode="after")
@@ -407,11 +424,6 @@ class ReportDate(Figure):
             raise ValueError("上旬/中旬/下旬只能跟在月份后面")
         if self.dekad is not None and self.dekad not in DEKADS:
             raise ValueError("旬只能是 上旬、中旬、下旬")
-        if self.day is not None:
-            try:
-                _dt.date(self.year, self.month, self.day)
-            except ValueError:
-                raise ValueError(f"{self.year}年{self.month}月没有{self.day}日") from None
         return self
 
     @model_validator(mode="after")

@@ -104,9 +104,17 @@ class SourceFile:
         return Location(self.display_path, *self.positions.get((), (1, 1)))
 
     def locate_value(self, path: PathKey) -> Location:
-        """The position of the value at `path` where it is a plain value, else as `locate`."""
-        if tuple(path) in self.value_positions:
-            return Location(self.display_path, *self.value_positions[tuple(path)])
+        """The position of the value at `path` where it is a plain value, else as `locate`.
+
+        A path below a plain value names a part the model read from it (the month of
+        2023-13-01): that is the value's position, not its key's."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.value_positions:
+                return Location(self.display_path, *self.value_positions[probe])
+            if probe in self.positions:
+                break  # written as a mapping or list: its own key, as `locate` gives
+            probe = probe[:-1]
         return self.locate(path)
 
     def find(self, fragment: str, near: Location, within: int = 200) -> Location:
