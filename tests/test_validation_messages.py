@@ -95,8 +95,8 @@ MESSAGES = {
         "organisation_building.yaml:4:11: 错误", "“womn”不是这一项的字段，是不是想写“women”？", 1),
     "unknown style": ({"organisation.yaml": ORG.replace("style: furong", "style: furnog")}, "organisation.yaml:5:1: 错误", "找不到样式“furnog”", 1),
     "unknown key": ({"organisation.yaml": ORG.replace("name: 示例区妇联", "nmae: 示例区妇联")}, "organisation.yaml:1:1: 错误", "不认识的名称“nmae”，是不是想写“name”？", 1),
-    "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:13: 错误", "无法识别“-55件”", 1),
-    "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:11: 错误", "无法识别金额“-500元”", 1),
+    "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:13: 错误", "“-55件”是负数：数字不能为负", 1),
+    "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:11: 错误", "“-500元”是负数：数字不能为负", 1),
     "reconciled above received": ({"cases.yaml": CASES.replace("134对", "544对")}, "cases.yaml:5:23: 错误", "调和 544对 多于接待 444对", 1),
     "women above members": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10名\n    women: 25名\n"},

@@ -55,7 +55,7 @@ def test_count_in_wan_keeps_its_value_in_units():
         ("64", "缺少量词"),
         ("六十四名", "无法识别"),
         ("64羊只", "量词“羊只”不在量词表中"),
-        ("-3件", "无法识别"),
+        ("-3件", "是负数：数字不能为负"),
         ("近700余名", "只能带一个修饰词"),
         ("66000元", "是金额"),
     ],
@@ -92,6 +92,16 @@ def test_money_refuses_a_bare_number_and_a_negative_amount():
         Money.model_validate(5000)
     with pytest.raises(ValidationError):
         Money(yuan=Decimal(-1))
+
+
+@pytest.mark.parametrize("written", ["-500只", "近-500只", "－500人", "-5元", "-1.5万元", "-3.5%", -500])
+def test_a_negative_figure_is_said_to_be_one(written):
+    with pytest.raises(ValueError, match="是负数：数字不能为负"):
+        parse_figure(written)
+    typed = {"元": Money, "%": Share}.get(str(written)[-1:].removeprefix("万"), Count)
+    if isinstance(written, str):  # as a typed field reads it (cases.visits.received: -5件)
+        with pytest.raises(ValidationError, match="是负数：数字不能为负"):
+            typed.model_validate(written)
 
 
 def test_share_renders_with_the_sign_it_was_written_with():
