@@ -153,7 +153,8 @@ class ReportUndefined(StrictUndefined):
             # a.b.c where a.b is left out of the data: Jinja looks c up on None.
             return f"“{name}”不存在：它前面的一项在数据中没有填写"
         if owner is not missing and not isinstance(owner, type(StrictUndefined)) and name is not None:
-            return f"“{name}”不存在" + suggest(str(name), known_names(owner))
+            why = getattr(owner, "missing_reason", "")  # an owner empty for a reason says it (derive.NoPreviousData)
+            return f"“{name}”不存在" + (f"：{why}" if why else suggest(str(name), known_names(owner)))
         if name is not None:
             return f"名称“{name}”不存在"
         return str(self._undefined_hint or "值不存在")
