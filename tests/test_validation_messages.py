@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from fulian_report import cli
 from fulian_report.cli import app
 from fulian_report.source.yaml_source import MAX_DEPTH, MAX_FILE_BYTES
-from tests.conftest import MINIMAL_ORG, write_org
+from tests.conftest import GENRE, MINIMAL_ORG, write_org
 
 runner = CliRunner()
 CASES = MINIMAL_ORG["cases.yaml"]  # visits.received on line 2, mediation on lines 3-5
@@ -54,8 +54,18 @@ MESSAGES = {
     "full-width brackets": (
         {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: ｛province: 示例省, city: 示例市, district: 示例区｝")},
         "organisation.yaml:3:9: 错误", "“｛”是全角括号", 1),
+    "full-width brackets around a figure": (
+        {"activities.yaml": "x:\n  list: ［2022-01-01, 2022-02-01］\n"}, "activities.yaml:2:9: 错误", "其中的“［”是全角方括号", 1),
+    "full-width brackets around a text": (
+        {"honors.yaml": "a:\n  title: 三八红旗手\n  holders: ［张某, 李某］\n"}, "honors.yaml:3:12: 错误", "整个写在全角方括号“［］”里", 1),
+    "full-width comma in braces": (
+        {"organisation.yaml": ORG.replace("示例省, city", "示例省，city")}, "organisation.yaml:3:23: 错误", "“，”是全角逗号", 1),
     "Chinese quotes around a colon": ({"cases.yaml": CASES + "hotline:\n  name: “热线: 12345”\n"}, "cases.yaml:7:9: 错误", "是中文引号", 1),
     "a missing colon": ({"cases.yaml": CASES.replace("couples_received: 444对", "couples_received 444对")}, "cases.yaml:4:3: 错误", "这一行缺少冒号", 1),
+    "a county under region": (
+        {"organisation.yaml": ORG.replace("district: 示例区", "county: 虚构县")}, "organisation.yaml:3:36: 错误", "不认识的名称“county”，是不是想写“district”？", 1),
+    "a month the calendar has not": (
+        {"organisation.yaml": ORG.replace("report_date: 2022-01-10", "report_date: 2022-13-01")}, "organisation.yaml:4:14: 错误", "2022年没有13月", 1),
     "region as one text": (
         {"organisation.yaml": ORG.replace("region: {province: 示例省, city: 示例市, district: 示例区}", "region: 示例省示例市示例区")},
         "organisation.yaml:3:9: 错误", "region 要分级写出，每级一行：province: 示例省，city: 示例市，district: 示例区", 1),
@@ -85,8 +95,8 @@ MESSAGES = {
         "organisation_building.yaml:4:11: 错误", "“womn”不是这一项的字段，是不是想写“women”？", 1),
     "unknown style": ({"organisation.yaml": ORG.replace("style: furong", "style: furnog")}, "organisation.yaml:5:1: 错误", "找不到样式“furnog”", 1),
     "unknown key": ({"organisation.yaml": ORG.replace("name: 示例区妇联", "nmae: 示例区妇联")}, "organisation.yaml:1:1: 错误", "不认识的名称“nmae”，是不是想写“name”？", 1),
-    "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:13: 错误", "无法识别“-55件”", 1),
-    "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:11: 错误", "无法识别金额“-500元”", 1),
+    "negative count": ({"cases.yaml": CASES.replace("55件", "-55件")}, "cases.yaml:2:13: 错误", "“-55件”是负数：数字不能为负", 1),
+    "negative money": ({"funds.yaml": "relief:\n  direction: 发放\n  amount: -500元\n"}, "funds.yaml:3:11: 错误", "“-500元”是负数：数字不能为负", 1),
     "reconciled above received": ({"cases.yaml": CASES.replace("134对", "544对")}, "cases.yaml:5:23: 错误", "调和 544对 多于接待 444对", 1),
     "women above members": (
         {"organisation_building.yaml": "committees:\n  two_committees:\n    members: 10名\n    women: 25名\n"},
@@ -139,6 +149,15 @@ MESSAGES = {
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛｛ year ｝｝年")}, "narrative.yaml:3:5: 错误", "“｛｛”是全角的花括号", 1),
     "full-width percent braces in prose": (
         {"narrative.yaml": NARRATIVE.replace("{{ year }}年", "｛％ if year ％｝{{ year }}年")}, "narrative.yaml:3:5: 错误", "“｛％”是全角的花括号或百分号", 1),
+    # `share` and `sum` are spelt like the fields shares and sums, yet are meant as figures here.
+    "a share named share over 100%": (
+        {"activities.yaml": "x: {members: 20人, women: 10人, share: 150%, shares: {share: [women, members]}}\n"},
+        "activities.yaml:1:38: 错误", "比例 share 150% 超过 100%", 1),
+    "a total named sum that does not add up": (
+        {"activities.yaml": "x: {a: 10人, b: 20人, sum: 40人, sums: {sum: [a, b]}}\n"}, "activities.yaml:1:26: 错误", "合计 sum 40人 不等于各项之和", 1),
+    "a figure named sum that is not one": ({"activities.yaml": "x: {sum: abc}\n"}, "activities.yaml:1:10: 错误", "无法识别“abc”", 1),
+    "sums misspelt as sum": (
+        {"activities.yaml": "x: {a: 10人, b: 20人, sum: {total: [a, b]}}\n"}, "activities.yaml:1:21: 错误", "是不是想写“sums”", 1),
     "figure no text uses": ({"cases.yaml": CASES + "police:\n  dv_reports: 12起\n"}, "cases.yaml:7:3: 警告", "没有被任何正文用到", 0),
 }
 
@@ -288,3 +307,40 @@ def test_a_form_feed_is_shown_on_its_own_line_with_windows_line_ends(tmp_path):
     output = result.output.splitlines()
     at = next(i for i, line in enumerate(output) if "cases.yaml:2:15: 错误" in line)
     assert output[at + 1] == " 2 |   received: 55\u240c件"
+
+
+# (folder to stand in under data/, path as typed, where the error is shown)
+TYPED_PATHS = {
+    "organisation by its name, in its year": ("2021", "demo", "demo/cases.yaml:5:"),
+    "organisation as .": ("2021/demo", ".", "cases.yaml:5:"),
+    "year as .": ("2021", ".", "demo/cases.yaml:5:"),
+    "year as ..": ("2021/other", "..", "../demo/cases.yaml:5:"),
+    "organisation beside this one": ("2021/other", "../demo", "../demo/cases.yaml:5:"),
+    "organisation through ..": (".", "2021/other/../demo", "2021/demo/cases.yaml:5:"),
+    "file in its organisation": ("2021/demo", "cases.yaml", "cases.yaml:5:"),
+}
+
+
+@pytest.mark.parametrize("case", TYPED_PATHS, ids=list(TYPED_PATHS))
+def test_a_relative_path_is_checked_as_the_folder_it_names_and_shown_as_typed(tmp_path, monkeypatch, case):
+    stand_in, typed, where = TYPED_PATHS[case]
+    write_org(tmp_path / "data", MINIMAL_ORG, org="other")
+    _, result = _validate(tmp_path, {"cases.yaml": CASES.replace("134对", "544对")})
+    monkeypatch.chdir(tmp_path / "data" / stand_in)
+    result = runner.invoke(app, ["validate", typed])
+    assert result.exit_code == 1, result.output
+    assert f"{where}23: 错误：调和 544对 多于接待 444对" in result.output, result.output
+
+
+def test_a_relative_organisation_folder_finds_the_previous_periods_data(monkeypatch):
+    # 2022 上半年 refers to 2021 下半年 (previous.…), which is found from the folder as typed.
+    monkeypatch.chdir(GENRE / "data" / "2022" / "qingshan")
+    result = runner.invoke(app, ["validate", "."])
+    assert result.exit_code == 0 and "检查通过" in result.output, result.output
+
+
+def test_a_file_typed_inside_its_organisation_is_checked_with_its_neighbours(tmp_path, monkeypatch):
+    folder, _ = _validate(tmp_path, {"narrative.yaml": NARRATIVE.replace("visits.received", "visits.receivd")})
+    monkeypatch.chdir(folder)
+    result = runner.invoke(app, ["validate", "narrative.yaml"])
+    assert result.exit_code == 1 and "narrative.yaml:3:" in result.output and "“receivd”不存在" in result.output, result.output

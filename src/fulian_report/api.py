@@ -17,7 +17,7 @@ from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, write_problem
-from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, validate_subject
+from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
@@ -58,7 +58,10 @@ class BuildFailed(FulianError):
 
 
 def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
-    year_folder = Path(data_root) / str(year)
+    return _year_organisations(Path(data_root) / str(year), year, orgs)
+
+
+def _year_organisations(year_folder: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
     if not year_folder.is_dir():
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
     folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
@@ -346,7 +349,7 @@ def validate(paths: list[Path]) -> list[Finding]:
                     findings.extend(_validate_file(target))
                 else:
                     data = load_org(target)
-                    rendered.setdefault(target.parent, []).append(OrgReport(target.name, make_document(data).file_stem))
+                    rendered.setdefault(named_path(target).parent, []).append(OrgReport(data.org_id, make_document(data).file_stem))
                     findings.extend(data.warnings)
             except FulianError as exc:
                 findings.extend(all_findings(exc))
@@ -367,13 +370,14 @@ def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     would refuse (missing, empty, unreadable) adds build's own findings instead."""
     if not path.is_dir() and os.path.lexists(path):
         return [path]  # anything but a folder is checked as a file: reading it says what it is (a FIFO, a link)
-    if YEAR_RE.match(path.name):
+    named = named_path(path)  # `.`, `..` or `furong` typed in a folder: their names are in the full path
+    if YEAR_RE.match(named.name):
         try:
-            return organisation_folders(path.parent, int(path.name))
+            return _year_organisations(path, int(named.name))  # as typed, which messages show
         except FulianError as exc:
             findings.extend(exc.findings)
             return []
-    if YEAR_RE.match(path.parent.name):
+    if YEAR_RE.match(named.parent.name):
         return [path]
     years = [p for p in folder_entries(path) if p.is_dir() and YEAR_RE.match(p.name)]
     if not years:
@@ -386,7 +390,7 @@ def _validate_file(path: Path) -> list[Finding]:
     names its prose uses are resolved too; their own problems show only where they block it."""
     if path.stem not in SUBJECT_MODELS:
         return [Finding(Location(str(path)), f"不认识的文件名“{path.name}”", Severity.WARNING)]
-    if not YEAR_RE.match(path.parent.parent.name):
+    if not YEAR_RE.match(named_path(path).parent.parent.name):
         source = load_yaml(path)
         _, errors = validate_subject(path.stem, source)
         return source.warnings + errors

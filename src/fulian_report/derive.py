@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
+from .model.dataset import previous_folder
 from .model.quantities import Count, Money, MoneyDisplay, Qualifier, Share
 from .model.subjects import FundDirection, HonorLevel
+from .source.yaml_source import display_path
 
 
 def total_money(amounts: Iterable[Money]) -> Money | None:
@@ -33,6 +35,22 @@ class TargetProgress:
     target: Any
     actual: Any
     met: bool
+
+
+class NoPreviousData(dict):
+    """`target_progress` when the period before has no data: empty, and a name looked up in it
+    says why (see ReportUndefined), where "“t”不存在" alone sends one looking for a typo."""
+
+    missing_reason = ""
+
+
+def _no_previous_data(data: Any) -> NoPreviousData:
+    progress = NoPreviousData()
+    folder = previous_folder(data.folder, data.period)
+    found = "那里的数据是别的期间的（organisation.yaml 的 period 不同）" if folder.is_dir() else "那里没有这个文件夹"
+    progress.missing_reason = (f"没有找到上一期间（{data.period.previous.words}）的数据，计划目标的完成情况无从算起："
+                               f"上一期间的数据应在 {display_path(folder)}，{found}")
+    return progress
 
 
 @dataclass(frozen=True)
@@ -106,7 +124,7 @@ def _target_progress(data: Any) -> dict[str, TargetProgress]:
     """The plan targets of the period before measured by this period's figures (where a target names
     its measure).  `data.previous` is the data of exactly that period (see dataset.previous_folder)."""
     if data.previous is None:
-        return {}
+        return _no_previous_data(data)
     progress = {}
     for name, target in data.previous.subjects["plan"].targets.items():
         if not target.measure:

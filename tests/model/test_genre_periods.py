@@ -105,3 +105,15 @@ def test_an_undated_report_is_warned_of(tmp_path):
     (warning,) = load_org(DATA / "2022/baisha").warnings
     assert warning.location.path.endswith("organisation.yaml")
     assert "没有写成文日期 report_date" in warning.message
+
+
+@pytest.mark.parametrize("org", ["2022/baisha", "2022/qingshan", "2021/lianhua", "2021/qingshan"])
+def test_the_date_an_undated_report_is_told_to_add_is_one_it_accepts(tmp_path, org):
+    data = _copy(tmp_path, org)
+    organisation = data / org / "organisation.yaml"
+    text = organisation.read_text(encoding="utf-8")
+    organisation.write_text("\n".join(line for line in text.splitlines() if not line.startswith("report_date:")) + "\n", encoding="utf-8")
+    (warning,) = [f for f in load_org(data / org).warnings if "report_date" in f.message]
+    suggested = warning.message.rsplit("report_date: ", 1)[1]
+    organisation.write_text(organisation.read_text(encoding="utf-8") + f"report_date: {suggested}\n", encoding="utf-8")
+    assert not [f for f in load_org(data / org).warnings if "report_date" in f.message]

@@ -55,7 +55,7 @@ def test_count_in_wan_keeps_its_value_in_units():
         ("64", "缺少量词"),
         ("六十四名", "无法识别"),
         ("64羊只", "量词“羊只”不在量词表中"),
-        ("-3件", "无法识别"),
+        ("-3件", "是负数：数字不能为负"),
         ("近700余名", "只能带一个修饰词"),
         ("66000元", "是金额"),
     ],
@@ -94,6 +94,16 @@ def test_money_refuses_a_bare_number_and_a_negative_amount():
         Money(yuan=Decimal(-1))
 
 
+@pytest.mark.parametrize("written", ["-500只", "近-500只", "－500人", "-5元", "-1.5万元", "-3.5%", -500])
+def test_a_negative_figure_is_said_to_be_one(written):
+    with pytest.raises(ValueError, match="是负数：数字不能为负"):
+        parse_figure(written)
+    typed = {"元": Money, "%": Share}.get(str(written)[-1:].removeprefix("万"), Count)
+    if isinstance(written, str):  # as a typed field reads it (cases.visits.received: -5件)
+        with pytest.raises(ValidationError, match="是负数：数字不能为负"):
+            typed.model_validate(written)
+
+
 def test_share_renders_with_the_sign_it_was_written_with():
     assert str(Share.model_validate("25.7％")) == "25.7％"
     assert str(Share.model_validate("67.9%")) == "67.9%"
@@ -124,6 +134,11 @@ def test_impossible_dates_are_refused_in_chinese():
         ReportDate.model_validate("2021年2月30日")
     with pytest.raises(ValidationError, match="无法识别日期"):
         ReportDate.model_validate("三月五日")
+    for written in ("2023-13-01", "2023年13月"):  # not "数值太大：13（界限 12）"
+        with pytest.raises(ValidationError, match="2023年没有13月：月份只能是 1 到 12"):
+            ReportDate.model_validate(written)
+    with pytest.raises(ValidationError, match="2021年1月没有32日"):
+        ReportDate.model_validate("2021-01-32")
 
 
 def test_period_is_ordered_and_renders_the_year_once():

@@ -77,14 +77,18 @@ NOT_VALUES = {
     "{{ self }}": "不能写进报告的对象",
     "{{ 1e308 * 10 }}": "算不出的数",
     "{% macro m() %}{% endmacro %}{{ m }}": "宏本身",
+    "{% for v in [cases.visits] %}{{ v }}{% endfor %}": "一条记录（含 received）",
+    "{{ year }}{{ cases.visits }}": "一条记录（含 received）",
 }
 
 
 @pytest.mark.parametrize("prose, says", NOT_VALUES.items(), ids=list(NOT_VALUES))
 def test_only_text_and_figures_reach_the_report(tmp_path, prose, says):
     finding = _only_finding(tmp_path, prose)
-    assert says in finding.message and finding.message.startswith("文字无法生成：{{ }} 里写出的是")
-    assert finding.location.line == PROSE_LINE
+    # Named and pointed at: the last {{ … }} of each case is the one that prints it.
+    expression = re.findall(r"\{\{ (.*?) \}\}", prose)[-1]
+    assert says in finding.message and finding.message.startswith(f"文字无法生成：{{{{ {expression} }}}} 里写出的是")
+    assert (finding.location.line, finding.location.column) == (PROSE_LINE, len("    ") + prose.rindex("{{") + 1)
     assert "TemplateReference" not in finding.message and "None" not in finding.message.replace("（None", "")
 
 

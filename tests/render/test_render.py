@@ -40,6 +40,20 @@ def test_an_undefined_name_is_located_at_its_prose_with_a_suggestion(tmp_path):
     assert "couples_recieved" in finding.message and "couples_received" in finding.message
 
 
+@pytest.mark.parametrize("before", [None, "2020"])
+def test_a_target_of_a_period_without_data_says_where_that_data_was_looked_for(tmp_path, before):
+    if before:  # a folder for 2020 whose data is of another period: not the year before
+        first_half = MINIMAL_ORG["organisation.yaml"].replace("report_date: 2022-01-10", "report_date: 2020-07-10") + "period: 上半年\n"
+        write_org(tmp_path, dict(MINIMAL_ORG, **{"organisation.yaml": first_half}), year=2020)
+    narrative = MINIMAL_ORG["narrative.yaml"].replace("{{ year }}年，", "{{ derived.target_progress.t }}")
+    with pytest.raises(FulianError) as caught:
+        render_prose(_org(tmp_path, **{"narrative.yaml": narrative}))
+    (finding,) = caught.value.findings
+    assert finding.message.startswith("“t”不存在：没有找到上一期间（2020年）的数据"), finding.message
+    assert str(tmp_path / "2020" / "demo") in finding.message
+    assert ("别的期间" if before else "没有这个文件夹") in finding.message
+
+
 def test_every_broken_prose_is_reported_at_once(tmp_path):
     narrative = MINIMAL_ORG["narrative.yaml"].replace("cases.visits.received", "cases.visit.received").replace(
         "{{ cases.mediation.couples_reconciled }}", "{{ cases.mediation.couples_reconciled "

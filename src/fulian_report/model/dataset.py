@@ -11,6 +11,7 @@ file, line and column, in Chinese.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,9 +32,18 @@ from .subjects import (
     FieldProblem,
     Organisation,
     empty_subject,
+    fullwidth_hint,
+    fullwidth_structure,
+    region_level_meant,
 )
 
 YEAR_RE = re.compile(r"^\d{4}$")
+
+
+def named_path(path: Path) -> Path:
+    """`path` with each of its folders named: typed as `.`, `..` or `furong` (inside a year
+    folder), its parent's name is not the year it is in. Lexical, as the user's `..` means."""
+    return Path(os.path.abspath(path))
 
 
 @dataclass
@@ -154,9 +164,6 @@ _PYDANTIC_MESSAGES = {
     "date_parsing": "这里应是日期",
     "none_required": "这里不应写内容",
 }
-# Full-width marks a Chinese input method types where YAML wants ASCII ones: a value that
-# should have been a mapping or a list and stayed text because of one.
-_FULLWIDTH_STRUCTURE = {"：": "冒号", "［": "方括号", "｛": "花括号"}
 
 
 def translate_error(error: dict, known: list[str] | None = None, fields: dict[str, str] | None = None) -> str:
@@ -164,8 +171,11 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
     expected where a text was written, for the message to name them."""
     kind = error.get("type", "")
     if kind == "value_error":
-        message = str(error.get("ctx", {}).get("error") or error.get("msg", ""))
-        return message.removeprefix("Value error, ")
+        message = str(error.get("ctx", {}).get("error") or error.get("msg", "")).removeprefix("Value error, ")
+        mark = fullwidth_structure(error.get("input"))
+        if mark in ("［", "｛"):  # a figure written as a list or mapping in full-width brackets
+            return f"{message.rstrip('。')}。{fullwidth_hint(mark)}"
+        return message
     base = _PYDANTIC_MESSAGES.get(kind)
     if base is None:
         return "这里的值不符合要求；请对照 README 或同类文件的写法检查。"
@@ -177,7 +187,9 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
     if kind == "missing":
         return f"缺少必填项“{name}”"
     if kind == "extra_forbidden":
-        return f"不认识的名称“{name}”" + suggest(str(name), known or [])
+        # Where the known names are region's levels, a level's English word says which one is meant.
+        level = region_level_meant(str(name)) if {"province", "district"} <= set(known or ()) else ""
+        return f"不认识的名称“{name}”" + (level or suggest(str(name), known or []))
     if kind in ("enum", "literal_error"):
         expected = str(error.get("ctx", {}).get("expected", ""))
         choices = "、".join(part.strip(" '\"") for part in re.split(r"', '|' or '|', or '", expected))
@@ -187,12 +199,9 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
         limit = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), "")
         return f"{base}：{given}（界限 {limit}）"
     if isinstance(given, str) and kind in ("dict_type", "model_type", "model_attributes_type", "list_type"):
-        mark = next((m for m in _FULLWIDTH_STRUCTURE if m in given), None)
+        mark = fullwidth_structure(given)
         if mark is not None:
-            return (
-                f"{base}，但这里是一段文字“{given}”：其中的“{mark}”是全角{_FULLWIDTH_STRUCTURE[mark]}，YAML 不认；"
-                "请改用半角的冒号加空格“: ”、括号 [ ] 或 { }（切换输入法的全角/半角）。"
-            )
+            return f"{base}，但这里是一段文字“{given}”：{fullwidth_hint(mark)}"
         if fields and kind != "list_type":
             listed = "、".join(f"{field}（{description}）" if description else field for field, description in fields.items())
             return f"{base}，不是一段文字“{given}”：请分项写出 {listed}，每项一行“名称: 值”。"
@@ -230,6 +239,11 @@ def _expected_fields(model: type[BaseModel], loc: tuple) -> dict[str, str]:
 
 def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
     """Field names allowed at `loc` inside `model`, for a "did you mean"."""
+    return list(_field_infos(model, loc))
+
+
+def _field_infos(model: type[BaseModel], loc: tuple) -> dict[str, Any]:
+    """The fields (name → pydantic FieldInfo) allowed at `loc` inside `model`."""
     current: Any = model
     key_level = False  # the part before was a dict field: this part is one of its keys
     for part in loc[:-1]:
@@ -244,9 +258,9 @@ def _known_fields(model: type[BaseModel], loc: tuple) -> list[str]:
         else:  # a record under a name the person chose (activities.walk)
             current = RECORDS_BY_NAME.get(current)
         if current is None:
-            return []
+            return {}
     fields = getattr(current, "model_fields", None)
-    return list(fields) if fields else []
+    return dict(fields) if fields else {}
 
 
 def _is_mapping(annotation: Any) -> bool:
@@ -296,20 +310,25 @@ def validate_subject(
                 loc += (problem.field,)
             known = _known_fields(model, loc)
             expected = _expected_fields(model, loc) if error.get("type") in ("model_type", "model_attributes_type") else None
-            message = _misspelt_name(error, loc, known) or translate_error(error, known, expected)
+            message = _misspelt_name(error, loc, _field_infos(model, loc)) or translate_error(error, known, expected)
             where = source.locate(loc) if error.get("type") in _ABOUT_THE_KEY else source.locate_value(loc)
             where = _at_fullwidth_mark(where, error.get("input"), source)
             findings.append(Finding(where, message))
         return None, _dedupe(to_fill + findings)
 
 
-def _misspelt_name(error: dict, loc: tuple, known: list[str]) -> str:
+def _misspelt_name(error: dict, loc: tuple, fields: dict[str, Any]) -> str:
     """A record takes any name for a figure, so `plce: 示例湖公园` is read as a figure that
     cannot be one; when the name is spelt like a field, that is the likelier mistake."""
     name = loc[-1] if loc else None
-    if error.get("type") == "extra_forbidden" or not isinstance(name, str) or name in known:
+    if error.get("type") == "extra_forbidden" or not isinstance(name, str) or name in fields:
         return ""
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.75)
+    if isinstance((error.get("ctx") or {}).get("error"), FieldProblem):
+        return ""  # a record's rule (a share over 100%) broken at a figure it names: the name is meant
+    # Only a field that takes what is written there: `sum: abc` is no misspelt `sums`, which holds a mapping.
+    written_mapping = isinstance(error.get("input"), dict)
+    shaped = [field for field, info in fields.items() if _is_mapping(info.annotation) == written_mapping]
+    close = difflib.get_close_matches(name, shaped, n=1, cutoff=0.75)
     return f"“{name}”不是这一项的字段{suggest(name, close)}（自取的名称只能用来写数字或日期）" if close else ""
 
 
@@ -317,7 +336,7 @@ def _at_fullwidth_mark(where: Location, given: Any, source: SourceFile) -> Locat
     """A text that should have been a mapping or list because of a full-width mark: point at the mark."""
     if not isinstance(given, str) or not where.line or where.line > len(source.lines):
         return where
-    mark = next((m for m in _FULLWIDTH_STRUCTURE if m in given), None)
+    mark = fullwidth_structure(given)
     if mark is None:
         return where
     column = source.lines[where.line - 1].find(mark, max(where.column - 1, 0))
@@ -375,8 +394,11 @@ def _period_of(organisation: Any, source: SourceFile | None, year: int) -> tuple
 
 
 def previous_folder(folder: Path, period: ReportingPeriod) -> Path:
-    """Where the data of the period before is: the folder of its last year, same organisation."""
-    return folder.parent.parent / str(period.previous.last_year) / folder.name
+    """Where the data of the period before is: the folder of its last year, same organisation.
+    Relative where `folder` is, so that messages show it as the user's own path does."""
+    named = named_path(folder)
+    before = named.parent.parent / str(period.previous.last_year) / named.name
+    return before if Path(folder).is_absolute() else Path(os.path.relpath(before))
 
 
 def is_previous_period(previous: "OrgData", period: ReportingPeriod) -> bool:
@@ -401,10 +423,11 @@ class InvalidOrg(FulianError):
 def load_org(folder: Path, year: int | None = None, with_previous: bool = True) -> OrgData:
     """Load and validate `data/<year>/<org>/`; raise FulianError with every finding."""
     folder = Path(folder)
+    named = named_path(folder)
     if year is None:
-        if not YEAR_RE.match(folder.parent.name):
+        if not YEAR_RE.match(named.parent.name):
             raise FulianError.single(folder, "组织文件夹应放在年度文件夹下，如 data/2021/furong/")
-        year = int(folder.parent.name)
+        year = int(named.parent.name)
     if not folder.is_dir():
         raise FulianError.single(folder, "找不到这个组织文件夹")
     findings: list[Finding] = []
@@ -451,7 +474,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             subjects[stem] = model
             if stem == "organisation" and model.report_date is None:
                 findings.append(Finding(source.locate(()), "没有写成文日期 report_date：报告将没有日期行；"
-                                        "要写日期，请加一行如 report_date: 2022-01-10", Severity.WARNING))
+                                        f"要写日期，请加一行如 report_date: {period.example_report_date.isoformat()}", Severity.WARNING))
             if stem == "plan":
                 findings.extend(_plan_dates_in_the_period(model, source, period))
         else:
@@ -462,7 +485,7 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
     for name in SUBJECT_MODELS:
         if name not in sources and name not in failed:
             subjects[name] = empty_subject(name) if name not in REQUIRED_SUBJECTS else None
-    data = OrgData(org_id=folder.name, year=year, folder=folder, subjects=subjects, sources=sources, period=period)
+    data = OrgData(org_id=named.name, year=year, folder=folder, subjects=subjects, sources=sources, period=period)
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         raise InvalidOrg(findings, data, failed)

@@ -211,6 +211,12 @@ class ReportingPeriod:
 
     # -- dates ---------------------------------------------------------------------------
 
+    @property
+    def example_report_date(self) -> dt.date:
+        """A date line a report of this period could carry, for hints: ten days after it ends,
+        as reports are dated; a span of a few days is followed by as few, which it stays within."""
+        return min(self.last_day + dt.timedelta(days=10), self.next.last_day)
+
     def admits(self, date: ReportDate) -> bool:
         """Whether the date may lie in the period: 2022年 in 2022年上半年 may; 2022年10月 may not."""
         return _may_lie_within(date, self.first_day, self.last_day)

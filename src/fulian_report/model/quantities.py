@@ -164,6 +164,18 @@ def _clean(text: str) -> str:
     return text.strip().translate(_FULLWIDTH)
 
 
+_NEGATIVE_RE = re.compile(rf"^{_PRE}\s*[-−－](?=\s*\d)")
+
+
+def _refuse_negative(written: Any, cleaned: str | None = None) -> None:
+    """A report's figures are counts, sums, shares and dates, none below zero; a fall is told
+    in prose (减少, 下降) with its size. Said as such rather than "无法识别"."""
+    negative = written < 0 if isinstance(written, (int, float, Decimal)) and not isinstance(written, bool) else (
+        cleaned is not None and _NEGATIVE_RE.match(cleaned) is not None)
+    if negative:
+        raise ValueError(f"“{written}”是负数：数字不能为负；减少或下降的数请写成正数，“减少”“下降”等写在正文里")
+
+
 def _qualifier(match: re.Match) -> Qualifier:
     found = [q for q in (match.group("pre"), match.group("yu"), match.group("post")) if q]
     if len(found) > 1:
@@ -248,6 +260,7 @@ def parse_count(text: str) -> dict:
 @lru_cache(maxsize=4096)
 def _parse_count(text: str) -> dict:
     cleaned = _clean(text)
+    _refuse_negative(text, cleaned)
     match = _COUNT_RE.match(cleaned)
     if not match:
         if _MONEY_RE.match(cleaned):
@@ -309,6 +322,7 @@ def parse_money(text: str) -> dict:
 @lru_cache(maxsize=4096)
 def _parse_money(text: str) -> dict:
     cleaned = _clean(text)
+    _refuse_negative(text, cleaned)
     match = _MONEY_RE.match(cleaned)
     if not match:
         raise ValueError(f"无法识别金额“{text}”：应写成如 73600元、1584.44万元、34.5万余元、6万元左右")
@@ -341,6 +355,7 @@ class Share(Figure):
     def _parse(cls, data: Any) -> Any:
         if isinstance(data, str):
             cleaned = data.strip().translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+            _refuse_negative(data, cleaned)
             match = _SHARE_RE.match(cleaned)
             if not match:
                 raise ValueError(f"无法识别比例“{data}”：应写成如 25.7% 或 25.7％")
@@ -375,6 +390,21 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*(上旬|中旬|下�
 _CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬))?)?$")
 
 
+def _calendar_check(parts: dict) -> None:
+    """A month or day the calendar has not, said as such: the fields' bounds alone would say
+    "数值太大：13（界限 12）" of the month of 2023-13-01."""
+    year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
+    if not all(isinstance(part, int) for part in (year, month)):
+        return
+    if not 1 <= month <= 12:
+        raise ValueError(f"{year}年没有{month}月：月份只能是 1 到 12")
+    if isinstance(day, int):
+        try:
+            _dt.date(year, month, day)
+        except ValueError:
+            raise ValueError(f"{year}年{month}月没有{day}日") from None
+
+
 class ReportDate(Figure):
     """A date as precise as the report knows it: 2021年3月5日, 2021年3月下旬, 2021年6月, 2025年."""
 
@@ -396,7 +426,9 @@ class ReportDate(Figure):
         if isinstance(data, int):
             return {"year": data}
         if isinstance(data, str):
-            return parse_date(data)
+            data = parse_date(data)
+        if isinstance(data, dict):
+            _calendar_check(data)
         return data
 
     @model_validator(mode="after")
@@ -407,11 +439,6 @@ class ReportDate(Figure):
             raise ValueError("上旬/中旬/下旬只能跟在月份后面")
         if self.dekad is not None and self.dekad not in DEKADS:
             raise ValueError("旬只能是 上旬、中旬、下旬")
-        if self.day is not None:
-            try:
-                _dt.date(self.year, self.month, self.day)
-            except ValueError:
-                raise ValueError(f"{self.year}年{self.month}月没有{self.day}日") from None
         return self
 
     @model_validator(mode="after")
@@ -558,9 +585,11 @@ def parse_figure(value: Any, *, context: dict[str, Any] | None = None) -> Figure
     if isinstance(value, bool) or value is None:
         raise ValueError("这里应是一个数字（带量词或单位）或日期")
     if isinstance(value, (int, float)):
+        _refuse_negative(value)
         raise ValueError(f"数字 {value} 缺少量词或单位：请写成如 {value}人、{value}元、{value}%")
     if isinstance(value, str):
         cleaned = _clean(value)
+        _refuse_negative(value, cleaned)
         undivided = cleaned.replace(" ", "")
         if cleaned.endswith(("%", "％")):
             return Share.model_validate(value, context=context)

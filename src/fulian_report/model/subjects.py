@@ -55,8 +55,40 @@ def _bad_name_message(name: str) -> str:
 Prose = Annotated[str, Field(min_length=1)]
 
 
+# Full-width marks a Chinese input method types where YAML wants ASCII ones: a value that
+# should have been a mapping or a list and stayed text because of one.
+FULLWIDTH_STRUCTURE = {"：": "冒号", "［": "方括号", "｛": "花括号"}
+_FULLWIDTH_CLOSING = {"［": "］", "｛": "｝"}
+
+
+def fullwidth_structure(text: Any) -> str | None:
+    """The first full-width mark in `text` that YAML would have read as structure, if any."""
+    return next((mark for mark in FULLWIDTH_STRUCTURE if mark in text), None) if isinstance(text, str) else None
+
+
+def fullwidth_hint(mark: str) -> str:
+    return (f"其中的“{mark}”是全角{FULLWIDTH_STRUCTURE[mark]}，YAML 不认；"
+            "请改用半角的冒号加空格“: ”、括号 [ ] 或 { }（切换输入法的全角/半角）。")
+
+
+def _no_text_in_fullwidth_brackets(model: BaseModel) -> None:
+    """A text field written wholly in ［…］ or ｛…｝ is a list or mapping typed with full-width brackets,
+    which YAML keeps as text: it would be printed with its brackets."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, str) and len(value) > 1 and _FULLWIDTH_CLOSING.get(value[0]) == value[-1]:
+            raise FieldProblem(name, (
+                f"“{value}”整个写在全角{FULLWIDTH_STRUCTURE[value[0]]}“{value[0]}{value[-1]}”里：YAML 不认全角括号，这只是一段文字，会连括号一起印进报告；"
+                f"{name} 要写文字：请去掉括号，几项之间用顿号隔开（如 何蓉蓉、罗步芳）。"))
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False, frozen=True)
+
+    @model_validator(mode="after")
+    def _text_not_in_fullwidth_brackets(self) -> "_Model":
+        _no_text_in_fullwidth_brackets(self)
+        return self
 
 
 class FieldProblem(ValueError):
@@ -98,6 +130,11 @@ class Record(BaseModel):
     @model_validator(mode="after")
     def _names_prose_can_write(self) -> "Record":
         check_names(self.model_extra or {})
+        return self
+
+    @model_validator(mode="after")
+    def _text_not_in_fullwidth_brackets(self) -> "Record":
+        _no_text_in_fullwidth_brackets(self)
         return self
 
     @model_validator(mode="after")
@@ -377,6 +414,20 @@ _REGION_LEVELS = (
     ("township", "乡、镇、街道", ("街道", "乡", "镇")),
     ("community", "村、社区", ("社区", "村")),
 )
+
+# English words for a level that are not region's field names, and the field each belongs
+# under: spelling alone would take county for community and town for township's neighbours.
+_REGION_LEVEL_WORDS = {
+    "state": "province", "prefecture": "city", "county": "district", "town": "township",
+    "subdistrict": "township", "street": "township", "village": "community", "neighbourhood": "community",
+}
+
+
+def region_level_meant(name: str) -> str:
+    """For a name region does not know that says a level (county): which field it goes under and why."""
+    field = _REGION_LEVEL_WORDS.get(name.lower())
+    words = next((words for level, words, _ in _REGION_LEVELS if level == field), None)
+    return f"，是不是想写“{field}”？（{words}一级写在 {field} 下）" if words else ""
 
 
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")

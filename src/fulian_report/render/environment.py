@@ -153,7 +153,8 @@ class ReportUndefined(StrictUndefined):
             # a.b.c where a.b is left out of the data: Jinja looks c up on None.
             return f"“{name}”不存在：它前面的一项在数据中没有填写"
         if owner is not missing and not isinstance(owner, type(StrictUndefined)) and name is not None:
-            return f"“{name}”不存在" + suggest(str(name), known_names(owner))
+            why = getattr(owner, "missing_reason", "")  # an owner empty for a reason says it (derive.NoPreviousData)
+            return f"“{name}”不存在" + (f"：{why}" if why else suggest(str(name), known_names(owner)))
         if name is not None:
             return f"名称“{name}”不存在"
         return str(self._undefined_hint or "值不存在")
@@ -192,7 +193,12 @@ class RenderLimit(TemplateError):
 
 
 class NotPrintable(RenderLimit):
-    """A value that is neither text nor a figure was to be printed."""
+    """A value that is neither text nor a figure was to be printed; `value` is kept, so that
+    the prose's own message can name the expression that printed it (finalize sees only the value)."""
+
+    def __init__(self, message: str, lineno: int | None = None, filename: str | None = None, value: Any = None):
+        super().__init__(message, lineno, filename)
+        self.value = value
 
 
 class Refused(RenderLimit, SecurityError):
@@ -351,17 +357,18 @@ def printable(value: Any) -> bool:
     return isinstance(value, (str, int, Decimal, ReportingPeriod))  # a period prints its words: 2022年上半年
 
 
-def _not_printable_message(value: Any) -> str:
-    """Why `value` cannot be printed, and what to write instead."""
+def not_printable_message(value: Any, expression: str = "") -> str:
+    """Why `value` cannot be printed (by `{{ expression }}`, where known), and what to write instead."""
+    printed = f"{{{{ {expression} }}}}" if expression else "{{ }}"
     if value is None:
-        return "{{ }} 里写出的是空值（数据中没有填写这一项）；请在数据中填写它，或用 {% if 名称 %}…{% endif %} 在没有时略过"
+        return f"{printed} 里写出的是空值（数据中没有填写这一项）；请在数据中填写它，或用 {{% if 名称 %}}…{{% endif %}} 在没有时略过"
     if isinstance(value, bool):
         return (
-            f"{{{{ }}}} 里写出的是是/否的值（{'True' if value else 'False'}），报告里不能直接写它；"
+            f"{printed} 里写出的是是/否的值（{'True' if value else 'False'}），报告里不能直接写它；"
             "请用 {% if 名称 %}…{% else %}…{% endif %} 写出相应的文字"
         )
     if isinstance(value, float):
-        return "{{ }} 里写出的是一个算不出的数（无穷大）；需要的数请在数据里写出"
+        return f"{printed} 里写出的是一个算不出的数（无穷大）；需要的数请在数据里写出"
     if isinstance(value, BaseModel):
         names = known_names(value)
         shown = "、".join(names[:8]) + ("等" if len(names) > 8 else "")
@@ -371,17 +378,17 @@ def _not_printable_message(value: Any) -> str:
     elif isinstance(value, (list, tuple, set, frozenset, range)):
         kind = "一组项目"
     elif isinstance(value, Macro):
-        return "{{ }} 里写出的是一个宏本身；宏要加括号调用，如 {{ 宏名() }}"
+        return f"{printed} 里写出的是一个宏本身；宏要加括号调用，如 {{{{ 宏名() }}}}"
     else:
         kind = "一个不能写进报告的对象"
-    return f"{{{{ }}}} 里写出的是{kind}，不是一个值；报告里只能写出文字或数字，请写出它的某一项（如 {{{{ 名称.某项 }}}}）"
+    return f"{printed} 里写出的是{kind}，不是一个值；报告里只能写出文字或数字，请写出它的某一项（如 {{{{ 名称.某项 }}}}）"
 
 
 def _finalize(value: Any) -> Any:
     """What `{{ … }}` prints: text and figures pass, anything else is a located error."""
     if isinstance(value, Undefined) or printable(value):
         return value
-    raise NotPrintable(_not_printable_message(value))
+    raise NotPrintable(not_printable_message(value), value=value)
 
 
 # Python's own words for a failing expression, and what a person should write instead.

@@ -17,6 +17,7 @@ out as a small XML vocabulary, which is parsed into the document tree:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    Undefined,
     UndefinedError,
 )
 from lxml import etree
@@ -35,7 +37,7 @@ from ..doctree import Document, FigureSource, Heading, Paragraph, Run, Signature
 from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
-from .environment import compile_prose, make_environment
+from .environment import _PROSE_ENV, NotPrintable, compile_prose, make_environment, not_printable_message, printable
 from .environment import number as number_heading
 from .messages import render_message, stray_braces, syntax_message, syntax_reason
 from .provenance import FigureSources, compile_marked_prose, split_marked, unmarked
@@ -108,6 +110,14 @@ class _ProseRenderer:
         except UndefinedError as exc:
             message = _undefined_message(str(exc), self.context)
             self.findings.append(Finding(self._name_in(subject, path, _quoted(message)), message))
+        except NotPrintable as exc:
+            printed = _printing(source, exc.lineno, self.context)
+            if printed is None:
+                self.findings.append(Finding(self._line_of(subject, path, exc.lineno), render_message(exc)))
+            else:
+                expression = printed.group("expression").strip()
+                where = self._written_at(subject, path, source, printed)
+                self.findings.append(Finding(where, render_message(NotPrintable(not_printable_message(exc.value, expression)))))
         except (TemplateError, TypeError, ValueError, ArithmeticError) as exc:
             self.findings.append(Finding(self._line_of(subject, path, getattr(exc, "lineno", 1)), render_message(exc)))
         return ""
@@ -119,6 +129,21 @@ class _ProseRenderer:
         if source is None or not location.line:
             return location
         return Location(location.path, source.content_line(location) + max((line_in_prose or 1) - 1, 0), 1)
+
+    def _written_at(self, subject: str, path: tuple, source: str, match: re.Match) -> Location:
+        """The line and column of the data file where the prose `source` has `match`."""
+        line_in_prose = source.count("\n", 0, match.start()) + 1
+        location = self._line_of(subject, path, line_in_prose)
+        data_source = self.data.sources.get(subject)
+        if data_source is None or not location.line or location.line > len(data_source.lines):
+            return location
+        prose_line = source[source.rfind("\n", 0, match.start()) + 1 : match.start()]
+        # The prose line as the file has it (after the block's indent): same text, so the same offset from its start.
+        written = data_source.lines[location.line - 1]
+        start = written.find(prose_line + match.group(0).split("\n", 1)[0])
+        if start < 0:  # a quoted or folded value: the first place it is written, from the prose's own line
+            return data_source.find(match.group(0).split("\n", 1)[0], location)
+        return Location(location.path, location.line, start + len(prose_line) + 1)
 
     def _name_in(self, subject: str, path: tuple, name: str | None) -> Location:
         """The line and column where the prose writes the undefined `name`."""
@@ -140,6 +165,31 @@ class _ProseRenderer:
             children = self.sections(section.sections, subject, here + ("sections",))
             rendered.append(RenderedSection(title, paragraphs, children))
         return tuple(rendered)
+
+
+_PRINTED = re.compile(r"\{\{-?(?P<expression>.*?)-?\}\}", re.DOTALL)
+
+
+def _printing(source: str, line: int | None, context: dict[str, Any]) -> re.Match | None:
+    """The `{{ … }}` on prose line `line` that printed what cannot be printed.
+
+    Jinja hands the value alone to finalize: each expression of the line is evaluated again
+    to tell which one it was.  One that cannot be evaluated by itself (a loop's or a set's
+    name) is taken when it is the only one left."""
+    unknown = []
+    for match in _PRINTED.finditer(source):
+        if line is not None and source.count("\n", 0, match.start()) + 1 != line:
+            continue
+        try:
+            value = _PROSE_ENV.compile_expression(match.group("expression").strip(), undefined_to_none=False)(**context)
+        except Exception:  # noqa: BLE001 - any failure: this expression is not known to print the value
+            unknown.append(match)
+            continue
+        if isinstance(value, Undefined):
+            unknown.append(match)
+        elif not printable(value):
+            return match
+    return unknown[0] if len(unknown) == 1 else None
 
 
 def _quoted(message: str) -> str | None:

@@ -105,9 +105,17 @@ class SourceFile:
         return Location(self.display_path, *self.positions.get((), (1, 1)))
 
     def locate_value(self, path: PathKey) -> Location:
-        """The position of the value at `path` where it is a plain value, else as `locate`."""
-        if tuple(path) in self.value_positions:
-            return Location(self.display_path, *self.value_positions[tuple(path)])
+        """The position of the value at `path` where it is a plain value, else as `locate`.
+
+        A path below a plain value names a part the model read from it (the month of
+        2023-13-01): that is the value's position, not its key's."""
+        probe = tuple(path)
+        while probe:
+            if probe in self.value_positions:
+                return Location(self.display_path, *self.value_positions[probe])
+            if probe in self.positions:
+                break  # written as a mapping or list: its own key, as `locate` gives
+            probe = probe[:-1]
         return self.locate(path)
 
     def find(self, fragment: str, near: Location, within: int = 200) -> Location:
@@ -604,6 +612,13 @@ def _fullwidth_slip(
             return (
                 f"这里的“{char}”是全角括号：YAML 的列表和合写在一行的几项要用半角括号 [ ] 和 {{ }}，"
                 "如 measure_words: [只, 头]、region: {province: 湖南省, city: 长沙市, district: 芙蓉区}。",
+                (last, column),
+            )
+        # A full-width comma inside { } followed by a name's colon was meant to part two items.
+        if char == "，" and "{" in text[:column] and ":" in text[column:end + 1]:
+            return (
+                "这里的“，”是全角逗号：合写在一行的几项要用半角逗号“,”隔开，"
+                "如 region: {province: 湖南省, city: 长沙市, district: 芙蓉区}（切换输入法的全角/半角）。",
                 (last, column),
             )
         if char in "“‘" and ":" in text[column:end + 1]:
