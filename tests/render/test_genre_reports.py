@@ -63,12 +63,13 @@ def test_prose_names_the_period_and_the_one_before():
 
 def test_a_quarter_without_plan_or_date_has_no_plan_part_and_no_date_line():
     document = _document("2022/baisha", "xiangdong")
-    assert document.title.text == "白沙街道妇联2022年第三季度工作情况和第四季度主要工作打算汇报"
+    assert document.title.text == "白沙街道妇联2022年第三季度工作情况汇报"  # no plan part, none announced
     assert _headings(document) == ["一、第三季度主要工作情况"]
     assert document.signature.date == ""
     assert to_text(document).endswith("走访慰问困难妇女12户。\n白沙街道妇联\n")
     furong = _document("2022/baisha", "furong")
     assert not any("计划" in heading for heading in _headings(furong))
+    assert furong.title.text == "白沙街道妇联2022年第三季度工作总结"
 
 
 def test_a_township_style_is_one_style_yaml_with_items_run_in():
@@ -133,6 +134,9 @@ def test_every_bundled_style_titles_any_part_of_the_year_by_its_words(tmp_path, 
     (folder / "narrative.yaml").write_text(
         "sections:\n  - title: 关爱帮扶\n    paragraphs:\n      - 走访慰问困难妇女{{ activities.visits.households }}。\n", encoding="utf-8"
     )
+    planless = render_document(load_org(folder), resolve_style(style)).title.text
+    assert planless == f"白沙街道妇联2022年{name}" + ("工作总结" if style == "furong" else "工作情况汇报")
+    (folder / "plan.yaml").write_text("overview:\n  - 继续做好关爱帮扶。\n", encoding="utf-8")
     data = load_org(folder)
     title = render_document(data, resolve_style(style)).title.text
     following = data.period.next
@@ -154,3 +158,23 @@ def test_yi_shi_numbering_works_at_any_level(tmp_path, level):
     first = next(block for block in document.blocks if isinstance(block, Paragraph) and block.text.startswith("一是"))
     assert "。二是" in first.text and "。三是" in first.text
     assert {run.heading_level for run in first.runs if run.heading_level} == {level}
+
+
+def test_a_style_with_a_title_of_its_own_keeps_it_without_a_plan(tmp_path):
+    """title_without_plan of _base goes with _base's title: a style that writes its own title
+    (as import writes one) keeps it whether or not the report has a plan."""
+    style = tmp_path / "own"
+    style.mkdir()
+    (style / "style.yaml").write_text('name: 自己的样式\ntitle:\n  - "{{ org.name }}{{ period.words }}工作报告"\n', encoding="utf-8")
+    document = render_document(load_org(GENRE / "data" / "2022" / "baisha"), resolve_style(str(style)))
+    assert document.title.text == "白沙街道妇联2022年第三季度工作报告"
+
+
+def test_digits_in_the_planless_title_are_refused_as_in_the_title(tmp_path):
+    from fulian_report.render.usage import digits_in_templates
+
+    style = tmp_path / "own"
+    style.mkdir()
+    (style / "style.yaml").write_text('name: 自己的样式\ntitle_without_plan:\n  - "{{ org.name }}2022年工作总结"\n', encoding="utf-8")
+    findings = digits_in_templates((style, resolve_style("furong").base))
+    assert [(f.location.line, "2022" in f.message) for f in findings] == [(3, True)]

@@ -308,10 +308,12 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
         signature=org.signed_by,
         report_date=org.report_date,
     )
-    context.update(
-        title_lines=tuple(_setting_text(style, line, context) for line in style.settings.title),
-        parts=lay_out_parts(report, style, context),
-    )
+    parts = lay_out_parts(report, style, context)
+    settings = style.settings
+    # A report without a plan part is not titled as announcing one.
+    has_plan = any(part.layout is settings.plan for part in parts)
+    title = settings.title if has_plan or not settings.title_without_plan else settings.title_without_plan
+    context.update(title_lines=tuple(_setting_text(style, line, context) for line in title), parts=parts)
     try:
         template = env.get_template(style.settings.template)
         return template.render(context)

@@ -119,6 +119,11 @@ class StyleSettings(_Settings):
     title: list[str] = Field(
         min_length=1, description="标题，每项一行；可用 {{ org.name }}、{{ period.annual_words }}、{{ next_period.short }} 等"
     )
+    title_without_plan: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="报告没有计划部分（没有 plan.yaml）时的标题，每项一行；不写则用 title",
+    )
     summary: Part = Field(description="工作总结部分的版式")
     plan: Part = Field(description="工作计划部分的版式")
 
@@ -175,7 +180,11 @@ def resolve_style(name_or_path: str) -> Style:
 def _load_settings(folder: Path, base: Path, stamps: tuple[int, int]) -> StyleSettings:
     base_source = load_yaml(base / STYLE_FILE)
     own_source = load_yaml(folder / STYLE_FILE)
-    merged: dict[str, Any] = _merge(base_source.data or {}, own_source.data or {})
+    own = own_source.data if isinstance(own_source.data, dict) else {}
+    merged: dict[str, Any] = _merge(base_source.data or {}, own)
+    if "title" in own and "title_without_plan" not in own:
+        # A style's own title pattern goes with it: a planless title of _base's would not match it.
+        merged["title_without_plan"] = None
     try:
         return StyleSettings.model_validate(merged)
     except ValidationError as exc:

@@ -474,9 +474,11 @@ def _digits_in_style_settings(path: Path) -> tuple[Finding, ...]:
     except FulianError:
         return ()  # loading the style reports it
     data = source.data if isinstance(source.data, dict) else {}
-    title = data.get("title")
-    texts = [(("title",), title)] if isinstance(title, str) else [
-        (("title", index), line) for index, line in enumerate(title if isinstance(title, list) else [])]
+    texts = []
+    for key in ("title", "title_without_plan"):
+        title = data.get(key)
+        texts += [((key,), title)] if isinstance(title, str) else [
+            ((key, index), line) for index, line in enumerate(title if isinstance(title, list) else [])]
     texts += [((part, "heading"), data[part].get("heading")) for part in ("summary", "plan") if isinstance(data.get(part), dict)]
     findings = []
     for where, text in texts:
