@@ -200,3 +200,59 @@ def test_the_summary_says_what_to_check(capsys, tmp_path):
     assert run(["import", str(SOURCES["qingshi-half-year-township"]), "--data", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "已导入" in out and "个数字写成了数据" in out and "请核对" in out and "fulian-report build 2023" in out
+
+
+_BAD_ORGS = ["../../evilx", "/tmp/x", "..", ".", ".hidden", "a/b", "a\\b", "_drafts", "", " songlin", "x.", "CON", "a:b"]
+
+
+@pytest.mark.parametrize("org", _BAD_ORGS)
+def test_an_org_that_is_not_one_folder_name_is_refused_before_anything_is_written(capsys, tmp_path, monkeypatch, org):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    source = tmp_path / "report.txt"
+    source.write_text(SOURCES["hexi-run-in-unsigned"].read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(work)
+    before = sorted(tmp_path.rglob("*"))
+    assert run(["import", str(source), "--data", "ft", "--org", org, "--force"]) == 1
+    err = capsys.readouterr().err
+    assert f"--org “{org}”不能用作组织文件夹名" in err and "未写入任何文件" in err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_org_taken_from_the_title_is_checked_as_the_option_is(capsys, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("_草稿妇联2024年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data")]) == 1
+    assert "文件夹名“_草稿”不能用作组织文件夹名" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_year_build_cannot_take_is_refused(capsys, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("松林县妇联0999年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data")]) == 1
+    assert "--year" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
+def test_force_replaces_an_organisation_folder_only(capsys, tmp_path):
+    data = tmp_path / "data"
+    kept = data / "2022" / "notes"
+    kept.mkdir(parents=True)
+    (kept / "readme.txt").write_text("别的东西", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "organisation.yaml").write_text("# 别处的\n", encoding="utf-8")
+    (data / "2022" / "linked").symlink_to(outside, target_is_directory=True)
+    for org, words in (("notes", "没有 organisation.yaml"), ("linked", "符号链接")):
+        assert run(["import", str(SOURCES["hexi-run-in-unsigned"]), "--data", str(data), "--org", org, "--force"]) == 1
+        assert words in capsys.readouterr().err
+    assert (kept / "readme.txt").read_text(encoding="utf-8") == "别的东西" and len(list(kept.iterdir())) == 1
+    assert [p.name for p in outside.iterdir()] == ["organisation.yaml"]
+    for folder in (tmp_path / "file-as-data", data / "2021"):  # the data root or the year folder is a file
+        folder.write_text("x", encoding="utf-8")
+        year = folder.name if folder.parent == data else None
+        args = ["import", str(SOURCES["hexi-run-in-unsigned"]), "--data", str(data if year else folder), "--org", "hexi"]
+        assert run([*args, "--year", "2021"] if year else args) == 1
+        assert "却是一个文件" in capsys.readouterr().err
+        assert folder.read_text(encoding="utf-8") == "x"

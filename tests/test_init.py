@@ -138,3 +138,11 @@ def test_an_imported_report_starts_its_next_year_with_its_own_style(tmp_path, ca
     assert run(["build", "2023", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "txt"]) == 0
     (built,) = (tmp_path / "out" / "2023").glob("*.txt")
     assert built.read_text(encoding="utf-8").startswith("临江县妇联2023年工作总结\n2023年，")
+
+
+def test_an_org_that_is_not_one_folder_name_is_refused(data_copy, capsys):
+    before = sorted(data_copy.rglob("*"))
+    assert run(["init", "2022", "--data", str(data_copy), "--org", "../2021/furong", "--org", ".hidden"]) == 1
+    err = capsys.readouterr().err
+    assert "--org “../2021/furong”不能用作组织文件夹名" in err and "--org “.hidden”不能用作组织文件夹名" in err
+    assert sorted(data_copy.rglob("*")) == before

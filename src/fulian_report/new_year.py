@@ -15,10 +15,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, FulianError
+from .errors import Finding, FulianError, Location
 from .model.dataset import load_org
 from .model.unfilled import marker
 from .source.yaml_source import display_path
+from .writers.filenames import org_folder_problem
 
 
 @dataclass
@@ -41,6 +42,10 @@ class InitResult:
 def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None) -> InitResult:
     from .api import organisation_folders
 
+    refused = [(name, org_folder_problem(name)) for name in orgs or ()]
+    findings = [Finding(Location(display_path(Path(data_root))), f"--org “{name}”不能用作组织文件夹名：{problem}") for name, problem in refused if problem]
+    if findings:  # a name that would leave data/<year>/ is refused before any folder is listed
+        raise FulianError(findings)
     previous_year = previous_year or year - 1
     if previous_year >= year:
         raise FulianError.single(str(data_root), f"--from 应早于新的年度：{previous_year} 不早于 {year}")
