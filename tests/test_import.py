@@ -256,3 +256,17 @@ def test_force_replaces_an_organisation_folder_only(capsys, tmp_path):
         assert run([*args, "--year", "2021"] if year else args) == 1
         assert "却是一个文件" in capsys.readouterr().err
         assert folder.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_file_where_the_organisation_folder_goes_is_kept_even_with_force(capsys, tmp_path, force):
+    source = tmp_path / "report.txt"
+    source.write_text("松林县妇联2024年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "2024").mkdir(parents=True)
+    (data / "2024" / "松林县").write_text("不是文件夹", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(data), *force]) == 1
+    err = capsys.readouterr().err
+    assert "松林县: 错误：组织文件夹要放在这里，这里却已有一个同名的文件" in err and "文件夹已存在" not in err
+    assert [p.name for p in data.rglob("*")] == ["2024", "松林县"]
+    assert (data / "2024" / "松林县").read_text(encoding="utf-8") == "不是文件夹"

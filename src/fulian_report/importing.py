@@ -190,6 +190,10 @@ def _check_target(data_root: Path, year: int, target: Path, force: bool) -> None
         raise FulianError.single(
             display_path(target), "组织文件夹的位置上是一个符号链接（快捷方式），没有改动它（--force 也不替换链接）；请把它移走后再导入"
         )
+    if os.path.lexists(target) and not target.is_dir():
+        raise FulianError.single(
+            display_path(target), "组织文件夹要放在这里，这里却已有一个同名的文件，没有改动它（--force 也不替换文件）；请把它移走或改名后再导入"
+        )
     if not target.exists():
         return
     if not force:
