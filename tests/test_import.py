@@ -270,3 +270,15 @@ def test_a_file_where_the_organisation_folder_goes_is_kept_even_with_force(capsy
     assert "松林县: 错误：组织文件夹要放在这里，这里却已有一个同名的文件" in err and "文件夹已存在" not in err
     assert [p.name for p in data.rglob("*")] == ["2024", "松林县"]
     assert (data / "2024" / "松林县").read_text(encoding="utf-8") == "不是文件夹"
+
+
+@pytest.mark.parametrize("body", [
+    "今年以来，我会开展活动3场，服务妇女500多人次。\n",
+    "今年以来，我会开展活动3场，服务妇女500多人次。\n另有一段，发放资料200份。\n2025年工作计划\n一、抓好宣讲\n开展宣讲10场左右。\n",
+])
+def test_a_report_of_opening_paragraphs_only_imports_and_builds_back(capsys, tmp_path, body):
+    source = tmp_path / "report.txt"
+    text = "松林县妇联2024年工作总结\n" + body
+    source.write_text(text, encoding="utf-8")
+    result = _import(capsys, source, tmp_path / "data")
+    assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()

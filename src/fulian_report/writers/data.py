@@ -270,9 +270,11 @@ def _narrative(opening: list[tuple], summary: Part, prose: _Prose, year: int) ->
         lines.append("")
         lines += _sections(summary.sections, prose, 0)
     else:  # a report of paragraphs only: one untitled part holds them (its style prints no heading)
+        if not summary.paragraphs:  # all of them read as its opening: a part must hold something, and it prints the same
+            opening, summary = [], Part(summary.heading, opening, summary.sections)
         lines = _prose_list("opening", opening, prose, 0)
         body = _prose_list("paragraphs", summary.paragraphs, prose, 4)
-        lines += ["", "sections:", "  - " + body[0].lstrip()] + body[1:]
+        lines += ([""] if lines else []) + ["sections:", "  - " + body[0].lstrip()] + body[1:]
     return head + "\n".join(lines) + "\n"
 
 
