@@ -282,3 +282,52 @@ def test_a_report_of_opening_paragraphs_only_imports_and_builds_back(capsys, tmp
     source.write_text(text, encoding="utf-8")
     result = _import(capsys, source, tmp_path / "data")
     assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()
+
+
+_HALF_YEAR = """松林县妇联2024年上半年工作总结及下半年工作计划
+2024年上半年，县妇联在县委的坚强领导下，围绕中心、服务大局，各项工作取得新进展。
+一、思想引领有力度
+1月1日至6月30日，共组织“巾帼心向党”宣讲活动26场，覆盖妇女1800余人次。3月下旬，举办“三八”国际妇女节表彰大会，表彰先进个人两名。
+二、维权服务有温度
+上半年共接待来信来访45件，依托12345热线受理妇女儿童诉求60件，发放宣传资料500多份。
+下半年工作计划
+一、持续深化思想引领
+10月中旬，举办一期妇女干部培训班，培训妇女骨干100人，为2025年换届做好准备。
+二、扎实做好维权服务
+持续开展矛盾纠纷排查化解。
+松林县妇联
+2024年7月5日
+"""
+
+
+def test_a_half_year_report_says_its_period_and_its_plan_dates_are_not_warned_about(capsys, tmp_path):
+    source = tmp_path / "half.txt"
+    source.write_text(_HALF_YEAR, encoding="utf-8")
+    data = tmp_path / "data"
+    result = _import(capsys, source, data)
+    folder = Path(result["folder"])
+    assert "period: 上半年" in (folder / "organisation.yaml").read_text(encoding="utf-8")
+    assert _rebuild(capsys, result, tmp_path / "out").strip() == _HALF_YEAR.strip()  # 2025年 stays 2025年
+    assert run(["validate", str(folder), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []  # 2024年10月中旬 is in the second half: no warning
+    figures = list(load_org(folder, 2024, with_previous=False).figures())
+    assert run(["init", "2025", "--data", str(data)]) == 0
+    capsys.readouterr()
+    assert run(["validate", str(data / "2025"), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    dates = sum(1 for _, path, _ in figures if path[-1] == "period")  # a period is marked date by date
+    assert len(findings) == len(figures) + dates
+    assert all(f["severity"] == "error" and f["message"].startswith("待填：") for f in findings)
+
+
+@pytest.mark.parametrize("title,period", [
+    ("松林县妇联2024年上半年工作总结及下半年工作计划", "上半年"),
+    ("松林县妇联2024年第三季度工作总结", "第三季度"),
+    ("松林县妇联2024年下半年工作总结及2025年上半年工作计划", "下半年"),
+    ("松林县妇联2024年工作总结及2025年上半年工作要点", None),
+    ("松林县妇联2024年度工作总结", None),
+])
+def test_the_period_is_the_part_of_the_year_after_the_titles_year(title, period):
+    from fulian_report.importing import title_period
+
+    assert title_period(title, 2024) == period

@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FulianError, os_reason
+from .model.period import PARTS_OF_A_YEAR
 from .readers import read_report
 from .readers.figures import recognise_layout
 from .readers.filing import file_figures
 from .readers.layout import layout
 from .source.yaml_source import display_path
-from .writers.data import STYLE_FOLDER, write_data
+from .writers.data import STYLE_FOLDER, next_year_expression, write_data
 from .writers.filenames import org_folder_problem
 
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
@@ -73,6 +74,14 @@ def title_year(title: str) -> int | None:
         return int(span.group(2))
     match = _YEAR.search(title)
     return int(match.group(1)) if match else None
+
+
+def title_period(title: str, year: int) -> str | None:
+    """The part of the year a title's report covers, written right after its year: 上半年 in
+    …2023年上半年工作总结及下半年工作计划; None for a whole year (or a span of years)."""
+    parts = "|".join(name for name in PARTS_OF_A_YEAR if name != "全年")
+    match = re.search(rf"{year}\s*年\s*({parts})", title)
+    return match.group(1) if match else None
 
 
 def title_org(title: str) -> str:
@@ -127,13 +136,16 @@ def import_file(
         to_check.append("原稿没有落款和成文日期：organisation.yaml 中补了一个日期，请改为实际的成文日期")
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
     parts = layout(document)
-    plan_year = year if "上半年" in title else year + 1  # a first half's plan is for the second half
+    # A part of a year is said in organisation.yaml, so that dates are checked against it and the
+    # plan's against the period after it: a first half's plan is for the second half, the same year.
+    period = title_period(title, year)
+    plan_year = year if period and PARTS_OF_A_YEAR[period][1] < 12 else year + 1
     units = recognise_layout(parts, year, plan_year)
-    filing = file_figures(units)
+    filing = file_figures(units, next_year_expression(period))
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
-        report_date=report_date, source_name=path.name,
+        report_date=report_date, source_name=path.name, period=period,
     )
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
