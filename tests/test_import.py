@@ -200,3 +200,134 @@ def test_the_summary_says_what_to_check(capsys, tmp_path):
     assert run(["import", str(SOURCES["qingshi-half-year-township"]), "--data", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "已导入" in out and "个数字写成了数据" in out and "请核对" in out and "fulian-report build 2023" in out
+
+
+_BAD_ORGS = ["../../evilx", "/tmp/x", "..", ".", ".hidden", "a/b", "a\\b", "_drafts", "", " songlin", "x.", "CON", "a:b"]
+
+
+@pytest.mark.parametrize("org", _BAD_ORGS)
+def test_an_org_that_is_not_one_folder_name_is_refused_before_anything_is_written(capsys, tmp_path, monkeypatch, org):
+    work = tmp_path / "a" / "b"
+    work.mkdir(parents=True)
+    source = tmp_path / "report.txt"
+    source.write_text(SOURCES["hexi-run-in-unsigned"].read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(work)
+    before = sorted(tmp_path.rglob("*"))
+    assert run(["import", str(source), "--data", "ft", "--org", org, "--force"]) == 1
+    err = capsys.readouterr().err
+    assert f"--org “{org}”不能用作组织文件夹名" in err and "未写入任何文件" in err
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_an_org_taken_from_the_title_is_checked_as_the_option_is(capsys, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("_草稿妇联2024年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data")]) == 1
+    assert "文件夹名“_草稿”不能用作组织文件夹名" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_year_build_cannot_take_is_refused(capsys, tmp_path):
+    source = tmp_path / "report.txt"
+    source.write_text("松林县妇联0999年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data")]) == 1
+    assert "--year" in capsys.readouterr().err
+    assert not (tmp_path / "data").exists()
+
+
+def test_force_replaces_an_organisation_folder_only(capsys, tmp_path):
+    data = tmp_path / "data"
+    kept = data / "2022" / "notes"
+    kept.mkdir(parents=True)
+    (kept / "readme.txt").write_text("别的东西", encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "organisation.yaml").write_text("# 别处的\n", encoding="utf-8")
+    (data / "2022" / "linked").symlink_to(outside, target_is_directory=True)
+    for org, words in (("notes", "没有 organisation.yaml"), ("linked", "符号链接")):
+        assert run(["import", str(SOURCES["hexi-run-in-unsigned"]), "--data", str(data), "--org", org, "--force"]) == 1
+        assert words in capsys.readouterr().err
+    assert (kept / "readme.txt").read_text(encoding="utf-8") == "别的东西" and len(list(kept.iterdir())) == 1
+    assert [p.name for p in outside.iterdir()] == ["organisation.yaml"]
+    for folder in (tmp_path / "file-as-data", data / "2021"):  # the data root or the year folder is a file
+        folder.write_text("x", encoding="utf-8")
+        year = folder.name if folder.parent == data else None
+        args = ["import", str(SOURCES["hexi-run-in-unsigned"]), "--data", str(data if year else folder), "--org", "hexi"]
+        assert run([*args, "--year", "2021"] if year else args) == 1
+        assert "却是一个文件" in capsys.readouterr().err
+        assert folder.read_text(encoding="utf-8") == "x"
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_a_file_where_the_organisation_folder_goes_is_kept_even_with_force(capsys, tmp_path, force):
+    source = tmp_path / "report.txt"
+    source.write_text("松林县妇联2024年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "2024").mkdir(parents=True)
+    (data / "2024" / "松林县").write_text("不是文件夹", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(data), *force]) == 1
+    err = capsys.readouterr().err
+    assert "松林县: 错误：组织文件夹要放在这里，这里却已有一个同名的文件" in err and "文件夹已存在" not in err
+    assert [p.name for p in data.rglob("*")] == ["2024", "松林县"]
+    assert (data / "2024" / "松林县").read_text(encoding="utf-8") == "不是文件夹"
+
+
+@pytest.mark.parametrize("body", [
+    "今年以来，我会开展活动3场，服务妇女500多人次。\n",
+    "今年以来，我会开展活动3场，服务妇女500多人次。\n另有一段，发放资料200份。\n2025年工作计划\n一、抓好宣讲\n开展宣讲10场左右。\n",
+])
+def test_a_report_of_opening_paragraphs_only_imports_and_builds_back(capsys, tmp_path, body):
+    source = tmp_path / "report.txt"
+    text = "松林县妇联2024年工作总结\n" + body
+    source.write_text(text, encoding="utf-8")
+    result = _import(capsys, source, tmp_path / "data")
+    assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()
+
+
+_HALF_YEAR = """松林县妇联2024年上半年工作总结及下半年工作计划
+2024年上半年，县妇联在县委的坚强领导下，围绕中心、服务大局，各项工作取得新进展。
+一、思想引领有力度
+1月1日至6月30日，共组织“巾帼心向党”宣讲活动26场，覆盖妇女1800余人次。3月下旬，举办“三八”国际妇女节表彰大会，表彰先进个人两名。
+二、维权服务有温度
+上半年共接待来信来访45件，依托12345热线受理妇女儿童诉求60件，发放宣传资料500多份。
+下半年工作计划
+一、持续深化思想引领
+10月中旬，举办一期妇女干部培训班，培训妇女骨干100人，为2025年换届做好准备。
+二、扎实做好维权服务
+持续开展矛盾纠纷排查化解。
+松林县妇联
+2024年7月5日
+"""
+
+
+def test_a_half_year_report_says_its_period_and_its_plan_dates_are_not_warned_about(capsys, tmp_path):
+    source = tmp_path / "half.txt"
+    source.write_text(_HALF_YEAR, encoding="utf-8")
+    data = tmp_path / "data"
+    result = _import(capsys, source, data)
+    folder = Path(result["folder"])
+    assert "period: 上半年" in (folder / "organisation.yaml").read_text(encoding="utf-8")
+    assert _rebuild(capsys, result, tmp_path / "out").strip() == _HALF_YEAR.strip()  # 2025年 stays 2025年
+    assert run(["validate", str(folder), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []  # 2024年10月中旬 is in the second half: no warning
+    figures = list(load_org(folder, 2024, with_previous=False).figures())
+    assert run(["init", "2025", "--data", str(data)]) == 0
+    capsys.readouterr()
+    assert run(["validate", str(data / "2025"), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    dates = sum(1 for _, path, _ in figures if path[-1] == "period")  # a period is marked date by date
+    assert len(findings) == len(figures) + dates
+    assert all(f["severity"] == "error" and f["message"].startswith("待填：") for f in findings)
+
+
+@pytest.mark.parametrize("title,period", [
+    ("松林县妇联2024年上半年工作总结及下半年工作计划", "上半年"),
+    ("松林县妇联2024年第三季度工作总结", "第三季度"),
+    ("松林县妇联2024年下半年工作总结及2025年上半年工作计划", "下半年"),
+    ("松林县妇联2024年工作总结及2025年上半年工作要点", None),
+    ("松林县妇联2024年度工作总结", None),
+])
+def test_the_period_is_the_part_of_the_year_after_the_titles_year(title, period):
+    from fulian_report.importing import title_period
+
+    assert title_period(title, 2024) == period

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
+
+import pytest
 
 from fulian_report.cli import run
 from fulian_report.model.dataset import load_org
@@ -138,3 +141,59 @@ def test_an_imported_report_starts_its_next_year_with_its_own_style(tmp_path, ca
     assert run(["build", "2023", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "txt"]) == 0
     (built,) = (tmp_path / "out" / "2023").glob("*.txt")
     assert built.read_text(encoding="utf-8").startswith("临江县妇联2023年工作总结\n2023年，")
+
+
+def test_an_org_that_is_not_one_folder_name_is_refused(data_copy, capsys):
+    before = sorted(data_copy.rglob("*"))
+    assert run(["init", "2022", "--data", str(data_copy), "--org", "../2021/furong", "--org", ".hidden"]) == 1
+    err = capsys.readouterr().err
+    assert "--org “../2021/furong”不能用作组织文件夹名" in err and "--org “.hidden”不能用作组织文件夹名" in err
+    assert sorted(data_copy.rglob("*")) == before
+
+
+_RECORD_FORMS = {
+    "flow period": "巾帼心向党:  # 宣讲\n  period: {start: 2024年1月1日, end: 2024年6月30日}\n  宣讲活动: 26场\n  覆盖妇女: 1800余人次\n",
+    "flow period, comment": "巾帼心向党:\n  period: {start: 2024年1月1日, end: 2024年6月30日}   # 起止\n  宣讲活动: 26场   # 场次\n  覆盖妇女: 1800余人次\n",
+    "block period": "巾帼心向党:\n  period:\n    start: 2024年1月1日\n    end: 2024年6月30日\n  宣讲活动: 26场\n  覆盖妇女: 1800余人次\n",
+    "quoted flow period": "巾帼心向党:\n  period: {start: \"2024年1月1日\", end: '2024年6月30日'}\n  宣讲活动: '26场'\n  覆盖妇女: \"1800余人次\"\n",
+    "record in one flow mapping": "巾帼心向党: {period: {start: 2024年1月1日, end: 2024年6月30日}, 宣讲活动: 26场, 覆盖妇女: 1800余人次}\n",
+    "flow mapping over two lines": "巾帼心向党: {period: {start: 2024年1月1日,\n    end: 2024年6月30日}, 宣讲活动: 26场,\n  覆盖妇女: 1800余人次}\n",
+}
+_REPORT = "松林县妇联2024年工作总结\n一、思想引领有力度\n1月1日至6月30日，共组织“巾帼心向党”宣讲活动26场，覆盖妇女1800余人次。\n二、维权服务有温度\n全年共接待来信来访45件。\n松林县妇联\n2025年1月5日\n"
+
+
+@pytest.mark.parametrize("form", _RECORD_FORMS)
+def test_after_import_each_figure_and_date_is_marked_once_however_it_is_written(tmp_path, capsys, form):
+    source = tmp_path / "report.txt"
+    source.write_text(_REPORT, encoding="utf-8")
+    data = tmp_path / "data"
+    assert run(["import", str(source), "--data", str(data), "--org", "songlin"]) == 0
+    activities = data / "2024" / "songlin" / "activities.yaml"
+    activities.write_text(_RECORD_FORMS[form], encoding="utf-8")
+    assert run(["validate", str(data / "2024")]) == 0
+    figures = list(load_org(data / "2024" / "songlin", 2024, with_previous=False).figures())
+    capsys.readouterr()
+    assert run(["init", "2025", "--data", str(data)]) == 0
+    capsys.readouterr()
+    assert run(["validate", str(data / "2025"), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    expected = sum(len(v) if isinstance(v, dict) else 1 for s, p, _ in figures for v in [_written(data / "2024" / "songlin", s, p)])
+    assert len(findings) == expected
+    assert all(f["severity"] == "error" and f["message"].startswith("待填：") for f in findings)
+    places = {(f["file"], f["line"], f["column"]) for f in findings}
+    assert len(places) == len(findings)
+    for file, line, column in places:  # each at its marker (or the quote before it)
+        text = Path(file).read_text(encoding="utf-8")  # named from the working directory, as validate names it
+        assert text.splitlines()[line - 1][column - 1:].lstrip("\"'").startswith("待填（2024年："), (file, line, column)
+    _fill_with_last_year(data, 2025)
+    assert run(["validate", str(data / "2025")]) == 0
+
+
+def test_a_marker_that_a_flow_mapping_cannot_hold_plainly_is_quoted():
+    import yaml
+
+    from fulian_report.new_year import _written
+
+    assert _written("待填（2021年：444对）") == "待填（2021年：444对）"
+    for value in ("待填（2021年：1,200元）", "待填（2021年：a: b）"):
+        assert yaml.safe_load(f"{{k: {_written(value)}}}") == {"k": value} == yaml.safe_load(f"k: {_written(value)}")

@@ -10,22 +10,26 @@ Only then is it moved into place, so that bad input leaves nothing behind.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FulianError
+from .errors import FulianError, os_reason
+from .model.period import PARTS_OF_A_YEAR
 from .readers import read_report
 from .readers.figures import recognise_layout
 from .readers.filing import file_figures
 from .readers.layout import layout
 from .source.yaml_source import display_path
-from .writers.data import STYLE_FOLDER, write_data
+from .writers.data import STYLE_FOLDER, next_year_expression, write_data
+from .writers.filenames import org_folder_problem
 
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
+_FIRST_YEAR, _LAST_YEAR = 1949, 2100  # the years the command line takes
 _ORG_END = re.compile(r"^(.*?(?:妇联|妇女联合会|妇委会|妇工委))")
 
 
@@ -72,6 +76,14 @@ def title_year(title: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def title_period(title: str, year: int) -> str | None:
+    """The part of the year a title's report covers, written right after its year: 上半年 in
+    …2023年上半年工作总结及下半年工作计划; None for a whole year (or a span of years)."""
+    parts = "|".join(name for name in PARTS_OF_A_YEAR if name != "全年")
+    match = re.search(rf"{year}\s*年\s*({parts})", title)
+    return match.group(1) if match else None
+
+
 def title_org(title: str) -> str:
     """The organisation a title names: 芙蓉区妇联 in 芙蓉区妇联2021年度工作总结…"""
     head = re.split(r"\d|关于", title, maxsplit=1)[0].strip()
@@ -88,20 +100,31 @@ def import_file(
     path: Path, data_root: Path = Path("data"), org: str | None = None, year: int | None = None, force: bool = False
 ) -> ImportResult:
     path = Path(path)
+    where = display_path(path)
+    if org is not None:  # a name that would leave data/<year>/ is refused before the report is even read
+        problem = org_folder_problem(org)
+        if problem:
+            raise FulianError.single(where, f"--org “{org}”不能用作组织文件夹名：{problem}。请换一个名称，如 --org songlin")
     document = read_report(path)
     title = document.title.text
     year = year or title_year(title)
-    where = display_path(path)
     if year is None:
         raise FulianError.single(where, f"标题“{title}”中没有年度，请用 --year 指明报告年度，如 --year 2021")
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:  # build takes these years only, as four-digit folders
+        raise FulianError.single(where, f"标题“{title}”中的年度 {year} 不像报告年度，请用 --year 指明报告年度，如 --year 2021")
     org_name = title_org(title)
     if not org_name and not org:
         raise FulianError.single(where, f"标题“{title}”中没有单位名称，请用 --org 指明组织，如 --org furong")
     org_name = org_name or org
     org_id = org or _folder_name(org_name)
+    if org is None:
+        problem = org_folder_problem(org_id)
+        if problem:
+            raise FulianError.single(
+                where, f"由标题中的单位名称“{org_name}”得出的文件夹名“{org_id}”不能用作组织文件夹名：{problem}。请用 --org 指明组织文件夹名，如 --org songlin"
+            )
     target = Path(data_root) / str(year) / org_id
-    if target.exists() and not force:
-        raise FulianError.single(display_path(target), "文件夹已存在，没有改动它；要用导入的数据替换它，请加 --force")
+    _check_target(Path(data_root), year, target, force)
     signature = document.signature
     report_date = None
     to_check: list[str] = []
@@ -113,20 +136,24 @@ def import_file(
         to_check.append("原稿没有落款和成文日期：organisation.yaml 中补了一个日期，请改为实际的成文日期")
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
     parts = layout(document)
-    plan_year = year if "上半年" in title else year + 1  # a first half's plan is for the second half
+    # A part of a year is said in organisation.yaml, so that dates are checked against it and the
+    # plan's against the period after it: a first half's plan is for the second half, the same year.
+    period = title_period(title, year)
+    plan_year = year if period and PARTS_OF_A_YEAR[period][1] < 12 else year + 1
     units = recognise_layout(parts, year, plan_year)
-    filing = file_figures(units)
+    filing = file_figures(units, next_year_expression(period))
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
-        report_date=report_date, source_name=path.name,
+        report_date=report_date, source_name=path.name, period=period,
     )
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
         to_check.append(f"{len(made.names)} 处含数字的名称保留为文字（如 {'、'.join(dict.fromkeys(made.names[:5]))}）：若其中有应统计的数字，请改为数字字段")
-    Path(data_root).mkdir(parents=True, exist_ok=True)
-    scratch_root = Path(tempfile.mkdtemp(prefix=".import-", dir=Path(data_root)))
+    scratch_root = None
     try:
+        Path(data_root).mkdir(parents=True, exist_ok=True)
+        scratch_root = Path(tempfile.mkdtemp(prefix=".import-", dir=Path(data_root)))
         scratch = scratch_root / str(year) / org_id
         _write(scratch, made.files, made.style_files)
         style, kept_style, differences = _choose_style(scratch, year, document)
@@ -137,18 +164,60 @@ def import_file(
             organisation.write_text(
                 organisation.read_text(encoding="utf-8").replace(f"style: {STYLE_FOLDER}", f"style: {style}"), encoding="utf-8"
             )
-        if target.exists():
-            shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(scratch), str(target))
+        # The folder replaced is set aside, not deleted, until the new one is in its place.
+        replaced = scratch_root / "replaced"
+        if target.is_dir():
+            shutil.move(str(target), str(replaced))
+        try:
+            shutil.move(str(scratch), str(target))
+        except OSError:
+            if replaced.is_dir():
+                shutil.move(str(replaced), str(target))
+            raise
+    except OSError as exc:
+        raise FulianError.single(
+            display_path(target), f"无法写入导入的数据（{os_reason(exc)}），没有改动原有的文件；请检查数据文件夹（--data）能否写入"
+        ) from None
     finally:
-        shutil.rmtree(scratch_root, ignore_errors=True)
+        if scratch_root is not None:
+            shutil.rmtree(scratch_root, ignore_errors=True)
     build = ["build", str(year), "--data", str(data_root), "--org", org_id]
     return ImportResult(
         folder=target, year=year, org=org_id, org_name=org_name, style=style, style_written=kept_style,
         figures=made.figures, names=made.names, digit_runs_in_figures=made.digit_runs_in_figures,
         digit_runs_in_names=made.digit_runs_in_names, digit_runs_in_layout=made.digit_runs_in_layout, build=build, to_check=to_check,
     )
+
+
+def _check_target(data_root: Path, year: int, target: Path, force: bool) -> None:
+    """Refuse, before anything is written, a place that is not for an organisation's folder:
+    --force replaces an organisation's folder there, never a file, a link or another folder."""
+    for folder in (data_root, data_root / str(year)):
+        if os.path.lexists(folder) and not folder.is_dir():
+            raise FulianError.single(
+                display_path(folder), "这里应是数据文件夹，却是一个文件，没有改动它；请把它移走或改名，或用 --data 指明别的数据文件夹"
+            )
+    if target.is_symlink():
+        raise FulianError.single(
+            display_path(target), "组织文件夹的位置上是一个符号链接（快捷方式），没有改动它（--force 也不替换链接）；请把它移走后再导入"
+        )
+    if os.path.lexists(target) and not target.is_dir():
+        raise FulianError.single(
+            display_path(target), "组织文件夹要放在这里，这里却已有一个同名的文件，没有改动它（--force 也不替换文件）；请把它移走或改名后再导入"
+        )
+    if not target.exists():
+        return
+    if not force:
+        raise FulianError.single(display_path(target), "文件夹已存在，没有改动它；要用导入的数据替换它，请加 --force")
+    try:
+        entries = [entry.name for entry in target.iterdir()]
+    except OSError as exc:
+        raise FulianError.single(display_path(target), f"无法读取这个文件夹（{os_reason(exc)}），没有改动它") from None
+    if entries and "organisation.yaml" not in entries and "organisation.yml" not in entries:
+        raise FulianError.single(
+            display_path(target), "这个文件夹中没有 organisation.yaml，不像组织文件夹，没有改动它（--force 只替换组织文件夹）；请把它移走或改名后再导入"
+        )
 
 
 def _iso_date(written: str) -> str | None:

@@ -10,15 +10,19 @@ lists, one error each.
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, FulianError
+import yaml
+
+from .errors import Finding, FulianError, Location
 from .model.dataset import load_org
 from .model.unfilled import marker
 from .source.yaml_source import display_path
+from .writers.filenames import org_folder_problem
 
 
 @dataclass
@@ -41,6 +45,10 @@ class InitResult:
 def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None) -> InitResult:
     from .api import organisation_folders
 
+    refused = [(name, org_folder_problem(name)) for name in orgs or ()]
+    findings = [Finding(Location(display_path(Path(data_root))), f"--org “{name}”不能用作组织文件夹名：{problem}") for name, problem in refused if problem]
+    if findings:  # a name that would leave data/<year>/ is refused before any folder is listed
+        raise FulianError(findings)
     previous_year = previous_year or year - 1
     if previous_year >= year:
         raise FulianError.single(str(data_root), f"--from 应早于新的年度：{previous_year} 不早于 {year}")
@@ -81,8 +89,6 @@ def init_year(year: int, previous_year: int | None = None, data_root: Path = Pat
 
 
 def _mark(source, paths: list[tuple], figures: dict, previous_year: int) -> str:
-    lines = source.text.splitlines(keepends=True)
-    edits: dict[int, list[tuple[int, int, str]]] = {}
     leaves: list[tuple[tuple, str]] = []
     for path in paths:
         written = _value_at(source.data, path)
@@ -91,20 +97,21 @@ def _mark(source, paths: list[tuple], figures: dict, previous_year: int) -> str:
             leaves += [(path + (key,), str(getattr(figure, key, value))) for key, value in written.items()]
         else:
             leaves.append((path, str(figures[path])))
+    spans = _value_spans(source.text)
+    text = source.text
+    edits = []
     for path, value in leaves:
-        line, column = _value_start(source, path)
-        if not line:
+        span = spans.get(tuple(path))
+        if span is None:
             raise FulianError([Finding(source.locate(path), "无法确定这个数字写在哪里，init 没有写入任何文件")])
-        text = lines[line - 1]
-        start = column - 1
-        end = _value_end(text, start)
-        edits.setdefault(line - 1, []).append((start, end, marker(previous_year, value)))
-    for index, changes in edits.items():
-        text = lines[index]
-        for start, end, new in sorted(changes, reverse=True):
-            text = text[:start] + new + text[end:]
-        lines[index] = text
-    return "".join(lines)
+        start, end = span
+        end = start + len(text[start:end].rstrip())  # a block scalar's span runs on to the next line
+        edits.append((start, end, _written(marker(previous_year, value))))
+    # Offsets into the whole text, applied from the last: several values on one line
+    # ({start: …, end: …}) each keep their place, whatever the others' lengths become.
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
 
 
 def _value_at(data, path: tuple):
@@ -113,40 +120,57 @@ def _value_at(data, path: tuple):
     return data
 
 
-def _value_start(source, path: tuple) -> tuple[int, int]:
-    if tuple(path) in source.value_positions:
-        return source.value_positions[tuple(path)]
-    if tuple(path) in source.positions:  # a flow mapping or a value on the key's line after the key
-        line, column = source.positions[tuple(path)]
-        text = source.lines[line - 1]
-        colon = text.find(":", column - 1)
-        if colon >= 0:
-            start = colon + 1
-            while start < len(text) and text[start] == " ":
-                start += 1
-            return line, start + 1
-    return 0, 0
+def _value_spans(text: str) -> dict[tuple, tuple[int, int]]:
+    """Where each scalar value is written, (start, end) offsets into `text`, by its path.
+
+    From the parser's own marks, so that a value ends where YAML ends it: at the comma or brace
+    of a flow mapping or sequence, the closing quote, the comment.  Keys are strings and list
+    items indices, as the loader builds them; the data has been loaded, so it has no complex or
+    duplicate keys."""
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+
+    def offset(mark) -> int:  # from line and column, which count characters whichever parser runs
+        return starts[mark.line] + mark.column
+
+    spans: dict[tuple, tuple[int, int]] = {}
+    stack: list[list] = []  # [path, is a mapping, the key awaiting its value, the next item's index]
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            stack.pop()
+            continue
+        if not isinstance(event, (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.AliasEvent)):
+            continue
+        path: tuple = ()
+        if stack:
+            frame = stack[-1]
+            if frame[1] and frame[2] is None:  # a key
+                frame[2] = event.value if isinstance(event, yaml.ScalarEvent) else ""
+                continue
+            if frame[1]:
+                path, frame[2] = frame[0] + (frame[2],), None
+            else:
+                path, frame[3] = frame[0] + (frame[3],), frame[3] + 1
+        if isinstance(event, yaml.ScalarEvent):
+            spans[path] = (offset(event.start_mark), offset(event.end_mark))
+        elif not isinstance(event, yaml.AliasEvent):
+            stack.append([path, isinstance(event, yaml.MappingStartEvent), None, 0])
+    return spans
 
 
-def _value_end(text: str, start: int) -> int:
-    opener = text[start] if start < len(text) else ""
-    closers = {"{": "}", "[": "]", '"': '"', "'": "'"}
-    if opener in closers:
-        depth, index = 0, start
-        while index < len(text):
-            char = text[index]
-            if opener in "{[" and char == opener:
-                depth += 1
-            elif char == closers[opener] and (opener in "{[" or index > start):
-                depth -= 1 if opener in "{[" else 0
-                if depth == 0 or opener not in "{[":
-                    return index + 1
-            index += 1
-    end = text.find(" #", start)
-    end = len(text.rstrip("\r\n")) if end < 0 else end
-    while end > start and text[end - 1] in " \t":
-        end -= 1
-    return end
+def _written(value: str) -> str:
+    """The marker as YAML text that reads back as itself in a block or a flow mapping: last
+    year's value may hold what a flow value cannot (a comma), then it is quoted."""
+    for wrapped in (f"k: {value}", f"{{k: {value}}}"):
+        try:
+            if yaml.safe_load(wrapped) != {"k": value}:
+                break
+        except yaml.YAMLError:
+            break
+    else:
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def _with_target_hint(text: str, data, previous_year: int) -> str:

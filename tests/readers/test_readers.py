@@ -136,3 +136,10 @@ def test_a_word_table_is_read_in_its_place(tmp_path):
     texts = [block.text if isinstance(block, Paragraph) else block.full_text for block in read_report(path).blocks]
     assert "项目\u3000数量" in texts and "宣讲\u300026场" in texts
     assert texts.index("宣讲\u300026场") == texts.index("项目\u3000数量") + 1
+
+
+@pytest.mark.parametrize("text", ["松林县妇联2024年工作总结\n", "松林县妇联2024年工作总结\n松林县妇联\n2024年7月5日\n"])
+def test_a_title_without_a_body_is_refused(tmp_path, text):
+    path = tmp_path / "title-only.txt"
+    path.write_text(text, encoding="utf-8")
+    assert "没有正文" in _message(path)

@@ -78,7 +78,9 @@ def identifier(words: str, limit: int = 10) -> str:
     return kept[:limit]
 
 
-def file_figures(units: list[TextUnit]) -> Filing:
+def file_figures(units: list[TextUnit], next_year: str = "next_year") -> Filing:
+    """Each sentence's figures filed as records; the report's year and the next are named by
+    `year` and `next_year`, the template expression for the calendar year after the report's."""
     filing = Filing()
     keys: dict[str, set[str]] = {}
     for unit in units:
@@ -86,7 +88,7 @@ def file_figures(units: list[TextUnit]) -> Filing:
             found = [f for f in unit.found if sentence_start <= f.start < sentence_start + len(sentence)]
             for item in found:
                 if item.year_name:
-                    filing.expressions[(unit.id, item.start)] = "{{ " + ("year" if item.year_name == YEAR else "next_year") + " }}"
+                    filing.expressions[(unit.id, item.start)] = "{{ " + ("year" if item.year_name == YEAR else next_year) + " }}"
             found = [f for f in found if not f.year_name]
             if found:
                 _file_sentence(filing, keys, unit, sentence, sentence_start, found)

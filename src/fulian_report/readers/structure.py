@@ -73,6 +73,9 @@ def read_lines(lines: list[SourceLine], where: str) -> Document:
     title_lines = _title(cleaned, where)
     body = cleaned[len(title_lines):]
     signature, body = _signature(body)
+    if not body:  # the data needs a paragraph at least: a report of a title alone has nothing to import
+        shown = "、".join(f"“{line.text}”" for line in title_lines)
+        raise FulianError.single(where, f"只有标题{shown}{'和落款' if signature else ''}，没有正文，没有可导入的内容；请检查文件是否完整")
     blocks = [_block(line) for line in body]
     return Document(title=Title(tuple(line.text for line in title_lines)), blocks=blocks, signature=signature)
 

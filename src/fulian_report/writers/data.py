@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from ..doctree import Document, Heading
+from ..model.period import PARTS_OF_A_YEAR
 from ..readers.figures import TextUnit, chinese_numeral_value
 from ..readers.filing import Filing, FiledRecord
 from ..readers.layout import Layout, Part, Section
@@ -109,22 +110,25 @@ def write_data(
     org_signature: str | None,
     report_date: str | None,
     source_name: str,
+    period: str | None = None,
 ) -> DataFiles:
-    """The YAML files and the style of a report, from its tree, its layout, and its figures as filed."""
+    """The YAML files and the style of a report, from its tree, its layout, and its figures as filed;
+    `period` is the part of the year the report covers (上半年, 第一季度), None for the whole year."""
+    next_year = next_year_expression(period)
     prose = _Prose(units, filing)
     opening = [("opening", index) for index in range(len(plan_layout.opening))]
     summary = _placed(plan_layout.summary, "summary")
     plan = _placed(plan_layout.plan, "plan") if plan_layout.plan else None
     files: dict[str, str] = {}
-    files["organisation.yaml"] = _organisation(org_name, org_signature, report_date, year, source_name)
-    files["narrative.yaml"] = _narrative(opening, summary, prose, year)
+    files["organisation.yaml"] = _organisation(org_name, org_signature, report_date, year, source_name, period)
+    files["narrative.yaml"] = _narrative(opening, summary, prose, year, next_year)
     if plan is not None:
         files["plan.yaml"] = _plan(plan, prose, filing)
     for subject in FIGURE_SUBJECTS:
         records = filing.of(subject)
         if records:
             files[f"{subject}.yaml"] = _subject_file(subject, records)
-    style_files = _style(document, plan_layout, year, org_name)
+    style_files = _style(document, plan_layout, year, org_name, next_year)
     typed, kept = [], []
     for unit in units:
         for found in unit.found:
@@ -210,7 +214,15 @@ def _header(subject: str, lines: list[str]) -> str:
     return "\n".join(head) + "\n\n"
 
 
-def _organisation(name: str, signature: str | None, report_date: str | None, year: int, source_name: str) -> str:
+def next_year_expression(period: str | None) -> str:
+    """How a template names the calendar year after the report's: `next_year` is the year of the
+    period after the report's, which for a part of a year that does not end it is the same year."""
+    return "next_year" if period is None or PARTS_OF_A_YEAR[period][1] == 12 else "year + 1"
+
+
+def _organisation(
+    name: str, signature: str | None, report_date: str | None, year: int, source_name: str, period: str | None = None
+) -> str:
     district = re.sub(r"(妇联|妇女联合会)$", "", name) or name
     full = re.sub(r"妇联$", "妇女联合会", name)
     lines = [
@@ -228,6 +240,8 @@ def _organisation(name: str, signature: str | None, report_date: str | None, yea
     else:
         lines.append("# 原稿没有落款和成文日期，这里补了一个日期，请按实际成文日期修改。")
         lines.append(f"report_date: {year + 1}-01-01")
+    if period:  # dates are checked against it, the plan's against the period after it
+        lines.append(f"period: {period}              # 报告期间，取自原稿标题")
     lines.append(f"style: {STYLE_FOLDER}            # 样式")
     return _header("organisation", [f"组织信息：由 fulian-report import 从“{source_name}”导入。"]) + "\n".join(lines) + "\n"
 
@@ -259,10 +273,10 @@ def _sections(sections: list[Section], prose: _Prose, indent: int) -> list[str]:
     return out
 
 
-def _narrative(opening: list[tuple], summary: Part, prose: _Prose, year: int) -> str:
+def _narrative(opening: list[tuple], summary: Part, prose: _Prose, year: int, next_year: str = "next_year") -> str:
     head = _header("narrative", [
         "工作总结的文字。段中的数字一律写成 {{ 名称 }}，名称指向本文件夹其他文件里的数据。",
-        f"{{{{ year }}}} 是报告年度（{year}），{{{{ next_year }}}} 是下一年度（{year + 1}）。",
+        f"{{{{ year }}}} 是报告年度（{year}），{{{{ {next_year} }}}} 是下一年度（{year + 1}）。",
         "日期加 | month_day 写出“3月5日”，加 | month 写出“3月”；| chinese 写出汉字数字（两名）。",
     ])
     if summary.sections:
@@ -270,9 +284,11 @@ def _narrative(opening: list[tuple], summary: Part, prose: _Prose, year: int) ->
         lines.append("")
         lines += _sections(summary.sections, prose, 0)
     else:  # a report of paragraphs only: one untitled part holds them (its style prints no heading)
+        if not summary.paragraphs:  # all of them read as its opening: a part must hold something, and it prints the same
+            opening, summary = [], Part(summary.heading, opening, summary.sections)
         lines = _prose_list("opening", opening, prose, 0)
         body = _prose_list("paragraphs", summary.paragraphs, prose, 4)
-        lines += ["", "sections:", "  - " + body[0].lstrip()] + body[1:]
+        lines += ([""] if lines else []) + ["sections:", "  - " + body[0].lstrip()] + body[1:]
     return head + "\n".join(lines) + "\n"
 
 
@@ -315,24 +331,26 @@ def _subject_file(subject: str, records: list[FiledRecord]) -> str:
 # ---------------------------------------------------------------- style
 
 
-def _years_in(text: str, year: int) -> str:
+def _years_in(text: str, year: int, next_year: str = "next_year") -> str:
     """Template text with the report's years as {{ year }} / {{ next_year }}."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return re.sub(r"(?<!\d)\d{4}(?!\d)", lambda m: _year_expression(int(m.group(0)), year), escaped)
+    return re.sub(r"(?<!\d)\d{4}(?!\d)", lambda m: _year_expression(int(m.group(0)), year, next_year), escaped)
 
 
-def _year_expression(value: int, year: int) -> str:
+def _year_expression(value: int, year: int, next_year: str = "next_year") -> str:
     """2021 → {{ year }}, 2022 → {{ next_year }}, 2017 → {{ year - 4 }} (a five-year title)."""
     if value == year:
         return "{{ year }}"
     if value == year + 1:
-        return "{{ next_year }}"
+        return f"{{{{ {next_year} }}}}"
     if abs(value - year) <= 10:
-        return f"{{{{ year - {year - value} }}}}" if value < year else f"{{{{ next_year + {value - year - 1} }}}}"
+        if value < year:
+            return f"{{{{ year - {year - value} }}}}"
+        return f"{{{{ next_year + {value - year - 1} }}}}" if next_year == "next_year" else f"{{{{ year + {value - year} }}}}"
     return str(value)
 
 
-def _title_lines(document: Document, org_name: str, year: int) -> list[str]:
+def _title_lines(document: Document, org_name: str, year: int, next_year: str = "next_year") -> list[str]:
     lines = list(document.title.lines)
     if len(lines) == 1 and len(lines[0]) > 20:
         text = lines[0]
@@ -343,34 +361,34 @@ def _title_lines(document: Document, org_name: str, year: int) -> list[str]:
             lines = [text[:cut], text[cut:]]
     out = []
     for line in lines:
-        written = _years_in(line, year)
+        written = _years_in(line, year, next_year)
         if org_name and written.startswith(org_name):
             written = "{{ org.name }}" + written[len(org_name):]
         out.append(written)
     return out
 
 
-def _jinja_text(text: str, year: int) -> str:
+def _jinja_text(text: str, year: int, next_year: str = "next_year") -> str:
     """A Jinja string expression for heading text, its years as the report's: "" ~ year ~ "年…"."""
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', '\\"')
     pieces = re.split(r"(\d{4})(?=年)", escaped)
     out = []
     for i, piece in enumerate(pieces):
         if i % 2 and piece in (str(year), str(year + 1)):
-            out.append("year" if piece == str(year) else "next_year")
+            out.append("year" if piece == str(year) else f"({next_year})")
         elif piece:
             out.append(f'"{piece}"')
     return " ~ ".join(out) or '""'
 
 
-def _heading_markup(heading: Heading, year: int) -> str:
+def _heading_markup(heading: Heading, year: int, next_year: str = "next_year") -> str:
     if not heading.number:
-        return f'<heading level="1">{_years_in(heading.text, year)}</heading>'
+        return f'<heading level="1">{_years_in(heading.text, year, next_year)}</heading>'
     kind, number = heading_number(heading.number + "x")
     level = LEVEL_OF_KIND[kind]
     digits = re.sub(r"[^一二三四五六七八九十]", "", number) if kind.startswith("cn") else re.sub(r"\D", "", number)
     index = chinese_numeral_value(digits) if kind.startswith("cn") else int(digits)
-    return f"{{{{ m.heading({level}, {index or 1}, {_jinja_text(heading.text, year)}) }}}}"
+    return f"{{{{ m.heading({level}, {index or 1}, {_jinja_text(heading.text, year, next_year)}) }}}}"
 
 
 _DEFAULT_NUMBERING = {1: "{cn}、", 2: "（{cn}）", 3: "{n}．", 4: "（{n}）"}
@@ -400,20 +418,20 @@ def _numbering(plan_layout: Layout) -> dict[int, str]:
     return {level: (seen[level].most_common(1)[0][0] if level in seen else default) for level, default in _DEFAULT_NUMBERING.items()}
 
 
-def _style(document: Document, plan_layout: Layout, year: int, org_name: str) -> dict[str, str]:
+def _style(document: Document, plan_layout: Layout, year: int, org_name: str, next_year: str = "next_year") -> dict[str, str]:
     lines = ['{% import "macros.xml.j2" as m with context %}', "<document>"]
-    lines.append("<title>" + "".join(f"<line>{line}</line>" for line in _title_lines(document, org_name, year)) + "</title>")
+    lines.append("<title>" + "".join(f"<line>{line}</line>" for line in _title_lines(document, org_name, year, next_year)) + "</title>")
     lines.append("{{ m.paragraphs(opening) }}")
     summary = plan_layout.summary
     if summary.heading is not None:
-        lines.append(_heading_markup(summary.heading, year))
+        lines.append(_heading_markup(summary.heading, year, next_year))
     if summary.sections:
         levels, run_in_from = _depth_settings(summary.sections)
         lines.append(f"{{{{ m.sections(summary, levels={levels}, run_in_from={run_in_from}) }}}}")
     else:  # paragraphs only, held by one untitled part
         lines.append("{% for part in summary %}{{ m.paragraphs(part.paragraphs) }}{% endfor %}")
     if plan_layout.plan is not None:
-        lines.append(_heading_markup(plan_layout.plan.heading, year))
+        lines.append(_heading_markup(plan_layout.plan.heading, year, next_year))
         lines.append("{{ m.paragraphs(plan_overview) }}")
         levels, run_in_from = _depth_settings(plan_layout.plan.sections)
         lines.append(f"{{{{ m.sections(plan_sections, levels={levels}, run_in_from={run_in_from}) }}}}")

@@ -72,3 +72,34 @@ def file_stem(title: str) -> FileStem:
         stem = FALLBACK_STEM
         changes.append("标题中没有能用作文件名的字")
     return FileStem(stem, tuple(changes))
+
+
+def org_folder_problem(name: str) -> str | None:
+    """Why `name` cannot be an organisation's folder under data/<year>/, in Chinese; None when it can.
+
+    The name is joined to the year folder and written there (and, with --force, what is there is
+    replaced), so it must be one folder name that stays in that folder, that `build` lists as an
+    organisation (it skips names opening with . or _), and that every file system accepts."""
+    if not name or not name.strip():
+        return "组织文件夹名不能为空"
+    if name in (".", ".."):
+        return f"“{name}”表示{'当前' if name == '.' else '上一级'}文件夹，不是组织文件夹名"
+    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name):
+        return "这是一个绝对路径；组织名只能是一个文件夹名，写在 <数据>/<年度>/ 下"
+    if "/" in name or "\\" in name:
+        return "含有路径分隔符 / 或 \\；组织名只能是一个文件夹名，写在 <数据>/<年度>/ 下"
+    if name.startswith("."):
+        return "以点开头的文件夹是隐藏的，build 不会把它当作组织"
+    if name.startswith("_"):
+        return "以下划线开头的文件夹 build 会跳过，不会把它当作组织"
+    if _FORBIDDEN.search(name):
+        return '含有文件夹名中不允许的字符 : * ? " < > | 或控制字符'
+    if name != name.strip():
+        return "首尾有空白"
+    if name.endswith("."):
+        return "Windows 会去掉文件夹名末尾的点"
+    if name.split(".", 1)[0].rstrip(" ").upper() in _RESERVED:
+        return f"“{name}”是 Windows 保留的设备名，不能作文件夹名"
+    if len(name.encode("utf-8")) > MAX_STEM_BYTES:
+        return f"长 {len(name.encode('utf-8'))} 字节，超过文件夹名可用的 {MAX_STEM_BYTES} 字节"
+    return None
