@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import zipfile
 
 import pytest
@@ -136,3 +137,12 @@ def test_a_word_table_is_read_in_its_place(tmp_path):
     texts = [block.text if isinstance(block, Paragraph) else block.full_text for block in read_report(path).blocks]
     assert "项目\u3000数量" in texts and "宣讲\u300026场" in texts
     assert texts.index("宣讲\u300026场") == texts.index("项目\u3000数量") + 1
+
+
+def test_random_bytes_given_to_import_are_no_readable_report_not_a_yaml_data_file(tmp_path):
+    noise = tmp_path / "random.txt"
+    noise.write_bytes(bytes(random.Random(7).randrange(256) for _ in range(4096)) + b"\x00")
+    message = _message(noise)
+    assert "不是能读的文本文件" in message and "另存为" in message
+    assert "YAML" not in message and "数据文件" not in message
+
