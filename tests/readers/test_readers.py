@@ -146,3 +146,9 @@ def test_random_bytes_given_to_import_are_no_readable_report_not_a_yaml_data_fil
     assert "不是能读的文本文件" in message and "另存为" in message
     assert "YAML" not in message and "数据文件" not in message
 
+
+def test_a_folder_named_like_a_report_is_told_to_be_a_folder(tmp_path):
+    folder = tmp_path / "dir.txt"
+    folder.mkdir()
+    message = _message(folder)
+    assert "文件夹" in message and "找不到" not in message
