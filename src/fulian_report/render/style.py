@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..errors import Finding, FulianError
 from ..model.dataset import translate_error
 from ..model.subjects import FieldProblem
-from ..source.yaml_source import SourceFile, decode, display_path, load_yaml, read_source_bytes
+from ..source.yaml_source import SourceFile, decode, display_path, linked_folder_error, load_yaml, read_source_bytes
 from ..writers.layout import POINTS_PER_MM
 
 BASE_STYLE = "_base"
@@ -270,7 +270,10 @@ def resolve_style(name_or_path: str) -> Style:
     folders = [root / name_or_path for root in roots] if is_name else []
     folders.append(candidate)
     # A style.yaml that is there in any form (a link, a folder) is that style's, and reading it says what is wrong.
-    folder = next((f for f in folders if os.path.lexists(f / STYLE_FILE)), None)
+    # A style folder that is a link is refused as a data folder is: templates/x -> /etc was "no such style".
+    folder = next((f for f in folders if f.is_symlink() or os.path.lexists(f / STYLE_FILE)), None)
+    if folder is not None and folder.is_symlink():
+        raise linked_folder_error(folder, "样式必须是真正的样式文件夹")
     if folder is None:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"

@@ -298,9 +298,12 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-_LINKED_FOLDER_MESSAGE = (
-    "这个文件夹是一个符号链接（快捷方式），不会读取：数据必须放在数据文件夹里；请换成真正的文件夹（复制过来）。"
-)
+_LINKED_FOLDER_MESSAGE = "这个文件夹是一个符号链接（快捷方式），不会读取：{}；请换成真正的文件夹（复制过来）。"
+
+
+def linked_folder_error(folder: Path, rule: str = "数据必须放在数据文件夹里") -> FulianError:
+    """A folder that is a link, refused: what it points to is never read (see read_source_bytes)."""
+    return FulianError.single(display_path(Path(folder)), _LINKED_FOLDER_MESSAGE.format(rule))
 
 
 def folder_entries(folder: Path, refuse_link: bool = False) -> list[Path]:
@@ -309,7 +312,7 @@ def folder_entries(folder: Path, refuse_link: bool = False) -> list[Path]:
     With `refuse_link`, a folder that is a link is one too: an organisation's folder is read
     from inside the data root only, as its files are (see read_source_bytes)."""
     if refuse_link and Path(folder).is_symlink():
-        raise FulianError.single(display_path(Path(folder)), _LINKED_FOLDER_MESSAGE)
+        raise linked_folder_error(folder)
     try:
         return sorted(Path(folder).iterdir())
     except OSError as exc:
