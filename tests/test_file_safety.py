@@ -182,6 +182,21 @@ def test_a_style_yaml_that_is_no_regular_file_is_refused(tmp_path, shape):
     assert built.exit_code == 1 and "style.yaml: 错误" in built.output
 
 
+@pytest.mark.parametrize("named", ["organisation.yaml", "--style"])
+def test_a_style_folder_that_is_a_link_is_refused_as_a_link_not_as_missing(tmp_path, monkeypatch, named):
+    # Named styles are looked for under ./templates first: a scratch copy holds the link.
+    shutil.copytree(TEMPLATES, tmp_path / "templates")
+    (tmp_path / "templates" / "x").symlink_to("/etc", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    _org(tmp_path, **({"organisation.yaml": MINIMAL_ORG["organisation.yaml"].replace("style: furong", "style: x")} if named == "organisation.yaml" else {}))
+    extra = ("--style", "x") if named == "--style" else ()
+    checked, built = _both(tmp_path, *extra)
+    for result in (checked, built) if named == "organisation.yaml" else (built,):  # validate has no --style
+        assert result.exit_code == 1, result.output
+        assert "templates/x: 错误：这个文件夹是一个符号链接（快捷方式），不会读取" in result.output, result.output
+        assert "找不到样式" not in result.output
+
+
 def test_an_emptied_data_file_is_named_in_the_errors_it_causes(tmp_path):
     _org(tmp_path, **{"cases.yaml": "# 年底再填\n"})
     checked, built = _both(tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import zipfile
 
 import pytest
@@ -143,3 +144,18 @@ def test_a_title_without_a_body_is_refused(tmp_path, text):
     path = tmp_path / "title-only.txt"
     path.write_text(text, encoding="utf-8")
     assert "没有正文" in _message(path)
+
+
+def test_random_bytes_given_to_import_are_no_readable_report_not_a_yaml_data_file(tmp_path):
+    noise = tmp_path / "random.txt"
+    noise.write_bytes(bytes(random.Random(7).randrange(256) for _ in range(4096)) + b"\x00")
+    message = _message(noise)
+    assert "不是能读的文本文件" in message and "另存为" in message
+    assert "YAML" not in message and "数据文件" not in message
+
+
+def test_a_folder_named_like_a_report_is_told_to_be_a_folder(tmp_path):
+    folder = tmp_path / "dir.txt"
+    folder.mkdir()
+    message = _message(folder)
+    assert "文件夹" in message and "找不到" not in message

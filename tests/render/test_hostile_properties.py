@@ -109,7 +109,11 @@ def _english_in(stderr: str, written: str) -> list[str]:
     return words
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], database=None)
+# Each example is a build in a process of its own: about 0.4 s on average on this 2-core machine
+# (most prose is refused early; a loop that runs into the budget takes seconds).  50 examples
+# took 17 to 21 seconds there: as many as fit in about 20 seconds, where 5 drew too few of the
+# pieces above to meet each other.
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture], database=None)
 @given(proses=st.lists(statements(), min_size=3, max_size=4), template=st.none() | statements())
 def test_random_prose_and_templates_end_in_time_in_chinese(tmp_path_factory, proses, template):
     root = tmp_path_factory.mktemp("hostile") / "data"

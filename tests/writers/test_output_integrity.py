@@ -57,6 +57,12 @@ def _assert_consistent(out: Path, count: int) -> None:
     assert "pending" not in record
     assert record["files"] == {p.name: digest(p.read_bytes()) for p in reports}
     assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+    assert _staging_folders(folder) == []  # an abandoned one is removed by the next build
+
+
+def _staging_folders(folder: Path) -> list[str]:
+    """The hidden folders builds stage their reports in (.fulian-report-staging.xxxxxxxx)."""
+    return [p.name for p in folder.iterdir() if p.name.startswith(".fulian-report-staging.")]
 
 
 def _plain_build_writes_everything(data: Path, out: Path, count: int) -> None:
@@ -89,7 +95,7 @@ def test_a_build_killed_at_any_moment_of_its_writes_leaves_nothing_a_later_build
     chance = random.Random(2021)
     # After the first write, somewhere in the middle, and after the last one (before the confirmation).
     moments = [1, chance.randrange(2, KILLED_ORGS), KILLED_ORGS]
-    killed = 0
+    killed = abandoned = 0
     for round_, moment in enumerate(moments, start=1):
         data = _organisations(tmp_path / f"data{round_}", 55 + round_, KILLED_ORGS)
         process = subprocess.Popen(_command(data, out, jobs=2), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=_env(), start_new_session=True)
@@ -99,9 +105,12 @@ def test_a_build_killed_at_any_moment_of_its_writes_leaves_nothing_a_later_build
         except ProcessLookupError:
             pass  # it ended before the kill: this round proves less, the count below says so
         killed += process.wait(timeout=30) == -signal.SIGKILL
+        # Killed while moving its reports in, a build leaves its staging folder for the next to remove.
+        abandoned += bool(_staging_folders(out / "2021"))
         # Other figures again, so that no report the killed build wrote is what this one writes.
         _plain_build_writes_everything(_organisations(tmp_path / f"again{round_}", 155 + round_, KILLED_ORGS), out, KILLED_ORGS)
     assert killed >= 2
+    assert abandoned >= 1  # else the check that the next build removes one proved nothing
 
 
 def test_ten_builds_at_once_into_one_folder_then_a_plain_build_all_consistent(tmp_path):

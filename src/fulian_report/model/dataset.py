@@ -158,6 +158,8 @@ _PYDANTIC_MESSAGES = {
     "greater_than": "数值太小",
     "less_than_equal": "数值太大",
     "less_than": "数值太大",
+    "finite_number": "这里应是一个确定的数，不能写 .inf（无穷大）或 .nan（非数）",
+    "int_parsing_size": "数值太大",
     "string_pattern_mismatch": "写法不对",
     "date_from_datetime_parsing": "这里应是日期",
     "date_type": "这里应是日期",
@@ -186,6 +188,8 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
         return f"“{name}”后面没有写内容；请填写，或连同名称一起删去这一行" if isinstance(name, str) and name else "这里没有写内容"
     if kind == "missing":
         return f"缺少必填项“{name}”"
+    if kind == "float_type" and isinstance(error.get("input"), int) and not isinstance(error.get("input"), bool):
+        return "数值太大"  # an integer past any float (10**400): a number all the same
     if kind == "extra_forbidden":
         # Where the known names are region's levels, a level's English word says which one is meant.
         level = region_level_meant(str(name)) if {"province", "district"} <= set(known or ()) else ""
@@ -197,6 +201,8 @@ def translate_error(error: dict, known: list[str] | None = None, fields: dict[st
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
         ctx = error.get("ctx", {})
         limit = next((ctx[k] for k in ("ge", "le", "gt", "lt") if k in ctx), "")
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)  # a float setting's bound 100, not Python's 100.0
         return f"{base}：{given}（界限 {limit}）"
     if isinstance(given, str) and kind in ("dict_type", "model_type", "model_attributes_type", "list_type"):
         mark = fullwidth_structure(given)

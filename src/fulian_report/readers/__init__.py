@@ -29,6 +29,8 @@ def read_report(path: Path) -> Document:
     """The report at `path` as a document tree; a clear Chinese error for what cannot be read."""
     path = Path(path)
     where = display_path(path)
+    if path.is_dir():  # "找不到" would send a person looking for a file that is there, as a folder
+        raise FulianError.single(where, "这是一个文件夹，不是文件；请给出要导入的报告文件（.docx 或 .txt）的路径。")
     if not path.is_file():
         raise FulianError.single(where, "找不到这个文件")
     suffix = path.suffix.lower()

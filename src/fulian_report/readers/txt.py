@@ -18,10 +18,16 @@ _MAGIC = {
     b"GIF8": "这是图片",
 }
 
+_NOT_TEXT = (
+    "这不是能读的文本文件（可能是 Word、Excel 文档、图片或压缩包改了扩展名）；"
+    "请在 Word 或 WPS 中打开原报告，“另存为” .docx（Word 文档）或 .txt（纯文本）后再导入。"
+)
+
 
 def txt_lines(raw: bytes, path: Path) -> list[SourceLine]:
     for magic, what in _MAGIC.items():
         if raw.startswith(magic):
             raise FulianError.single(display_path(path), f"{what}，不是纯文本；请另存为 .txt（纯文本）或 .docx 后再导入。")
-    text, _warnings = decode(raw, path)  # the encodings the project reads its YAML in
+    # The encodings the project reads its YAML in; a report that is no text is not told about YAML.
+    text, _warnings = decode(raw, path, not_text=_NOT_TEXT)
     return [SourceLine(line) for line in text.splitlines()]

@@ -17,11 +17,13 @@ from typing import Annotated, Any, Callable
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import Finding, FulianError
 from ..model.dataset import translate_error
-from ..source.yaml_source import decode, display_path, load_yaml, read_source_bytes
+from ..model.subjects import FieldProblem
+from ..source.yaml_source import SourceFile, decode, display_path, linked_folder_error, load_yaml, read_source_bytes
+from ..writers.layout import POINTS_PER_MM
 
 BASE_STYLE = "_base"
 STYLE_FILE = "style.yaml"
@@ -53,23 +55,100 @@ class Numbering(_Settings):
     level4: str
 
 
+# The bounds of the layout numbers.  A style is data anyone may edit: a number that no printer
+# and no word processor can lay out (a page of 1e300 mm, 0 lines, .nan) is a located error in
+# style.yaml, not a crash of the writer.  Each bound says why it is where it is.
+#
+# A page is at least 100 mm either way: A6 (105 x 148 mm) is the smallest paper a report is
+# printed on; smaller is a label.  It is at most 558.8 mm (22 inches) either way: Word's largest
+# page, larger ones it refuses to open; A3 fits, and A2 (420 x 594 mm) only across.
+PAGE_MIN_MM = 100.0
+PAGE_MAX_MM = 558.8
+# Lines per page and characters per line: GB/T 9704 asks 22 and 28.  Fewer than 5 is no page of
+# text (the signature alone takes three lines); more than 100 is a typo (280 for 28), and would
+# need a page and a size the checks of the text block below refuse anyway.
+GRID_MIN, GRID_MAX = 5, 100
+# Font sizes in points: 六号 (7.5 pt), the smallest size of the Chinese scale a printed text
+# uses, to 初号 (42 pt), the largest: a title larger than that holds a few characters a line.
+SIZE_MIN_POINTS, SIZE_MAX_POINTS = 7.5, 42.0
+# A character's room on a line (the text block's width over chars_per_line) is at least nine
+# tenths of the body size: a Chinese glyph fills about that much of its square, so condensed
+# further, neighbouring characters run into each other.  It is at most twice the size: spread
+# wider, more than a character's width of blank stands between two characters and a line reads
+# as single characters, not as text.
+CHAR_ROOM_MIN, CHAR_ROOM_MAX = 0.9, 2.0
+
+_Finite = {"allow_inf_nan": False}  # .inf and .nan are YAML numbers, and no length
+
+
 class Page(_Settings):
     """Page layout in millimetres and the type area's grid (GB/T 9704-2012 by default)."""
 
-    width_mm: float = Field(gt=0)
-    height_mm: float = Field(gt=0)
-    top_mm: float = Field(ge=0)
-    bottom_mm: float = Field(ge=0)
-    left_mm: float = Field(ge=0)
-    right_mm: float = Field(ge=0)
-    lines_per_page: int = Field(gt=0)
-    chars_per_line: int = Field(gt=0)
-    page_number_below_mm: float = Field(7, ge=0, description="页码一字线距版心下边缘（毫米）")
-    page_number_side_chars: float = Field(1, ge=0, description="单页页码右空、双页页码左空几个字")
-    signature_right_chars: float = Field(2, ge=0, description="无印章时，署名与成文日期中靠右的一行右空几个字")
-    date_shift_chars: float = Field(2, description="无印章时，成文日期首字比署名首字右移几个字")
+    width_mm: float = Field(ge=PAGE_MIN_MM, le=PAGE_MAX_MM, **_Finite)
+    height_mm: float = Field(ge=PAGE_MIN_MM, le=PAGE_MAX_MM, **_Finite)
+    # Margins may be 0 (a printer that prints to the edge); how wide they may be is the text
+    # block's check below: what is left between them must hold the lines and characters.
+    top_mm: float = Field(ge=0, **_Finite)
+    bottom_mm: float = Field(ge=0, **_Finite)
+    left_mm: float = Field(ge=0, **_Finite)
+    right_mm: float = Field(ge=0, **_Finite)
+    lines_per_page: int = Field(ge=GRID_MIN, le=GRID_MAX)
+    chars_per_line: int = Field(ge=GRID_MIN, le=GRID_MAX)
+    # The page number must stand inside the bottom margin (checked below): Word has no negative
+    # footer distance.
+    page_number_below_mm: float = Field(7, ge=0, description="页码一字线距版心下边缘（毫米）", **_Finite)
+    # The indents in characters below are at most half a line (checked below): the page number
+    # and the signature belong to their side of the line, and more would push them across it.
+    page_number_side_chars: float = Field(1, ge=0, description="单页页码右空、双页页码左空几个字", **_Finite)
+    signature_right_chars: float = Field(2, ge=0, description="无印章时，署名与成文日期中靠右的一行右空几个字", **_Finite)
+    # May be negative: a date whose first character stands left of the signature's.
+    date_shift_chars: float = Field(2, description="无印章时，成文日期首字比署名首字右移几个字", **_Finite)
     sealed: bool = Field(False, description="加盖印章：成文日期右空 sealed_date_right_chars 个字，署名以成文日期为准居中")
-    sealed_date_right_chars: float = Field(4, ge=0, description="加盖印章时成文日期右空几个字")
+    sealed_date_right_chars: float = Field(4, ge=0, description="加盖印章时成文日期右空几个字", **_Finite)
+
+    @model_validator(mode="after")
+    def _leaves_a_text_block(self) -> "Page":
+        for length, margins, words in (
+            (("width_mm",), ("left_mm", "right_mm"), ("纸宽", "左右白边（订口、翻口）")),
+            (("height_mm",), ("top_mm", "bottom_mm"), ("纸高", "上下白边（天头、地脚）")),
+        ):
+            size, first, second = getattr(self, length[0]), getattr(self, margins[0]), getattr(self, margins[1])
+            if first + second >= size:
+                raise LayoutProblem(
+                    [margins[0], margins[1], length[0]],
+                    f"{words[1]}合计 {_mm(first + second)} 毫米，不小于{words[0]} {_mm(size)} 毫米，没有留下版心；请把白边改小",
+                )
+        half = self.chars_per_line / 2
+        for name, words in (
+            ("page_number_side_chars", "页码离版心边缘"),
+            ("signature_right_chars", "落款右空"),
+            ("sealed_date_right_chars", "加盖印章时成文日期右空"),
+        ):
+            if getattr(self, name) > half:
+                raise LayoutProblem(
+                    [name, "chars_per_line"],
+                    f"{words} {_mm(getattr(self, name))} 个字，超过了每行 {self.chars_per_line} 字的一半；请改小",
+                )
+        if abs(self.date_shift_chars) > half:
+            raise LayoutProblem(
+                ["date_shift_chars", "chars_per_line"],
+                f"成文日期首字相对署名首字移动 {_mm(self.date_shift_chars)} 个字，超过了每行 {self.chars_per_line} 字的一半；请改小",
+            )
+        return self
+
+
+def _mm(value: float) -> str:
+    """A length as a person wrote it: 35, not 35.0."""
+    return f"{value:g}"
+
+
+class LayoutProblem(FieldProblem):
+    """A rule of several layout settings together, broken: the finding points at the first of
+    `fields` that the style's own style.yaml writes, else at the first (in _base)."""
+
+    def __init__(self, fields: list[str | tuple[str, ...]], message: str):
+        self.paths = [field if isinstance(field, tuple) else (field,) for field in fields]
+        super().__init__(self.paths[0][-1], message)
 
 
 class Fonts(_Settings):
@@ -86,9 +165,9 @@ class Fonts(_Settings):
 class Sizes(_Settings):
     """Font sizes in points: 二号 22, 三号 16, 四号 14."""
 
-    title: float = Field(gt=0)
-    body: float = Field(gt=0)
-    page_number: float = Field(gt=0)
+    title: float = Field(ge=SIZE_MIN_POINTS, le=SIZE_MAX_POINTS, **_Finite)
+    body: float = Field(ge=SIZE_MIN_POINTS, le=SIZE_MAX_POINTS, **_Finite)
+    page_number: float = Field(ge=SIZE_MIN_POINTS, le=SIZE_MAX_POINTS, **_Finite)
 
 
 class Part(_Settings):
@@ -127,6 +206,38 @@ class StyleSettings(_Settings):
     summary: Part = Field(description="工作总结部分的版式")
     plan: Part = Field(description="工作计划部分的版式")
 
+    @model_validator(mode="after")
+    def _text_fits_its_grid(self) -> "StyleSettings":
+        """The body size against the grid the page settings make (see the bounds above Page)."""
+        page, body = self.page, self.sizes.body
+        height = (page.height_mm - page.top_mm - page.bottom_mm) * POINTS_PER_MM
+        width = (page.width_mm - page.left_mm - page.right_mm) * POINTS_PER_MM
+        # Lines are set at exactly the pitch: a pitch under the font's size cuts off the characters' tops.
+        if height / page.lines_per_page < body:
+            raise LayoutProblem(
+                [("page", "lines_per_page"), ("sizes", "body"), ("page", "height_mm"), ("page", "top_mm"), ("page", "bottom_mm")],
+                f"版心高 {_mm(round(height / POINTS_PER_MM, 1))} 毫米，排不下每面 {page.lines_per_page} 行 {_mm(body)} 磅的正文"
+                f"（每行只有 {height / page.lines_per_page:.1f} 磅，字会被截掉）；请减少每面行数、改小正文字号或白边",
+            )
+        room = width / page.chars_per_line
+        if not CHAR_ROOM_MIN * body <= room <= CHAR_ROOM_MAX * body:
+            tight = room < CHAR_ROOM_MIN * body
+            raise LayoutProblem(
+                [("page", "chars_per_line"), ("sizes", "body"), ("page", "width_mm"), ("page", "left_mm"), ("page", "right_mm")],
+                f"版心宽 {_mm(round(width / POINTS_PER_MM, 1))} 毫米，每行 {page.chars_per_line} 字时每字只占 {room:.1f} 磅，"
+                + (f"比 {_mm(body)} 磅的正文字号窄太多，字会叠在一起；请减少每行字数、改小正文字号或白边" if tight
+                   else f"比 {_mm(body)} 磅的正文字号宽出一倍以上，字与字之间空得太开；请增加每行字数、加大正文字号或白边"),
+            )
+        # The page number's line stands page_number_below_mm under the text block, inside the bottom margin.
+        number_mm = page.page_number_below_mm + self.sizes.page_number / POINTS_PER_MM
+        if number_mm > page.bottom_mm:
+            raise LayoutProblem(
+                [("page", "page_number_below_mm"), ("page", "bottom_mm"), ("sizes", "page_number")],
+                f"页码在版心下 {_mm(page.page_number_below_mm)} 毫米，连同 {_mm(self.sizes.page_number)} 磅的页码共需 "
+                f"{number_mm:.1f} 毫米，超出了下白边 {_mm(page.bottom_mm)} 毫米，页码会印到纸外；请改小 page_number_below_mm 或加大下白边",
+            )
+        return self
+
 
 @dataclass(frozen=True)
 class Style:
@@ -164,7 +275,10 @@ def resolve_style(name_or_path: str) -> Style:
     folders = [root / name_or_path for root in roots] if is_name else []
     folders.append(candidate)
     # A style.yaml that is there in any form (a link, a folder) is that style's, and reading it says what is wrong.
-    folder = next((f for f in folders if os.path.lexists(f / STYLE_FILE)), None)
+    # A style folder that is a link is refused as a data folder is: templates/x -> /etc was "no such style".
+    folder = next((f for f in folders if f.is_symlink() or os.path.lexists(f / STYLE_FILE)), None)
+    if folder is not None and folder.is_symlink():
+        raise linked_folder_error(folder, "样式必须是真正的样式文件夹")
     if folder is None:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
@@ -191,10 +305,21 @@ def _load_settings(folder: Path, base: Path, stamps: tuple[int, int]) -> StyleSe
         findings = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
+            problem = (error.get("ctx") or {}).get("error")
+            if isinstance(problem, LayoutProblem):  # several settings together: the one this style wrote
+                loc = next((loc + path for path in problem.paths if _writes(own_source, loc + path)), loc + problem.paths[0])
             # The style's own file when it wrote the setting, else the shared _base one.
             source = own_source if loc and loc[0] in (own_source.data or {}) else base_source
-            findings.append(Finding(source.locate(loc), translate_error(error, list(StyleSettings.model_fields))))
+            if isinstance(problem, LayoutProblem) and not _writes(source, loc):
+                source = base_source
+            where = source.locate(loc) if error.get("type") in ("missing", "extra_forbidden") else source.locate_value(loc)
+            findings.append(Finding(where, translate_error(error, list(StyleSettings.model_fields))))
         raise FulianError(findings) from None
+
+
+def _writes(source: SourceFile, loc: tuple) -> bool:
+    """Whether a style.yaml writes the setting at `loc` itself."""
+    return tuple(loc) in source.positions
 
 
 def _stamp(path: Path) -> int:

@@ -153,8 +153,13 @@ def _display_path(path: Path, cwd: str) -> str:
         return str(path)
 
 
-def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
-    """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning."""
+NOT_TEXT_DATA = "这不是文本文件（可能是 Word、Excel 文档或图片改了扩展名）；数据文件应是用文本编辑器编写的 YAML。"
+
+
+def decode(raw: bytes, path: Path, not_text: str = NOT_TEXT_DATA) -> tuple[str, list[Finding]]:
+    """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning.
+
+    `not_text` is what a file that holds no text is told: another reader (import's) says what it expects."""
     where = Location(display_path(path), 1, 1)
     if raw.startswith(codecs.BOM_UTF8):
         text = _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path)
@@ -168,9 +173,7 @@ def decode(raw: bytes, path: Path) -> tuple[str, list[Finding]]:
         return text, [Finding(where, "文件是 UTF-16 编码（没有 BOM 标记），已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
     if b"\x00" in raw[:8192]:
         # Text in UTF-8 or GBK never holds a NUL byte; Word, Excel and images do.
-        raise FulianError.single(
-            where.path, "这不是文本文件（可能是 Word、Excel 文档或图片改了扩展名）；数据文件应是用文本编辑器编写的 YAML。", 1, 1
-        )
+        raise FulianError.single(where.path, not_text, 1, 1)
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
@@ -303,9 +306,12 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-_LINKED_FOLDER_MESSAGE = (
-    "这个文件夹是一个符号链接（快捷方式），不会读取：数据必须放在数据文件夹里；请换成真正的文件夹（复制过来）。"
-)
+_LINKED_FOLDER_MESSAGE = "这个文件夹是一个符号链接（快捷方式），不会读取：{}；请换成真正的文件夹（复制过来）。"
+
+
+def linked_folder_error(folder: Path, rule: str = "数据必须放在数据文件夹里") -> FulianError:
+    """A folder that is a link, refused: what it points to is never read (see read_source_bytes)."""
+    return FulianError.single(display_path(Path(folder)), _LINKED_FOLDER_MESSAGE.format(rule))
 
 
 def folder_entries(folder: Path, refuse_link: bool = False) -> list[Path]:
@@ -314,7 +320,7 @@ def folder_entries(folder: Path, refuse_link: bool = False) -> list[Path]:
     With `refuse_link`, a folder that is a link is one too: an organisation's folder is read
     from inside the data root only, as its files are (see read_source_bytes)."""
     if refuse_link and Path(folder).is_symlink():
-        raise FulianError.single(display_path(Path(folder)), _LINKED_FOLDER_MESSAGE)
+        raise linked_folder_error(folder)
     try:
         return sorted(Path(folder).iterdir())
     except OSError as exc:
