@@ -140,3 +140,28 @@ def test_any_structure_gives_a_model_or_located_chinese_findings(subject, data):
     for finding in findings:
         assert finding.location.path == f"{subject}.yaml" and finding.location.line >= 1
         assert finding.message
+
+
+def test_a_long_lived_process_validates_again_only_what_a_save_changed(tmp_path, monkeypatch):
+    """watch and preview keep parses and their validations: an unchanged file keeps its model,
+    a saved one is validated again, and so is every file whose dates a new period concerns."""
+    from collections import OrderedDict
+
+    from fulian_report.model import dataset
+    from fulian_report.source import yaml_source
+    from tests.conftest import MINIMAL_ORG, write_org
+
+    monkeypatch.setattr(yaml_source, "_kept", OrderedDict())
+    monkeypatch.setattr(dataset, "_validations", OrderedDict())
+    folder = write_org(tmp_path, dict(MINIMAL_ORG, **{"activities.yaml": "walk:\n  date: 2021-03-05\n  participants: 20人\n"}))
+    first = dataset.load_org(folder)
+    (folder / "cases.yaml").write_text(MINIMAL_ORG["cases.yaml"].replace("55件", "56件"), encoding="utf-8")
+    second = dataset.load_org(folder)
+    assert second.subjects["activities"] is first.subjects["activities"]
+    assert second.subjects["cases"] is not first.subjects["cases"]
+    assert str(second.subjects["cases"].visits.received) != str(first.subjects["cases"].visits.received)
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8") + "period: 下半年\n", encoding="utf-8")
+    with pytest.raises(dataset.FulianError) as refused:  # a March date is outside the second half: checked again
+        dataset.load_org(folder)
+    assert any("activities.yaml" in f.location.path for f in refused.value.findings)

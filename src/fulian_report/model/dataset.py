@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
@@ -22,7 +23,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Finding, FulianError, Location, Severity, suggest
-from ..source.yaml_source import PartialSource, SourceFile, display_path, folder_entries, load_yaml
+from ..source.yaml_source import PartialSource, SourceFile, display_path, folder_entries, keeping_parsed_files, load_yaml
 from .period import PeriodWindow, ReportingPeriod, resolve_period
 from .quantities import FIGURE_TYPES, Figure, Period, ReportDate
 from .subjects import (
@@ -426,6 +427,29 @@ class InvalidOrg(FulianError):
         self.failed = failed
 
 
+# Validations of kept parses (yaml_source.keep_parsed_files), by what they depend on: in watch or
+# preview a save changes one file, and the others' models are the same as before.
+_validations: OrderedDict[tuple, tuple[SourceFile, Any, tuple[Finding, ...]]] = OrderedDict()
+_VALIDATIONS_KEPT = 200
+
+
+def _validated(stem: str, source: SourceFile, period: ReportingPeriod, own_words: Iterable[str] = ()) -> tuple[Any, list[Finding]]:
+    """validate_subject, remembered in a process that keeps its parses: the same parse (the same
+    object), period and measure words validate to the same frozen model and findings."""
+    if not keeping_parsed_files():
+        return validate_subject(stem, source, period, own_words)
+    key = (stem, id(source), period, tuple(own_words))
+    kept = _validations.get(key)
+    if kept is not None and kept[0] is source:
+        _validations.move_to_end(key)
+        return kept[1], list(kept[2])
+    model, errors = validate_subject(stem, source, period, own_words)
+    _validations[key] = (source, model, tuple(errors))  # the parse is held, so its id is not reused meanwhile
+    while len(_validations) > _VALIDATIONS_KEPT:
+        _validations.popitem(last=False)
+    return model, errors
+
+
 def load_org(folder: Path, year: int | None = None, with_previous: bool = True) -> OrgData:
     """Load and validate `data/<year>/<org>/`; raise FulianError with every finding."""
     folder = Path(folder)
@@ -468,13 +492,13 @@ def load_org(folder: Path, year: int | None = None, with_previous: bool = True) 
             continue
         sources[stem] = source
         own_words = subjects["organisation"].measure_words if "organisation" in subjects else ()
-        model, errors = validate_subject(stem, source, period, own_words)
+        model, errors = _validated(stem, source, period, own_words)
         findings.extend(errors)
         if stem == "organisation" and model is not None:
             period, problems = _period_of(model, source, year)
             findings.extend(problems)
             if not period.is_calendar_year:  # the date line is checked against the period
-                model, errors = validate_subject(stem, source, period)
+                model, errors = _validated(stem, source, period)
                 findings.extend(errors)
         if model is not None:
             subjects[stem] = model

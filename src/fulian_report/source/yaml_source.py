@@ -247,6 +247,11 @@ _kept: OrderedDict[Path, tuple[bytes, SourceFile]] | None = None
 _KEPT_FILES = 200  # some twenty organisations' files; a data file is a few dozen KB
 
 
+def keeping_parsed_files() -> bool:
+    """Whether this process keeps parses (a long-lived one: watch, preview)."""
+    return _kept is not None
+
+
 def keep_parsed_files() -> None:
     """From now on, reuse a file's parse while its bytes are unchanged (SourceFile is never
     changed after parsing, so one parse can serve every later load)."""
