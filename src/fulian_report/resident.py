@@ -45,14 +45,15 @@ _LARGEST_REQUEST = 16 * 1024 * 1024  # a command line and an environment: far le
 
 
 def serves(args: list[str]) -> bool:
-    """Whether a resident process runs this command line: a plain build (launcher.plain_build)
-    or a `validate`, the two commands run again and again while data is written."""
+    """Whether a resident process runs this command line, besides a plain build (which
+    launcher.plain_build recognises): a `validate`, the other command run again and again while
+    data is written."""
     rest = args[1:] if args[:1] == ["--debug"] else args
     return rest[:1] == ["validate"]
 
 
 def wanted(environ: dict[str, str] | None = None) -> bool:
-    """Whether a build should use (and start) a resident process."""
+    """Whether a command should use (and start) a resident process."""
     if not sys.platform.startswith("linux"):
         return False
     environ = os.environ if environ is None else environ
