@@ -78,3 +78,31 @@ def test_an_external_entity_in_a_template_is_not_read(tmp_path):
         assert SECRET not in str(refused)
     else:
         assert SECRET not in document.title.text
+
+
+@pytest.mark.parametrize(
+    "obj, attr",
+    [
+        ([], "append"), ({}, "update"), ({}, "items"), (set(), "add"), ("text", "upper"), ((lambda: 0), "__globals__"),
+        ((lambda: 0), "__code__"), (str, "mro"), ((x for x in ()), "gi_frame"), (1, "real"), ("text", "_private"),
+    ],
+)
+def test_the_remembered_verdict_on_an_attribute_is_jinjas_own(obj, attr):
+    """Verdicts are kept per type and name: the same as Jinja's sandbox gives, asked twice."""
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from fulian_report.render.environment import _PROSE_ENV
+
+    expected = ImmutableSandboxedEnvironment().is_safe_attribute(obj, attr, getattr(obj, attr, None))
+    assert _PROSE_ENV.is_safe_attribute(obj, attr, None) is expected
+    assert _PROSE_ENV.is_safe_attribute(obj, attr, None) is expected
+
+
+def test_pydantic_internals_stay_hidden_once_remembered():
+    from fulian_report.render.environment import _PROSE_ENV
+
+    cases = load_org(DATA / "2021" / "furong").subjects["cases"]
+    for _ in range(2):
+        assert _PROSE_ENV.is_safe_attribute(cases, "model_fields", None) is False
+        assert _PROSE_ENV.is_safe_attribute(cases, "model_dump", None) is False
+        assert _PROSE_ENV.is_safe_attribute(cases, "model_extra", None) is True

@@ -431,6 +431,9 @@ class _BoundedTemplate(Template):
             return super().render(*args, **kwargs)
 
 
+_ATTRIBUTE_VERDICTS: dict[tuple[type, str], bool] = {}
+
+
 class _Sandbox(ImmutableSandboxedEnvironment):
     """Sandbox that also hides pydantic's internals from templates and holds every render to its budget."""
 
@@ -439,9 +442,15 @@ class _Sandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"**", "*", "+", "%"})
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if attr.startswith("model_") and attr not in ("model_extra",):
-            return False
-        return super().is_safe_attribute(obj, attr, value)
+        # The verdict depends on the object's type and the name alone (Jinja's checks are isinstance
+        # tests and names; ours is a name): asked once per pair, not at every attribute a template reads.
+        key = (type(obj), attr)
+        verdict = _ATTRIBUTE_VERDICTS.get(key)
+        if verdict is None:
+            verdict = not (attr.startswith("model_") and attr != "model_extra") and super().is_safe_attribute(obj, attr, value)
+            if len(_ATTRIBUTE_VERDICTS) < 4096:
+                _ATTRIBUTE_VERDICTS[key] = verdict
+        return verdict
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _spend()
