@@ -222,20 +222,21 @@ def test_an_org_that_is_not_one_folder_name_is_refused_before_anything_is_writte
     assert sorted(tmp_path.rglob("*")) == before
 
 
-def test_an_org_taken_from_the_title_is_checked_as_the_option_is(capsys, tmp_path):
+def _refused_title(capsys, tmp_path, title: str) -> str:
+    """Import a short report under `title`, which is refused: its message, once nothing is written."""
     source = tmp_path / "report.txt"
-    source.write_text("_草稿妇联2024年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
+    source.write_text(f"{title}\n一、工作\n开展活动3场。\n", encoding="utf-8")
     assert run(["import", str(source), "--data", str(tmp_path / "data")]) == 1
-    assert "文件夹名“_草稿”不能用作组织文件夹名" in capsys.readouterr().err
     assert not (tmp_path / "data").exists()
+    return capsys.readouterr().err
+
+
+def test_an_org_taken_from_the_title_is_checked_as_the_option_is(capsys, tmp_path):
+    assert "文件夹名“_草稿”不能用作组织文件夹名" in _refused_title(capsys, tmp_path, "_草稿妇联2024年工作总结")
 
 
 def test_a_year_build_cannot_take_is_refused(capsys, tmp_path):
-    source = tmp_path / "report.txt"
-    source.write_text("松林县妇联0999年工作总结\n一、工作\n开展活动3场。\n", encoding="utf-8")
-    assert run(["import", str(source), "--data", str(tmp_path / "data")]) == 1
-    assert "--year" in capsys.readouterr().err
-    assert not (tmp_path / "data").exists()
+    assert "--year" in _refused_title(capsys, tmp_path, "松林县妇联0999年工作总结")
 
 
 def test_force_replaces_an_organisation_folder_only(capsys, tmp_path):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FulianError, os_reason
-from .model.period import PARTS_OF_A_YEAR
+from .model.period import PARTS_OF_A_YEAR, resolve_period
 from .readers import read_report
 from .readers.figures import recognise_layout
 from .readers.filing import file_figures
@@ -139,9 +139,9 @@ def import_file(
     # A part of a year is said in organisation.yaml, so that dates are checked against it and the
     # plan's against the period after it: a first half's plan is for the second half, the same year.
     period = title_period(title, year)
-    plan_year = year if period and PARTS_OF_A_YEAR[period][1] < 12 else year + 1
+    plan_year = resolve_period(period, year).next.last_year
     units = recognise_layout(parts, year, plan_year)
-    filing = file_figures(units, next_year_expression(period))
+    filing = file_figures(units, next_year_expression(period, year))
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,

@@ -31,25 +31,22 @@ def main() -> None:
     # of them garbage: the collector's passes over them are a tenth of the imports' time.
     gc.disable()
     options, debug = plain_build(args)
-    if options is not None:
-        from . import resident
-
-        status = resident.run(args)  # a resident process that has done the imports (resident.py)
-        if status is None:
-            status = run_plain_build(options, debug)
-            resident.start()
-        _exit_now(status)
-    gc.enable()
-    if _is_help(args):
-        _print_help(args)
-        return
+    if options is None:
+        gc.enable()
+        if _is_help(args):
+            _print_help(args)
+            return
     from . import resident
 
-    served = resident.serves(args)
+    served = options is not None or resident.serves(args)
     if served:
-        status = resident.run(args)
+        status = resident.run(args)  # a resident process that has done the imports (resident.py)
         if status is not None:
             _exit_now(status)
+    if options is not None:
+        status = run_plain_build(options, debug)
+        resident.start()
+        _exit_now(status)
     from .cli import main as typer_main
 
     try:

@@ -37,7 +37,7 @@ from ..doctree import Document, FigureSource, Heading, Paragraph, Run, Signature
 from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
-from .environment import _PROSE_ENV, NotPrintable, compile_prose, make_environment, not_printable_message, printable
+from .environment import _PROSE_ENV, NotPrintable, compile_prose, make_environment, not_printable_message, printable, render_budget
 from .environment import number as number_heading
 from .messages import render_message, stray_braces, syntax_message, syntax_reason
 from .provenance import FigureSources, compile_marked_prose, split_marked, unmarked
@@ -181,7 +181,8 @@ def _printing(source: str, line: int | None, context: dict[str, Any]) -> re.Matc
         if line is not None and source.count("\n", 0, match.start()) + 1 != line:
             continue
         try:
-            value = _PROSE_ENV.compile_expression(match.group("expression").strip(), undefined_to_none=False)(**context)
+            with render_budget():  # evaluated again, so held to the budget as the prose was
+                value = _PROSE_ENV.compile_expression(match.group("expression").strip(), undefined_to_none=False)(**context)
         except Exception:  # noqa: BLE001 - any failure: this expression is not known to print the value
             unknown.append(match)
             continue

@@ -309,7 +309,7 @@ def _load_settings(folder: Path, base: Path, stamps: tuple[int, int]) -> StyleSe
             if isinstance(problem, LayoutProblem):  # several settings together: the one this style wrote
                 loc = next((loc + path for path in problem.paths if _writes(own_source, loc + path)), loc + problem.paths[0])
             # The style's own file when it wrote the setting, else the shared _base one.
-            source = own_source if loc and loc[0] in (own_source.data or {}) else base_source
+            source = own_source if loc and loc[0] in own else base_source
             if isinstance(problem, LayoutProblem) and not _writes(source, loc):
                 source = base_source
             where = source.locate(loc) if error.get("type") in ("missing", "extra_forbidden") else source.locate_value(loc)

@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ..doctree import Document, Heading
-from ..model.period import PARTS_OF_A_YEAR
+from ..model.period import resolve_period
 from ..readers.figures import TextUnit, chinese_numeral_value
 from ..readers.filing import Filing, FiledRecord
 from ..readers.layout import Layout, Part, Section
@@ -114,7 +114,7 @@ def write_data(
 ) -> DataFiles:
     """The YAML files and the style of a report, from its tree, its layout, and its figures as filed;
     `period` is the part of the year the report covers (上半年, 第一季度), None for the whole year."""
-    next_year = next_year_expression(period)
+    next_year = next_year_expression(period, year)
     prose = _Prose(units, filing)
     opening = [("opening", index) for index in range(len(plan_layout.opening))]
     summary = _placed(plan_layout.summary, "summary")
@@ -214,10 +214,10 @@ def _header(subject: str, lines: list[str]) -> str:
     return "\n".join(head) + "\n\n"
 
 
-def next_year_expression(period: str | None) -> str:
+def next_year_expression(period: str | None, year: int) -> str:
     """How a template names the calendar year after the report's: `next_year` is the year of the
     period after the report's, which for a part of a year that does not end it is the same year."""
-    return "next_year" if period is None or PARTS_OF_A_YEAR[period][1] == 12 else "year + 1"
+    return "next_year" if resolve_period(period, year).next.last_year == year + 1 else "year + 1"
 
 
 def _organisation(
