@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .batch import Progress, render_all
 from .check import OutputCheck, file_state, sorted_states
+from .collector import paused
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
@@ -345,17 +346,23 @@ def validate(paths: list[Path]) -> list[Finding]:
         rendered: dict[Path, list[OrgReport]] = {}  # year folder → its reports, for titles that clash
         for target in targets:
             try:
-                if not target.is_dir():
-                    findings.extend(_validate_file(target))
-                else:
-                    data = load_org(target)
-                    rendered.setdefault(named_path(target).parent, []).append(OrgReport(data.org_id, make_document(data).file_stem))
-                    findings.extend(data.warnings)
+                with paused():  # resumed once the organisation's data is gone
+                    if not target.is_dir():
+                        findings.extend(_validate_file(target))
+                    else:
+                        report, warnings = _validate_org(target)
+                        rendered.setdefault(named_path(target).parent, []).append(report)
+                        findings.extend(warnings)
             except FulianError as exc:
                 findings.extend(all_findings(exc))
         for year_folder, reports in rendered.items():
             findings.extend(_clashing_titles(reports, Path("out") / year_folder.name))
     return sorted_findings(findings)
+
+
+def _validate_org(folder: Path) -> tuple[OrgReport, list[Finding]]:
+    data = load_org(folder)
+    return OrgReport(data.org_id, make_document(data).file_stem), data.warnings
 
 
 def all_findings(error: FulianError) -> list[Finding]:

@@ -149,7 +149,11 @@ def _fault_message(error: BaseException) -> str:
 
 
 def _render_task(task: tuple[Path, int, str | None, tuple[str, ...]]) -> Rendered:
-    return render_org(*task)
+    from .collector import paused
+
+    # Resumed once the organisation's data and document are gone, not while they would still be walked.
+    with paused():
+        return render_org(*task)
 
 
 def render_all(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Iterable
 
 from .model.dataset import previous_folder
@@ -41,16 +42,22 @@ class NoPreviousData(dict):
     """`target_progress` when the period before has no data: empty, and a name looked up in it
     says why (see ReportUndefined), where "“t”不存在" alone sends one looking for a typo."""
 
-    missing_reason = ""
+    def __init__(self, folder: Path | None = None, period: Any = None):
+        super().__init__()
+        self.folder, self.period = folder, period
+
+    @property
+    def missing_reason(self) -> str:
+        # Told only when prose looks a name up: most reports never do, and resolving the folder is not free.
+        if self.folder is None:
+            return ""
+        found = "那里的数据是别的期间的（organisation.yaml 的 period 不同）" if self.folder.is_dir() else "那里没有这个文件夹"
+        return (f"没有找到上一期间（{self.period.previous.words}）的数据，计划目标的完成情况无从算起："
+                f"上一期间的数据应在 {display_path(self.folder)}，{found}")
 
 
 def _no_previous_data(data: Any) -> NoPreviousData:
-    progress = NoPreviousData()
-    folder = previous_folder(data.folder, data.period)
-    found = "那里的数据是别的期间的（organisation.yaml 的 period 不同）" if folder.is_dir() else "那里没有这个文件夹"
-    progress.missing_reason = (f"没有找到上一期间（{data.period.previous.words}）的数据，计划目标的完成情况无从算起："
-                               f"上一期间的数据应在 {display_path(folder)}，{found}")
-    return progress
+    return NoPreviousData(previous_folder(data.folder, data.period), data.period)
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,8 @@ _PIECES = [
     "m: 2021-03-05\n", "n: {o: 1, o: 2}\n", "---\n", 'p: "\\uff14"\n', "q: [1, *x]\n", "r: {s: [t, u], v: null}\n",
     "~: 5\n", "1: x\n", "{a: 1}: 2\n", 'y: "a\\tb"\n', "z: - bad\n", "aa: [unclosed\n", "bb: yes\n", "ee: >\n  folded\n",
     "ff:\n  gg: 1\n  gg: {hh: 2}\n", "ii: !!merge {a: 1}\n", "jj: !!str 5\n", "- 1\n", "kk:\n", "# comment\n", "",
+    # Text taken without resolving it: quoted, block and plain scalars, and the ones that are no text.
+    "ll: 'single'\n", 'mm: ""\n', "nn: no\n", 'oo: "plain 文字"\n', "'pp': 1\n", '"qq": x\n', "rr: ! 5\n", "ss: 活动\n",
 ]
 
 

@@ -74,9 +74,8 @@ def fullwidth_hint(mark: str) -> str:
 def _no_text_in_fullwidth_brackets(model: BaseModel) -> None:
     """A text field written wholly in ［…］ or ｛…｝ is a list or mapping typed with full-width brackets,
     which YAML keeps as text: it would be printed with its brackets."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, str) and len(value) > 1 and _FULLWIDTH_CLOSING.get(value[0]) == value[-1]:
+    for name, value in model.__dict__.items():  # the fields' values (pydantic keeps extra ones apart)
+        if value and isinstance(value, str) and len(value) > 1 and _FULLWIDTH_CLOSING.get(value[0]) == value[-1]:
             raise FieldProblem(name, (
                 f"“{value}”整个写在全角{FULLWIDTH_STRUCTURE[value[0]]}“{value[0]}{value[-1]}”里：YAML 不认全角括号，这只是一段文字，会连括号一起印进报告；"
                 f"{name} 要写文字：请去掉括号，几项之间用顿号隔开（如 何蓉蓉、罗步芳）。"))
@@ -139,6 +138,8 @@ class Record(BaseModel):
 
     @model_validator(mode="after")
     def _stated_totals_and_shares_agree(self) -> "Record":
+        if not (self.sums or self.shares):
+            return self
         problems = [(total, _sum_problem(self, total, items)) for total, items in (self.sums or {}).items()]
         problems += [(share, _share_problem(self, share, names)) for share, names in (self.shares or {}).items()]
         problems = [(name, problem) for name, problem in problems if problem]

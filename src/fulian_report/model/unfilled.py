@@ -42,6 +42,9 @@ def markers(value: Any, path: tuple = ()) -> list[tuple[tuple, re.Match]]:
 
 def unfilled(source: Any) -> tuple[list[Finding], Any]:
     """One finding per marker of a loaded file, and its data with stand-ins for validating the rest."""
+    text = source.text  # empty where the values were not read from a file
+    if text and "待填" not in text and "\\" not in text:
+        return [], source.data  # a marker is written out in the file (or spelt with escapes): none here
     found = markers(source.data)
     if not found:
         return [], source.data

@@ -159,24 +159,84 @@ def _used_through_derived(data: OrgData, used: set[str]) -> set[str]:
     return implied
 
 
-def _records(value: Any, path: tuple) -> Iterator[tuple[tuple, Record]]:
+class _Container:
+    """A model, mapping or list of the data with the figures directly inside it: (sequence number
+    of the figure in a walk of the whole data, its key)."""
+
+    __slots__ = ("subject", "path", "figures", "parent", "use")
+
+    def __init__(self, subject: str, path: tuple, parent: "_Container | None"):
+        self.subject, self.path, self.parent = subject, path, parent
+        self.figures: list[tuple[int, Any]] = []
+        self.use = _SOME  # how much of it the prose uses, once known
+
+
+def _containers(data: OrgData) -> tuple[list[_Container], list[tuple[tuple, Record]]]:
+    """Every container of the data holding figures or containers, parents before children, and
+    every record reached through models and mappings (not lists), with its path: one walk for both,
+    as a file of 10,000 records would otherwise be walked once for its records and once per figure."""
+    containers: list[_Container] = []
+    records: list[tuple[tuple, Record]] = []
+    counter = 0
+    for subject, model in data.subjects.items():
+        if isinstance(model, Record):
+            records.append(((subject,), model))
+        root = _Container(subject, (), None)
+        containers.append(root)
+        # (container, its remaining items, reached without a list)
+        stack = [(root, iter(_items(model)), True)]
+        while stack:
+            container, items, mapped = stack[-1]
+            for key, item in items:
+                kind = _KINDS.get(item.__class__)
+                if kind is None:
+                    kind = _KINDS[item.__class__] = _kind(item)
+                if kind is _FIGURE:
+                    container.figures.append((counter, key))
+                    counter += 1
+                elif kind is not _PLAIN:
+                    child = _Container(subject, container.path + (key,), container)
+                    containers.append(child)
+                    in_mapping = mapped and kind is not _LIST
+                    if in_mapping and kind is _RECORD:
+                        records.append(((subject, *child.path), item))
+                    stack.append((child, iter(_items(item)), in_mapping))
+                    break
+            else:
+                stack.pop()
+    return containers, records
+
+
+# What a value of each class is to the walk, decided once per class (a file of 10,000 records
+# asks for every field of every record).
+_PLAIN, _FIGURE, _RECORD, _MAPPING, _LIST = "plain", "figure", "record", "mapping", "list"
+_KINDS: dict[type, str] = {}
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, Figure):
+        return _FIGURE
     if isinstance(value, Record):
-        yield path, value
+        return _RECORD
+    if isinstance(value, (BaseModel, dict)):
+        return _MAPPING
+    if isinstance(value, (list, tuple)):
+        return _LIST
+    return _PLAIN  # text, numbers and None hold no figure
+
+
+def _items(value: Any) -> Iterable[tuple[Any, Any]]:
     if isinstance(value, BaseModel):
-        for name, item in model_items(value):
-            if isinstance(item, (BaseModel, dict)) and not isinstance(item, Figure):
-                yield from _records(item, path + (name,))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from _records(item, path + (name,))
+        return model_items(value)
+    if isinstance(value, dict):
+        return value.items()
+    return enumerate(value)
 
 
-def _used_through_checks(data: OrgData, used: set[str], records: list[tuple[tuple, Record]] | None = None) -> set[str]:
-    """The items of a used total (sums) and the counts of a used share (shares) are used too.
-
-    `records` (every record of the data, as `_records` finds them) may be passed when already known."""
+def _used_through_checks(used: set[str], records: list[tuple[tuple, Record]]) -> set[str]:
+    """The items of a used total (sums) and the counts of a used share (shares) are used too."""
     implied: set[str] = set()
-    for path, record in records if records is not None else _records(data.subjects, ()):
+    for path, record in records:
         if not (record.sums or record.shares):
             continue
         prefix = ".".join(map(str, path))
@@ -193,6 +253,11 @@ def _measured_next_year(data: OrgData) -> set[str]:
     return {target.measure for _, target in data.previous.subjects["plan"].targets.items() if target.measure}
 
 
+# How much of a container the prose uses: all of it (it or a container around it is named),
+# some of it (a name inside it is), or none.
+_ALL, _SOME, _NONE = range(3)
+
+
 def unused_figures(data: OrgData) -> list[Finding]:
     """A warning at each typed figure that no prose uses, directly or through a derived figure.
 
@@ -200,37 +265,48 @@ def unused_figures(data: OrgData) -> list[Finding]:
     per figure: a file of a thousand such records says a thousand things, not three thousand."""
     used = names_used(all_prose(data))
     used |= _used_through_derived(data, used) | _measured_next_year(data)
-    all_records = list(_records(data.subjects, ()))
-    used |= _used_through_checks(data, used, all_records)
+    containers, all_records = _containers(data)
+    used |= _used_through_checks(used, all_records)
     within_used = _prefixes(used)
+    named = used | within_used
+    # The names of a container's figures are only spelt out where the prose uses some of it.
+    unused_of: list[tuple[_Container, list[tuple[int, Any]]]] = []
+    for container in containers:
+        if container.subject in _NOT_FROM_PROSE:
+            continue
+        use = container.parent.use if container.parent is not None else _SOME
+        if use == _SOME:
+            name = ".".join([container.subject, *map(str, container.path)])
+            use = _ALL if name in used else _SOME if name in within_used else _NONE
+        container.use = use
+        if use == _ALL or not container.figures:
+            continue
+        if use == _NONE:  # nothing inside it is named: none of its figures is used
+            unused = container.figures
+        else:  # no container around the figure is named (else _ALL): the figure itself, or a part of it (period.start)
+            unused = [entry for entry in container.figures if f"{name}.{entry[1]}" not in named]
+        if unused:
+            unused_of.append((container, unused))
     records = {".".join(map(str, path)): record for path, record in all_records}
     unset_fields: dict[int, tuple[str, ...]] = {}
-    figures_of: dict[tuple, int] = {}  # (subject, record path) → how many figures it holds
-    unused_of: dict[tuple, list[tuple[tuple, str]]] = {}  # → its unused ones: (path, name)
-    for subject, path, _ in data.figures():
-        if subject in _NOT_FROM_PROSE:
-            continue
-        owner = (subject, path[:-1])
-        figures_of[owner] = figures_of.get(owner, 0) + 1
-        name = ".".join([subject, *map(str, path)])
-        if not _is_used(name, used, within_used):
-            unused_of.setdefault(owner, []).append((path, name))
     findings = []
-    for (subject, record_path), unused in unused_of.items():
-        if record_path and len(unused) == figures_of[(subject, record_path)] > 1:  # the whole record
-            record = ".".join([subject, *map(str, record_path)])
-            fields = "、".join(str(path[-1]) for path, _ in unused)
+    for container, unused in sorted(unused_of, key=lambda entry: entry[1][0][0]):  # in the order of the data
+        subject, record_path = container.subject, container.path
+        prefix = ".".join([subject, *map(str, record_path)])
+        if record_path and len(unused) == len(container.figures) > 1:  # the whole record
+            fields = "、".join(str(key) for _, key in unused)
             message = (
-                f"记录“{record}”的 {len(unused)} 个数字（{fields}）都没有被任何正文用到，报告里不会出现；"
-                f"若正文要写，请用 {{{{ {unused[0][1]} }}}} 这样的名称，不需要就删掉这条记录。"
+                f"记录“{prefix}”的 {len(unused)} 个数字（{fields}）都没有被任何正文用到，报告里不会出现；"
+                f"若正文要写，请用 {{{{ {prefix}.{unused[0][1]} }}}} 这样的名称，不需要就删掉这条记录。"
             )
             findings.append(Finding(data.locate(subject, record_path), message, Severity.WARNING))
             continue
-        for path, name in unused:
+        for _, key in unused:
+            name = f"{prefix}.{key}"
             misspelt = _misspelt_field(records, name, unset_fields)
             unused_text = f"数字“{name}”没有被任何正文用到，报告里不会出现"
             message = unused_text + misspelt if misspelt else f"{unused_text}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
-            findings.append(Finding(data.locate(subject, path), message, Severity.WARNING))
+            findings.append(Finding(data.locate(subject, record_path + (key,)), message, Severity.WARNING))
     return findings
 
 

@@ -160,27 +160,29 @@ def decode(raw: bytes, path: Path, not_text: str = NOT_TEXT_DATA) -> tuple[str, 
     """Text of a YAML file; UTF-8 expected, GBK (Windows Notepad) and UTF-16 accepted with a warning.
 
     `not_text` is what a file that holds no text is told: another reader (import's) says what it expects."""
-    where = Location(display_path(path), 1, 1)
+    def where() -> Location:  # resolved only for a finding: most files have none
+        return Location(display_path(path), 1, 1)
+
     if raw.startswith(codecs.BOM_UTF8):
         text = _decode_or_explain(raw[len(codecs.BOM_UTF8):], "utf-8", path)
-        return text, [Finding(where, "文件开头有 UTF-8 的 BOM 标记（记事本“UTF-8 带 BOM”），已忽略；可另存为不带 BOM 的 UTF-8。", Severity.WARNING)]
+        return text, [Finding(where(), "文件开头有 UTF-8 的 BOM 标记（记事本“UTF-8 带 BOM”），已忽略；可另存为不带 BOM 的 UTF-8。", Severity.WARNING)]
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_or_explain(raw, "utf-16", path)
-        return text, [Finding(where, "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
+        return text, [Finding(where(), "文件是 UTF-16 编码，已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
     utf16 = _utf16_without_bom(raw)
     if utf16 is not None:
         text = _decode_or_explain(raw, utf16, path)
-        return text, [Finding(where, "文件是 UTF-16 编码（没有 BOM 标记），已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
+        return text, [Finding(where(), "文件是 UTF-16 编码（没有 BOM 标记），已按 UTF-16 读取；建议另存为 UTF-8。", Severity.WARNING)]
     if b"\x00" in raw[:8192]:
         # Text in UTF-8 or GBK never holds a NUL byte; Word, Excel and images do.
-        raise FulianError.single(where.path, not_text, 1, 1)
+        raise FulianError.single(where().path, not_text, 1, 1)
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         utf8_reached = exc.start
     text = _decode_or_explain(raw, "gbk", path, utf8_reached)
     return text, [
-        Finding(where, "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
+        Finding(where(), "文件是 GBK 编码（可能由记事本保存），已按 GBK 读取；建议另存为 UTF-8。", Severity.WARNING)
     ]
 
 
@@ -278,22 +280,24 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     can change between looking and reading, a link to a file beside it is a copy that git on
     Windows checks out as a one-line text file, and CI builds data sent in from outside.
     Errors name the file and no line, so that no line of what it points to is ever shown."""
-    where = display_path(path)
+    def where() -> str:  # resolved only for an error: most files have none
+        return display_path(path)
+
     try:
         info = os.lstat(path)
         if stat.S_ISLNK(info.st_mode):
-            raise FulianError.single(where, _LINK_MESSAGE)
+            raise FulianError.single(where(), _LINK_MESSAGE)
         if stat.S_ISDIR(info.st_mode):
-            raise FulianError.single(where, _DIRECTORY_MESSAGE)
+            raise FulianError.single(where(), _DIRECTORY_MESSAGE)
         if not stat.S_ISREG(info.st_mode):
-            raise FulianError.single(where, _SPECIAL_MESSAGE)
+            raise FulianError.single(where(), _SPECIAL_MESSAGE)
         if info.st_size > limit:
-            raise _too_big(where, info.st_size, limit)
+            raise _too_big(where(), info.st_size, limit)
         handle = os.open(path, _OPEN_FLAGS)
         try:
             opened = os.fstat(handle)
             if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
-                raise FulianError.single(where, _SPECIAL_MESSAGE)  # replaced between looking and opening
+                raise FulianError.single(where(), _SPECIAL_MESSAGE)  # replaced between looking and opening
             chunks: list[bytes] = []
             size = 0
             while size <= limit:
@@ -305,9 +309,9 @@ def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
         finally:
             os.close(handle)
     except OSError as exc:
-        raise FulianError.single(where, read_error_message(exc)) from None
+        raise FulianError.single(where(), read_error_message(exc)) from None
     if size > limit:  # grew after lstat
-        raise _too_big(where, size, limit)
+        raise _too_big(where(), size, limit)
     return b"".join(chunks)
 
 
@@ -757,6 +761,13 @@ class _EventBuilder(_Values):
         value_positions = self.source.value_positions
         resolve = self.parser.resolve
         scalar = self.scalar
+        # A plain scalar whose first character starts no implicit type is text (_Loader.resolve), as is
+        # any quoted or block scalar without a tag; text is kept as written unless the file has
+        # full-width digits to warn of, or escapes that may write a control character (scalar):
+        # most of a file's keys and values, taken here without the two calls.
+        typed_first = _Loader._typed_first | {""}  # an empty plain scalar is null
+        plain_text = not self._fullwidth
+        escapes = self._escapes  # a double-quoted value may spell a control character
         stack: list[_Frame] = []
         mark = event.start_mark
         positions[()] = (mark.line + 1, mark.column + 1)
@@ -777,17 +788,21 @@ class _EventBuilder(_Values):
                         self._skip(get(), len(stack))  # and its value
                         event = get()
                         continue
-                    tag = event.tag
-                    if tag is None or tag == "!":
-                        tag = resolve(_ScalarNode, event.value, event.implicit)
-                    if tag == _MERGE_TAG:
-                        self.errors.append(Finding(self._at(mark), _MERGE_MESSAGE))
-                        self._skip(get(), len(stack))
-                        event = get()
-                        continue
-                    key = scalar(tag, event.value, event.style, mark)
-                    if not isinstance(key, str):
-                        key = str(event.value)
+                    text = event.value
+                    if plain_text and event.tag is None and (text[:1] not in typed_first if event.implicit[0] else not (escapes and event.style == '"')):
+                        key = text  # plain text, as resolve and scalar below would give it
+                    else:
+                        tag = event.tag
+                        if tag is None or tag == "!":
+                            tag = resolve(_ScalarNode, text, event.implicit)
+                        if tag == _MERGE_TAG:
+                            self.errors.append(Finding(self._at(mark), _MERGE_MESSAGE))
+                            self._skip(get(), len(stack))
+                            event = get()
+                            continue
+                        key = scalar(tag, text, event.style, mark)
+                        if not isinstance(key, str):
+                            key = str(text)
                     first_seen = frame[2]
                     if key in first_seen:
                         self.errors.append(Finding(self._at(mark), _duplicate_message(key, first_seen[key])))
@@ -810,10 +825,14 @@ class _EventBuilder(_Values):
                     if kind is yaml.ScalarEvent and event.style not in ("|", ">") and event.value:
                         value_positions[path] = (mark.line + 1, mark.column + 1)
                 if kind is yaml.ScalarEvent:
-                    tag = event.tag
-                    if tag is None or tag == "!":
-                        tag = resolve(_ScalarNode, event.value, event.implicit)
-                    value = scalar(tag, event.value, event.style, mark)
+                    text = event.value
+                    if plain_text and event.tag is None and (text[:1] not in typed_first if event.implicit[0] else not (escapes and event.style == '"')):
+                        value = text
+                    else:
+                        tag = event.tag
+                        if tag is None or tag == "!":
+                            tag = resolve(_ScalarNode, text, event.implicit)
+                        value = scalar(tag, text, event.style, mark)
                 else:
                     if len(stack) >= MAX_DEPTH:
                         raise _too_deep(self.source.display_path, mark)
