@@ -256,8 +256,9 @@ def parse_count(text: str) -> dict:
     return dict(_parse_count(text))  # a copy: the caller may change what it is given
 
 
-# Records repeat the same figures ("12场", "3000余人"): each text is parsed once.
-@lru_cache(maxsize=4096)
+# Records repeat the same figures ("12场", "3000余人"): each text is parsed once.  A thousand
+# texts hold a large file's repeats; more would only keep a batch's worker growing.
+@lru_cache(maxsize=1024)
 def _parse_count(text: str) -> dict:
     cleaned = _clean(text)
     _refuse_negative(text, cleaned)
@@ -319,7 +320,7 @@ def parse_money(text: str) -> dict:
     return dict(_parse_money(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parse_money(text: str) -> dict:
     cleaned = _clean(text)
     _refuse_negative(text, cleaned)
@@ -485,7 +486,7 @@ def parse_date(text: str) -> dict:
     return dict(_parse_date(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _parse_date(text: str) -> dict:
     cleaned = _clean(text).replace(" ", "")
     for pattern in (_ISO_DATE, _CN_DATE):

@@ -544,7 +544,9 @@ def make_environment(loader: BaseLoader | None = None, *, markup: bool = False) 
 _PROSE_ENV = make_environment()
 
 
-@lru_cache(maxsize=8192)
+# A compiled text is a module of Python code: room for a few organisations' texts that need Jinja
+# (most are plain text with names, see simple_prose), not for a batch's: 5–20 KB each, tens of MB in all.
+@lru_cache(maxsize=256)
 def compile_prose(source: str) -> Template:
     """Compiled prose, shared by every report that says the same words."""
     return _PROSE_ENV.from_string(source)

@@ -179,6 +179,6 @@ def _marked_environment() -> Any:
 _MARKED_ENV = _marked_environment()
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=256)  # as compile_prose
 def compile_marked_prose(source: str) -> Template:
     return _MARKED_ENV.from_string(source)

@@ -35,9 +35,9 @@ _SYNTAX = ("{{", "}}", "{%", "%}", "{#", "#}")
 Piece = tuple[str, tuple[str, ...] | None, tuple[str, ...] | None]
 
 
-# Some 50 texts an organisation: room for ten organisations, not for a whole batch, whose
-# texts would keep a worker's memory growing with the batch.
-@lru_cache(maxsize=512)
+# Some 50 texts an organisation: room for two or three organisations (a watched folder's,
+# a preview's), not for a whole batch, whose texts would keep a worker's memory growing.
+@lru_cache(maxsize=128)
 def simple_pieces(source: str) -> tuple[Piece, ...] | None:
     """The text and names of `source`, or None if it is more than text with plain names."""
     if "\r" in source:

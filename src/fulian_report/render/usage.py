@@ -43,9 +43,9 @@ def names_used(prose: Iterable[str]) -> set[str]:
     return used
 
 
-# Some 50 texts an organisation: room for ten organisations, not for a whole batch, whose
-# texts would keep a worker's memory growing with the batch.
-@lru_cache(maxsize=512)
+# Some 50 texts an organisation: room for two or three organisations (a watched folder's,
+# a preview's), not for a whole batch, whose texts would keep a worker's memory growing.
+@lru_cache(maxsize=128)
 def _names_in(text: str) -> frozenset[str]:
     """One piece of prose's names, parsed once however many reports share it."""
     pieces = simple_pieces(text)

@@ -141,11 +141,11 @@ def display_path(path: Path) -> str:
     return _display_path(path, os.getcwd())
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def _display_path(path: Path, cwd: str) -> str:
     # Every finding of a file names it: resolving the path each time (two realpath walks)
     # took longer than the checks themselves on files with thousands of records.
-    # A hundred organisations' files: a batch's thousands would keep its memory growing.
+    # Some organisations' files: a batch's thousands would keep its memory growing.
     # The folder is resolved, not the file: a link is named as itself, never as what it points to.
     try:
         return str((path.parent.resolve() / path.name).relative_to(Path(cwd).resolve()))
