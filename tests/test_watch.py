@@ -92,3 +92,39 @@ def test_which_organisations_a_change_concerns(tmp_path):
     assert ChangeMap(2021, data, ["hillside"], None).organisations([data / "2021" / "lakeside" / "cases.yaml"]) == []
     assert ChangeMap(2021, data, None, "furong").organisations([templates / "furong" / "style.yaml"]) is None
     assert any(Path(p) == data.resolve() for p in changes.watched())
+
+
+def test_a_save_written_in_two_steps_leaves_the_report_of_the_whole_save(tmp_path):
+    """The watcher yields a millisecond after the last event it saw: a save whose second write
+    comes later is built twice, and the report left on disk is the finished file's."""
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, year=2021, org="lakeside")
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), SOURCE_DATE_EPOCH="1640995200")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fulian_report", "watch", "2021", "--data", str(data), "--out", str(tmp_path / "out")],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+    )
+    output = _Output(process.stdout)
+    cases = data / "2021" / "lakeside" / "cases.yaml"
+    finished = cases.read_text(encoding="utf-8").replace("55件", "158件")
+    try:
+        assert _wait(lambda: "已生成" in output.text), output.text
+        report = next((tmp_path / "out" / "2021").glob("*.docx"))
+        time.sleep(0.5)  # the watcher is up
+        with cases.open("w", encoding="utf-8") as stream:  # truncated, then half of it, then the rest
+            stream.write(finished[: len(finished) // 2])
+            stream.flush()
+            time.sleep(0.05)
+            stream.write(finished[len(finished) // 2:])
+        subprocess.run(
+            [sys.executable, "-m", "fulian_report", "build", "2021", "--data", str(data), "--out", str(tmp_path / "expected")],
+            cwd=ROOT, env=env, check=True, capture_output=True,
+        )
+        expected = (tmp_path / "expected" / "2021" / report.name).read_bytes()
+        assert _wait(lambda: report.read_bytes() == expected), output.text
+        time.sleep(0.5)  # and it stays so
+        assert report.read_bytes() == expected
+    finally:
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=20)
+    assert code == 0, output.text

@@ -26,9 +26,11 @@ from .doctree import Document
 from .errors import Finding, FulianError, Severity
 from .source.yaml_source import keep_parsed_files
 
-# How long the watcher waits for more changes after one before it yields them (ms): an
-# editor's save is a write and a rename within a millisecond or two.
-STEP_MS = 3
+# How long the watcher waits for more changes after one before it yields them (ms).  An
+# editor's save of a data file (truncate and write, or write a copy and rename it) comes as
+# events well within a millisecond of each other; should a save ever be seen half done, its
+# last event starts another rebuild at once, so what is left on disk is the whole save's.
+STEP_MS = 1
 
 
 @dataclass
