@@ -17,7 +17,8 @@ otherwise idle machine: these are wall times.  It measures:
 3. under `watch`, from saving a file to the new report on disk (benchmarks/bench_watch.py);
 4. peak memory, the summed Pss of the tool and its workers, building 20 and 1500 synthetic
    organisations (benchmarks/synth.py), and time per report at 1000 organisations on 2 cores;
-5. `validate` of one organisation with 10,000 activity records;
+5. `validate` of one organisation with 10,000 activity records, served by the resident process
+   as at a terminal and in a process of its own;
 6. per report, in-process: load + validate, render, write .docx (no goal: where time goes).
 
 The tool's disk cache (prepared blanks, compiled templates, help) is a temporary folder of
@@ -216,11 +217,24 @@ def at_scale(work: Path, env: dict[str, str], size: int, jobs: int | None = None
     return seconds / size, peak
 
 
-def validate_many_records(work: Path, env: dict[str, str], runs: int, records: int = 10_000) -> float:
-    """`validate` of one organisation whose activities.yaml holds `records` more activity records
-    (10,000 records: about 1 MB of YAML)."""
+def validate_many_records(work: Path, env: dict[str, str], runs: int, records: int = 10_000) -> tuple[float, float]:
+    """(`validate` served by a resident process as at a terminal, the same in a process of its own)
+    of one organisation whose activities.yaml holds `records` more activity records (10,000 records:
+    about 1 MB of YAML), the two alternating."""
     folder = many_records(work, records)
-    return _seconds(CLI + ["validate", str(folder)], env, runs)
+    validate = CLI + ["validate", str(folder)]
+    resident = _resident_environment(work, env)
+    _seconds(validate, resident)  # leaves the resident process
+    socket = _wait_for_resident(resident)
+    served, alone = [], []
+    try:
+        for _ in range(runs):
+            served.append(_seconds(validate, resident))
+            alone.append(_seconds(validate, env))
+    finally:
+        socket.unlink()
+        shutil.rmtree(socket.parent.parent, ignore_errors=True)
+    return statistics.median(served), statistics.median(alone)
 
 
 def many_records(work: Path, records: int = 10_000) -> Path:
@@ -318,7 +332,8 @@ def main() -> None:
     per_report = timing[1] * 1000
     goal = "≤ 10 ms" if timing[0] == 1000 else "（目标按 1000 个计）"
     print(_row(f"{timing[0]} 个合成组织，2 个进程：每份报告", goal, f"{per_report:.1f} ms", per_report <= 10 if timing[0] == 1000 else None))
-    print(_row("`validate` 一个有 10,000 条活动记录的组织", "≤ 0.5 s", f"{validate:.2f} s", validate <= 0.5))
+    print(_row("`validate` 一个有 10,000 条活动记录的组织（在终端运行时由常驻进程检查）", "≤ 0.5 s", f"**{validate[0]:.2f} s**", validate[0] <= 0.5))
+    print(_row("同上，没有常驻进程", "", f"{validate[1]:.2f} s"))
     print(_row("第一次 `build 2021`（缓存是空的）", "", f"{first * 1000:.0f} ms"))
     for name, seconds in stages.items():
         print(_row(f"每份报告（进程内）：{name}", "", f"{seconds * 1000:.1f} ms"))

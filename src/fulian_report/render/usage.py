@@ -188,6 +188,8 @@ def _containers(data: OrgData) -> tuple[list[_Container], list[tuple[tuple, Reco
         while stack:
             container, items, mapped = stack[-1]
             for key, item in items:
+                if item is None:  # most of a record's fields
+                    continue
                 kind = _KINDS.get(item.__class__)
                 if kind is None:
                     kind = _KINDS[item.__class__] = _kind(item)
