@@ -378,7 +378,9 @@ def _text_paragraph(style_id: str, runs: str, properties: str = "", ends_with_em
 # The fonts stay the East Asian ones, so the marks look the same; Word and WPS keep them together
 # by their own rules.
 _CLOSING = "，。、；：？！）》〉」』】〕"
-_KEPT_TOGETHER = re.compile(f"(——|……|[”’][ \u3000]*[{_CLOSING}]+|[ \u3000]+[{_CLOSING}]+)")
+# ——, ……, or ” ’ or a space (either width) then spaces and closing punctuation.  Each alternative starts with a
+# character of its own: re then passes over the text in C up to one of them (several times faster).
+_KEPT_TOGETHER = re.compile("(" + "|".join(["——", "……", *(f"{mark}[ \u3000]*[{_CLOSING}]+" for mark in "”’ \u3000")]) + ")")
 _KEPT_TOGETHER_LANGUAGE = "en-US"
 
 
