@@ -24,13 +24,12 @@ from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docx.oxml.table import CT_Tbl
 from docx.shared import Emu, Length, Mm
 from lxml import etree
 
 from .. import cache
 from ..doctree import Document, Heading, Paragraph, Table
-from . import font_table, oxml, package, package_parts
+from . import body_xml, font_table, oxml, package, package_parts
 from . import layout as gbt
 from .package import Deflated, build_time, deflated, package_entries, stamp_properties, zip_bytes
 from .package_parts import own_parts
@@ -74,33 +73,45 @@ def docx_bytes(document: Document) -> bytes:
 
 
 def _document_xml(blank: _Blank, document: Document) -> bytes:
-    """word/document.xml: the blank's body (its section settings) with the report's paragraphs before them.
+    """word/document.xml: the blank's body (its section settings) with the report's blocks before them.
 
-    Built with lxml directly: python-docx's paragraph and run objects cost more than the rest of a report.
+    The blocks are written as XML text (body_xml.py) between the blank's serialised parts:
+    made element by element, with lxml or python-docx, they cost more than the rest of a report.
     """
-    root = parse_xml(blank.document_xml)
+    # An empty table writes nothing: the block before it then ends the text.
+    blocks = [block for block in document.blocks if not isinstance(block, Table) or block.rows]
+    empty_line_in_text = document.signature is not None and _empty_line_in_text(blocks)
+    title_runs = body_xml.LINE_BREAK_RUN.join(body_xml.run(line) for line in document.title.lines)
+    markup = [body_xml.paragraph(TITLE_STYLE, title_runs), body_xml.paragraph(BODY_STYLE)]  # one empty line under the title
+    for index, block in enumerate(blocks):
+        ends_with_empty_line = empty_line_in_text and index == len(blocks) - 1
+        if isinstance(block, Heading):
+            style = HEADING_STYLE.format(level=min(block.level, 4))
+            markup.append(_text_paragraph(style, _text_runs(block.full_text), ends_with_empty_line=ends_with_empty_line))
+        elif isinstance(block, Paragraph):
+            markup.append(_paragraph(block, ends_with_empty_line))
+        elif isinstance(block, Table):
+            markup.append(body_xml.table(block.rows, block.header_rows, blank.block_width, TABLE_STYLE))
+    if document.signature is not None:
+        if not empty_line_in_text:
+            markup.append(body_xml.paragraph(BODY_STYLE))
+        markup.append(_signature(document, blank.layout))
+    body = "".join(markup)
+    body_xml.check_characters(body)
+    return blank.body_before + body.encode("utf-8") + blank.body_after
+
+
+def _split_around_body(document_xml: bytes) -> tuple[bytes, bytes]:
+    """The blank's word/document.xml serialised as a report's is, cut where the report's blocks
+    go: at the end of the body, before the section settings that end it."""
+    root = parse_xml(document_xml)
     body = root.find(qn("w:body"))
-    # The body ends with the section settings: set aside while the blocks are appended.
     section = body.find(qn("w:sectPr"))
     body.remove(section)
-    title = oxml.new_paragraph(body, TITLE_STYLE)
-    for index, line in enumerate(document.title.lines):
-        if index:
-            oxml.add_line_break(title)
-        oxml.add_run(title, line)
-    oxml.new_paragraph(body, BODY_STYLE)  # one empty line under the title
-
-    for block in document.blocks:
-        if isinstance(block, Heading):
-            _add_paragraph(body, HEADING_STYLE.format(level=min(block.level, 4)), block.full_text)
-        elif isinstance(block, Paragraph):
-            _paragraph(body, block)
-        elif isinstance(block, Table):
-            _table(body, block, blank.block_width)
-    if document.signature is not None:
-        _signature(body, document, blank.layout)
+    body.append(etree.Comment("blocks"))
     body.append(section)
-    return serialize_part_xml(root)
+    before, after = serialize_part_xml(root).split(b"<!--blocks-->")
+    return before, after
 
 
 def _core_xml(blank: _Blank, document: Document, when: dt.datetime) -> bytes:
@@ -119,7 +130,9 @@ class _Blank:
 
     entries: tuple[tuple[str, bytes | Deflated], ...]  # every part, in package order; the shared ones compressed
     document_name: str
-    document_xml: bytes
+    # word/document.xml as serialised, cut where the report's blocks go (see _split_around_body).
+    body_before: bytes
+    body_after: bytes
     core_name: str
     core_xml: bytes
     layout: _Layout
@@ -189,10 +202,12 @@ def _blank_from_bytes(stored: bytes, layout: _Layout) -> _Blank:
     if offset != len(stored):
         raise ValueError("cache entry too long")
     named = dict(entries)
+    body_before, body_after = _split_around_body(named[head["document"]])
     return _Blank(
         entries=tuple(entries),
         document_name=head["document"],
-        document_xml=named[head["document"]],
+        body_before=body_before,
+        body_after=body_after,
         core_name=head["core"],
         core_xml=named[head["core"]],
         layout=layout,
@@ -212,7 +227,7 @@ def _make_blank(settings_json: str) -> _Blank:
         if relationship.reltype.endswith("/stylesWithEffects"):
             del blank.part.rels[relationship_id]
     _page_setup(blank, layout)
-    # The text's last paragraph ends with a line break (see _end_text_with_empty_line); Word
+    # The text's last paragraph ends with a line break (see _empty_line_in_text); Word
     # would otherwise spread a justified line ending so across the whole width.
     oxml.set_compat_flag(blank.settings.element, "doNotExpandShiftReturn")
     _styles(blank, layout)
@@ -225,10 +240,12 @@ def _make_blank(settings_json: str) -> _Blank:
     # The two parts a report replaces stay as they are; the others go into every report compressed.
     entries = tuple((name, data if name in (document_name, core_name) else deflated(data)) for name, data in raw.items())
     section = blank.sections[-1]
+    body_before, body_after = _split_around_body(raw[document_name])
     return _Blank(
         entries=entries,
         document_name=document_name,
-        document_xml=raw[document_name],
+        body_before=body_before,
+        body_after=body_after,
         core_name=core_name,
         core_xml=raw[core_name],
         layout=layout,
@@ -336,11 +353,19 @@ def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: flo
     return style
 
 
-def _add_paragraph(parent: Any, style_id: str, text: str = "") -> Any:
-    paragraph = oxml.new_paragraph(parent, style_id)
-    if text:
-        _add_text(paragraph, text)
-    return paragraph
+# pPr children, each written after those before it in schema order (oxml._PPR_ORDER).
+_KEEP_NEXT = "<w:keepNext/>"
+_WIDOW_CONTROL = '<w:widowControl w:val="1"/>'
+_NO_INDENT = body_xml.indentation(firstLineChars=0, firstLine=0)
+
+
+def _text_paragraph(style_id: str, runs: str, properties: str = "", ends_with_empty_line: bool = False) -> str:
+    """A paragraph of `runs` with pPr children `properties` after its style; the text's last
+    one, with `ends_with_empty_line`, ends with the empty line under the text (see _empty_line_in_text).
+    Such a paragraph's `properties` are at most an indentation, which comes after widowControl."""
+    if ends_with_empty_line:
+        return body_xml.paragraph(style_id, runs + body_xml.LINE_BREAK_RUN, _WIDOW_CONTROL + properties)
+    return body_xml.paragraph(style_id, runs, properties)
 
 
 # Marks kept on one line: 破折号 and 省略号 (two characters that are one mark), and a closing quote
@@ -353,55 +378,32 @@ def _add_paragraph(parent: Any, style_id: str, text: str = "") -> Any:
 # The fonts stay the East Asian ones, so the marks look the same; Word and WPS keep them together
 # by their own rules.
 _CLOSING = "，。、；：？！）》〉」』】〕"
-_KEPT_TOGETHER = re.compile(f"(——|……|[”’][ \u3000]*[{_CLOSING}]+|[ \u3000]+[{_CLOSING}]+)")
+# ——, ……, or ” ’ or a space (either width) then spaces and closing punctuation.  Each alternative starts with a
+# character of its own: re then passes over the text in C up to one of them (several times faster).
+_KEPT_TOGETHER = re.compile("(" + "|".join(["——", "……", *(f"{mark}[ \u3000]*[{_CLOSING}]+" for mark in "”’ \u3000")]) + ")")
 _KEPT_TOGETHER_LANGUAGE = "en-US"
 
 
-def _add_text(paragraph: Any, text: str, style_id: str | None = None, bold: bool = False) -> None:
+def _text_runs(text: str, style_id: str | None = None, bold: bool = False) -> str:
     """Runs of `text`: each group of marks that must stay on one line in a run of its own."""
-    for piece in _KEPT_TOGETHER.split(text):
-        if not piece:
-            continue
-        run = oxml.add_run(paragraph, piece, style_id=style_id, bold=bold)
-        if _KEPT_TOGETHER.fullmatch(piece):
-            rpr = run.find(qn("w:rPr"))
-            if rpr is None:
-                rpr = OxmlElement("w:rPr")
-                run.insert(0, rpr)
-            oxml.rpr_child(rpr, "lang").set(qn("w:eastAsia"), _KEPT_TOGETHER_LANGUAGE)
+    plain = body_xml.run_properties(style_id, bold)
+    kept_together = body_xml.run_properties(style_id, bold, _KEPT_TOGETHER_LANGUAGE)
+    # split() puts each group it cuts at (the pattern's one group) at an odd index.
+    pieces = _KEPT_TOGETHER.split(text)
+    return "".join(body_xml.run(piece, kept_together if index % 2 else plain) for index, piece in enumerate(pieces) if piece)
 
 
-def _paragraph(parent: Any, block: Paragraph) -> None:
-    paragraph = oxml.new_paragraph(parent, BODY_STYLE)
-    if not block.indent:
-        ind = oxml.ppr_child(oxml.paragraph_properties(paragraph), "ind")
-        ind.set(qn("w:firstLineChars"), "0")
-        ind.set(qn("w:firstLine"), "0")
-    for run in block.runs:
-        if run.heading_level:
-            _add_text(paragraph, run.text, style_id=f"HeadingRun{min(run.heading_level, 4)}")
-        else:
-            _add_text(paragraph, run.text, bold=run.bold)
+def _paragraph(block: Paragraph, ends_with_empty_line: bool) -> str:
+    runs = "".join(
+        _text_runs(run.text, style_id=f"HeadingRun{min(run.heading_level, 4)}")
+        if run.heading_level
+        else _text_runs(run.text, bold=run.bold)
+        for run in block.runs
+    )
+    return _text_paragraph(BODY_STYLE, runs, "" if block.indent else _NO_INDENT, ends_with_empty_line)
 
 
-def _table(parent: Any, block: Table, width: Length) -> None:
-    if not block.rows:
-        return
-    columns = max(len(row) for row in block.rows)
-    # python-docx's own table markup (grid, cell widths, look), as Document.add_table writes it.
-    table = CT_Tbl.new_tbl(len(block.rows), columns, width)
-    table.tblStyle_val = TABLE_STYLE
-    for row_index, (row, cells) in enumerate(zip(block.rows, table.tr_lst)):
-        for text, cell in zip(row, cells.tc_lst):
-            cell.clear_content()
-            paragraph = cell.add_p()
-            oxml.add_run(paragraph, text)
-            if row_index < block.header_rows:
-                oxml.set_justification(oxml.paragraph_properties(paragraph), "center")
-    parent.append(table)
-
-
-def _signature(parent: Any, document: Document, layout: _Layout) -> None:
+def _signature(document: Document, layout: _Layout) -> str:
     """署名 and 成文日期 one empty line under the text, placed by the style's rule: with or without a seal."""
     signature = document.signature
     page = layout.page
@@ -409,18 +411,17 @@ def _signature(parent: Any, document: Document, layout: _Layout) -> None:
     pitch = gbt.char_pitch_twips(layout.sizes["body"], layout.char_spacing)
     # 署名 and 成文日期 stay together.  (Keep-with-next on the text's last paragraph is no
     # way to keep them with the text: LibreOffice never splits such a paragraph.)
-    if not _end_text_with_empty_line(parent):
-        _add_paragraph(parent, BODY_STYLE)
     lines = [(signature.organisation, indents.signature, bool(signature.date)), (signature.date, indents.date, False)]
+    markup = []
     for text, chars, keep_next in lines if signature.date else lines[:1]:  # an undated report has no date line
-        ppr = oxml.paragraph_properties(_add_paragraph(parent, SIGNATURE_STYLE, text))
-        oxml.set_right_chars(ppr, chars, pitch)
-        if keep_next:
-            oxml.ppr_child(ppr, "keepNext")
+        # Indented from the right by characters: Word reads rightChars, LibreOffice right (as oxml.set_side_chars).
+        indent = body_xml.indentation(rightChars=round(chars * 100), right=round(chars * pitch))
+        markup.append(_text_paragraph(SIGNATURE_STYLE, _text_runs(text), (_KEEP_NEXT if keep_next else "") + indent))
+    return "".join(markup)
 
 
-def _end_text_with_empty_line(body: Any) -> bool:
-    """Make the empty line under the text the last line of the text's last paragraph.
+def _empty_line_in_text(blocks: list[Heading | Paragraph | Table]) -> bool:
+    """Whether the empty line under the text is made the last line of the text's last paragraph.
 
     A page with only 署名 and 成文日期 is not allowed.  With widow control on that
     paragraph (on it only: the body style has it off so that pages fill their lines),
@@ -428,15 +429,11 @@ def _end_text_with_empty_line(body: Any) -> bool:
     when the text fills a page exactly its last line goes over with the empty line, to
     the page of the signature (measured in LibreOffice).  Text ending one or two lines
     higher still sends 署名 and 成文日期 over alone: widow control read from a .docx is
-    two lines, enough to take one line of text along, no more.  False when the text
-    does not end with a paragraph.
+    two lines, enough to take one line of text along, no more.  Not when the text ends
+    with a table or an empty paragraph: the empty line is then a paragraph of its own.
     """
-    last = next((child for child in reversed(body) if child.tag in (qn("w:p"), qn("w:tbl"))), None)
-    if last is None or last.tag != qn("w:p") or not "".join(last.itertext()):
-        return False
-    oxml.set_widow_control(oxml.paragraph_properties(last), True)
-    oxml.add_line_break(last)
-    return True
+    last = blocks[-1] if blocks else None
+    return isinstance(last, Heading) and bool(last.full_text) or isinstance(last, Paragraph) and bool(last.text)
 
 
 def _page_numbers(result: Any, layout: _Layout) -> None:

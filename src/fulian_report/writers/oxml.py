@@ -4,9 +4,7 @@ East Asian fonts (w:eastAsia), the zh-CN language tag, first-line indents in
 characters, exact line pitch and the document grid.  Elements are inserted
 in the order the schema demands, which Word checks and LibreOffice forgives.
 
-The body's paragraphs and runs are written here too (`new_paragraph`, `add_run`),
-as python-docx's `add_paragraph` and `add_run` write them: its proxy objects
-cost more than all the rest of writing a report.
+(The body's paragraphs and runs are written as text, by body_xml.py.)
 """
 
 from __future__ import annotations
@@ -176,13 +174,6 @@ def add_page_field(paragraph: etree._Element, make_rpr: Any) -> None:
     run_with(end)
 
 
-def add_line_break(paragraph: etree._Element) -> None:
-    """End `paragraph` with a line break: the paragraph mark then stands on a line of its own."""
-    run = OxmlElement("w:r")
-    run.append(OxmlElement("w:br"))
-    paragraph.append(run)
-
-
 def _compat(settings: etree._Element) -> etree._Element:
     compat = settings.find(qn("w:compat"))
     if compat is None:
@@ -267,69 +258,3 @@ def set_doc_grid(sect_pr: etree._Element, line_pitch_twips: int) -> None:
         sect_pr.append(grid)
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(line_pitch_twips))
-
-
-_P, _PPR, _PSTYLE, _R, _RPR, _RSTYLE, _B, _T, _TAB, _BR, _VAL = (
-    qn(f"w:{tag}") for tag in ("p", "pPr", "pStyle", "r", "rPr", "rStyle", "b", "t", "tab", "br", "val")
-)
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-
-
-def new_paragraph(parent: etree._Element, style_id: str) -> etree._Element:
-    """Append `<w:p>` of paragraph style `style_id` to `parent` (a body or a table cell)."""
-    paragraph = etree.SubElement(parent, _P)
-    etree.SubElement(etree.SubElement(paragraph, _PPR), _PSTYLE).set(_VAL, style_id)
-    return paragraph
-
-
-def add_run(paragraph: etree._Element, text: str, style_id: str | None = None, bold: bool = False) -> etree._Element:
-    """Append a run of `text` as python-docx's `add_run` writes it, without its proxy objects.
-
-    A tab becomes `<w:tab/>`, a line feed or carriage return `<w:br/>`, and text with
-    leading or trailing spaces keeps them (xml:space="preserve").
-    """
-    run = etree.SubElement(paragraph, _R)
-    if style_id is not None or bold:
-        rpr = etree.SubElement(run, _RPR)
-        if style_id is not None:
-            etree.SubElement(rpr, _RSTYLE).set(_VAL, style_id)
-        if bold:
-            etree.SubElement(rpr, _B)
-    if "\t" in text or "\n" in text or "\r" in text:
-        for piece, separator in _split_run_text(text):
-            _add_text(run, piece)
-            if separator:
-                etree.SubElement(run, _TAB if separator == "\t" else _BR)
-    else:
-        _add_text(run, text)
-    return run
-
-
-def _split_run_text(text: str) -> list[tuple[str, str]]:
-    """(text, separator after it) pieces: separators are a tab, a line feed or a carriage return."""
-    pieces, start = [], 0
-    for index, char in enumerate(text):
-        if char in "\t\n\r":
-            pieces.append((text[start:index], char))
-            start = index + 1
-    pieces.append((text[start:], ""))
-    return pieces
-
-
-def _add_text(run: etree._Element, text: str) -> None:
-    if not text:
-        return
-    element = etree.SubElement(run, _T)
-    element.text = text
-    if len(text.strip()) < len(text):
-        element.set(_XML_SPACE, "preserve")
-
-
-def paragraph_properties(paragraph: etree._Element) -> etree._Element:
-    """The paragraph's `<w:pPr>`, created as its first child if missing."""
-    ppr = paragraph.find(_PPR)
-    if ppr is None:
-        # Made inside the paragraph first, so that it takes the document's w: prefix.
-        ppr = etree.SubElement(paragraph, _PPR)
-        paragraph.insert(0, ppr)
-    return ppr
