@@ -32,25 +32,36 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     A plain scalar whose first character starts no implicit type (every
     Chinese text, most names) is a string: the resolver would try no pattern
     on it.  Any other plain scalar's type depends on its text alone (the safe
-    loader has no path resolvers), so each text is resolved once per file:
-    names repeat on every record.
+    loader has no path resolvers), so each text is resolved once, whatever file
+    holds it: figures repeat on every record and in every organisation.
     """
 
     _typed_first = frozenset(k for k in _BaseLoader.yaml_implicit_resolvers if k)
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(stream)
-        self._plain_tags: dict[str, str] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode and implicit[0]:
             if value and value[0] not in self._typed_first:
                 return _STR_TAG
-            tag = self._plain_tags.get(value)
+            tag = _PLAIN_TAGS.get(value)
             if tag is None:
-                tag = self._plain_tags[value] = super().resolve(kind, value, implicit)
+                tag = _remember(_PLAIN_TAGS, value, super().resolve(kind, value, implicit))
             return tag
         return super().resolve(kind, value, implicit)
+
+
+# Plain texts' tags, and the values of texts whose type depends on the text alone (numbers,
+# dates, booleans, null: all immutable), shared by every file a process reads.  Bounded: a
+# batch's figures would otherwise keep a worker's memory growing.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_VALUES: dict[tuple[str, str], Any] = {}
+_REMEMBERED = 4096
+
+
+def _remember(table: dict, key: Any, value: Any) -> Any:
+    if len(table) >= _REMEMBERED:
+        table.clear()
+    table[key] = value
+    return value
 
 PathKey = tuple[Any, ...]
 
@@ -345,10 +356,9 @@ def _too_big(where: str, size: int, limit: int) -> FulianError:
 
 def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> SourceFile:
     source = SourceFile(path=path, data=None, warnings=list(warnings or []), text=text)
-    display = source.display_path
-    controls = control_character_findings(text, display)
-    if controls:
-        raise FulianError(controls)
+    # The path as messages show it is resolved only for a message: most files have none.
+    if CONTROL_CHARACTERS.search(text):
+        raise FulianError(control_character_findings(text, source.display_path))
     errors: list[Finding] = []
     read_before = list(source.warnings)
     try:
@@ -369,13 +379,13 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
             found = _build_from_nodes(text, source, errors)
     except yaml.MarkedYAMLError as exc:
         if _LIBYAML_DEPTH_LIMIT in (exc.problem or ""):
-            raise _too_deep_in_flow(text, display, exc.problem_mark or exc.context_mark) from None
-        raise syntax_error(exc, text, display) from None
+            raise _too_deep_in_flow(text, source.display_path, exc.problem_mark or exc.context_mark) from None
+        raise syntax_error(exc, text, source.display_path) from None
     except yaml.YAMLError as exc:
-        raise syntax_error(exc, text, display) from None
+        raise syntax_error(exc, text, source.display_path) from None
     if not found:
         source.data = {}
-        source.warnings.append(Finding(Location(display, 1, 1), empty_file_message(text), Severity.WARNING))
+        source.warnings.append(Finding(Location(source.display_path, 1, 1), empty_file_message(text), Severity.WARNING))
         return source
     if errors:
         raise PartialSource(errors + source.warnings, source)
@@ -680,7 +690,6 @@ class _Values:
         # A value holds a full-width digit only if the file does, or through an escape.
         self._escapes = "\\" in text
         self._fullwidth = _FULLWIDTH_DIGITS.search(text) is not None
-        self._plain_values: dict[tuple[str, str], Any] = {}
 
     def _at(self, mark: Any) -> Location:
         return Location(self.source.display_path, mark.line + 1, mark.column + 1)
@@ -691,8 +700,8 @@ class _Values:
         if tag == _STR_TAG:
             return value  # what construct_object gives for text, without its bookkeeping
         plain = tag in _PLAIN_VALUE_TAGS
-        if plain and (tag, value) in self._plain_values:
-            return self._plain_values[(tag, value)]
+        if plain and (tag, value) in _PLAIN_VALUES:
+            return _PLAIN_VALUES[(tag, value)]
         try:
             result = self.loader.construct_object(node or _ScalarNode(tag, value, mark, mark, style), deep=True)
         except (yaml.constructor.ConstructorError, AttributeError, TypeError):
@@ -705,7 +714,7 @@ class _Values:
             # and the model says what is wrong with it in the field's own terms.
             return str(value)
         if plain:
-            self._plain_values[(tag, value)] = result
+            _remember(_PLAIN_VALUES, (tag, value), result)
         return result
 
     def _check_text(self, value: str, mark: Any) -> None:
