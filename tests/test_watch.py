@@ -74,6 +74,8 @@ def test_a_save_rebuilds_its_report_and_ctrl_c_ends_cleanly(tmp_path):
     assert code == 0, output.text
     assert "Traceback" not in output.text
     assert "已停止监视" in output.text
+    # The session's staging folder went with it; nothing but the report and the build's record is left.
+    assert sorted(p.name for p in (tmp_path / "out" / "2021").iterdir() if p.name.startswith(".fulian-report-staging")) == []
 
 
 def test_which_organisations_a_change_concerns(tmp_path):
@@ -124,6 +126,9 @@ def test_a_save_written_in_two_steps_leaves_the_report_of_the_whole_save(tmp_pat
         assert _wait(lambda: report.read_bytes() == expected), output.text
         time.sleep(0.5)  # and it stays so
         assert report.read_bytes() == expected
+        # Rebuilds stage into one folder kept for the session, holding nothing between saves.
+        (staging,) = (tmp_path / "out" / "2021").glob(".fulian-report-staging.*")
+        assert sorted(p.name for p in staging.iterdir()) == ["lock"]
     finally:
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=20)

@@ -7,7 +7,8 @@ and reports problems as `FulianError` with located findings.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,16 +126,19 @@ def build(
     progress: Progress | None = None,
     strict: bool = False,
     force: bool = False,
+    staging: Staging | None = None,
 ) -> list[OrgReport]:
     """Build the reports of `year`, `jobs` organisations at a time (None: one per core).
 
     An organisation whose data is wrong is not written and the others are; if any failed,
     `BuildFailed` carries every finding and the reports that were written.  With `strict`,
     an organisation with warnings fails as one with errors does; with `force`, a report
-    edited since it was generated is overwritten all the same.
+    edited since it was generated is overwritten all the same.  `staging` (of the year's
+    output folder) is one the caller keeps open from build to build: `watch` does, so that a
+    save is not also the making and removing of a staging folder.
     """
     target = Path(out_root) / str(year)
-    with Staging(target) as staging:
+    with Staging(target) if staging is None else _kept_open(staging) as staging:
 
         def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
             for fmt, content in outputs.items():
@@ -159,6 +163,15 @@ def build(
     if failed:
         raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
     return reports
+
+
+@contextmanager
+def _kept_open(staging: Staging) -> Iterator[Staging]:
+    """A caller's staging for one build: what the build staged and did not move into place is dropped."""
+    try:
+        yield staging
+    finally:
+        staging.clear()
 
 
 def _write(

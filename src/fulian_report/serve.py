@@ -199,6 +199,7 @@ class Watcher:
         self.force_polling = force_polling
         self.changes = ChangeMap(year, self.data_root, orgs, style)
         keep_parsed_files()  # a save changes one file: the others keep their parse
+        self._staging = None  # the year's staging folder, kept from build to build (see run)
 
     def build(self, orgs: list[str] | None = None, jobs: int | None = 1) -> Rebuilt:
         """Build `orgs` (None: the whole selection) exactly as `build` does."""
@@ -207,7 +208,9 @@ class Watcher:
         started = time.perf_counter()
         result = Rebuilt(orgs or self.orgs)
         try:
-            reports = api.build(self.year, self.data_root, self.out_root, orgs or self.orgs, self.style, self.formats, jobs)
+            reports = api.build(
+                self.year, self.data_root, self.out_root, orgs or self.orgs, self.style, self.formats, jobs, staging=self._staging
+            )
         except api.BuildFailed as exc:
             reports = exc.reports
             result.failed = exc.failed
@@ -232,11 +235,20 @@ class Watcher:
         except FulianError:
             few = True  # the build reports it
         report(self.build(jobs=1 if few else None))
-        for changed in _watch_changes(self.changes.watched(), stop, self.force_polling):
-            orgs = self.changes.organisations(changed)
-            if orgs == []:
-                continue
-            report(self.build(orgs))
+        # Each rebuild stages its report in one staging folder made for the session (and removed
+        # when it ends): making and removing one at every save took a tenth of a rebuild.
+        from .writers.output import Staging
+
+        self._staging = Staging(self.out_root / str(self.year))
+        try:
+            for changed in _watch_changes(self.changes.watched(), stop, self.force_polling):
+                orgs = self.changes.organisations(changed)
+                if orgs == []:
+                    continue
+                report(self.build(orgs))
+        finally:
+            self._staging.close()
+            self._staging = None
 
 
 def describe(result: Rebuilt) -> tuple[str, str]:

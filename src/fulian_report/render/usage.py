@@ -439,18 +439,19 @@ def digits_in_prose(data: OrgData) -> list[Finding]:
     return findings
 
 
-def _slips_in(text: str) -> list[tuple[int, str, str]]:
+@lru_cache(maxsize=128)  # as _names_in: a watched organisation's texts, checked again at every save
+def _slips_in(text: str) -> tuple[tuple[int, str, str], ...]:
     """(offset, text found, message) of every typed digit and full-width brace of one piece of prose."""
     fullwidth = "\uff5b" in text or "\uff5d" in text
     if not fullwidth and not _TYPED_DIGITS.search(_JINJA_SPAN.sub("", text)):
-        return []  # nearly all prose: digits only inside {{ }} (names such as honor_01)
+        return ()  # nearly all prose: digits only inside {{ }} (names such as honor_01)
     slips = [(match.start(), match.group(), _fullwidth_braces_message(match.group())) for match in _FULLWIDTH_SYNTAX.finditer(text)]
     literal = literal_text(text)
     slips += [
         (match.start(), match.group(), _typed_digits_message(match.group(), *_figure_around(literal, match.start(), match.end())))
         for match in _TYPED_DIGITS.finditer(literal)
     ]
-    return sorted(slips)
+    return tuple(sorted(slips))
 
 
 def _where_in_prose(data: OrgData, subject: str, path: tuple, text: str, offset: int, found: str) -> Location:

@@ -119,6 +119,11 @@ class Staging:
         _replace(self._staged[path], path)
         del self._staged[path]
 
+    def clear(self) -> None:
+        """Forget every staged report; the staging folder stays for the next build (watch's)."""
+        for path in list(self._staged):
+            self.discard(path)
+
     def close(self) -> None:
         if self._staging is None:
             return
