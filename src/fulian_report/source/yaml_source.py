@@ -97,6 +97,11 @@ class SourceFile:
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
+    @cached_property
+    def has_fullwidth_digits(self) -> bool:
+        # Asked by each reader that tries the file (a file read line by line in vain is read again from events).
+        return _FULLWIDTH_DIGITS.search(self.text) is not None
+
     @property
     def display_path(self) -> str:
         # Asked once per finding; the path is resolved again only if the working directory changed.
@@ -689,7 +694,7 @@ class _Values:
         # a value holds others only through escapes, which need a backslash in the file.
         # A value holds a full-width digit only if the file does, or through an escape.
         self._escapes = "\\" in text
-        self._fullwidth = _FULLWIDTH_DIGITS.search(text) is not None
+        self._fullwidth = source.has_fullwidth_digits
 
     def _at(self, mark: Any) -> Location:
         return Location(self.source.display_path, mark.line + 1, mark.column + 1)
@@ -849,6 +854,9 @@ class _PlainMappingBuilder(_Values):
             if value[0] in typed_first:
                 if value in typed:
                     mapping[key] = typed[value]
+                    continue
+                if plain_text and _PLAIN_TAGS.get(value) == _STR_TAG:  # 12场: text, known from another file
+                    mapping[key] = value
                     continue
                 told = len(errors), len(self.source.warnings)
                 mapping[key] = result = self._typed(value, number, column)
