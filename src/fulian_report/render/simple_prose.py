@@ -59,7 +59,8 @@ def simple_pieces(source: str) -> tuple[Piece, ...] | None:
             pieces.append(("", tuple(match.group("name").split(".")), filters))
         position = match.end()
     pieces.append((source[position:], None, None))
-    if any(marker in text for text, _, _ in pieces for marker in _SYNTAX):
+    texts = "\0".join(text for text, _, _ in pieces)  # parted so that no marker spans two pieces
+    if any(marker in texts for marker in _SYNTAX):
         return None  # a statement, comment or expression this module does not read
     return tuple(pieces)
 
