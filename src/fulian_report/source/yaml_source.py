@@ -367,20 +367,18 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     errors: list[Finding] = []
     read_before = list(source.warnings)
     try:
-        try:
+        # Line by line where the file allows it, else from libyaml's events, else from its node tree:
+        # each reader that gives up leaves nothing behind for the next.
+        for reader, gives_up in ((_PlainMappingBuilder, _NotPlainMappings), (_EventBuilder, _NodesNeeded)):
             try:
-                found = _PlainMappingBuilder(text, source, errors).build()
-            except _NotPlainMappings:
+                found = reader(text, source, errors).build()
+                break
+            except gives_up:
                 source.positions.clear()
                 source.value_positions.clear()
                 source.warnings[:] = read_before
                 errors.clear()
-                found = _EventBuilder(text, source, errors).build()
-        except _NodesNeeded:
-            source.positions.clear()
-            source.value_positions.clear()
-            source.warnings[:] = read_before
-            errors.clear()
+        else:
             found = _build_from_nodes(text, source, errors)
     except yaml.MarkedYAMLError as exc:
         if _LIBYAML_DEPTH_LIMIT in (exc.problem or ""):
@@ -754,7 +752,7 @@ class _NotPlainMappings(Exception):
 # value that starts with no YAML indicator and holds no ": " (checked after the match) and
 # no " #" (where a comment starts).
 _PLAIN_MAPPING_LINE = re.compile(
-    rf"(?P<indent> *)(?P<key>[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff][0-9A-Za-z_\u3400-\u4dbf\u4e00-\u9fff]*):"
+    r"(?P<indent> *)(?P<key>[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff][0-9A-Za-z_\u3400-\u4dbf\u4e00-\u9fff]*):"
     r"(?: +(?P<value>[^ #\-?:,\[\]{}&*!|>'\"%@`][^#]*?))?"
     r" *(?: #.*)?$"
 )
@@ -781,7 +779,6 @@ class _PlainMappingBuilder(_Values):
     test compares the two on random files)."""
 
     def __init__(self, text: str, source: SourceFile, errors: list[Finding]):
-        self.loader = None
         super().__init__(None, source, errors)
 
     def build(self) -> bool:
