@@ -58,6 +58,9 @@ MESSAGES = {
         {"activities.yaml": "x:\n  list: ［2022-01-01, 2022-02-01］\n"}, "activities.yaml:2:9: 错误", "其中的“［”是全角方括号", 1),
     "full-width brackets around a text": (
         {"honors.yaml": "a:\n  title: 三八红旗手\n  holders: ［张某, 李某］\n"}, "honors.yaml:3:12: 错误", "整个写在全角方括号“［］”里", 1),
+    # The file holds no ［ itself: the check is not skipped for a value that spells it with escapes.
+    "full-width brackets spelt with escapes": (
+        {"honors.yaml": 'a:\n  title: 三八红旗手\n  holders: "\\uFF3B张某, 李某\\uFF3D"\n'}, "honors.yaml:3:12: 错误", "整个写在全角方括号“［］”里", 1),
     "full-width comma in braces": (
         {"organisation.yaml": ORG.replace("示例省, city", "示例省，city")}, "organisation.yaml:3:23: 错误", "“，”是全角逗号", 1),
     "Chinese quotes around a colon": ({"cases.yaml": CASES + "hotline:\n  name: “热线: 12345”\n"}, "cases.yaml:7:9: 错误", "是中文引号", 1),

@@ -40,7 +40,7 @@ def _date(text: str) -> ReportDate:
     ],
 )
 def test_a_period_has_the_words_reports_write(setting, words, short, annual, following, following_short, before):
-    period = resolve_period(parse_period_setting(setting), 2022)
+    period = resolve_period(PeriodSpan.model_validate(setting) if isinstance(setting, dict) else parse_period_setting(setting), 2022)
     assert (period.words, period.short, period.annual_words) == (words, short, annual)
     assert (period.next.words, period.next.short, period.previous.words) == (following, following_short, before)
     assert str(period) == words
@@ -76,6 +76,35 @@ def test_the_period_before_the_next_is_the_period_itself(year, name):
     for neighbour in (period.next.previous, period.previous.next):
         assert (neighbour.first_day, neighbour.last_day) == (period.first_day, period.last_day)
     assert period.next.first_day == period.last_day + dt.timedelta(days=1)
+
+
+_written_dates = st.one_of(
+    st.dates(dt.date(2021, 1, 1), dt.date(2023, 12, 31)).map(lambda day: day.isoformat()),
+    st.builds("{}年{}月".format, st.integers(2021, 2023), st.integers(1, 12)),
+    st.builds("{}年{}月{}".format, st.integers(2021, 2023), st.integers(1, 12), st.sampled_from(["上旬", "中旬", "下旬"])),
+    st.integers(2021, 2023).map("{}年".format),
+)
+
+
+@given(st.sampled_from([None, "上半年", "第三季度", {"start": "2021-07-01", "end": "2022-06-30"}, {"start": "2022-03-15", "end": "2022-09-14"}]),
+       st.sampled_from(["activities", "organisation", "plan"]), st.lists(_written_dates, min_size=1, max_size=12))
+def test_a_window_admits_a_date_as_the_calendar_says_however_often_asked(setting, subject, written):
+    from fulian_report.model.period import PeriodWindow, _may_lie_within
+
+    period = resolve_period(PeriodSpan.model_validate(setting) if isinstance(setting, dict) else parse_period_setting(setting), 2022)
+    window = PeriodWindow.for_subject(subject, period)
+    for text in written + written:  # asked again, the answer is the one remembered
+        date = _date(text)
+        assert window.admits(date) == _may_lie_within(date, window.first_day, window.last_day)
+
+
+def test_a_window_tells_the_dekads_of_its_first_month_apart():
+    from fulian_report.model.period import PeriodWindow
+
+    period = resolve_period(PeriodSpan.model_validate({"start": "2022-03-15", "end": "2022-09-14"}), 2022)
+    window = PeriodWindow.for_subject("activities", period)
+    asked = ["2022年3月上旬", "2022年3月中旬", "2022年3月上旬", "2022年9月下旬", "2022年9月中旬", "2022年3月"]
+    assert [window.admits(_date(text)) for text in asked] == [False, True, False, False, True, True]
 
 
 @given(st.dates(dt.date(1960, 1, 1), dt.date(2090, 1, 1)), st.integers(0, 4000))

@@ -72,6 +72,16 @@ def test_count_refuses_negative_values_and_unknown_units():
         Count(value=1, unit="羊只")
 
 
+@pytest.mark.parametrize("words", [("羊只",), ["羊只"], ("头", "羊只")])
+def test_an_offices_own_measure_words_are_known_however_passed(words):
+    context = {"measure_words": words}
+    assert Count.model_validate("12羊只", context=context).unit == "羊只"
+    assert Count.model_validate("12人", context=context).unit == "人"  # the built-in ones stay known
+    for without in (None, {}, {"measure_words": ()}):
+        with pytest.raises(ValidationError, match="量词“羊只”不在量词表中"):
+            Count.model_validate("12羊只", context=without)
+
+
 @pytest.mark.parametrize(
     "written,yuan,display",
     [

@@ -27,6 +27,7 @@ from ..source.yaml_source import PartialSource, SourceFile, display_path, folder
 from .period import PeriodWindow, ReportingPeriod, resolve_period
 from .quantities import FIGURE_TYPES, Figure, Period, ReportDate
 from .subjects import (
+    NO_FULLWIDTH_BRACKETS,
     RECORDS_BY_NAME,
     REQUIRED_SUBJECTS,
     SUBJECT_MODELS,
@@ -305,10 +306,11 @@ def validate_subject(
     model = SUBJECT_MODELS[name]
     if isinstance(period, int):
         period = ReportingPeriod.calendar_year(period)
-    context = {"date_window": PeriodWindow.for_subject(name, period)} if period else {}
+    context: dict[str, Any] = {NO_FULLWIDTH_BRACKETS: not source.may_hold_fullwidth_brackets}
+    if period:
+        context["date_window"] = PeriodWindow.for_subject(name, period)
     if measure_words:
         context["measure_words"] = tuple(measure_words)
-    context = context or None
     from .unfilled import unfilled  # values `init` left to fill: one message each, the rest checked
 
     to_fill, values = unfilled(source)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Annotated, Any
 
@@ -233,9 +233,16 @@ class PeriodWindow:
     first_day: dt.date
     last_day: dt.date
     reason: str
+    # Each date as written (year, month, day, dekad) → whether it is admitted: records repeat their
+    # dates, and a file of 10,000 records asked the calendar 10,000 times.
+    _admitted: dict[tuple, bool] = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     def admits(self, date: ReportDate) -> bool:
-        return _may_lie_within(date, self.first_day, self.last_day)
+        key = (date.year, date.month, date.day, date.dekad)
+        admitted = self._admitted.get(key)
+        if admitted is None:
+            admitted = self._admitted[key] = _may_lie_within(date, self.first_day, self.last_day)
+        return admitted
 
     @classmethod
     def for_subject(cls, subject: str, period: ReportingPeriod) -> "PeriodWindow":

@@ -143,13 +143,18 @@ _SHARE_RE = re.compile(rf"^{_NUMBER}(?P<sign>%|％)$")
 
 def known_measure_words(context: dict[str, Any] | None) -> frozenset[str]:
     """The built-in measure words and those an office's data adds (validation context)."""
-    extra = (context or {}).get("measure_words") or ()
-    return _known_units(tuple(extra))
+    extra = context.get("measure_words") if context else None
+    if not extra:  # asked of every count: the built-in set without building a key
+        return _BUILT_IN_UNITS
+    return _known_units(extra if isinstance(extra, tuple) else tuple(extra))
 
 
 @lru_cache(maxsize=64)
 def _known_units(extra: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(COUNT_UNITS) | frozenset(extra)
+    return _BUILT_IN_UNITS | frozenset(extra)
+
+
+_BUILT_IN_UNITS = frozenset(COUNT_UNITS)
 
 
 def unknown_measure_word(unit: str, written: str) -> str:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
 
 from .period import PeriodSetting
 from .quantities import MEASURE_WORD_PATTERN, VOCABULARY, Count, Money, Period, Range, ReportDate, Share, parse_named_figure
@@ -71,9 +71,16 @@ def fullwidth_hint(mark: str) -> str:
             "请改用半角的冒号加空格“: ”、括号 [ ] 或 { }（切换输入法的全角/半角）。")
 
 
-def _no_text_in_fullwidth_brackets(model: BaseModel) -> None:
+# The validation context's word that no value of the file holds ［ or ｛ (SourceFile.may_hold_fullwidth_brackets):
+# then no text field can be written in them, and the fields of its thousands of records are not looked at.
+NO_FULLWIDTH_BRACKETS = "no_fullwidth_brackets"
+
+
+def _no_text_in_fullwidth_brackets(model: BaseModel, info: ValidationInfo) -> None:
     """A text field written wholly in ［…］ or ｛…｝ is a list or mapping typed with full-width brackets,
     which YAML keeps as text: it would be printed with its brackets."""
+    if info.context is not None and info.context.get(NO_FULLWIDTH_BRACKETS):
+        return
     for name, value in model.__dict__.items():  # the fields' values (pydantic keeps extra ones apart)
         if value and isinstance(value, str) and len(value) > 1 and _FULLWIDTH_CLOSING.get(value[0]) == value[-1]:
             raise FieldProblem(name, (
@@ -85,8 +92,8 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=False, frozen=True)
 
     @model_validator(mode="after")
-    def _text_not_in_fullwidth_brackets(self) -> "_Model":
-        _no_text_in_fullwidth_brackets(self)
+    def _text_not_in_fullwidth_brackets(self, info: ValidationInfo) -> "_Model":
+        _no_text_in_fullwidth_brackets(self, info)
         return self
 
 
@@ -132,8 +139,8 @@ class Record(BaseModel):
         return self
 
     @model_validator(mode="after")
-    def _text_not_in_fullwidth_brackets(self) -> "Record":
-        _no_text_in_fullwidth_brackets(self)
+    def _text_not_in_fullwidth_brackets(self, info: ValidationInfo) -> "Record":
+        _no_text_in_fullwidth_brackets(self, info)
         return self
 
     @model_validator(mode="after")

@@ -102,6 +102,12 @@ class SourceFile:
         # Asked by each reader that tries the file (a file read line by line in vain is read again from events).
         return _FULLWIDTH_DIGITS.search(self.text) is not None
 
+    @cached_property
+    def may_hold_fullwidth_brackets(self) -> bool:
+        """Whether a value of the file may hold ［ or ｛: written so, or spelt with an escape.
+        Without the text (a file not read from disk) it may."""
+        return not self.text or any(mark in self.text for mark in ("［", "｛", "\\"))
+
     @property
     def display_path(self) -> str:
         # Asked once per finding; the path is resolved again only if the working directory changed.
