@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import time
+from pathlib import Path
 
 import pytest
 
@@ -86,9 +87,20 @@ def test_the_command_prints_its_address_and_ends_on_ctrl_c(tmp_path):
         url = line.split("：", 1)[1].split()[0]
         with urllib.request.urlopen(f"{url}org/lakeside", timeout=30) as response:
             assert '<section class="page"' in response.read().decode("utf-8")
+        # Ctrl-C reaches the main thread only: no other thread takes it (the kernel may hand a
+        # process's signal to any thread that does not block it).
+        threads = list(Path(f"/proc/{process.pid}/task").iterdir())
+        assert len(threads) > 2
+        for thread in threads:
+            blocked = int(next(line for line in (thread / "status").read_text().splitlines() if line.startswith("SigBlk:")).split()[1], 16)
+            assert bool(blocked & 1 << (signal.SIGINT - 1)) == (thread.name != str(process.pid)), thread.name
     finally:
         process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=20)
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
     rest = process.stdout.read()
     assert code == 0, rest
     assert "Traceback" not in rest and "已停止预览" in rest

@@ -12,6 +12,7 @@ rebuild it, a style's files every organisation that uses the style.
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -489,6 +490,18 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def _leaving_ctrl_c_to_the_main_thread(target: Callable[[], None]) -> Callable[[], None]:
+    """`target` run with Ctrl-C's signal blocked, in its thread and the threads it starts (request
+    handlers, the file watcher's own): the kernel hands a signal to any thread that does not
+    block it, and one handed to another thread left the main thread waiting for good."""
+
+    def run() -> None:
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        target()
+
+    return run
+
+
 class PreviewServer:
     """The preview on 127.0.0.1:`port` (0: any free port), following the files until `close`."""
 
@@ -507,7 +520,7 @@ class PreviewServer:
     def start(self) -> None:
         """Serve and follow the files in background threads."""
         for target in (self.httpd.serve_forever, lambda: self.preview.follow(self.stop)):
-            thread = threading.Thread(target=target, daemon=True)
+            thread = threading.Thread(target=_leaving_ctrl_c_to_the_main_thread(target), daemon=True)
             thread.start()
             self._threads.append(thread)
 
