@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fulian_report import build_command, launcher
-from fulian_report.build_command import BuildOptions
+from fulian_report.build_command import BuildOptions, ValidateOptions
 from fulian_report.cli import run
-from tests.conftest import ROOT
+from tests.conftest import MINIMAL_ORG, ROOT, write_org
 
 TOKENS = [
     "build", "2021", "2022", "1948", "2101", "21", "twenty", "--data", "data", "--out", "out", "--org", "furong",
@@ -26,8 +26,14 @@ TOKENS = [
 ]
 
 
-def _typer_options(args: list[str]) -> BuildOptions | None:
-    """The options typer hands to the build (None when it refuses the command line)."""
+VALIDATE_TOKENS = [
+    "data", "data/2021", "data/2021/furong/cases.yaml", "虚构区", "--strict", "--format", "text", "--format", "json",
+    "--format", "xml", "--format=json", "--help", "-h", "--", "", "-x", "--bogus", "build", "2021",
+]
+
+
+def _typer_options(args: list[str]) -> BuildOptions | ValidateOptions | None:
+    """The options typer hands to the build or validate (None when it refuses the command line)."""
     seen = []
 
     def record(options):
@@ -36,6 +42,7 @@ def _typer_options(args: list[str]) -> BuildOptions | None:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(build_command, "run_build", record)
+        patch.setattr(build_command, "run_validate", record)
         status = run(args)
     return seen[0] if seen and status == 0 else None
 
@@ -75,6 +82,67 @@ def test_everyday_build_command_lines_take_the_fast_path(args):
 )
 def test_mistakes_and_other_commands_are_left_to_typer(args):
     assert launcher.parse_build(args) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(VALIDATE_TOKENS), max_size=6))
+def test_a_validate_line_the_fast_parser_takes_means_to_typer_what_it_means_to_it(tokens):
+    args = ["validate", *tokens]
+    fast = launcher.parse_validate(args)
+    if fast is not None:
+        assert _typer_options(args) == fast
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "data"],
+        ["validate", "data/2021/furong", "data/2021/xiangdong/cases.yaml"],
+        ["validate", "--strict", "data", "--format", "json"],
+        ["validate", "data", "--format", "text", "--format", "json"],
+    ],
+)
+def test_everyday_validate_command_lines_take_the_fast_path(args):
+    fast = launcher.parse_validate(args)
+    assert fast is not None
+    assert _typer_options(args) == fast
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate"], ["validate", "--strict"], ["validate", "data", "--format", "xml"], ["validate", "data", "--format"],
+        ["validate", "data", "--format=json"], ["validate", "-h"], ["validate", "data", "--"], ["validate", ""],
+        ["build", "2021"], ["validat", "data"],
+    ],
+)
+def test_validate_mistakes_and_other_commands_are_left_to_typer(args):
+    assert launcher.parse_validate(args) is None
+
+
+def test_a_fast_validate_says_and_ends_as_the_typer_validate_does(tmp_path):
+    data = tmp_path / "data"
+    folder = write_org(data, MINIMAL_ORG, org="lakeside")
+    (folder / "cases.yaml").write_text("visits:\n  received: 55件\n  referred: 十件\n", encoding="utf-8")
+    (folder / "honors.yaml").write_text("", encoding="utf-8")  # a warning besides the error
+    for args in (["validate", str(data)], ["validate", str(folder / "honors.yaml"), "--strict"],
+                 ["validate", str(data), "--format", "json"], ["--debug", "validate", str(folder / "honors.yaml")],
+                 ["validate", str(ROOT / "data")]):
+        fast, full = _command(args, "launcher", tmp_path), _command(args, "typer", tmp_path)
+        assert launcher.plain_command(args)[0] is not None
+        assert (fast.returncode, fast.stdout, fast.stderr) == (full.returncode, full.stdout, full.stderr)
+        assert fast.stdout or fast.stderr
+
+
+def test_a_plain_validate_does_not_import_typer(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "from fulian_report.launcher import main; main()", "validate", "data"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    assert "fulian_report.api" in imported
+    assert not {name for name in imported if name.split(".")[0] in ("typer", "click", "rich")}
 
 
 def _command(args: list[str], entry: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess:

@@ -1,7 +1,8 @@
-"""What `fulian-report build` does once its command line is parsed, and what it prints.
+"""What `fulian-report build` and `validate` do once their command lines are parsed, and what they print.
 
-Without typer: the command line of a plain build is parsed by launcher.py, which does not
-import typer (a third of a build's start), and any other by cli.py through typer; both end here.
+Without typer: the command line of a plain build or validate is parsed by launcher.py, which
+does not import typer (a third of a build's start), and any other by cli.py through typer;
+both end here.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ class BuildOptions:
     force: bool = False
 
 
+@dataclass(frozen=True)
+class ValidateOptions:
+    paths: tuple[Path, ...]
+    strict: bool = False
+    fmt: str = "text"  # or "json"
+
+
 class UsageProblem(Exception):
     """A command-line mistake found after parsing (exit status 2, shown as typer shows its own)."""
 
@@ -47,6 +55,29 @@ def print_findings(findings) -> None:
 
     if findings:
         echo(as_text(findings), err=True)
+
+
+def run_validate(options: ValidateOptions) -> int:
+    """Check the data and print every finding (or them as JSON); the exit status."""
+    from . import api
+    from .diagnostics import as_json, counts
+    from .diagnostics import strict as promote
+    from .errors import FulianError
+
+    try:
+        findings = api.validate(list(options.paths))
+    except FulianError as exc:
+        findings = exc.findings
+    if options.strict:
+        findings = promote(findings)
+    errors, _ = counts(findings)
+    if options.fmt == "json":
+        echo(as_json(findings))
+    else:
+        print_findings(findings)
+        if not errors:
+            echo("检查通过。" if not findings else "检查通过（有警告）。")
+    return 1 if errors else 0
 
 
 def usage_problem(options: BuildOptions) -> UsageProblem | None:

@@ -132,28 +132,13 @@ def validate(
     show_help: bool = HELP_OPTION,
 ) -> None:
     """检查数据：列出所有错误和警告（文件:行:列）。"""
-    from . import api
-    from .diagnostics import as_json, counts
-    from .diagnostics import strict as promote
-    from .errors import FulianError
+    from .build_command import ValidateOptions, run_validate
 
     if fmt not in ("text", "json"):
         raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
-    try:
-        findings = api.validate(paths)
-    except FulianError as exc:
-        findings = exc.findings
-    if strict:
-        findings = promote(findings)
-    errors, _ = counts(findings)
-    if fmt == "json":
-        typer.echo(as_json(findings))
-    else:
-        _print_findings(findings)
-        if not errors:
-            typer.echo("检查通过。" if not findings else "检查通过（有警告）。")
-    if errors:
-        raise typer.Exit(1)
+    status = run_validate(ValidateOptions(tuple(paths), strict, fmt))
+    if status:
+        raise typer.Exit(status)
 
 
 @app.command("import", add_help_option=False)

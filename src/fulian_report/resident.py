@@ -45,9 +45,9 @@ _LARGEST_REQUEST = 16 * 1024 * 1024  # a command line and an environment: far le
 
 
 def serves(args: list[str]) -> bool:
-    """Whether a resident process runs this command line, besides a plain build (which
-    launcher.plain_build recognises): a `validate`, the other command run again and again while
-    data is written."""
+    """Whether a resident process runs this command line, besides a plain build or validate
+    (which launcher.plain_command recognises): any `validate` (one typer parses: `--format=json`),
+    the other command run again and again while data is written."""
     rest = args[1:] if args[:1] == ["--debug"] else args
     return rest[:1] == ["validate"]
 
@@ -326,11 +326,11 @@ def _serve_one(connection) -> None:
         request = json.loads(message.decode("utf-8"))
         _become_caller(request, fds)
         connection.sendall(f"pid {os.getpid()}\n".encode())
-        from .launcher import plain_build, run_plain_build
+        from .launcher import plain_command, run_plain
 
-        options, debug = plain_build(request["args"])
+        options, debug = plain_command(request["args"])
         if options is not None:
-            status = run_plain_build(options, debug)
+            status = run_plain(options, debug)
         else:
             from .cli import run_command_line
 
