@@ -161,27 +161,28 @@ def _used_through_derived(data: OrgData, used: set[str]) -> set[str]:
 
 class _Container:
     """A model, mapping or list of the data with the figures directly inside it: (sequence number
-    of the figure in a walk of the whole data, its key)."""
+    of the figure in a walk of the whole data, its key).  `name` is its path as prose writes it
+    (activities.record_00001), made once from its parent's."""
 
-    __slots__ = ("subject", "path", "figures", "parent", "use")
+    __slots__ = ("subject", "path", "name", "figures", "parent", "use")
 
-    def __init__(self, subject: str, path: tuple, parent: "_Container | None"):
-        self.subject, self.path, self.parent = subject, path, parent
+    def __init__(self, subject: str, path: tuple, name: str, parent: "_Container | None"):
+        self.subject, self.path, self.name, self.parent = subject, path, name, parent
         self.figures: list[tuple[int, Any]] = []
         self.use = _SOME  # how much of it the prose uses, once known
 
 
-def _containers(data: OrgData) -> tuple[list[_Container], list[tuple[tuple, Record]]]:
+def _containers(data: OrgData) -> tuple[list[_Container], list[tuple[str, Record]]]:
     """Every container of the data holding figures or containers, parents before children, and
-    every record reached through models and mappings (not lists), with its path: one walk for both,
+    every record reached through models and mappings (not lists), with its name: one walk for both,
     as a file of 10,000 records would otherwise be walked once for its records and once per figure."""
     containers: list[_Container] = []
-    records: list[tuple[tuple, Record]] = []
+    records: list[tuple[str, Record]] = []
     counter = 0
     for subject, model in data.subjects.items():
         if isinstance(model, Record):
-            records.append(((subject,), model))
-        root = _Container(subject, (), None)
+            records.append((subject, model))
+        root = _Container(subject, (), subject, None)
         containers.append(root)
         # (container, its remaining items, reached without a list)
         stack = [(root, iter(_items(model)), True)]
@@ -197,11 +198,11 @@ def _containers(data: OrgData) -> tuple[list[_Container], list[tuple[tuple, Reco
                     container.figures.append((counter, key))
                     counter += 1
                 elif kind is not _PLAIN:
-                    child = _Container(subject, container.path + (key,), container)
+                    child = _Container(subject, container.path + (key,), f"{container.name}.{key}", container)
                     containers.append(child)
                     in_mapping = mapped and kind is not _LIST
                     if in_mapping and kind is _RECORD:
-                        records.append(((subject, *child.path), item))
+                        records.append((child.name, item))
                     stack.append((child, iter(_items(item)), in_mapping))
                     break
             else:
@@ -235,13 +236,12 @@ def _items(value: Any) -> Iterable[tuple[Any, Any]]:
     return enumerate(value)
 
 
-def _used_through_checks(used: set[str], records: list[tuple[tuple, Record]]) -> set[str]:
+def _used_through_checks(used: set[str], records: list[tuple[str, Record]]) -> set[str]:
     """The items of a used total (sums) and the counts of a used share (shares) are used too."""
     implied: set[str] = set()
-    for path, record in records:
+    for prefix, record in records:
         if not (record.sums or record.shares):
             continue
-        prefix = ".".join(map(str, path))
         for whole, parts in [*(record.sums or {}).items(), *(record.shares or {}).items()]:
             if _is_used(f"{prefix}.{whole}", used):
                 implied.update(f"{prefix}.{part}" for part in parts)
@@ -278,7 +278,7 @@ def unused_figures(data: OrgData) -> list[Finding]:
             continue
         use = container.parent.use if container.parent is not None else _SOME
         if use == _SOME:
-            name = ".".join([container.subject, *map(str, container.path)])
+            name = container.name
             use = _ALL if name in used else _SOME if name in within_used else _NONE
         container.use = use
         if use == _ALL or not container.figures:
@@ -289,26 +289,28 @@ def unused_figures(data: OrgData) -> list[Finding]:
             unused = [entry for entry in container.figures if f"{name}.{entry[1]}" not in named]
         if unused:
             unused_of.append((container, unused))
-    records = {".".join(map(str, path)): record for path, record in all_records}
+    records: dict[str, Record] | None = None  # by name, once a single figure's spelling is asked about
     unset_fields: dict[int, tuple[str, ...]] = {}
     findings = []
+    warning = Severity.WARNING
     for container, unused in sorted(unused_of, key=lambda entry: entry[1][0][0]):  # in the order of the data
-        subject, record_path = container.subject, container.path
-        prefix = ".".join([subject, *map(str, record_path)])
+        subject, record_path, prefix = container.subject, container.path, container.name
         if record_path and len(unused) == len(container.figures) > 1:  # the whole record
             fields = "、".join(str(key) for _, key in unused)
             message = (
                 f"记录“{prefix}”的 {len(unused)} 个数字（{fields}）都没有被任何正文用到，报告里不会出现；"
                 f"若正文要写，请用 {{{{ {prefix}.{unused[0][1]} }}}} 这样的名称，不需要就删掉这条记录。"
             )
-            findings.append(Finding(data.locate(subject, record_path), message, Severity.WARNING))
+            findings.append(Finding(data.locate(subject, record_path), message, warning))
             continue
+        if records is None:
+            records = dict(all_records)
         for _, key in unused:
             name = f"{prefix}.{key}"
             misspelt = _misspelt_field(records, name, unset_fields)
             unused_text = f"数字“{name}”没有被任何正文用到，报告里不会出现"
             message = unused_text + misspelt if misspelt else f"{unused_text}；若正文要写它，请用 {{{{ {name} }}}}，不需要就删掉。"
-            findings.append(Finding(data.locate(subject, record_path + (key,)), message, Severity.WARNING))
+            findings.append(Finding(data.locate(subject, record_path + (key,)), message, warning))
     return findings
 
 
