@@ -12,7 +12,7 @@ from pathlib import Path
 from ..doctree import Document
 from ..errors import FulianError
 from ..source.yaml_source import display_path
-from .structure import read_lines
+from .structure import ReadReport, read_lines_located
 
 # Formats an office may hold its report in, that this tool cannot read, and what to do instead.
 _REFUSED = {
@@ -27,6 +27,11 @@ _ADVICE = "请在 Word 或 WPS 中打开它，“另存为” .docx（Word 文�
 
 def read_report(path: Path) -> Document:
     """The report at `path` as a document tree; a clear Chinese error for what cannot be read."""
+    return read_report_located(path).document
+
+
+def read_report_located(path: Path) -> ReadReport:
+    """The report at `path` as a document tree, with the source line of each of its parts."""
     path = Path(path)
     where = display_path(path)
     if path.is_dir():  # "找不到" would send a person looking for a file that is there, as a folder
@@ -54,4 +59,4 @@ def read_report(path: Path) -> Document:
         lines = txt_lines(raw, path)
     else:
         raise FulianError.single(where, f"不支持导入“{path.suffix}”文件；{_ADVICE}")
-    return read_lines(lines, where)
+    return read_lines_located(lines, where)

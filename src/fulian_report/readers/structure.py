@@ -62,35 +62,62 @@ def split_run_in(body: str) -> tuple[str, str] | None:
     return None
 
 
+@dataclass(frozen=True)
+class ReadReport:
+    """The document tree and where each of its parts stands in the source: the line of a text
+    file, or the paragraph of a Word document (tables' rows counted as paragraphs), from 1."""
+
+    document: Document
+    where: str
+    title_line: int
+    block_lines: tuple[int, ...]  # one for each of document.blocks
+    signature_line: int | None
+
+
 def read_lines(lines: list[SourceLine], where: str) -> Document:
+    return read_lines_located(lines, where).document
+
+
+def read_lines_located(lines: list[SourceLine], where: str) -> ReadReport:
     cleaned = [
-        SourceLine(line.text.translate(FULLWIDTH_DIGITS).strip(), line.centred, line.bold, line.title_style)
-        for line in lines
+        (number, SourceLine(line.text.translate(FULLWIDTH_DIGITS).strip(), line.centred, line.bold, line.title_style))
+        for number, line in enumerate(lines, 1)
     ]
-    cleaned = [line for line in cleaned if line.text]
-    if not cleaned:
+    numbered = [(number, line) for number, line in cleaned if line.text]
+    if not numbered:
         raise FulianError.single(where, "文件中没有文字，没有可导入的内容")
-    title_lines = _title(cleaned, where)
-    body = cleaned[len(title_lines):]
-    signature, body = _signature(body)
-    if not body:  # the data needs a paragraph at least: a report of a title alone has nothing to import
+    numbers = [number for number, _ in numbered]
+    cleaned_lines = [line for _, line in numbered]
+    title_lines = _title(cleaned_lines, where, numbers[0])
+    body = cleaned_lines[len(title_lines):]
+    signature, kept = _signature(body)
+    if not kept:  # the data needs a paragraph at least: a report of a title alone has nothing to import
         shown = "、".join(f"“{line.text}”" for line in title_lines)
         raise FulianError.single(where, f"只有标题{shown}{'和落款' if signature else ''}，没有正文，没有可导入的内容；请检查文件是否完整")
-    blocks = [_block(line) for line in body]
-    return Document(title=Title(tuple(line.text for line in title_lines)), blocks=blocks, signature=signature)
+    first_body = len(title_lines)
+    blocks = [_block(line) for line in kept]
+    document = Document(title=Title(tuple(line.text for line in title_lines)), blocks=blocks, signature=signature)
+    block_lines = tuple(numbers[first_body:first_body + len(kept)])
+    signature_line = numbers[first_body + len(kept)] if signature is not None else None
+    return ReadReport(document, where, numbers[0], block_lines, signature_line)
 
 
 def _looks_like_title(line: SourceLine) -> bool:
+    """A first line that is no sentence and no numbered heading: titles need not name the genre
+    (盘点2021年|巾帼建功亮点工作), so the words 总结 or 计划 only let a longer line pass."""
     text = line.text
-    return len(text) <= 80 and text[-1] not in SENTENCE_END + "，；：" and any(word in text for word in _TITLE_WORDS)
+    if text[-1] in SENTENCE_END + "，；：、" or heading_number(text) is not None:
+        return False
+    return len(text) <= 40 or (len(text) <= 80 and any(word in text for word in _TITLE_WORDS))
 
 
-def _title(lines: list[SourceLine], where: str) -> list[SourceLine]:
+def _title(lines: list[SourceLine], where: str, line_number: int = 0) -> list[SourceLine]:
     first = lines[0]
     if not _looks_like_title(first) and not (first.centred and (first.bold or first.title_style) and len(first.text) <= 80):
         raise FulianError.single(
             where,
             f"找不到标题：第一段“{first.text[:30]}”不像报告的标题（标题应在第一行，如“××区妇联2021年度工作总结及2022年工作计划”）",
+            line=line_number,
         )
     title = [first]
     # A Word title broken over two centred lines: …工作总结及 / 2022年工作计划.
