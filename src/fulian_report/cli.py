@@ -162,11 +162,16 @@ def import_(
     try:
         result = api.import_report(file, data, org=org, year=year, force=force)
     except FulianError as exc:
-        _print_findings(exc.findings)
-        typer.echo("导入失败：见上面的错误，未写入任何文件。", err=True)
+        if fmt == "json":  # a program reads stdout: the findings there, as validate gives them
+            from .diagnostics import as_json
+
+            typer.echo(json.dumps({"ok": False, **json.loads(as_json(exc.findings))}, ensure_ascii=False, indent=2))
+        else:
+            _print_findings(exc.findings)
+            typer.echo("导入失败：见上面的错误，未写入任何文件。", err=True)
         raise typer.Exit(1) from None
     if fmt == "json":
-        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"ok": True, **result.as_json()}, ensure_ascii=False, indent=2))
         return
     style = f"{result.style}（已有的样式）" if not result.style_written else f"{result.style}（按原稿写出，在 {result.folder / result.style}）"
     lines = [
