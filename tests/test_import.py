@@ -162,8 +162,8 @@ def test_each_file_has_its_schema_line_and_each_record_its_sentence(imported, la
 
 def test_the_bundled_styles_are_chosen_when_they_fit(imported):
     assert imported["furong", "txt"][0]["style"] == "furong"
-    assert imported["xiangdong", "txt"][0]["style"] == "xiangdong"
-    for label in ("qingshi-half-year-township", "yunxi-five-year", "linjiang-yishi-no-plan-unsigned"):
+    # The xiangdong seed has no 落款, which the bundled style prints: its own layout is written out.
+    for label in ("xiangdong", "qingshi-half-year-township", "yunxi-five-year", "linjiang-yishi-no-plan-unsigned"):
         result = imported[label, "txt"][0]
         assert result["style_written"] and (Path(result["folder"]) / result["style"] / "style.yaml").is_file()
     assert not (Path(imported["linjiang-yishi-no-plan-unsigned", "txt"][0]["folder"]) / "plan.yaml").exists()

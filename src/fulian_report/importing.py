@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FulianError, os_reason
-from .model.period import PARTS_OF_A_YEAR, resolve_period
-from .readers import read_report
-from .readers.figures import recognise_layout
+from .doctree import Heading, Paragraph
+from .model.period import PARTS_OF_A_YEAR, PeriodSpan, resolve_period
+from .readers import read_report_located
+from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
 from .readers.layout import layout
+from .readers.structure import ReadReport
 from .source.yaml_source import display_path
 from .writers.data import STYLE_FOLDER, next_year_expression, write_data
 from .writers.filenames import org_folder_problem
@@ -30,7 +32,14 @@ from .writers.filenames import org_folder_problem
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _FIRST_YEAR, _LAST_YEAR = 1949, 2100  # the years the command line takes
-_ORG_END = re.compile(r"^(.*?(?:妇联|妇女联合会|妇委会|妇工委))")
+_ORG_END = re.compile(r"^(.*?(妇联|妇女联合会|妇委会|妇工委))")
+_FIVE_YEAR_PLAN = re.compile(r"“?([十][一二三四五六七八九]?)五”?(?:期间|时期|以来)")
+_RECENT_YEARS = re.compile(r"近([二三四五六七八九十]+)年|([二三四五六七八九十]+)年来|过去([二三四五六七八九十]+)年")
+# What cannot be inside an organisation's name: digits, punctuation, the separators of titles.
+_NAME_BREAK = re.compile(r"[\d\s，,。；;：:、丨|｜“”\"《》（）()—\-·!！?？]+|关于")
+_YEAR_WORDS = re.compile(r"^(?:年度|年|上半年|下半年|第[一二三四]季度)+")
+# A level or a pronoun before 妇联 names no organisation: 街道妇联, 我县妇联, 各级妇联.
+_GENERIC_ORG = re.compile(r"(?:[全我本该各]?(?:省|市|区|县|镇|乡|街道|社区|村|乡镇|自治区|旗|州)?(?:各级|基层)?)")
 
 
 @dataclass
@@ -68,27 +77,154 @@ class ImportResult:
 
 
 def title_year(title: str) -> int | None:
-    """The report year a title names: 2021年度…, or the last year of 2017—2021年."""
-    span = _YEAR_RANGE.search(title)
+    """The report year a title names: 2021年度…, the last year of 2017—2021年, 2020 for “十三五”."""
+    span = title_span(title)
     if span:
-        return int(span.group(2))
+        return span[1]
     match = _YEAR.search(title)
     return int(match.group(1)) if match else None
 
 
+def title_span(title: str, year: int | None = None) -> tuple[int, int] | None:
+    """(first, last year) of a report of several years: 2017—2021年, “十三五”期间, and with the
+    report's year known, 近五年 or 五年来; None for a year or a part of one."""
+    span = _YEAR_RANGE.search(title)
+    if span and int(span.group(1)) < int(span.group(2)):
+        return int(span.group(1)), int(span.group(2))
+    plan = _FIVE_YEAR_PLAN.search(title)
+    if plan:
+        number = chinese_numeral_value(plan.group(1))
+        if number and number >= 10:  # the tenth plan was 2001—2005, each five years on
+            first = 2001 + 5 * (number - 10)
+            return first, first + 4
+    if year is not None:
+        recent = _RECENT_YEARS.search(title)
+        if recent:
+            years = chinese_numeral_value(recent.group(1) or recent.group(2) or recent.group(3))
+            if years and years >= 2:
+                return year - years + 1, year
+    return None
+
+
 def title_period(title: str, year: int) -> str | None:
-    """The part of the year a title's report covers, written right after its year: 上半年 in
-    …2023年上半年工作总结及下半年工作计划; None for a whole year (or a span of years)."""
+    """The part of the year a title's report covers: 上半年 in …2023年上半年工作总结及下半年工作计划,
+    or in 上半年工作总结 (the year said in the opening); None for a whole year (or a span of years)."""
     parts = "|".join(name for name in PARTS_OF_A_YEAR if name != "全年")
     match = re.search(rf"{year}\s*年\s*({parts})", title)
+    if match:
+        return match.group(1)
+    if _YEAR.search(title):  # a year written with no part after it: the whole of that year
+        return None
+    first_clause = re.split(r"[及和与暨]", title, maxsplit=1)[0]  # …及下半年工作计划 names the plan's part
+    match = re.search(rf"({parts})", first_clause)
     return match.group(1) if match else None
 
 
 def title_org(title: str) -> str:
-    """The organisation a title names: 芙蓉区妇联 in 芙蓉区妇联2021年度工作总结…"""
-    head = re.split(r"\d|关于", title, maxsplit=1)[0].strip()
-    match = _ORG_END.match(head)
-    return match.group(1) if match else head
+    """The organisation a title names: 芙蓉区妇联 in 芙蓉区妇联2021年度工作总结…, or in
+    盘点2021年丨芙蓉区妇联亮点工作; empty when it names none, or only a level (街道妇联)."""
+    return _named_org(title)
+
+
+def _named_org(text: str) -> str:
+    for piece in _NAME_BREAK.split(text):
+        piece = _YEAR_WORDS.sub("", piece)
+        match = _ORG_END.match(piece)
+        if match and not _GENERIC_ORG.fullmatch(match.group(1)[: -len(match.group(2))]):
+            return match.group(1)
+    return ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Whose report, of which year and period, and where in the source each was read."""
+
+    year: int
+    org_name: str
+    period: str | PeriodSpan | None
+    notes: list[str]  # where a value not in the title was taken from, for the person to check
+
+
+def identify(read: ReadReport, year: int | None, org: str | None) -> Identity:
+    """The report's year, organisation and period: the options, else the title, else the opening
+    (the year, the organisation) or the signature (the organisation); else a located question."""
+    where, title = read.where, read.document.title.text
+    notes: list[str] = []
+    opening = _opening(read)
+    if year is None:
+        year = title_year(title)
+        if year is None:
+            found = _opening_year(opening)
+            if found is None:
+                raise FulianError.single(
+                    where, f"标题“{title}”和开头一段中都没有报告年度，请用 --year 指明报告年度，如 --year 2023", line=read.title_line
+                )
+            year, line, text = found
+            notes.append(f"报告年度 {year} 取自第 {line} 行“{_shown(text)}”，标题中没有写；如不对，请用 --year 指明")
+    if not _FIRST_YEAR <= year <= _LAST_YEAR:  # build takes these years only, as four-digit folders
+        raise FulianError.single(
+            where, f"标题“{title}”中的年度 {year} 不像报告年度，请用 --year 指明报告年度，如 --year 2021", line=read.title_line
+        )
+    org_name = title_org(title)
+    if not org_name:
+        signature = read.document.signature
+        signed = _named_org(signature.organisation) if signature is not None and signature.organisation else ""
+        if signed:
+            org_name = signed
+            notes.append(f"单位名称“{org_name}”取自第 {read.signature_line} 行的落款，标题中没有写")
+        else:
+            found_org = next(((line, name) for line, text in opening if (name := _named_org(text))), None)
+            if found_org:
+                org_name = found_org[1]
+                notes.append(f"单位名称“{org_name}”取自第 {found_org[0]} 行，标题中没有写；如不对，请用 --org 指明")
+    if not org_name:
+        if not org:
+            raise FulianError.single(
+                where,
+                f"标题“{title}”、开头和落款中都没有单位名称（如“××区妇联”），请用 --org 指明组织，如 --org songlin",
+                line=read.title_line,
+            )
+        org_name = org
+    return Identity(year, org_name, _period(title, year), notes)
+
+
+def _period(title: str, year: int) -> str | PeriodSpan | None:
+    span = title_span(title, year)
+    if span is not None:
+        first, last = span
+        first, last = year - (last - first), year  # --year moves a span the title names to end in it
+        return PeriodSpan(start=f"{first}-01-01", end=f"{last}-12-31")
+    return title_period(title, year)
+
+
+def _opening(read: ReadReport) -> list[tuple[int, str]]:
+    """(line, text) of the first paragraphs of the body (up to three in a row): where a report
+    says what year and whose it is (2023年，示例街道妇联在…) when its title does not."""
+    found: list[tuple[int, str]] = []
+    for block, line in zip(read.document.blocks, read.block_lines):
+        if isinstance(block, Paragraph) and block.runs[0].heading_level is None:
+            found.append((line, block.text))
+            if len(found) == 3:
+                break
+        elif found:
+            break
+    return found
+
+
+def _opening_year(opening: list[tuple[int, str]]) -> tuple[int, int, str] | None:
+    """The year the opening says the report is of (2023年，…), not one it looks back from (2019年以来)."""
+    for line, text in opening:
+        span = _YEAR_RANGE.search(text)
+        if span and int(span.group(1)) < int(span.group(2)):
+            return int(span.group(2)), line, text
+        for match in _YEAR.finditer(text):
+            if not text.startswith("以来", match.end()) and _FIRST_YEAR <= int(match.group(1)) <= _LAST_YEAR:
+                return int(match.group(1)), line, text
+    return None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 20 else text[:20] + "…"
 
 
 def _folder_name(org_name: str) -> str:
@@ -105,40 +241,31 @@ def import_file(
         problem = org_folder_problem(org)
         if problem:
             raise FulianError.single(where, f"--org “{org}”不能用作组织文件夹名：{problem}。请换一个名称，如 --org songlin")
-    document = read_report(path)
-    title = document.title.text
-    year = year or title_year(title)
-    if year is None:
-        raise FulianError.single(where, f"标题“{title}”中没有年度，请用 --year 指明报告年度，如 --year 2021")
-    if not _FIRST_YEAR <= year <= _LAST_YEAR:  # build takes these years only, as four-digit folders
-        raise FulianError.single(where, f"标题“{title}”中的年度 {year} 不像报告年度，请用 --year 指明报告年度，如 --year 2021")
-    org_name = title_org(title)
-    if not org_name and not org:
-        raise FulianError.single(where, f"标题“{title}”中没有单位名称，请用 --org 指明组织，如 --org furong")
-    org_name = org_name or org
+    read = read_report_located(path)
+    document = read.document
+    identity = identify(read, year, org)
+    year, org_name, period = identity.year, identity.org_name, identity.period
     org_id = org or _folder_name(org_name)
     if org is None:
         problem = org_folder_problem(org_id)
         if problem:
             raise FulianError.single(
-                where, f"由标题中的单位名称“{org_name}”得出的文件夹名“{org_id}”不能用作组织文件夹名：{problem}。请用 --org 指明组织文件夹名，如 --org songlin"
+                where, f"由单位名称“{org_name}”得出的文件夹名“{org_id}”不能用作组织文件夹名：{problem}。请用 --org 指明组织文件夹名，如 --org songlin",
+                line=read.title_line,
             )
     target = Path(data_root) / str(year) / org_id
     _check_target(Path(data_root), year, target, force)
     signature = document.signature
     report_date = None
-    to_check: list[str] = []
+    to_check: list[str] = list(identity.notes)
     if signature is not None:
         report_date = _iso_date(signature.date)
         if report_date is None:
-            to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中的 report_date 请按实际填写")
-    else:
-        to_check.append("原稿没有落款和成文日期：organisation.yaml 中补了一个日期，请改为实际的成文日期")
+            to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中没有写成文日期（report_date），请按实际填写")
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
     parts = layout(document)
-    # A part of a year is said in organisation.yaml, so that dates are checked against it and the
-    # plan's against the period after it: a first half's plan is for the second half, the same year.
-    period = title_period(title, year)
+    # The period is said in organisation.yaml, so that dates are checked against it and the plan's
+    # against the period after it: a first half's plan is for the second half, the same year.
     plan_year = resolve_period(period, year).next.last_year
     units = recognise_layout(parts, year, plan_year)
     filing = file_figures(units, next_year_expression(period, year))
@@ -262,16 +389,16 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
             other = to_text(make_document(data, resolve_style(name)))
         except FulianError:
             continue
-        if _same(other, own, document.signature is not None):
+        if _same(other, own):
             return name, False, differences
     return STYLE_FOLDER, True, differences
 
 
-def _same(other: str, own: str, signed: bool) -> bool:
+def _same(other: str, own: str) -> bool:
     """The same report, up to how heading numbers are punctuated (1、 or 1．), which a bundled
-    style writes one way throughout, as GB/T 9704 does."""
-    other_lines, own_lines = _numbers_alike(other), _numbers_alike(own)
-    return other_lines == own_lines if signed else other_lines[:-2] == own_lines
+    style writes one way throughout, as GB/T 9704 does.  A 落款 the source does not have (every
+    bundled style prints one) makes another report: nothing is printed that was not written."""
+    return _numbers_alike(other) == _numbers_alike(own)
 
 
 def _numbers_alike(text: str) -> list[str]:

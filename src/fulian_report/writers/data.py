@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from ..doctree import Document, Heading
-from ..model.period import resolve_period
+from ..model.period import PeriodSpan, resolve_period
 from ..readers.figures import TextUnit, chinese_numeral_value
 from ..readers.filing import Filing, FiledRecord
 from ..readers.layout import Layout, Part, Section
@@ -110,7 +110,7 @@ def write_data(
     org_signature: str | None,
     report_date: str | None,
     source_name: str,
-    period: str | None = None,
+    period: str | PeriodSpan | None = None,
 ) -> DataFiles:
     """The YAML files and the style of a report, from its tree, its layout, and its figures as filed;
     `period` is the part of the year the report covers (上半年, 第一季度), None for the whole year."""
@@ -214,14 +214,14 @@ def _header(subject: str, lines: list[str]) -> str:
     return "\n".join(head) + "\n\n"
 
 
-def next_year_expression(period: str | None, year: int) -> str:
+def next_year_expression(period: str | PeriodSpan | None, year: int) -> str:
     """How a template names the calendar year after the report's: `next_year` is the year of the
     period after the report's, which for a part of a year that does not end it is the same year."""
     return "next_year" if resolve_period(period, year).next.last_year == year + 1 else "year + 1"
 
 
 def _organisation(
-    name: str, signature: str | None, report_date: str | None, year: int, source_name: str, period: str | None = None
+    name: str, signature: str | None, report_date: str | None, year: int, source_name: str, period: str | PeriodSpan | None = None
 ) -> str:
     district = re.sub(r"(妇联|妇女联合会)$", "", name) or name
     full = re.sub(r"妇联$", "妇女联合会", name)
@@ -237,10 +237,9 @@ def _organisation(
         lines.append(f"signature: {scalar(signature)}         # 落款（发文机关署名）")
     if report_date:
         lines.append(f"report_date: {report_date}    # 成文日期")
-    else:
-        lines.append("# 原稿没有落款和成文日期，这里补了一个日期，请按实际成文日期修改。")
-        lines.append(f"report_date: {year + 1}-01-01")
-    if period:  # dates are checked against it, the plan's against the period after it
+    if isinstance(period, PeriodSpan):  # several years: their first and last day
+        lines.append(f"period: {{start: {period.start.isoformat()}, end: {period.end.isoformat()}}}  # 报告期间，取自原稿标题")
+    elif period:  # dates are checked against it, the plan's against the period after it
         lines.append(f"period: {period}              # 报告期间，取自原稿标题")
     lines.append(f"style: {STYLE_FOLDER}            # 样式")
     return _header("organisation", [f"组织信息：由 fulian-report import 从“{source_name}”导入。"]) + "\n".join(lines) + "\n"
