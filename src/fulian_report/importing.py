@@ -19,11 +19,11 @@ from pathlib import Path
 
 from .errors import FulianError, os_reason
 from .doctree import Heading, Paragraph
-from .model.period import PARTS_OF_A_YEAR, PeriodSpan, resolve_period
+from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
-from .readers.layout import layout
+from .readers.layout import first_numbered, layout
 from .readers.structure import ReadReport
 from .source.yaml_source import display_path
 from .writers.data import STYLE_FOLDER, next_year_expression, write_data
@@ -33,6 +33,8 @@ _YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
 _FIRST_YEAR, _LAST_YEAR = 1949, 2100  # the years the command line takes
 _ORG_END = re.compile(r"^(.*?(妇联|妇女联合会|妇委会|妇工委))")
+_PLAN_TITLE_WORDS = ("计划", "要点", "打算", "思路", "谋划", "规划", "安排")
+_SUMMARY_TITLE_WORDS = ("总结", "情况", "回顾", "汇报", "述职", "盘点", "亮点", "成效", "报告")
 _FIVE_YEAR_PLAN = re.compile(r"“?([十][一二三四五六七八九]?)五”?(?:期间|时期|以来)")
 _RECENT_YEARS = re.compile(r"近([二三四五六七八九十]+)年|([二三四五六七八九十]+)年来|过去([二三四五六七八九十]+)年")
 # What cannot be inside an organisation's name: digits, punctuation, the separators of titles.
@@ -143,6 +145,7 @@ class Identity:
     org_name: str
     period: str | PeriodSpan | None
     notes: list[str]  # where a value not in the title was taken from, for the person to check
+    plan_alone: bool = False  # 2024年工作要点: its data is in the period before, whose plan it is
 
 
 def identify(read: ReadReport, year: int | None, org: str | None) -> Identity:
@@ -160,7 +163,7 @@ def identify(read: ReadReport, year: int | None, org: str | None) -> Identity:
                     where, f"标题“{title}”和开头一段中都没有报告年度，请用 --year 指明报告年度，如 --year 2023", line=read.title_line
                 )
             year, line, text = found
-            notes.append(f"报告年度 {year} 取自第 {line} 行“{_shown(text)}”，标题中没有写；如不对，请用 --year 指明")
+            notes.append(f"报告年度 {year} 取自{_place(read, line)}“{_shown(text)}”，标题中没有写；如不对，请用 --year 指明")
     if not _FIRST_YEAR <= year <= _LAST_YEAR:  # build takes these years only, as four-digit folders
         raise FulianError.single(
             where, f"标题“{title}”中的年度 {year} 不像报告年度，请用 --year 指明报告年度，如 --year 2021", line=read.title_line
@@ -171,12 +174,12 @@ def identify(read: ReadReport, year: int | None, org: str | None) -> Identity:
         signed = _named_org(signature.organisation) if signature is not None and signature.organisation else ""
         if signed:
             org_name = signed
-            notes.append(f"单位名称“{org_name}”取自第 {read.signature_line} 行的落款，标题中没有写")
+            notes.append(f"单位名称“{org_name}”取自{_place(read, read.signature_line)}的落款，标题中没有写")
         else:
             found_org = next(((line, name) for line, text in opening if (name := _named_org(text))), None)
             if found_org:
                 org_name = found_org[1]
-                notes.append(f"单位名称“{org_name}”取自第 {found_org[0]} 行，标题中没有写；如不对，请用 --org 指明")
+                notes.append(f"单位名称“{org_name}”取自{_place(read, found_org[0])}，标题中没有写；如不对，请用 --org 指明")
     if not org_name:
         if not org:
             raise FulianError.single(
@@ -185,7 +188,31 @@ def identify(read: ReadReport, year: int | None, org: str | None) -> Identity:
                 line=read.title_line,
             )
         org_name = org
-    return Identity(year, org_name, _period(title, year), notes)
+    period = _period(title, year)
+    if not is_plan_alone(title):
+        return Identity(year, org_name, period, notes)
+    if first_numbered(read.document.blocks) == 0:  # the data needs a 总结 part: the opening, which it lacks
+        notes.append("这份计划在各部分之前没有开头段落，而数据必须有总结部分，所以按总结导入：请核对 narrative.yaml")
+        return Identity(year, org_name, period, notes)
+    # The data of a plan is that of the period before it, as every report's plan is for the period after.
+    before = resolve_period(period, year).previous
+    notes.append(
+        f"这是一份单独的计划（{before.next.words}），按“{before.words}的报告所附的计划”导入，数据在 {before.last_year} 年的文件夹中；"
+        "开头的段落写在 narrative.yaml，各部分写在 plan.yaml"
+    )
+    return Identity(before.last_year, org_name, _period_setting(before), notes, plan_alone=True)
+
+
+def is_plan_alone(title: str) -> bool:
+    """A plan with no 总结 before it: 2024年工作要点, 2024年妇女工作计划 (but not …总结及…计划)."""
+    return any(word in title for word in _PLAN_TITLE_WORDS) and not any(word in title for word in _SUMMARY_TITLE_WORDS)
+
+
+def _period_setting(period: ReportingPeriod) -> str | PeriodSpan | None:
+    """organisation.yaml's `period:` for a period: None for a calendar year, a name, or a span."""
+    if period.is_calendar_year:
+        return None
+    return period.name or PeriodSpan(start=period.first_day, end=period.last_day)
 
 
 def _period(title: str, year: int) -> str | PeriodSpan | None:
@@ -221,6 +248,11 @@ def _opening_year(opening: list[tuple[int, str]]) -> tuple[int, int, str] | None
             if not text.startswith("以来", match.end()) and _FIRST_YEAR <= int(match.group(1)) <= _LAST_YEAR:
                 return int(match.group(1)), line, text
     return None
+
+
+def _place(read: ReadReport, line: int) -> str:
+    """第 3 行 of a text file, 第 3 段 of a Word document, as a person finds it."""
+    return f"第 {line} 段" if read.where.lower().endswith(".docx") else f"第 {line} 行"
 
 
 def _shown(text: str) -> str:
@@ -263,7 +295,7 @@ def import_file(
         if report_date is None:
             to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中没有写成文日期（report_date），请按实际填写")
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
-    parts = layout(document)
+    parts = layout(document, plan_alone=identity.plan_alone)
     # The period is said in organisation.yaml, so that dates are checked against it and the plan's
     # against the period after it: a first half's plan is for the second half, the same year.
     plan_year = resolve_period(period, year).next.last_year

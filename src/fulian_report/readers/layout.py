@@ -43,21 +43,26 @@ class Layout:
     plan: Part | None
 
 
-def layout(document: Document) -> Layout:
+def layout(document: Document, plan_alone: bool = False) -> Layout:
+    """The tree's parts; `plan_alone` for a report that is a plan only (2024年工作要点): its
+    opening paragraphs stay the opening, and all its sections are the plan's."""
     blocks = list(document.blocks)
+    if plan_alone:
+        at = first_numbered(blocks)
+        return Layout([_plain(b) for b in blocks[:at]], Part(), _part(blocks[at:], None))
     plan_at = next((i for i, b in enumerate(blocks) if i > 0 and _is_plan_heading(b)), None)
     summary_blocks = blocks if plan_at is None else blocks[:plan_at]
     wrapper = None
     if plan_at is not None and blocks[plan_at].number:
         kind = heading_number(blocks[plan_at].number + "x")[0]
         same = [b for b in summary_blocks if isinstance(b, Heading) and b.number and heading_number(b.number + "x")[0] == kind]
-        if len(same) == 1 and summary_blocks.index(same[0]) == _first_heading(summary_blocks):
+        if len(same) == 1 and summary_blocks.index(same[0]) == first_numbered(summary_blocks):
             wrapper = same[0]
     if wrapper is not None:
         at = summary_blocks.index(wrapper)
         opening_blocks, body = summary_blocks[:at], summary_blocks[at + 1:]
     else:
-        at = _first_heading(summary_blocks)
+        at = first_numbered(summary_blocks)
         opening_blocks, body = summary_blocks[:at], summary_blocks[at:]
     summary = _part(body, wrapper)
     plan = _part(blocks[plan_at + 1:], blocks[plan_at]) if plan_at is not None else None
@@ -68,7 +73,8 @@ def _is_plan_heading(block: Any) -> bool:
     return isinstance(block, Heading) and any(w in block.text for w in PLAN_WORDS) and not any(w in block.text for w in SUMMARY_WORDS)
 
 
-def _first_heading(blocks: list) -> int:
+def first_numbered(blocks: list) -> int:
+    """The index of the first numbered heading (on its own line or run in), or len(blocks)."""
     return next((i for i, b in enumerate(blocks) if _numbered(b)), len(blocks))
 
 

@@ -31,6 +31,9 @@ LEVEL_OF_KIND = {kind: level for kind, _, level in NUMBER_KINDS}
 SENTENCE_END = "。！？"
 _TITLE_WORDS = ("总结", "计划", "打算", "汇报", "报告", "情况", "谋划", "要点")
 _DATE_LINE = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2}))$")
+# A person's name (or 述职人：name) on the line above the date: no punctuation, a few characters.
+_PERSON = re.compile(r"(?:述职人|报告人)?[：:]?[\u4e00-\u9fff·]{2,5}")
+_NOT_A_NAME = (*_TITLE_WORDS, "特此", "工作", "附件", "此致", "敬礼")
 _SIGNER = re.compile(r"(妇联|妇女联合会|委员会|妇工委|妇委会)$")
 
 
@@ -140,8 +143,11 @@ def _signature(body: list[SourceLine]) -> tuple[Signature | None, list[SourceLin
     signer = last[: match.start()]
     if signer and len(signer) <= 30 and _SIGNER.search(signer):
         return Signature(signer, match.group(0)), body[:-1]
-    if not signer and len(body) >= 2 and len(body[-2].text) <= 30 and _SIGNER.search(body[-2].text.replace(" ", "")):
-        return Signature(body[-2].text.replace(" ", ""), match.group(0)), body[:-2]
+    above = body[-2].text.replace(" ", "").replace("\u3000", "") if len(body) >= 2 else ""
+    if not signer and len(above) <= 30 and _SIGNER.search(above):
+        return Signature(above, match.group(0)), body[:-2]
+    if not signer and len(body) >= 3 and _PERSON.fullmatch(above) and not any(word in above for word in _NOT_A_NAME):
+        return Signature(above, match.group(0)), body[:-2]  # a 述职报告 is signed by its writer: 李明华
     if not signer:
         return Signature("", match.group(0)), body[:-1]
     return None, body

@@ -430,11 +430,14 @@ def _style(document: Document, plan_layout: Layout, year: int, org_name: str, ne
     else:  # paragraphs only, held by one untitled part
         lines.append("{% for part in summary %}{{ m.paragraphs(part.paragraphs) }}{% endfor %}")
     if plan_layout.plan is not None:
-        lines.append(_heading_markup(plan_layout.plan.heading, year, next_year))
+        if plan_layout.plan.heading is not None:  # a plan alone has no heading of its own
+            lines.append(_heading_markup(plan_layout.plan.heading, year, next_year))
         lines.append("{{ m.paragraphs(plan_overview) }}")
         levels, run_in_from = _depth_settings(plan_layout.plan.sections)
         lines.append(f"{{{{ m.sections(plan_sections, levels={levels}, run_in_from={run_in_from}) }}}}")
-    if document.signature is not None:
+    if document.signature is not None and not document.signature.organisation:  # a date alone: no name is made up
+        lines.append('<signature organisation="" date="{{ report_date or "" }}"/>')
+    elif document.signature is not None:
         lines.append("{{ m.signature_block() }}")
     lines.append("</document>")
     numbering = _numbering(plan_layout)
