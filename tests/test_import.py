@@ -335,3 +335,119 @@ def test_the_period_is_the_part_of_the_year_after_the_titles_year(title, period)
     from fulian_report.importing import title_period
 
     assert title_period(title, 2024) == period
+
+
+# Fictional reports of the other shapes of the genre: (file, year, folder, organisation.yaml's
+# period, whether plan.yaml is written, the signature and report_date it keeps, if any).
+SHAPES = {
+    "street-year-in-opening": ("baishi-street-year-in-opening.txt", 2023, "白石街道", None, False, None),
+    "no-year-org-in-signature": ("songxi-no-year-org-in-signature.txt", 2024, "松溪区", None, True, ("松溪区妇联", "2025-01-08")),
+    "highlights": ("fenglin-2022-highlights.txt", 2022, "枫林县", None, False, None),
+    "half-year-unsigned": ("zhushan-2023H1-unsigned.txt", 2023, "竹山镇", "上半年", False, None),
+    "quarter-street": ("shiqiao-2023Q3-street.txt", 2023, "石桥街道", "第三季度", False, None),
+    "recent-five-years": ("taoyuan-recent-five-years.txt", 2023, "桃源镇", "{start: 2019-01-01, end: 2023-12-31}", True, None),
+    "13th-five-year-plan": ("liuxi-13th-five-year-plan-period.txt", 2020, "柳溪区", "{start: 2016-01-01, end: 2020-12-31}", False, None),
+    "plan-alone": ("zhuxi-2024-plan-alone.txt", 2023, "竹溪县", None, True, None),
+    "shuzhi-first-person": ("meishan-2023-shuzhi.txt", 2023, "梅山县", None, False, ("李明华", "2024-01-10")),
+    "no-headings": ("xikou-2023-no-headings.txt", 2023, "溪口镇", None, False, None),
+}
+
+
+@pytest.fixture(scope="module")
+def shapes(tmp_path_factory):
+    """Each shape imported from its .txt and from a .docx made of it, and rebuilt as the JSON says."""
+    import contextlib
+    import io
+
+    results = {}
+    root = tmp_path_factory.mktemp("shapes")
+    for label, (name, *_) in SHAPES.items():
+        source = REPORTS / name
+        docx = docx_from_text(source.read_text(encoding="utf-8"), root / f"{label}.docx")
+        for kind, path in (("txt", source), ("docx", docx)):
+            data, out = root / f"{label}-{kind}-data", root / f"{label}-{kind}-out"
+            stdout = io.StringIO()
+            with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(io.StringIO()):
+                status = run(["import", str(path), "--data", str(data), "--format", "json"])
+            result = json.loads(stdout.getvalue())
+            assert status == 0 and result["ok"], result
+            with contextlib.redirect_stdout(io.StringIO()):
+                assert run([*result["build"], "--out", str(out), "--format", "txt"]) == 0
+            (built,) = (out / str(result["year"])).glob("*.txt")
+            results[label, kind] = (result, built.read_text(encoding="utf-8"))
+    return results
+
+
+@pytest.mark.parametrize("label,kind", [(label, kind) for label in SHAPES for kind in ("txt", "docx")])
+def test_each_shape_is_imported_and_rebuilt_to_the_same_text(shapes, label, kind):
+    name, year, org, period, has_plan, signed = SHAPES[label]
+    result, built = shapes[label, kind]
+    assert built.strip() == (REPORTS / name).read_text(encoding="utf-8").strip()  # the title too, exactly as written
+    assert (result["year"], result["org"]) == (year, org)
+    folder = Path(result["folder"])
+    organisation = yaml.safe_load((folder / "organisation.yaml").read_text(encoding="utf-8"))
+    written_period = organisation.get("period")
+    if isinstance(written_period, dict):
+        written_period = "{start: %s, end: %s}" % (written_period["start"], written_period["end"])
+    assert written_period == period
+    assert (folder / "plan.yaml").exists() == has_plan
+    # Nothing the source does not say: no report date, no signature of an unsigned report.
+    kept = (organisation.get("signature"), str(organisation["report_date"])) if "report_date" in organisation else None
+    assert kept == signed
+    assert "signature" in organisation or signed is None
+
+
+@pytest.mark.parametrize("label", SHAPES)
+def test_each_shape_validates_without_errors(capsys, shapes, label):
+    result, _ = shapes[label, "txt"]
+    assert run(["validate", result["folder"], "--format", "json"]) == 0
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    # The one thing an unsigned report leaves open is named: its report date, as a warning.
+    assert all(f["severity"] == "warning" and "report_date" in f["message"] for f in findings)
+    assert bool(findings) == (SHAPES[label][5] is None)
+
+
+def test_where_the_year_and_the_organisation_came_from_is_said(shapes):
+    notes = shapes["no-year-org-in-signature", "txt"][0]["to_check"]
+    assert any("报告年度 2024 取自第 2 行" in note for note in notes)
+    assert any("单位名称“松溪区妇联”取自第 9 行的落款" in note for note in notes)
+    street = shapes["street-year-in-opening", "docx"][0]["to_check"]
+    assert any("单位名称“白石街道妇联”取自第 2 段" in note for note in street)
+
+
+def test_a_plan_alone_is_filed_as_the_plan_of_the_year_before(shapes):
+    result, _ = shapes["plan-alone", "txt"]
+    folder = Path(result["folder"])
+    plan = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    assert len(plan["sections"]) == 3 and len(plan["targets"]) == 3
+    narrative = yaml.safe_load((folder / "narrative.yaml").read_text(encoding="utf-8"))
+    assert [len(section["paragraphs"]) for section in narrative["sections"]] == [1]  # the opening only
+
+
+def _import_failure(capsys, tmp_path, text: str, *extra: str) -> dict:
+    source = tmp_path / "report.txt"
+    source.write_text(text, encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data"), "--format", "json", *extra]) == 1
+    out = capsys.readouterr().out
+    assert not (tmp_path / "data").exists()
+    return json.loads(out)
+
+
+def test_a_failure_answers_in_json_with_located_findings(capsys, tmp_path):
+    answer = _import_failure(capsys, tmp_path, "\n街道妇联工作总结报告\n今年以来，我们开展活动3场。\n一、工作\n开展宣讲5场。\n")
+    assert answer["ok"] is False and answer["errors"] == 1
+    (finding,) = answer["findings"]
+    assert finding["file"].endswith("report.txt") and finding["line"] == 2 and finding["severity"] == "error"
+    assert "没有报告年度" in finding["message"] and "--year" in finding["message"]
+    no_title = _import_failure(capsys, tmp_path, "今年以来，我们开展活动3场，服务妇女500人次。\n")
+    assert "找不到标题" in no_title["findings"][0]["message"] and no_title["findings"][0]["line"] == 1
+
+
+def test_an_organisation_named_nowhere_is_asked_for_and_the_options_override(capsys, tmp_path):
+    text = "街道妇联工作总结报告\n2023年，我们开展活动3场。\n一、工作\n开展宣讲5场。\n"
+    answer = _import_failure(capsys, tmp_path, text)
+    assert "没有单位名称" in answer["findings"][0]["message"] and answer["findings"][0]["line"] == 1
+    source = tmp_path / "report.txt"
+    result = _import(capsys, source, tmp_path / "data", "--org", "baishi", "--year", "2022")
+    assert (result["year"], result["org"]) == (2022, "baishi")
+    assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()
