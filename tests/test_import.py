@@ -451,3 +451,46 @@ def test_an_organisation_named_nowhere_is_asked_for_and_the_options_override(cap
     result = _import(capsys, source, tmp_path / "data", "--org", "baishi", "--year", "2022")
     assert (result["year"], result["org"]) == (2022, "baishi")
     assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()
+
+
+@pytest.mark.parametrize("title,year,span", [
+    ("云溪区妇联2017—2021年工作总结及2022—2026年工作谋划", None, (2017, 2021)),
+    ("柳溪区妇联“十三五”期间工作总结", None, (2016, 2020)),
+    ("柳溪区妇联十四五时期工作总结", None, (2021, 2025)),
+    ("桃源镇妇联近五年工作总结及未来五年谋划", 2023, (2019, 2023)),
+    ("桃源镇妇联三年来工作回顾", 2024, (2022, 2024)),
+    ("桃源镇妇联近五年工作总结", None, None),  # the year is not known yet
+    ("松林县妇联2024年度工作总结", 2024, None),
+])
+def test_a_span_of_years_in_a_title(title, year, span):
+    from fulian_report.importing import title_span
+
+    assert title_span(title, year) == span
+
+
+@pytest.mark.parametrize("title,org", [
+    ("芙蓉区妇联2021年度工作总结及2022年工作计划", "芙蓉区妇联"),
+    ("盘点2021年丨芙蓉区妇联十大亮点工作", "芙蓉区妇联"),
+    ("2023年度示例县妇女联合会工作总结", "示例县妇女联合会"),
+    ("关于2023年示例镇妇联工作情况的报告", "示例镇妇联"),
+    ("街道妇联工作总结报告", ""),
+    ("区妇联工作报告材料", ""),
+    ("全县各级妇联2023年工作总结", ""),
+])
+def test_the_organisation_a_title_names(title, org):
+    from fulian_report.importing import title_org
+
+    assert title_org(title) == org
+
+
+@pytest.mark.parametrize("title,alone", [
+    ("竹溪县妇联2024年工作要点", True),
+    ("竹溪县妇联2024年妇女工作计划", True),
+    ("竹溪县妇联2023年工作总结及2024年工作计划", False),
+    ("竹溪县妇联2023年工作情况和2024年工作打算", False),
+    ("梅山县妇联主席2023年度述职报告", False),
+])
+def test_a_plan_alone_is_told_by_its_title(title, alone):
+    from fulian_report.importing import is_plan_alone
+
+    assert is_plan_alone(title) == alone

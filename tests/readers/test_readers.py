@@ -159,3 +159,41 @@ def test_a_folder_named_like_a_report_is_told_to_be_a_folder(tmp_path):
     folder.mkdir()
     message = _message(folder)
     assert "文件夹" in message and "找不到" not in message
+
+
+def test_each_part_keeps_its_source_line(tmp_path):
+    from fulian_report.readers import read_report_located
+
+    path = tmp_path / "report.txt"
+    path.write_text("\n" + REPORT.replace("一、2022年工作情况\n", "一、2022年工作情况\n\n"), encoding="utf-8")
+    read = read_report_located(path)
+    assert read.title_line == 2
+    assert read.block_lines == (3, 4, 6, 7, 8, 9)  # the empty line 5 is no block
+    assert read.signature_line == 10
+    assert read.where.endswith("report.txt")
+
+
+@pytest.mark.parametrize("title", ["盘点2021年丨示例县妇联十大亮点工作", "街道妇联工作总结报告", "巾帼建功新时代"])
+def test_a_first_line_that_is_no_sentence_is_the_title_whatever_its_words(tmp_path, title):
+    path = tmp_path / "report.txt"
+    path.write_text(f"{title}\n2021年，全县妇联开展活动12场。\n", encoding="utf-8")
+    assert read_report(path).title.text == title
+
+
+@pytest.mark.parametrize("first", ["今年以来，全县妇联开展活动12场。", "一、开展活动", "全县妇联开展活动12场，服务妇女500人，"])
+def test_a_sentence_or_a_numbered_heading_is_no_title(tmp_path, first):
+    path = tmp_path / "report.txt"
+    path.write_text(f"{first}\n开展宣讲5场。\n", encoding="utf-8")
+    with pytest.raises(FulianError) as error:
+        read_report(path)
+    (finding,) = error.value.findings
+    assert "找不到标题" in finding.message and finding.location.line == 1
+
+
+@pytest.mark.parametrize("above,signer", [("李明华", "李明华"), ("述职人：李明华", "述职人：李明华"), ("特此报告", "")])
+def test_a_person_signs_a_shuzhi_report_and_a_closing_phrase_is_no_signer(tmp_path, above, signer):
+    path = tmp_path / "report.txt"
+    path.write_text(f"示例县妇联主席2023年度述职报告\n2023年，我认真履职。\n{above}\n2024年1月10日\n", encoding="utf-8")
+    document = read_report(path)
+    assert document.signature.organisation == signer and document.signature.date == "2024年1月10日"
+    assert len(document.blocks) == (1 if signer else 2)
