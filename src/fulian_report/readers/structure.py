@@ -18,6 +18,7 @@ from ..errors import FulianError
 
 # Full-width digits as Chinese input methods type them (202１, ６月): the same digits.
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_FULLWIDTH_DIGIT = re.compile("[０-９]")
 
 _CN = "一二三四五六七八九十"
 # Heading numbers by kind, with the heading level the bundled styles give each kind.
@@ -82,11 +83,7 @@ def read_lines(lines: list[SourceLine], where: str) -> Document:
 
 
 def read_lines_located(lines: list[SourceLine], where: str) -> ReadReport:
-    cleaned = [
-        (number, SourceLine(line.text.translate(FULLWIDTH_DIGITS).strip(), line.centred, line.bold, line.title_style))
-        for number, line in enumerate(lines, 1)
-    ]
-    numbered = [(number, line) for number, line in cleaned if line.text]
+    numbered = [(number, cleaned) for number, line in enumerate(lines, 1) if (cleaned := _cleaned(line)).text]
     if not numbered:
         raise FulianError.single(where, "文件中没有文字，没有可导入的内容")
     numbers = [number for number, _ in numbered]
@@ -103,6 +100,15 @@ def read_lines_located(lines: list[SourceLine], where: str) -> ReadReport:
     block_lines = tuple(numbers[first_body:first_body + len(kept)])
     signature_line = numbers[first_body + len(kept)] if signature is not None else None
     return ReadReport(document, where, numbers[0], block_lines, signature_line)
+
+
+def _cleaned(line: SourceLine) -> SourceLine:
+    """The line without surrounding blanks, its full-width digits as digits; the same line when
+    there is nothing to clean (str.translate on every line of a long report took most of its reading)."""
+    text = line.text.strip()
+    if _FULLWIDTH_DIGIT.search(text):
+        text = text.translate(FULLWIDTH_DIGITS)
+    return line if text == line.text else SourceLine(text, line.centred, line.bold, line.title_style)
 
 
 def _looks_like_title(line: SourceLine) -> bool:
