@@ -494,3 +494,14 @@ def test_a_plan_alone_is_told_by_its_title(title, alone):
     from fulian_report.importing import is_plan_alone
 
     assert is_plan_alone(title) == alone
+
+
+def test_a_report_too_long_for_its_data_files_is_refused_before_anything_is_written(capsys, tmp_path, monkeypatch):
+    from fulian_report import importing
+
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 2048)  # as if the report were a hundred times longer
+    source = REPORTS / "linjiang-2022.txt"
+    assert run(["import", str(source), "--data", str(tmp_path / "data"), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["file"].endswith("linjiang-2022.txt") and "报告太长" in finding["message"] and "narrative.yaml" in finding["message"]
+    assert not (tmp_path / "data").exists()

@@ -25,7 +25,7 @@ from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
 from .readers.layout import first_numbered, layout
 from .readers.structure import ReadReport
-from .source.yaml_source import display_path
+from .source.yaml_source import MAX_FILE_BYTES, display_path
 from .writers.data import STYLE_FOLDER, next_year_expression, write_data
 from .writers.filenames import org_folder_problem
 
@@ -309,6 +309,7 @@ def import_file(
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
         to_check.append(f"{len(made.names)} 处含数字的名称保留为文字（如 {'、'.join(dict.fromkeys(made.names[:5]))}）：若其中有应统计的数字，请改为数字字段")
+    _check_sizes(read, made.files)
     scratch_root = None
     try:
         Path(data_root).mkdir(parents=True, exist_ok=True)
@@ -379,6 +380,18 @@ def _check_target(data_root: Path, year: int, target: Path, force: bool) -> None
         )
 
 
+def _check_sizes(read: ReadReport, files: dict[str, str]) -> None:
+    """A data file larger than build reads is refused before anything is written, in the source's terms."""
+    too_large = {name: len(text.encode("utf-8")) for name, text in files.items() if len(text.encode("utf-8")) > MAX_FILE_BYTES}
+    if too_large:
+        shown = "、".join(f"{name}（{size // 1024} KB）" for name, size in too_large.items())
+        raise FulianError.single(
+            read.where,
+            f"报告太长：导入后 {shown} 超过数据文件的上限 {MAX_FILE_BYTES // 1024} KB，build 将无法读取；"
+            "请把报告分成几份（如总结和计划、或各部分）分别导入",
+        )
+
+
 def _iso_date(written: str) -> str | None:
     numbers = re.findall(r"\d+", written)
     if len(numbers) != 3:
@@ -400,6 +413,7 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
     """A bundled style when it builds the same report as the written one; else the written one."""
     from .api import make_document
     from .model.dataset import load_org
+    from .render.report import parse_markup, render_markup, render_prose
     from .render.style import available_styles, resolve_style
     from .writers.text import to_text
 
@@ -416,9 +430,14 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
     unequal = sum(1 for a, b in zip(source_lines, built_lines) if a != b)
     if unequal:
         differences.append(f"有 {unequal} 段生成后与原稿不完全一致（多为序号写法），请用 build 生成后对照原稿")
+    # The prose is the same whatever the style: rendered once, laid out by each bundled style
+    # (a full build per style made the choice most of an import's time).
+    prose = None
     for name in available_styles():
         try:
-            other = to_text(make_document(data, resolve_style(name)))
+            style = resolve_style(name)
+            prose = prose or render_prose(data)
+            other = to_text(parse_markup(render_markup(prose, data, style), style))
         except FulianError:
             continue
         if _same(other, own):
