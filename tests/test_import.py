@@ -505,3 +505,12 @@ def test_a_report_too_long_for_its_data_files_is_refused_before_anything_is_writ
     (finding,) = json.loads(capsys.readouterr().out)["findings"]
     assert finding["file"].endswith("linjiang-2022.txt") and "报告太长" in finding["message"] and "narrative.yaml" in finding["message"]
     assert not (tmp_path / "data").exists()
+
+
+def test_a_year_the_title_gives_the_plan_only_is_not_the_reports(capsys, tmp_path):
+    text = "松林县妇联工作总结及2025年工作计划\n2024年，县妇联开展宣讲12场。\n一、工作情况\n开展培训5期。\n二、2025年工作计划\n开展宣讲20场左右。\n"
+    source = tmp_path / "report.txt"
+    source.write_text(text, encoding="utf-8")
+    result = _import(capsys, source, tmp_path / "data")
+    assert result["year"] == 2024 and any("报告年度 2024 取自第 2 行" in note for note in result["to_check"])
+    assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()

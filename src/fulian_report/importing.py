@@ -155,7 +155,8 @@ def identify(read: ReadReport, year: int | None, org: str | None) -> Identity:
     notes: list[str] = []
     opening = _opening(read)
     if year is None:
-        year = title_year(title)
+        # 工作总结及2024年工作计划: the title's year is the plan's, the report's is in the opening.
+        year = None if _year_of_the_plan_only(title) else title_year(title)
         if year is None:
             found = _opening_year(opening)
             if found is None:
@@ -213,6 +214,15 @@ def _period_setting(period: ReportingPeriod) -> str | PeriodSpan | None:
     if period.is_calendar_year:
         return None
     return period.name or PeriodSpan(start=period.first_day, end=period.last_day)
+
+
+def _year_of_the_plan_only(title: str) -> bool:
+    """Whether the title's years are all after its 总结 part: …工作总结及2024年工作计划."""
+    parts = re.split(r"[及和与暨]", title, maxsplit=1)
+    if len(parts) < 2:
+        return False
+    head, tail = parts
+    return not _YEAR.search(head) and bool(_YEAR.search(tail)) and any(word in head for word in _SUMMARY_TITLE_WORDS)
 
 
 def _period(title: str, year: int) -> str | PeriodSpan | None:
