@@ -93,7 +93,9 @@ def read_lines_located(lines: list[SourceLine], where: str) -> ReadReport:
     signature, kept = _signature(body)
     if not kept:  # the data needs a paragraph at least: a report of a title alone has nothing to import
         shown = "、".join(f"“{line.text}”" for line in title_lines)
-        raise FulianError.single(where, f"只有标题{shown}{'和落款' if signature else ''}，没有正文，没有可导入的内容；请检查文件是否完整")
+        raise FulianError.single(
+            where, f"只有标题{shown}{'和落款' if signature else ''}，没有正文，没有可导入的内容；请检查文件是否完整", line=numbers[0]
+        )
     first_body = len(title_lines)
     blocks = [_block(line) for line in kept]
     document = Document(title=Title(tuple(line.text for line in title_lines)), blocks=blocks, signature=signature)
