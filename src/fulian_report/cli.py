@@ -176,7 +176,7 @@ def import_(
     style = f"{result.style}（已有的样式）" if not result.style_written else f"{result.style}（按原稿写出，在 {result.folder / result.style}）"
     lines = [
         f"已导入：{file} → {result.folder}",
-        f"  年度 {result.year}，组织 {result.org_name}（文件夹 {result.org}），样式 {style}",
+        f"  年度 {result.year}（报告期间 {result.period}），组织 {result.org_name}（文件夹 {result.org}），样式 {style}",
         f"  {result.figures} 个数字写成了数据，{len(result.names)} 处含数字的名称保留为文字",
     ]
     if result.to_check:

@@ -59,6 +59,7 @@ class ImportResult:
     digit_runs_in_layout: int
     build: list[str]
     to_check: list[str] = field(default_factory=list)
+    period: str = ""  # the report's period in words: 2023年, 2023年上半年, 2019—2023年
 
     def as_json(self) -> dict:
         return {
@@ -75,6 +76,7 @@ class ImportResult:
             "digit_runs_in_layout": self.digit_runs_in_layout,
             "build": self.build,
             "to_check": self.to_check,
+            "period": self.period,
         }
 
 
@@ -355,6 +357,7 @@ def import_file(
     build = ["build", str(year), "--data", str(data_root), "--org", org_id]
     return ImportResult(
         folder=target, year=year, org=org_id, org_name=org_name, style=style, style_written=kept_style,
+        period=resolve_period(period, year).words,
         figures=made.figures, names=made.names, digit_runs_in_figures=made.digit_runs_in_figures,
         digit_runs_in_names=made.digit_runs_in_names, digit_runs_in_layout=made.digit_runs_in_layout, build=build, to_check=to_check,
     )
