@@ -476,6 +476,7 @@ def test_a_span_of_years_in_a_title(title, year, span):
     ("街道妇联工作总结报告", ""),
     ("区妇联工作报告材料", ""),
     ("全县各级妇联2023年工作总结", ""),
+    ("在县委和上级妇联的关心下，示例乡妇联开展活动", "示例乡妇联"),
 ])
 def test_the_organisation_a_title_names(title, org):
     from fulian_report.importing import title_org

@@ -38,10 +38,10 @@ _SUMMARY_TITLE_WORDS = ("总结", "情况", "回顾", "汇报", "述职", "盘�
 _FIVE_YEAR_PLAN = re.compile(r"“?([十][一二三四五六七八九]?)五”?(?:期间|时期|以来)")
 _RECENT_YEARS = re.compile(r"近([二三四五六七八九十]+)年|([二三四五六七八九十]+)年来|过去([二三四五六七八九十]+)年")
 # What cannot be inside an organisation's name: digits, punctuation, the separators of titles.
-_NAME_BREAK = re.compile(r"[\d\s，,。；;：:、丨|｜“”\"《》（）()—\-·!！?？]+|关于")
+_NAME_BREAK = re.compile(r"[\d\s，,。；;：:、丨|｜“”\"《》（）()—\-·!！?？和与及的在向对]+|关于")
 _YEAR_WORDS = re.compile(r"^(?:年度|年|上半年|下半年|第[一二三四]季度)+")
 # A level or a pronoun before 妇联 names no organisation: 街道妇联, 我县妇联, 各级妇联.
-_GENERIC_ORG = re.compile(r"(?:[全我本该各]?(?:省|市|区|县|镇|乡|街道|社区|村|乡镇|自治区|旗|州)?(?:各级|基层)?)")
+_GENERIC_ORG = re.compile(r"(?:[全我本该各]?(?:省|市|区|县|镇|乡|街道|社区|村|乡镇|自治区|旗|州)?(?:各级|基层|上级)?)")
 
 
 @dataclass

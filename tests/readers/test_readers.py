@@ -180,7 +180,9 @@ def test_a_first_line_that_is_no_sentence_is_the_title_whatever_its_words(tmp_pa
     assert read_report(path).title.text == title
 
 
-@pytest.mark.parametrize("first", ["今年以来，全县妇联开展活动12场。", "一、开展活动", "全县妇联开展活动12场，服务妇女500人，"])
+@pytest.mark.parametrize("first", [
+    "今年以来，全县妇联开展活动12场。", "一、开展活动", "全县妇联开展活动12场，服务妇女500人，", "附件2", "示妇发〔2023〕5号", "2023年12月20日",
+])
 def test_a_sentence_or_a_numbered_heading_is_no_title(tmp_path, first):
     path = tmp_path / "report.txt"
     path.write_text(f"{first}\n开展宣讲5场。\n", encoding="utf-8")

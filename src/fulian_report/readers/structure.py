@@ -31,6 +31,8 @@ NUMBER_KINDS = (
 LEVEL_OF_KIND = {kind: level for kind, _, level in NUMBER_KINDS}
 SENTENCE_END = "。！？"
 _TITLE_WORDS = ("总结", "计划", "打算", "汇报", "报告", "情况", "谋划", "要点")
+# Lines above a title that are no title: 附件2, a document number (芙妇发〔2023〕5号), a date.
+_NO_TITLE = re.compile(r"^附件\s*\d*$|〔\d{4}〕\s*\d+\s*号$|^\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?$")
 _DATE_LINE = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2}))$")
 # A person's name (or 述职人：name) on the line above the date: no punctuation, a few characters.
 _PERSON = re.compile(r"(?:述职人|报告人)?[：:]?[\u4e00-\u9fff·]{2,5}")
@@ -117,7 +119,7 @@ def _looks_like_title(line: SourceLine) -> bool:
     """A first line that is no sentence and no numbered heading: titles need not name the genre
     (盘点2021年|巾帼建功亮点工作), so the words 总结 or 计划 only let a longer line pass."""
     text = line.text
-    if text[-1] in SENTENCE_END + "，；：、" or heading_number(text) is not None:
+    if text[-1] in SENTENCE_END + "，；：、" or heading_number(text) is not None or _NO_TITLE.search(text):
         return False
     return len(text) <= 40 or (len(text) <= 80 and any(word in text for word in _TITLE_WORDS))
 
