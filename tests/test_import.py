@@ -515,3 +515,18 @@ def test_a_year_the_title_gives_the_plan_only_is_not_the_reports(capsys, tmp_pat
     result = _import(capsys, source, tmp_path / "data")
     assert result["year"] == 2024 and any("报告年度 2024 取自第 2 行" in note for note in result["to_check"])
     assert _rebuild(capsys, result, tmp_path / "out").strip() == text.strip()
+
+
+def test_a_report_too_long_is_refused_before_its_figures_are_read(tmp_path, monkeypatch):
+    from fulian_report import importing
+    from fulian_report.errors import FulianError
+
+    def unreachable(*args, **kwargs):
+        raise AssertionError("figures were read for a report already known to be too long")
+
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(importing, "recognise_layout", unreachable)
+    with pytest.raises(FulianError) as error:
+        importing.import_file(REPORTS / "linjiang-2022.txt", tmp_path / "data")
+    assert "narrative.yaml（至少 1 KB）" in error.value.findings[0].message
+    assert not (tmp_path / "data").exists()

@@ -23,7 +23,7 @@ from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
-from .readers.layout import first_numbered, layout
+from .readers.layout import Layout, first_numbered, layout, texts
 from .readers.structure import ReadReport
 from .source.yaml_source import MAX_FILE_BYTES, display_path
 from .writers.data import STYLE_FOLDER, next_year_expression, write_data
@@ -308,6 +308,7 @@ def import_file(
             to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中没有写成文日期（report_date），请按实际填写")
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
     parts = layout(document, plan_alone=identity.plan_alone)
+    _check_sizes(read, _prose_sizes(parts), at_least=True)
     # The period is said in organisation.yaml, so that dates are checked against it and the plan's
     # against the period after it: a first half's plan is for the second half, the same year.
     plan_year = resolve_period(period, year).next.last_year
@@ -321,7 +322,7 @@ def import_file(
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
         to_check.append(f"{len(made.names)} 处含数字的名称保留为文字（如 {'、'.join(dict.fromkeys(made.names[:5]))}）：若其中有应统计的数字，请改为数字字段")
-    _check_sizes(read, made.files)
+    _check_sizes(read, {name: len(text.encode("utf-8")) for name, text in made.files.items()})
     scratch_root = None
     try:
         Path(data_root).mkdir(parents=True, exist_ok=True)
@@ -393,16 +394,26 @@ def _check_target(data_root: Path, year: int, target: Path, force: bool) -> None
         )
 
 
-def _check_sizes(read: ReadReport, files: dict[str, str]) -> None:
-    """A data file larger than build reads is refused before anything is written, in the source's terms."""
-    too_large = {name: len(text.encode("utf-8")) for name, text in files.items() if len(text.encode("utf-8")) > MAX_FILE_BYTES}
+def _check_sizes(read: ReadReport, sizes: dict[str, int], at_least: bool = False) -> None:
+    """A data file larger than build reads is refused before anything is written, in the source's
+    terms; `at_least` when the sizes are the prose alone, which its data file holds and more."""
+    too_large = {name: size for name, size in sizes.items() if size > MAX_FILE_BYTES}
     if too_large:
-        shown = "、".join(f"{name}（{size // 1024} KB）" for name, size in too_large.items())
+        shown = "、".join(f"{name}（{'至少 ' if at_least else ''}{size // 1024} KB）" for name, size in too_large.items())
         raise FulianError.single(
             read.where,
             f"报告太长：导入后 {shown} 超过数据文件的上限 {MAX_FILE_BYTES // 1024} KB，build 将无法读取；"
             "请把报告分成几份（如总结和计划、或各部分）分别导入",
         )
+
+
+def _prose_sizes(parts: Layout) -> dict[str, int]:
+    """The bytes of prose narrative.yaml and plan.yaml will hold: they write each text with its
+    figures as longer {{ … }} names, so a report too long for them is known before its figures are read."""
+    sizes = {"narrative.yaml": 0, "plan.yaml": 0}
+    for _, text, in_plan in texts(parts):
+        sizes["plan.yaml" if in_plan else "narrative.yaml"] += len(text.encode("utf-8"))
+    return sizes
 
 
 def _iso_date(written: str) -> str | None:
