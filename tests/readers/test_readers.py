@@ -192,7 +192,7 @@ def test_a_sentence_or_a_numbered_heading_is_no_title(tmp_path, first):
     assert "找不到标题" in finding.message and finding.location.line == 1
 
 
-@pytest.mark.parametrize("above,signer", [("李明华", "李明华"), ("述职人：李明华", "述职人：李明华"), ("特此报告", "")])
+@pytest.mark.parametrize("above,signer", [("李明华", "李明华"), ("述职人：李明华", "述职人：李明华"), ("特此报告", ""), ("谢谢大家", "")])
 def test_a_person_signs_a_shuzhi_report_and_a_closing_phrase_is_no_signer(tmp_path, above, signer):
     path = tmp_path / "report.txt"
     path.write_text(f"示例县妇联主席2023年度述职报告\n2023年，我认真履职。\n{above}\n2024年1月10日\n", encoding="utf-8")

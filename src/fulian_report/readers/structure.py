@@ -36,7 +36,7 @@ _NO_TITLE = re.compile(r"^附件\s*\d*$|〔\d{4}〕\s*\d+\s*号$|^\d{4}\s*年\s*
 _DATE_LINE = re.compile(r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|[-./](\d{1,2})[-./](\d{1,2}))$")
 # A person's name (or 述职人：name) on the line above the date: no punctuation, a few characters.
 _PERSON = re.compile(r"(?:述职人|报告人)?[：:]?[\u4e00-\u9fff·]{2,5}")
-_NOT_A_NAME = (*_TITLE_WORDS, "特此", "工作", "附件", "此致", "敬礼")
+_NOT_A_NAME = (*_TITLE_WORDS, "特此", "工作", "附件", "此致", "敬礼", "谢谢")
 _SIGNER = re.compile(r"(妇联|妇女联合会|委员会|妇工委|妇委会)$")
 
 
