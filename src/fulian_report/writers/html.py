@@ -18,6 +18,7 @@ field, and a click opens the file at that line in an editor (vscode://).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -64,14 +65,42 @@ class _Grid:
         self.char_pitch = self.width / self.chars
 
     def font_family(self, key: str) -> str:
-        """Latin letters in the Latin font, Chinese in the style's font, as Word applies them."""
+        """Latin letters in the Latin font, Chinese in the style's font, as Word applies them;
+        each named font followed by the free faces the PDF prints it in (fonts/fonts.conf)."""
         chinese = self.fonts.get(key, self.fonts["body"])
         fallback = "sans-serif" if key in ("level1",) else "serif"
-        return f"{_css_string(self.fonts.get('latin', 'Times New Roman'))}, {_css_string(chinese)}, {fallback}"
+        names = []
+        for name in (self.fonts.get("latin", "Times New Roman"), chinese):
+            names += [name, *pdf_faces().get(name, ())]
+        return ", ".join([*(css_string(name) for name in dict.fromkeys(names)), fallback])
 
 
-def _css_string(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+@lru_cache(maxsize=1)
+def pdf_faces() -> dict[str, tuple[str, ...]]:
+    """Office font → the free faces the PDF conversion uses for it, as fonts/fonts.conf maps them
+    (its aliases and its family-replacing matches), so that the preview shows the PDF's faces."""
+    from xml.etree import ElementTree
+
+    from .pdf import FONTS_CONF
+
+    root = ElementTree.parse(FONTS_CONF).getroot()
+    faces: dict[str, tuple[str, ...]] = {}
+    for alias in root.iter("alias"):
+        family = alias.findtext("family")
+        if family:
+            faces[family] = tuple(f.text for f in alias.iterfind("prefer/family") if f.text)
+    for match in root.iter("match"):
+        tested = [t.findtext("string") for t in match.iterfind("test") if t.get("name") == "family"]
+        edits = [e for e in match.iterfind("edit") if e.get("name") == "family"]
+        if len(tested) == 1 and tested[0] and edits:
+            faces[tested[0]] = tuple(s.text for s in edits[0].iterfind("string") if s.text)
+    return faces
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string: quoted, and every character but letters, digits, space and _-.
+    written as a hex escape, so that nothing in it ends the string, the rule or the <style>."""
+    return '"' + "".join(char if char.isalnum() or char in " _-." else f"\\{ord(char):x} " for char in text) + '"'
 
 
 def _break(pieces: list[_Piece], first_capacity: float, capacity: float) -> list[list[_Piece]]:
