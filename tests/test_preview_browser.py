@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from fulian_report.serve import Preview, PreviewServer
+from fulian_report.preview import Preview, PreviewServer
 from tests.conftest import DATA, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -17,12 +17,16 @@ field, and a click opens the file at that line in an editor (vscode://).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from ..doctree import Document, FigureSource, Heading, Paragraph, Table
+from ..model.unfilled import MARKER
+from ..render.provenance import KeyedSource
 from .layout import placed_signature, text_width_chars
 
 # A line may not begin with these (GB/T 15834 punctuation that closes or follows).
@@ -181,24 +185,57 @@ def pages(document: Document) -> list[list[_Line]]:
     return [lines[start : start + grid.lines] for start in range(0, len(lines), grid.lines)] or [[]]
 
 
-def _figure_link(piece: _Piece, content: str) -> str:
+def _figure_link(piece: _Piece, content: str, editable: bool = False) -> str:
     source = piece.source
     where = f"{source.file}:{source.line}"
-    tooltip = f"{source.label}\n{source.file} 第 {source.line} 行（点击在编辑器中打开）"
-    href = f"vscode://file/{source.path}:{source.line}"
+    own = isinstance(source, KeyedSource) and source.own_year
+    action = "点击修改" if editable and own else "点击在编辑器中打开"
+    tooltip = f"{source.label}\n{source.file} 第 {source.line} 行（{action}）"
+    href = f"vscode://file/{quote(source.path)}:{source.line}"
     part = ' data-part="rest"' if piece.continued else ""
+    key = ""
+    if editable and own:
+        key = f' data-key="{escape(json.dumps(source.key, ensure_ascii=False))}" data-was="{escape(source.written)}"'
     return (
-        f'<a class="figure" data-source="{escape(where)}"{part} title="{escape(tooltip)}" href="{escape(href)}">{content}</a>'
+        f'<a class="figure" data-source="{escape(where)}"{part}{key} title="{escape(tooltip)}" href="{escape(href)}">{content}</a>'
     )
 
 
-def _piece_html(piece: _Piece) -> str:
+def fill_box(where: str, key: tuple, written: str, last_year: str, tooltip: str, width_chars: float) -> str:
+    """The box a value still to fill stands as: its source, its path, the marker it replaces, and
+    last year's value as its placeholder and tooltip, `width_chars` characters wide."""
+    return (
+        f'<input class="fill" type="text" data-source="{escape(where)}" data-key="{escape(json.dumps(list(key), ensure_ascii=False))}"'
+        f' data-was="{escape(written)}" placeholder="{escape(last_year)}" title="{escape(tooltip)}"'
+        f' aria-label="{escape(tooltip)}" style="width:{max(width_chars, 2):.2f}em" autocomplete="off">'
+    )
+
+
+def _to_fill_html(piece: _Piece, editable: bool) -> str:
+    """A value `init` left to fill, in its sentence: a box (its rest on the next line left blank),
+    or where the page cannot be edited, the marker as it is written."""
+    source = piece.source
+    match = MARKER.match(source.written.strip())
+    last_year = f"{match.group('year')}年：{match.group('value')}"
+    width = text_width_chars(piece.text)
+    if piece.continued:
+        return f'<span class="fill-rest" style="display:inline-block;width:{width:.2f}em"></span>'
+    if not editable:
+        return f'<span class="placeholder" data-source="{escape(source.file)}:{source.line}">{escape(source.written)}</span>'
+    tooltip = f"待填：{source.label}\n{source.file} 第 {source.line} 行\n{last_year}"
+    return fill_box(f"{source.file}:{source.line}", source.key, source.written, last_year, tooltip, width)
+
+
+def _piece_html(piece: _Piece, editable: bool = False) -> str:
+    source = piece.source
+    if isinstance(source, KeyedSource) and source.own_year and source.to_fill:
+        return _to_fill_html(piece, editable)
     classes = [f"font-{piece.font}"] + (["bold"] if piece.bold else [])
     content = f'<span class="{" ".join(classes)}">{escape(piece.text)}</span>'
-    return _figure_link(piece, content) if piece.source is not None else content
+    return _figure_link(piece, content, editable) if source is not None else content
 
 
-def _line_html(line: _Line, grid: _Grid) -> str:
+def _line_html(line: _Line, grid: _Grid, editable: bool = False) -> str:
     if line.kind == "table":
         cells = "".join(f'<span class="cell">{escape(text)}</span>' for text in line.cells)
         return f'<div class="line table">{cells}</div>'
@@ -208,7 +245,7 @@ def _line_html(line: _Line, grid: _Grid) -> str:
     if line.end_indent:
         style.append(f"padding-right:{line.end_indent * grid.char_pitch:.3f}mm")
     attributes = f' style="{";".join(style)}"' if style else ""
-    body = "".join(_piece_html(piece) for piece in line.pieces)
+    body = "".join(_piece_html(piece, editable) for piece in line.pieces)
     return f'<div class="line {line.kind} align-{line.align}"{attributes}>{body}</div>'
 
 
@@ -247,14 +284,15 @@ def stylesheet(document: Document) -> str:
     return "\n".join(rules)
 
 
-def pages_html(document: Document) -> str:
-    """The report's pages: `<div class="pages">` with one `<section class="page">` per A4 page."""
+def pages_html(document: Document, editable: bool = False) -> str:
+    """The report's pages: `<div class="pages">` with one `<section class="page">` per A4 page;
+    `editable`: values to fill are boxes, and the year's figures say they can be changed."""
     grid = _Grid(document.settings)
     out = ['<div class="pages">']
     for number, lines in enumerate(pages(document), start=1):
         side = "odd" if number % 2 else "even"
         out.append(f'<section class="page" data-page="{number}"><div class="text-block">')
-        out.extend(_line_html(line, grid) for line in lines)
+        out.extend(_line_html(line, grid, editable) for line in lines)
         out.append(f'</div><div class="page-number {side}">— {number} —</div></section>')
     out.append("</div>")
     return "\n".join(out)
