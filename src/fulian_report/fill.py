@@ -23,6 +23,7 @@ import yaml
 
 from .errors import Finding, FulianError, Severity
 from .model.period import ReportingPeriod
+from .model.unfilled import is_marker
 from .source.yaml_source import PartialSource, decode, display_path, parse_yaml, read_source_bytes
 
 # A value typed into the page: one line of text, as long as any figure or date needs.
@@ -31,6 +32,9 @@ MAX_VALUE_CHARS = 200
 LOCK_WAIT_SECONDS = 5
 
 PathKey = tuple[str | int, ...]
+
+# How a refusal because the file changed since the page showed it begins (the page then redraws).
+CHANGED_MEANWHILE = "文件已变："
 
 
 @dataclass(frozen=True)
@@ -97,9 +101,20 @@ def yaml_scalar(value: str, style: str | None) -> str:
     the clerk would get typing it into the file, else in double quotes (or the quotes it had)."""
     if style == "'":
         return "'" + value.replace("'", "''") + "'"
-    if style == '"' or _PLAIN_UNSAFE.search(value):
+    if style == '"' or _PLAIN_UNSAFE.search(value) or not _reads_back_plain(value):
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return value
+
+
+def _reads_back_plain(value: str) -> bool:
+    """Whether `value` written plain after a key is one plain scalar of exactly this text."""
+    try:
+        events = list(yaml.parse(f"k: {value}\n", Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return False
+    scalars = [event for event in events if isinstance(event, yaml.ScalarEvent)]
+    collections = [event for event in events if isinstance(event, yaml.CollectionStartEvent)]
+    return len(scalars) == 2 and len(collections) == 1 and scalars[1].value == value and scalars[1].style is None
 
 
 def value_at(data: Any, path: PathKey) -> Any:
@@ -171,14 +186,14 @@ def apply_edit(
         try:
             current = value_at(before.data, edit.path)
         except KeyError:
-            raise _refuse(edit.file, "文件中已没有这一项（可能刚被别人修改过），没有写入；页面已按文件现在的内容刷新。") from None
+            raise _refuse(edit.file, f"{CHANGED_MEANWHILE}文件中已没有这一项（可能刚被别人修改过），没有写入；页面已按文件现在的内容刷新。") from None
         span = scalar_spans(text).get(edit.path)
         if span is None or isinstance(current, (dict, list)):
             raise _refuse(edit.file, "这一项不是单独的一个值，不能在页面中修改；请在文件中修改。")
         if shown(current) != edit.was:
             raise _refuse(
                 edit.file,
-                f"这一项在文件中已改为“{shown(current)}”（页面显示时是“{edit.was}”），可能刚被别人保存过；"
+                f"{CHANGED_MEANWHILE}这一项在文件中已改为“{shown(current)}”（页面显示时是“{edit.was}”），可能刚被别人保存过；"
                 "为免覆盖，没有写入。页面已刷新，请看过后再填写。",
                 span.line,
             )
@@ -190,6 +205,8 @@ def apply_edit(
         if scalar_spans(new_text).get(edit.path) is None or shown(value_at(after.data, edit.path)) == "":
             raise _refuse(edit.file, f"“{value}”不能作为这一项的值。", span.line)
         new_errors = _new_errors(validate(edit.subject, before), validate(edit.subject, after))
+        if is_marker(value):  # put back to be filled (an undo): its own 待填 message is expected
+            new_errors = [f for f in new_errors if not (f.location.line == span.line and f.message.startswith("待填："))]
         if new_errors:
             raise FulianError(new_errors)
         bom, encoding = _encoding(raw)

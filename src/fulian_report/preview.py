@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, os_reason
 from .serve import ChangeMap, _leaving_ctrl_c_to_the_main_thread, _watch_changes
+from .fill import CHANGED_MEANWHILE
 from .source.yaml_source import keep_parsed_files
 
 # The largest edit a page sends: a value, its old text and its path, as JSON.
@@ -83,6 +84,7 @@ class Preview:
         self._pages: dict[str, PreviewPage] = {}
         self._last_good: dict[str, Document] = {}
         self._data: dict[str, Any] = {}  # the organisation's data of its last rendering
+        self._written: dict[Path, tuple[int, int, int]] = {}  # file → its stat as the page's last edit left it
         self._lock = threading.Lock()
 
     def page(self, org: str) -> PreviewPage:
@@ -152,6 +154,11 @@ class Preview:
         return data, list(spots.values())
 
     def changed(self, paths: Iterable[Path]) -> list[str]:
+        # A hidden file (an edit's temporary file, the folder's lock) is no data; a file as the
+        # page's own edit left it is drawn already.
+        paths = [path for path in paths if not Path(path).name.startswith(".") and not self._own_write(Path(path))]
+        if not paths:
+            return []
         orgs = self.changes.organisations(paths)
         touched = list(self.folders) if orgs is None else [org for org in orgs if org in self.folders]
         with self._lock:
@@ -193,9 +200,31 @@ class Preview:
         validate = subject_validator(data.period, organisation.measure_words if organisation is not None else ())
         try:
             line = apply_edit(Edit(Path(file), subject, tuple(key[1:]), was, value), validate)
-        finally:
-            self.changed([Path(file)])  # written or not, the page is drawn again from the file as it is now
+        except FulianError as exc:
+            if any(finding.message.startswith(CHANGED_MEANWHILE) for finding in exc.findings):
+                self.changed([Path(file)])  # the page is drawn again from the file as it is now
+            raise
+        self.changed([Path(file)])  # drawn again at once, not when the watcher sees the save
+        self._remember_write(Path(file))
         return line
+
+    def _remember_write(self, file: Path) -> None:
+        try:
+            found = file.stat()
+        except OSError:
+            return
+        self._written[file.resolve()] = (found.st_mtime_ns, found.st_size, found.st_ino)
+
+    def _own_write(self, file: Path) -> bool:
+        """Whether `file` is as an edit from the page wrote it (a later save by anyone changes that)."""
+        kept = self._written.get(file.resolve())
+        if kept is None:
+            return False
+        try:
+            found = file.stat()
+        except OSError:
+            return False
+        return kept == (found.st_mtime_ns, found.st_size, found.st_ino)
 
 
 def _office_name(folder: Path) -> str:
@@ -215,18 +244,39 @@ _SCRIPT = r"""
   if (!org) return;
   var editable = body.getAttribute("data-editable") === "1";
   var undo = [];  // {key, value shown before, value written, source}, newest last
+  var refused = {};  // data-key → {value, message} of a value the tool refused
   var busy = false;
 
+  function say(box, text) {
+    var next = box.nextSibling;
+    if (!(next && next.classList && next.classList.contains("fill-error"))) {
+      next = document.createElement("span");
+      next.className = "fill-error";
+      next.setAttribute("role", "alert");
+      box.parentNode.insertBefore(next, box.nextSibling);
+    }
+    next.textContent = text;
+    box.setAttribute("aria-invalid", "true");
+  }
   function show(html, version) {
     var report = document.getElementById("report");
     var focused = document.activeElement;
-    var keep = focused && focused.classList && focused.classList.contains("fill") && focused.value ? focused : null;
+    var keep = focused && focused.classList && focused.classList.contains("fill") ? focused : null;
+    var list = report.querySelector("details.to-fill"), listOpen = list && list.open;
     report.innerHTML = html;
     body.setAttribute("data-version", version);
-    if (keep) {  // a box being typed in keeps what is typed
+    list = report.querySelector("details.to-fill");
+    if (list && listOpen) list.open = true;
+    if (keep) {  // the box being typed in keeps the focus and what is typed
       var again = report.querySelector('input.fill[data-key="' + CSS.escape(keep.getAttribute("data-key")) + '"]');
       if (again) { again.value = keep.value; again.focus(); }
     }
+    Object.keys(refused).forEach(function (key) {  // a refused value stays, with why, until changed
+      var box = report.querySelector('input.fill[data-key="' + CSS.escape(key) + '"]');
+      if (!box) { delete refused[key]; return; }
+      if (!box.value) box.value = refused[key].value;
+      say(box, refused[key].message);
+    });
     drawUndo();
   }
   function refresh() {
@@ -248,16 +298,11 @@ _SCRIPT = r"""
   setTimeout(poll, 250);
   if (!editable) return;
 
-  function say(box, text) {
-    var next = box.nextSibling;
-    if (!(next && next.classList && next.classList.contains("fill-error"))) {
-      next = document.createElement("span");
-      next.className = "fill-error";
-      next.setAttribute("role", "alert");
-      box.parentNode.insertBefore(next, box.nextSibling);
-    }
-    next.textContent = text;
-    box.setAttribute("aria-invalid", "true");
+  function reach(box) {  // a box in the closed list at the top opens the list
+    var list = box.closest("details");
+    if (list) list.open = true;
+    box.scrollIntoView({block: "center"});
+    box.focus();
   }
   function send(key, was, value) {
     return fetch("/edit/" + encodeURIComponent(org), {
@@ -266,8 +311,9 @@ _SCRIPT = r"""
     }).then(function (r) { return r.json(); });
   }
   function submit(box) {
-    var value = box.value.trim(), was = box.getAttribute("data-was");
+    var value = box.value.trim(), was = box.getAttribute("data-was"), key = box.getAttribute("data-key");
     if (!value || value === was || box.getAttribute("data-sending")) return;
+    if (refused[key] && refused[key].value === value) return;  // refused already, and why is shown
     var boxes = Array.prototype.slice.call(document.querySelectorAll("#report input.fill"));
     var place = boxes.indexOf(box);
     box.setAttribute("data-sending", "1");
@@ -277,13 +323,16 @@ _SCRIPT = r"""
       if (!answer.ok) {
         say(box, answer.message);
         if (answer.changed) return refresh();
+        refused[box.getAttribute("data-key")] = {value: value, message: answer.message};
         return;
       }
+      delete refused[box.getAttribute("data-key")];
+      box.setAttribute("data-was", answer.written);  // written: leaving the box sends nothing more
       undo.push({key: box.getAttribute("data-key"), before: was, after: answer.written, source: box.getAttribute("data-source")});
       return refresh().then(function () {
-        var left = document.querySelectorAll("#report .report-pages input.fill, #report .to-fill input.fill");
+        var left = document.querySelectorAll("#report input.fill");
         var next = left[Math.min(place, left.length - 1)];
-        if (next && place >= 0) next.focus();
+        if (next && place >= 0) reach(next);
       });
     }).catch(function () { box.removeAttribute("data-sending"); say(box, "未能连接预览程序（可能已关闭），没有写入。"); })
       .then(function () { busy = false; });
@@ -324,7 +373,7 @@ _SCRIPT = r"""
     if (goal) {  // a value to fill, from the list at the top
       event.preventDefault();
       var box = document.querySelector('input.fill[data-source="' + CSS.escape(goal) + '"]');
-      if (box) { box.scrollIntoView({block: "center"}); box.focus(); }
+      if (box) reach(box);
       return;
     }
     if (!target.classList.contains("figure") || !target.hasAttribute("data-key")) return;
@@ -350,7 +399,8 @@ nav.orgs a.current{font-weight:bold;text-decoration:underline}
 .findings.warnings-only{border-left-color:#e6a100}.to-fill{border-left-color:#2a6ebb}#undo{border-left-color:#3a3}
 .findings ul,.to-fill ol{margin:0;padding-left:5mm}.findings li.error{color:#a00}.findings li.warning{color:#7a5a00}
 .findings a{color:inherit}.notice{font-weight:bold}.to-fill li{margin:1mm 0}
-input.fill{font:inherit;letter-spacing:0;box-sizing:border-box;height:90%;padding:0 0.5mm;margin:0;
+input.fill,input.fill::placeholder{font:inherit;letter-spacing:0}
+input.fill{box-sizing:border-box;height:90%;padding:0 0.5mm;margin:0;
 border:0.3mm solid #2a6ebb;background:#eef5ff;color:#000;vertical-align:baseline}
 input.fill::placeholder{color:#6a7f99}input.fill[aria-invalid=true]{border-color:#c00;background:#fff0f0}
 .fill-error{position:absolute;z-index:2;margin-top:6mm;background:#c00;color:#fff;font:12px/1.4 sans-serif;
@@ -381,12 +431,12 @@ def _to_fill_html(page: PreviewPage, printed: set[str], editable: bool) -> str:
         if spot.source in printed or not editable:
             items.append(f'<li><a href="#" data-goto="{escape(spot.source)}">{label}</a>（{escape(spot.last_year)}）</li>')
         else:
-            box = fill_box(spot.source, spot.key, spot.written, spot.last_year, f"{spot.last_year}（报告中不印出）", 12)
+            box = fill_box(spot.source, spot.key, spot.written, f"{spot.last_year}（报告中不印出）", 6)
             items.append(f"<li>{label}：{box}（{escape(spot.last_year)}；这一项报告中不印出）</li>")
+    how = "（只读：不能在页面中填写）" if not editable else "：在报告中的方框里填写，按回车保存；点这里列出每一项"
     return (
-        f'<div class="to-fill"><p class="notice" id="to-fill-count">还有 {count} 项待填'
-        f"{'（只读：不能在页面中填写）' if not editable else '：在报告中的方框里填写，按回车保存'}。</p>"
-        f"<ol>{''.join(items)}</ol></div>"
+        f'<details class="to-fill"><summary class="notice" id="to-fill-count">还有 {count} 项待填{how}。</summary>'
+        f"<ol>{''.join(items)}</ol></details>"
     )
 
 
@@ -574,7 +624,7 @@ def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
                 line = preview.edit(org, key, was, value)
             except FulianError as exc:
                 message = "\n".join(f"{f.location}: {f.message}" if f.location.line else f.message for f in exc.findings)
-                changed = any("已改为" in f.message or "已没有这一项" in f.message for f in exc.findings)
+                changed = any(f.message.startswith(CHANGED_MEANWHILE) for f in exc.findings)
                 answer = {"ok": False, "message": message, "changed": changed}
                 self._send(409 if changed else 422, "application/json", json.dumps(answer, ensure_ascii=False))
                 return

@@ -201,13 +201,16 @@ def _figure_link(piece: _Piece, content: str, editable: bool = False) -> str:
     )
 
 
-def fill_box(where: str, key: tuple, written: str, last_year: str, tooltip: str, width_chars: float) -> str:
-    """The box a value still to fill stands as: its source, its path, the marker it replaces, and
-    last year's value as its placeholder and tooltip, `width_chars` characters wide."""
+def fill_box(where: str, key: tuple, written: str, tooltip: str, width_chars: float) -> str:
+    """The box a value still to fill stands as: its source, its path and the marker it replaces,
+    last year's value as its placeholder and in its tooltip, `width_chars` characters wide (the
+    width of the text it stands for: the line keeps the length it will print with)."""
+    match = MARKER.match(written.strip())
+    last_value = match.group("value") if match else ""
     return (
         f'<input class="fill" type="text" data-source="{escape(where)}" data-key="{escape(json.dumps(list(key), ensure_ascii=False))}"'
-        f' data-was="{escape(written)}" placeholder="{escape(last_year)}" title="{escape(tooltip)}"'
-        f' aria-label="{escape(tooltip)}" style="width:{max(width_chars, 2):.2f}em" autocomplete="off">'
+        f' data-was="{escape(written)}" placeholder="{escape(last_value)}" title="{escape(tooltip)}"'
+        f' aria-label="{escape(tooltip)}" style="width:{max(width_chars, 2) + 0.4:.2f}em" autocomplete="off">'
     )
 
 
@@ -215,15 +218,14 @@ def _to_fill_html(piece: _Piece, editable: bool) -> str:
     """A value `init` left to fill, in its sentence: a box (its rest on the next line left blank),
     or where the page cannot be edited, the marker as it is written."""
     source = piece.source
-    match = MARKER.match(source.written.strip())
-    last_year = f"{match.group('year')}年：{match.group('value')}"
     width = text_width_chars(piece.text)
     if piece.continued:
         return f'<span class="fill-rest" style="display:inline-block;width:{width:.2f}em"></span>'
     if not editable:
         return f'<span class="placeholder" data-source="{escape(source.file)}:{source.line}">{escape(source.written)}</span>'
-    tooltip = f"待填：{source.label}\n{source.file} 第 {source.line} 行\n{last_year}"
-    return fill_box(f"{source.file}:{source.line}", source.key, source.written, last_year, tooltip, width)
+    match = MARKER.match(source.written.strip())
+    tooltip = f"待填：{source.label}\n{source.file} 第 {source.line} 行\n{match.group('year')} 年的报告中是 {match.group('value')}"
+    return fill_box(f"{source.file}:{source.line}", source.key, source.written, tooltip, width)
 
 
 def _piece_html(piece: _Piece, editable: bool = False) -> str:
