@@ -50,8 +50,8 @@ class Span:
 def scalar_spans(text: str) -> dict[PathKey, Span]:
     """Every scalar value of a YAML text by its path (mapping keys and list indexes).
 
-    Read from PyYAML's pure-Python parser, whose marks count characters of the text as given
-    (the file's own loader keeps lines and columns, not where a value ends)."""
+    Read from PyYAML's parser events (libyaml's where installed), whose marks count characters
+    of the text as given (the file's own loader keeps lines and columns, not where a value ends)."""
     spans: dict[PathKey, Span] = {}
     stack: list[list[Any]] = []  # [kind, path, next key or index, expecting a key]
 
@@ -74,7 +74,7 @@ def scalar_spans(text: str) -> dict[PathKey, Span]:
         else:
             frame[2] += 1
 
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_EVENT_LOADER):
         if isinstance(event, yaml.ScalarEvent):
             path = place()
             if path is None:
@@ -92,6 +92,8 @@ def scalar_spans(text: str) -> dict[PathKey, Span]:
             advance()
     return spans
 
+
+_EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|[,\[\]{}]""")
 
@@ -202,7 +204,8 @@ def apply_edit(
         written = yaml_scalar(value, span.style)
         new_text = text[: span.start] + written + text[span.end :]
         after = _parsed(new_text, edit.file)
-        if scalar_spans(new_text).get(edit.path) is None or shown(value_at(after.data, edit.path)) == "":
+        written_back = value_at(after.data, edit.path)
+        if isinstance(written_back, (dict, list)) or shown(written_back) == "":
             raise _refuse(edit.file, f"“{value}”不能作为这一项的值。", span.line)
         new_errors = _new_errors(validate(edit.subject, before), validate(edit.subject, after))
         if is_marker(value):  # put back to be filled (an undo): its own 待填 message is expected

@@ -49,6 +49,7 @@ class FigureSources:
         self.marked: list[FigureSource] = []
         self._by_id: dict[int, FigureSource] = {}
         self._keep: list[Any] = []  # the figures whose ids are keys stay alive while they are
+        self._paths: dict[Path, tuple[str, str]] = {}
         for year_data, prefix in ((data, ""), (data.previous, "previous.")):
             if year_data is None:
                 continue
@@ -67,16 +68,24 @@ class FigureSources:
         if file is None:
             return None
         location = file.locate_value(path)
-        absolute = Path(file.path).resolve()
-        try:
-            relative = absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            relative = absolute.as_posix()
+        absolute, relative = self._where(file.path)
         label = prefix + ".".join(str(part) for part in (subject, *path))
         written = _written(file.data, path)
         if written is None:  # a figure read from a part of a value, or from no value of its own
-            return FigureSource(relative, location.line, str(absolute), label)
-        return KeyedSource(relative, location.line, str(absolute), label, (subject, *path), written, not prefix)
+            return FigureSource(relative, location.line, absolute, label)
+        return KeyedSource(relative, location.line, absolute, label, (subject, *path), written, not prefix)
+
+    def _where(self, path: Path) -> tuple[str, str]:
+        """A file's full path and its path under the data root, found once per file (not per figure)."""
+        found = self._paths.get(path)
+        if found is None:
+            absolute = Path(path).resolve()
+            try:
+                relative = absolute.relative_to(self.root).as_posix()
+            except ValueError:
+                relative = absolute.as_posix()
+            found = self._paths[path] = (str(absolute), relative)
+        return found
 
     def _remember(self, figure: Any, source: FigureSource) -> None:
         self._by_id[id(figure)] = source

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import groupby
 from html import escape
 from typing import Any
 from urllib.parse import quote
@@ -113,28 +114,32 @@ def _break(pieces: list[_Piece], first_capacity: float, capacity: float) -> list
     lines: list[list[tuple[str, _Piece]]] = [[]]
     width, limit = 0.0, first_capacity
     for char, piece in chars:
-        step = text_width_chars(char)
+        step = _char_width(char)
         if width + step > limit + 1e-9 and lines[-1]:
             carried: list[tuple[str, _Piece]] = []
             if char in _NO_LINE_START:  # the characters before come down with it (”、 is two)
                 while len(lines[-1]) > 1 and (not carried or carried[0][0] in _NO_LINE_START):
                     carried.insert(0, lines[-1].pop())
             lines.append(carried)
-            width, limit = sum(text_width_chars(c) for c, _ in carried), capacity
+            width, limit = sum(_char_width(c) for c, _ in carried), capacity
         lines[-1].append((char, piece))
         width += step
     return [_regroup(line) for line in lines if line]
 
 
+# One character's width, asked for every character of every line: a report has a few hundred
+# distinct characters, so each is measured once.
+_char_width = lru_cache(maxsize=4096)(text_width_chars)
+
+
 def _regroup(chars: list[tuple[str, _Piece]]) -> list[_Piece]:
-    """Consecutive characters of one piece back into one piece."""
+    """Consecutive characters of one look and source back into one piece (joined once, not
+    character by character: a report has some twenty thousand characters)."""
     pieces: list[_Piece] = []
-    for char, piece in chars:
-        if pieces and pieces[-1].font == piece.font and pieces[-1].bold == piece.bold and pieces[-1].source is piece.source:
-            last = pieces[-1]
-            pieces[-1] = _Piece(last.text + char, last.font, last.bold, last.source)
-        else:
-            pieces.append(_Piece(char, piece.font, piece.bold, piece.source))
+    for _, group in groupby(chars, key=lambda item: (item[1].font, item[1].bold, id(item[1].source))):
+        run = list(group)
+        first = run[0][1]
+        pieces.append(_Piece("".join(char for char, _ in run), first.font, first.bold, first.source))
     return pieces
 
 
