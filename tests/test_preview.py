@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import re
 import time
 from pathlib import Path
 
@@ -231,3 +232,66 @@ def test_read_only_writes_nothing_and_draws_no_box(tmp_path):
         assert "data-key=" not in report and "<input" not in report and 'data-editable="0"' in report
     finally:
         served.close()
+
+
+@pytest.fixture
+def next_year(tmp_path):
+    """A fictional office's 2021, and the 2022 `init` made from it, previewed."""
+    from fulian_report.cli import run
+
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    assert run(["init", "2022", "--from", "2021", "--data", str(data)]) == 0
+    served = PreviewServer(Preview(2022, data), port=0)
+    served.start()
+    yield served, data
+    served.close()
+
+
+def test_a_year_still_to_fill_is_drawn_with_boxes_while_validate_still_refuses_it(next_year):
+    from fulian_report.errors import FulianError
+    from fulian_report.model.dataset import load_org
+
+    served, data = next_year
+    page = _get(served, "/org/lakeside")[2]
+    report = page.split("<script>")[0]
+    assert '<section class="page"' in report and "还有 4 项待填" in report
+    in_pages = re.findall(r'<input class="fill"[^>]*>', report.split('<div class="report-pages">')[1])
+    assert len(in_pages) == 3
+    assert 'data-source="2022/lakeside/cases.yaml:2"' in in_pages[0] and 'placeholder="55件"' in in_pages[0]
+    assert "2021 年的报告中是 55件" in in_pages[0]
+    # The date line is no sentence of the prose: its box is in the list at the top.
+    listed = re.findall(r'<input class="fill"[^>]*>', report.split('<div class="report-pages">')[0])
+    assert len(listed) == 1 and 'data-source="2022/lakeside/organisation.yaml:4"' in listed[0]
+    with pytest.raises(FulianError):
+        load_org(data / "2022" / "lakeside", 2022)  # validate and build are not weakened
+
+
+def test_a_wrong_value_a_stale_page_and_a_file_of_another_year_write_nothing(next_year):
+    import json
+
+    served, data = next_year
+    cases = data / "2022" / "lakeside" / "cases.yaml"
+    before = cases.read_bytes()
+    was = "待填（2021年：55件）"
+    status, answer = _post(served, "/edit/lakeside", json.dumps({"key": ["cases", "visits", "received"], "was": was, "value": "abc"}).encode(), served.origin)
+    assert status == 422 and "cases.yaml:2" in answer["message"] and "abc" in answer["message"], answer
+    status, answer = _post(served, "/edit/lakeside", json.dumps({"key": ["cases", "visits", "received"], "was": "54件", "value": "56件"}).encode(), served.origin)
+    assert status == 409 and answer["changed"] and "已改为" in answer["message"], answer
+    for key in (["cases"], ["../../2021/lakeside/cases", "visits"], ["cases", "visits", True], "cases.visits.received"):
+        status, answer = _post(served, "/edit/lakeside", json.dumps({"key": key, "was": was, "value": "56件"}).encode(), served.origin)
+        assert status == 422 and not answer["ok"], (key, answer)
+    assert cases.read_bytes() == before
+    assert _post(served, "/edit/lakeside", b"{" * 20000, served.origin)[0] == 413
+    assert _post(served, "/edit/lakeside", b"not json", served.origin)[0] == 400
+    assert cases.read_bytes() == before
+    status, answer = _post(served, "/edit/lakeside", json.dumps({"key": ["cases", "visits", "received"], "was": was, "value": "61件"}).encode(), served.origin)
+    assert status == 200 and cases.read_bytes() == before.replace(was.encode(), "61件".encode())
+
+
+def test_only_the_years_own_figures_offer_to_be_changed(next_year):
+    served, data = next_year
+    page = _get(served, "/org/lakeside")[2].split("<script>")[0]
+    keyed = re.findall(r'<a class="figure" data-source="([^"]+)"[^>]* data-key=', page)
+    assert keyed == [] or all(source.startswith("2022/") for source in keyed)
+    assert 'data-source="2021/' not in "".join(re.findall(r"<input[^>]*>", page))
