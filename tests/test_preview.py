@@ -295,3 +295,15 @@ def test_only_the_years_own_figures_offer_to_be_changed(next_year):
     keyed = re.findall(r'<a class="figure" data-source="([^"]+)"[^>]* data-key=', page)
     assert keyed == [] or all(source.startswith("2022/") for source in keyed)
     assert 'data-source="2021/' not in "".join(re.findall(r"<input[^>]*>", page))
+
+
+def test_the_pages_own_write_is_drawn_once_and_a_later_save_by_anyone_again(next_year):
+    served, data = next_year
+    preview = served.preview
+    cases = data / "2022" / "lakeside" / "cases.yaml"
+    version = preview.versions["lakeside"]
+    preview.edit("lakeside", ["cases", "visits", "received"], "待填（2021年：55件）", "61件")
+    assert preview.versions["lakeside"] == version + 1  # drawn again at once
+    assert preview.changed([cases, cases.parent / ".fulian-report.lock"]) == []  # the watcher's report of it
+    cases.write_text(cases.read_text(encoding="utf-8").replace("61件", "62件"), encoding="utf-8")
+    assert preview.changed([cases]) == ["lakeside"]

@@ -208,6 +208,19 @@ def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
 
     WebDriverWait(browser, 10).until(lambda d: f"{dv_source} 改为“3对”" in d.find_element(By.ID, "undo").text)
     _redrawn(browser, server, "furong")
+
+    # The page showed a value that has changed on disk since: it says so and writes nothing.
+    unchanged = cases.read_bytes()
+    browser.execute_script(  # in one step, so that no redraw comes between
+        "var box = Array.from(document.querySelectorAll('section.page input.fill'))"
+        ".find(function (b) { return b.getAttribute('data-key').indexOf('couples_reconciled') >= 0; });"
+        "box.setAttribute('data-was', '130对'); box.value = '140对';"
+        "box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));"
+    )
+    told = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".changed-notice"))
+    assert "已改为" in told.text and "没有写入" in told.text, told.text
+    assert cases.read_bytes() == unchanged
+    _redrawn(browser, server, "furong")
     if os.environ.get("FULIAN_UPDATE_SCREENSHOT") == "1" or not FILL_SCREENSHOT.exists():
         browser.execute_script("document.querySelector('section.page input.fill').focus(); window.scrollTo(0, 0)")
         FILL_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

@@ -157,8 +157,10 @@ class Preview:
         # A hidden file (an edit's temporary file, the folder's lock) is no data; a file as the
         # page's own edit left it is drawn already.
         paths = [path for path in paths if not Path(path).name.startswith(".") and not self._own_write(Path(path))]
-        if not paths:
-            return []
+        return self._redraw(paths) if paths else []
+
+    def _redraw(self, paths: list[Path]) -> list[str]:
+        """Bump the versions of the organisations `paths` concern; those organisations."""
         orgs = self.changes.organisations(paths)
         touched = list(self.folders) if orgs is None else [org for org in orgs if org in self.folders]
         with self._lock:
@@ -202,10 +204,12 @@ class Preview:
             line = apply_edit(Edit(Path(file), subject, tuple(key[1:]), was, value), validate)
         except FulianError as exc:
             if any(finding.message.startswith(CHANGED_MEANWHILE) for finding in exc.findings):
-                self.changed([Path(file)])  # the page is drawn again from the file as it is now
+                self._redraw([Path(file)])  # the page is drawn again from the file as it is now
             raise
-        self.changed([Path(file)])  # drawn again at once, not when the watcher sees the save
+        # Remembered first: the watcher reports the save within milliseconds, and a redraw it
+        # asked for would only repeat this one.
         self._remember_write(Path(file))
+        self._redraw([Path(file)])  # drawn again at once, not when the watcher sees the save
         return line
 
     def _remember_write(self, file: Path) -> None:
@@ -245,6 +249,7 @@ _SCRIPT = r"""
   var editable = body.getAttribute("data-editable") === "1";
   var undo = [];  // {key, value shown before, value written, source}, newest last
   var refused = {};  // data-key → {value, message} of a value the tool refused
+  var notice = "";  // why the last value was not written: the file had changed meanwhile
   var busy = false;
 
   function say(box, text) {
@@ -278,6 +283,13 @@ _SCRIPT = r"""
       say(box, refused[key].message);
     });
     drawUndo();
+    if (notice) {
+      var told = document.createElement("p");
+      told.className = "changed-notice";
+      told.setAttribute("role", "alert");
+      told.textContent = notice;
+      report.insertBefore(told, report.firstChild);
+    }
   }
   function refresh() {
     return fetch("/fragment/" + encodeURIComponent(org), {cache: "no-store"}).then(function (r) {
@@ -322,11 +334,12 @@ _SCRIPT = r"""
       box.removeAttribute("data-sending");
       if (!answer.ok) {
         say(box, answer.message);
-        if (answer.changed) return refresh();
+        if (answer.changed) { notice = answer.message; return refresh(); }  // said above the redrawn page
         refused[box.getAttribute("data-key")] = {value: value, message: answer.message};
         return;
       }
       delete refused[box.getAttribute("data-key")];
+      notice = "";
       box.setAttribute("data-was", answer.written);  // written: leaving the box sends nothing more
       undo.push({key: box.getAttribute("data-key"), before: was, after: answer.written, source: box.getAttribute("data-source")});
       return refresh().then(function () {
@@ -406,6 +419,7 @@ input.fill::placeholder{color:#6a7f99}input.fill[aria-invalid=true]{border-color
 .fill-error{position:absolute;z-index:2;margin-top:6mm;background:#c00;color:#fff;font:12px/1.4 sans-serif;
 padding:1mm 2mm;white-space:normal;max-width:120mm;letter-spacing:0}
 .placeholder{color:#6a7f99;border-bottom:0.3mm dashed #6a7f99}
+.changed-notice{margin:4mm auto;max-width:200mm;background:#fff7e0;border-left:2mm solid #e6a100;padding:2mm 4mm}
 """
 
 

@@ -3,8 +3,10 @@ escaped for the context each is written into (CSS string, HTML text, attribute, 
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote
 
 import pytest
 from hypothesis import given
@@ -79,3 +81,27 @@ def test_the_pages_css_names_the_faces_the_pdf_prints(tmp_path):
     body = re.search(r"\.font-body\{font-family:([^}]*)\}", css).group(1)
     families = [_css_unescape(name.strip()) if name.strip().startswith('"') else name.strip() for name in body.split(",")]
     assert families == ["Times New Roman", "Liberation Serif", "Tinos", "FandolSong", "仿宋_GB2312", "FandolFang", "serif"]
+
+
+@given(st.text(min_size=1), st.text(min_size=1), st.text(min_size=1), st.text())
+def test_a_figures_attributes_read_back_as_written_whatever_its_file_label_and_value(file, label, written, text):
+    """A data file's name, a record's name and a value as written go into attributes and a URL:
+    parsed back, the link has exactly its attributes, with the values given."""
+    from fulian_report.render.provenance import KeyedSource
+    from fulian_report.writers.html import _Piece, _piece_html
+
+    source = KeyedSource(file, 3, "/data/" + file, label, ("cases", label), written, True)
+    found: list[tuple[str, dict]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            found.append((tag, dict(attrs)))
+
+    Tags().feed(_piece_html(_Piece(text or "1", source=source), editable=True))
+    tag, attributes = found[0]
+    assert tag == "a" and set(attributes) == {"class", "data-source", "data-key", "data-was", "title", "href"}
+    assert attributes["data-source"] == f"{file}:3" and attributes["data-was"] == written
+    assert json.loads(attributes["data-key"]) == ["cases", label]
+    href = attributes["href"]
+    assert href.startswith("vscode://file/") and not re.search(r"[\s\"'<>]", href)
+    assert unquote(href[len("vscode://file/"):]) == f"/data/{file}:3"
