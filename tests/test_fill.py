@@ -100,3 +100,31 @@ def test_any_one_line_text_is_written_so_that_it_reads_back_as_itself_or_as_yaml
         value = parsed["value"]
         if style or written != text:
             assert value == text
+
+
+TRAINING = """\
+summer_training:
+  sessions: 待填（2021年：10场）
+  spring_sessions: 待填（2021年：4场）
+  autumn_sessions: 待填（2021年：6场）
+  sums: {sessions: [spring_sessions, autumn_sessions]}
+"""
+
+
+def test_a_total_is_checked_against_its_parts_once_it_is_written_not_while_it_stands_in(tmp_path):
+    file = tmp_path / "activities.yaml"
+    file.write_text(TRAINING, encoding="utf-8")
+    validate = subject_validator(ReportingPeriod.calendar_year(2022), ())
+
+    def edit(name: str, was: str, value: str) -> None:
+        apply_edit(Edit(file, "activities", ("summer_training", name), was, value), validate)
+
+    edit("spring_sessions", "待填（2021年：4场）", "5场")  # 5 + 6 is not last year's 10: the total is still to fill
+    edit("autumn_sessions", "待填（2021年：6场）", "7场")
+    with pytest.raises(FulianError) as caught:
+        edit("sessions", "待填（2021年：10场）", "13场")
+    assert "不等于各项之和" in str(caught.value) and "activities.yaml:2" in str(caught.value)
+    edit("sessions", "待填（2021年：10场）", "12场")
+    with pytest.raises(FulianError):
+        edit("autumn_sessions", "7场", "8场")  # the total is written now: a part that breaks it is refused
+    assert "sessions: 12场" in file.read_text(encoding="utf-8")

@@ -23,7 +23,7 @@ import yaml
 
 from .errors import Finding, FulianError, Severity
 from .model.period import ReportingPeriod
-from .model.unfilled import is_marker
+from .model.unfilled import is_marker, markers
 from .source.yaml_source import PartialSource, decode, display_path, parse_yaml, read_source_bytes
 
 # A value typed into the page: one line of text, as long as any figure or date needs.
@@ -210,6 +210,10 @@ def apply_edit(
         new_errors = _new_errors(validate(edit.subject, before), validate(edit.subject, after))
         if is_marker(value):  # put back to be filled (an undo): its own 待填 message is expected
             new_errors = [f for f in new_errors if not (f.location.line == span.line and f.message.startswith("待填："))]
+        # A rule broken at a value still to fill (a total whose parts are being filled one by one)
+        # is checked with last year's value standing in there: it is no fault of this value yet.
+        standing_in = {after.locate_value(path).line for path, _ in markers(after.data)} - {span.line}
+        new_errors = [f for f in new_errors if f.location.line not in standing_in]
         if new_errors:
             raise FulianError(new_errors)
         bom, encoding = _encoding(raw)
