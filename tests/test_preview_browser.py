@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fulian_report.preview import Preview, PreviewServer
-from tests.conftest import DATA, ROOT, data_copy  # noqa: F401 - a fixture
+from tests.conftest import DATA, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -279,13 +279,11 @@ def test_every_value_of_both_offices_filled_through_the_page_then_build_succeeds
     assert typed >= 20 and _left_to_fill(data / "2022" / "xiangdong") == 0
 
     # furong through the endpoint the page uses, with the page's own token and origin.
-    from fulian_report.preview import Preview as _Preview  # noqa: F401 - the same server as above
+    from fulian_report.model.unfilled import stand_in
 
     cookie = f"fulian_preview_{server.httpd.server_address[1]}={server.token}"
     page = server.preview.page("furong")
     for spot in page.to_fill:
-        from fulian_report.model.unfilled import stand_in
-
         value = stand_in(spot.last_year.split("：", 1)[1])
         value = f"{value['start']}至{value['end']}" if isinstance(value, dict) else value
         request = urllib.request.Request(
