@@ -110,6 +110,7 @@ class Preview:
         from .render.style import resolve_style
 
         to_fill: list[ToFill] = []
+        self._data.pop(org, None)  # an edit is checked against the data as drawn now, or refused
         try:
             try:
                 data = load_org(self.folders[org], self.year)
