@@ -162,11 +162,7 @@ def _refuse(file: Path, message: str, line: int = 0) -> FulianError:
     return FulianError.single(display_path(file), message, line)
 
 
-def apply_edit(
-    edit: Edit,
-    validate: Any,
-    lock_folder: Path | None = None,
-) -> int:
+def apply_edit(edit: Edit, validate: Any) -> int:
     """Write `edit.value` at `edit.path` of `edit.file`; return the line written.
 
     `validate(subject, source)` gives the findings of a parsed file as `validate` does.
@@ -179,7 +175,7 @@ def apply_edit(
         raise _refuse(edit.file, "没有填写内容。")
     if len(value) > MAX_VALUE_CHARS or any(not char.isprintable() for char in value):
         raise _refuse(edit.file, f"只能填写一行文字（至多 {MAX_VALUE_CHARS} 个字符）。")
-    with output_lock(lock_folder or edit.file.parent, wait=LOCK_WAIT_SECONDS):
+    with output_lock(edit.file.parent, wait=LOCK_WAIT_SECONDS):
         raw = read_source_bytes(edit.file)
         text, _ = decode(raw, edit.file)
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or "\x00" in text:
