@@ -7,13 +7,14 @@ No driver or browser is ever downloaded: selenium is handed the system chromedri
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
 
 import pytest
 
-from fulian_report.serve import Preview, PreviewServer
+from fulian_report.preview import Preview, PreviewServer
 from tests.conftest import DATA, ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,6 +31,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
@@ -101,3 +103,199 @@ def test_the_preview_shows_a4_pages_whose_figures_name_their_lines_and_follows_a
     finding = browser.find_element(By.CSS_SELECTOR, ".findings li.error")
     assert "cases.yaml:10" in finding.text and "错误" in finding.text
     assert browser.find_elements(By.CSS_SELECTOR, "section.page")
+
+
+# --- filling in next year's values ------------------------------------------------------------
+
+FILL_SCREENSHOT = ROOT / "docs" / "images" / "preview-fill.png"
+
+
+@pytest.fixture
+def next_year(data_copy):
+    """`init 2022 --from 2021` on a copy of data/, previewed."""
+    from fulian_report.cli import run
+
+    assert run(["init", "2022", "--from", "2021", "--data", str(data_copy)]) == 0
+    server = PreviewServer(Preview(2022, data_copy, ["furong", "xiangdong"]), port=0)
+    server.start()
+    time.sleep(0.3)  # the watcher's first scan
+    yield server, data_copy
+    server.close()
+
+
+def _left_to_fill(folder: Path) -> int:
+    """How many values validate lists as still to fill."""
+    from fulian_report.model.dataset import InvalidOrg, load_org
+
+    try:
+        load_org(folder, 2022)
+    except InvalidOrg as exc:
+        return sum(f.message.startswith("待填：") for f in exc.findings)
+    return 0
+
+
+def _box(browser, key_part: str):
+    return next(box for box in browser.find_elements(By.CSS_SELECTOR, "section.page input.fill") if key_part in box.get_attribute("data-key"))
+
+
+def _redrawn(browser, server, org: str) -> None:
+    """Wait until the page shows the server's latest version of the organisation."""
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-version") == str(server.preview.versions[org])
+    )
+
+
+def _value_for(box) -> str:
+    """What an office would type: last year's value, a year later for a date."""
+    from fulian_report.model.unfilled import stand_in
+
+    value = stand_in(box.get_attribute("placeholder"))
+    return f"{value['start']}至{value['end']}" if isinstance(value, dict) else value
+
+
+def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
+    server, data = next_year
+    folder = data / "2022" / "furong"
+    cases = folder / "cases.yaml"
+    browser.get(server.url)
+    browser.get(f"{server.origin}/org/furong")
+    boxes = browser.find_elements(By.CSS_SELECTOR, "section.page input.fill[data-source]")
+    assert len(boxes) >= 100
+    for box in boxes:
+        file, line = box.get_attribute("data-source").rsplit(":", 1)
+        assert "待填" in (data / file).read_text(encoding="utf-8").splitlines()[int(line) - 1]
+        assert box.get_attribute("placeholder") and "2021 年的报告中是" in box.get_attribute("title")
+    count = browser.find_element(By.ID, "to-fill-count").text
+    assert count.startswith("还有 172 项待填"), count
+
+    # A value and Enter: that line is written, every other line stays, validate lists one fewer.
+    left = _left_to_fill(folder)
+    before = cases.read_text(encoding="utf-8").splitlines()
+    received = _box(browser, '"couples_received"')
+    line = int(received.get_attribute("data-source").rsplit(":", 1)[1])
+    received.send_keys("450对", Keys.ENTER)
+    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "450对" in cases.read_text(encoding="utf-8"))
+    after = cases.read_text(encoding="utf-8").splitlines()
+    assert [i for i, (a, b) in enumerate(zip(before, after)) if a != b] == [line - 1] and len(before) == len(after)
+    assert after[line - 1].split("#")[0].rstrip() == "  couples_received: 450对"
+    assert _left_to_fill(folder) == left - 1
+    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "to-fill-count").text.startswith("还有 171 项待填"))
+    assert any(f.text == "450对" for f in browser.find_elements(By.CSS_SELECTOR, f'a.figure[data-source="2022/furong/cases.yaml:{line}"]'))
+    WebDriverWait(browser, 5).until(lambda d: d.execute_script("return document.activeElement.classList.contains('fill')"))
+
+    # "abc" writes nothing, and the page says why in Chinese, beside the box.
+    unchanged = cases.read_bytes()
+    reconciled = _box(browser, '"couples_reconciled"')
+    reconciled.clear()
+    reconciled.send_keys("abc", Keys.ENTER)
+    error = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".fill-error"))
+    assert "abc" in error.text and "cases.yaml" in error.text and re.search(r"[\u4e00-\u9fff]{4}", error.text), error.text
+    assert cases.read_bytes() == unchanged
+
+    # Another editor saves another line of the same file meanwhile: that save is kept.
+    text = cases.read_text(encoding="utf-8")
+    analysed = re.search(r"couples_analysed: (待填（2021年：[^）]*）)", text).group(1)
+    version = server.preview.versions["furong"]
+    cases.write_text(text.replace(analysed, "360对"), encoding="utf-8")
+    WebDriverWait(browser, 10).until(lambda _: server.preview.versions["furong"] > version)  # the watcher saw the save
+    _redrawn(browser, server, "furong")
+    dv = _box(browser, '"dv_accompanied"')
+    dv_source = dv.get_attribute("data-source")
+    dv.clear()
+    dv.send_keys("3对", Keys.ENTER)
+    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "dv_accompanied: 3对" in cases.read_text(encoding="utf-8"))
+    assert "couples_analysed: 360对" in cases.read_text(encoding="utf-8")
+
+    WebDriverWait(browser, 10).until(lambda d: f"{dv_source} 改为“3对”" in d.find_element(By.ID, "undo").text)
+    _redrawn(browser, server, "furong")
+
+    # The page showed a value that has changed on disk since: it says so and writes nothing.
+    unchanged = cases.read_bytes()
+    browser.execute_script(  # in one step, so that no redraw comes between
+        "var box = Array.from(document.querySelectorAll('section.page input.fill'))"
+        ".find(function (b) { return b.getAttribute('data-key').indexOf('couples_reconciled') >= 0; });"
+        "box.setAttribute('data-was', '130对'); box.value = '140对';"
+        "box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));"
+    )
+    told = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".changed-notice"))
+    assert "已改为" in told.text and "没有写入" in told.text, told.text
+    assert cases.read_bytes() == unchanged
+    _redrawn(browser, server, "furong")
+    if os.environ.get("FULIAN_UPDATE_SCREENSHOT") == "1" or not FILL_SCREENSHOT.exists():
+        browser.execute_script("document.querySelector('section.page input.fill').focus(); window.scrollTo(0, 0)")
+        FILL_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(FILL_SCREENSHOT))
+
+    # Undo puts the previous value back.
+    undo = browser.find_element(By.ID, "undo-button")
+    undo.click()
+    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "dv_accompanied: 待填（2021年：" in cases.read_text(encoding="utf-8"))
+    _redrawn(browser, server, "furong")
+
+    # A printed figure of the year becomes a box when clicked; its source tooltip stays.
+    figure = browser.find_element(By.CSS_SELECTOR, f'a.figure[data-source="2022/furong/cases.yaml:{line}"]')
+    tooltip = figure.get_attribute("title")
+    figure.click()
+    box = browser.switch_to.active_element
+    assert box.get_attribute("value") == "450对" and box.get_attribute("title") == tooltip
+    box.clear()
+    box.send_keys("451对", Keys.ENTER)
+    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "couples_received: 451对" in cases.read_text(encoding="utf-8"))
+
+    # Without its token the page is refused.
+    browser.delete_all_cookies()
+    browser.get(f"{server.origin}/org/furong")
+    assert "完整的预览地址" in browser.find_element(By.TAG_NAME, "body").text
+    assert not browser.find_elements(By.CSS_SELECTOR, "section.page")
+
+
+def test_every_value_of_both_offices_filled_through_the_page_then_build_succeeds(browser, next_year, tmp_path):
+    import json
+    import urllib.request
+
+    from fulian_report.cli import run
+
+    server, data = next_year
+    browser.get(server.url)
+    # xiangdong through the browser, box after box, as a clerk does: Enter moves to the next.
+    browser.get(f"{server.origin}/org/xiangdong")
+    typed = 0
+    while True:
+        boxes = browser.find_elements(By.CSS_SELECTOR, "section.page input.fill")
+        if not boxes:  # values the report does not print: boxes of their own in the list at the top
+            boxes = browser.find_elements(By.CSS_SELECTOR, ".to-fill input.fill")
+            if not boxes:
+                break
+            browser.execute_script("document.querySelector('details.to-fill').open = true")
+        box = boxes[0]
+        source = box.get_attribute("data-source")
+        box.send_keys(_value_for(box), Keys.ENTER)
+        WebDriverWait(browser, 10).until(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, f'#report input.fill[data-source="{source}"]')
+            or d.find_elements(By.CSS_SELECTOR, ".fill-error")
+        )
+        assert not browser.find_elements(By.CSS_SELECTOR, ".fill-error"), browser.find_element(By.CSS_SELECTOR, ".fill-error").text
+        typed += 1
+    assert typed >= 20 and _left_to_fill(data / "2022" / "xiangdong") == 0
+
+    # furong through the endpoint the page uses, with the page's own token and origin.
+    from fulian_report.model.unfilled import stand_in
+
+    cookie = f"fulian_preview_{server.httpd.server_address[1]}={server.token}"
+    page = server.preview.page("furong")
+    for spot in page.to_fill:
+        value = stand_in(spot.last_year.split("：", 1)[1])
+        value = f"{value['start']}至{value['end']}" if isinstance(value, dict) else value
+        request = urllib.request.Request(
+            f"{server.origin}/edit/furong", method="POST",
+            data=json.dumps({"key": list(spot.key), "was": spot.written, "value": value}).encode(),
+            headers={"Content-Type": "application/json", "Origin": server.origin, "Cookie": cookie},
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert json.loads(response.read())["ok"]
+    assert _left_to_fill(data / "2022" / "furong") == 0
+
+    browser.get(f"{server.origin}/org/furong")
+    assert not browser.find_elements(By.ID, "to-fill-count")
+    assert run(["build", "2022", "--data", str(data), "--out", str(tmp_path / "out")]) == 0
+    assert len(list((tmp_path / "out" / "2022").glob("*.docx"))) == 2

@@ -267,14 +267,15 @@ def preview(
     org: Optional[List[str]] = typer.Option(None, "--org", help="只预览这个组织（可重复）。"),
     style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="本机端口（0 为任选一个空闲端口）。"),
+    read_only: bool = typer.Option(False, "--read-only", help="只看不改：页面中不能填写或修改数字。"),
     show_help: bool = HELP_OPTION,
 ) -> None:
-    """在浏览器中按 A4 页面预览报告，保存数据后自动刷新；数字可点击跳到数据所在的行。"""
+    """在浏览器中按 A4 页面预览报告，保存数据后自动刷新；待填的数字可在页面中填写，数字可点击修改。"""
     from .errors import FulianError
-    from .serve import Preview, PreviewServer
+    from .preview import Preview, PreviewServer
 
     try:
-        server = PreviewServer(Preview(year, data, org or None, style), port)
+        server = PreviewServer(Preview(year, data, org or None, style, read_only=read_only), port)
     except FulianError as exc:
         _print_findings(exc.findings)
         raise typer.Exit(1) from None

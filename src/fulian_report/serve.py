@@ -1,4 +1,5 @@
-"""The long-lived commands: `watch` (rebuild on save) and `preview` (a local page that follows the data).
+"""The long-lived commands: `watch` (rebuild on save) and the file following `preview` shares
+(preview.py: a local page that follows the data).
 
 Both hold what a cold start pays for (imports, styles, compiled templates,
 the prepared .docx blank) and call exactly the functions a one-shot build
@@ -11,20 +12,14 @@ rebuild it, a style's files every organisation that uses the style.
 
 from __future__ import annotations
 
-import json
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
 
-from .doctree import Document
-from .errors import Finding, FulianError, Severity
+from .errors import Finding, FulianError
 from .source.yaml_source import keep_parsed_files
 
 # How long the watcher waits for more changes after one before it yields them (ms).  An
@@ -276,220 +271,6 @@ def describe(result: Rebuilt) -> tuple[str, str]:
     return "\n".join(out), "\n".join(err)
 
 
-# --- preview -------------------------------------------------------------------------------
-
-
-@dataclass
-class PreviewPage:
-    """One organisation's latest rendering: its tree with sources, or the findings that stopped it."""
-
-    document: Document | None
-    findings: list[Finding]
-    version: int
-
-
-class Preview:
-    """The state behind the preview server: every organisation's page, redrawn when its files change."""
-
-    def __init__(
-        self,
-        year: int,
-        data_root: Path = Path("data"),
-        orgs: list[str] | None = None,
-        style: str | None = None,
-        force_polling: bool | None = None,
-    ):
-        from .api import organisation_folders
-
-        self.year, self.data_root, self.style = year, Path(data_root), style
-        self.folders = {folder.name: folder for folder in organisation_folders(self.data_root, year, orgs)}
-        self.changes = ChangeMap(year, self.data_root, orgs, style)
-        self.force_polling = force_polling
-        keep_parsed_files()
-        self.versions = {org: 1 for org in self.folders}
-        self._pages: dict[str, PreviewPage] = {}
-        self._last_good: dict[str, Document] = {}
-        self._lock = threading.Lock()
-
-    def page(self, org: str) -> PreviewPage:
-        """The organisation's page at its current version, rendered once per version."""
-        with self._lock:
-            version = self.versions[org]
-            cached = self._pages.get(org)
-            if cached is not None and cached.version == version:
-                return cached
-            document, findings = self._render(org)
-            if document is not None:
-                self._last_good[org] = document
-            page = PreviewPage(document, findings, version)
-            self._pages[org] = page
-            return page
-
-    def _render(self, org: str) -> tuple[Document | None, list[Finding]]:
-        """The same load and render as a build's, with each figure's source kept."""
-        from .api import all_findings, make_document
-        from .diagnostics import sorted_findings
-        from .model.dataset import load_org
-        from .render.style import resolve_style
-
-        try:
-            data = load_org(self.folders[org], self.year)
-            document = make_document(data, resolve_style(self.style) if self.style else None, provenance=True)
-        except FulianError as exc:
-            return None, sorted_findings(all_findings(exc))
-        return document, sorted_findings(data.warnings)
-
-    def changed(self, paths: Iterable[Path]) -> list[str]:
-        orgs = self.changes.organisations(paths)
-        touched = list(self.folders) if orgs is None else [org for org in orgs if org in self.folders]
-        with self._lock:
-            for org in touched:
-                self.versions[org] += 1
-        return touched
-
-    def follow(self, stop: threading.Event) -> None:
-        """Bump the versions of what each change concerns, until `stop` is set."""
-        for changed in _watch_changes(self.changes.watched(), stop, self.force_polling):
-            self.changed(changed)
-
-    def last_good(self, org: str) -> Document | None:
-        return self._last_good.get(org)
-
-
-_SCRIPT = """
-(function () {
-  var body = document.body, org = body.getAttribute("data-org");
-  if (!org) return;
-  function poll() {
-    fetch("/version/" + encodeURIComponent(org), {cache: "no-store"})
-      .then(function (r) { return r.text(); })
-      .then(function (version) {
-        if (version === body.getAttribute("data-version")) return;
-        return fetch("/fragment/" + encodeURIComponent(org), {cache: "no-store"}).then(function (r) {
-          var shown = r.headers.get("X-Version");
-          return r.text().then(function (html) {
-            document.getElementById("report").innerHTML = html;
-            body.setAttribute("data-version", shown || version);
-          });
-        });
-      })
-      .catch(function () {})
-      .then(function () { setTimeout(poll, 250); });
-  }
-  setTimeout(poll, 250);
-})();
-"""
-
-_CHROME_CSS = """
-body{margin:0;background:#e8e8e8;font-family:sans-serif}
-nav.orgs{padding:2mm 4mm;background:#333;color:#fff}nav.orgs a{color:#fff;margin-right:4mm}
-.findings{margin:4mm auto;max-width:200mm;background:#fff;border-left:2mm solid #c00;padding:2mm 4mm}
-.findings.warnings-only{border-left-color:#e6a100}
-.findings ul{margin:0;padding-left:5mm}.findings li.error{color:#a00}.findings li.warning{color:#7a5a00}
-.findings a{color:inherit}.notice{font-weight:bold}
-"""
-
-
-def _finding_html(finding: Finding) -> str:
-    location = finding.location
-    text = escape(f"{location}: {finding.severity.label}：{finding.message}")
-    kind = "error" if finding.severity is Severity.ERROR else "warning"
-    if location.line:
-        target = f"vscode://file/{Path(location.path).resolve()}:{location.line}:{location.column or 1}"
-        return f'<li class="{kind}"><a href="{escape(target)}">{text}</a></li>'
-    return f'<li class="{kind}">{text}</li>'
-
-
-def fragment_html(page: PreviewPage, fallback: Document | None) -> str:
-    """What `#report` shows: the findings, then the pages (the last good ones if this version failed)."""
-    from .writers.html import pages_html, stylesheet
-
-    parts = []
-    document = page.document or fallback
-    if page.findings:
-        errors = any(f.severity is Severity.ERROR for f in page.findings)
-        notice = "数据有错误，报告未能生成" + ("；下面是上一次生成成功的报告。" if fallback and not page.document else "。")
-        heading = f'<p class="notice">{escape(notice)}</p>' if errors else '<p class="notice">有警告：</p>'
-        items = "".join(_finding_html(f) for f in page.findings)
-        parts.append(f'<div class="findings{"" if errors else " warnings-only"}">{heading}<ul>{items}</ul></div>')
-    if document is not None:
-        parts.append(f"<style>{stylesheet(document)}</style>")
-        parts.append(pages_html(document))
-    return "\n".join(parts)
-
-
-def page_html(preview: Preview, org: str) -> str:
-    page = preview.page(org)
-    links = "".join(f'<a href="/org/{escape(name)}">{escape(name)}</a>' for name in preview.folders)
-    title = page.document.title.text if page.document else org
-    return (
-        "<!DOCTYPE html>\n"
-        f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)} — 预览</title>'
-        f"<style>{_CHROME_CSS}</style></head>"
-        f'<body data-org="{escape(org)}" data-version="{page.version}">'
-        f'<nav class="orgs">{links}</nav>'
-        f'<div id="report">{fragment_html(page, preview.last_good(org))}</div>'
-        f"<script>{_SCRIPT}</script></body></html>\n"
-    )
-
-
-# Only what the tool itself serves runs on the page; nothing is fetched from elsewhere.
-_SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Cache-Control": "no-store",
-}
-
-
-def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "fulian-report-preview"
-
-        def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
-            if not self._local_host():
-                self._send(403, "text/plain", "只接受本机地址的访问。")
-                return
-            path = unquote(urlsplit(self.path).path)
-            head, _, org = path.strip("/").partition("/")
-            if path == "/":
-                first = next(iter(preview.folders))
-                self.send_response(302)
-                self.send_header("Location", f"/org/{first}")
-                self.end_headers()
-            elif org in preview.folders and head == "org":
-                self._send(200, "text/html; charset=utf-8", page_html(preview, org))
-            elif org in preview.folders and head == "fragment":
-                page = preview.page(org)
-                body = fragment_html(page, preview.last_good(org))
-                self._send(200, "text/html; charset=utf-8", body, {"X-Version": str(page.version)})
-            elif org in preview.folders and head == "version":
-                self._send(200, "text/plain; charset=utf-8", str(preview.versions[org]))
-            elif path == "/versions":
-                self._send(200, "application/json", json.dumps(preview.versions))
-            else:
-                self._send(404, "text/plain; charset=utf-8", "没有这个页面。")
-
-        def _local_host(self) -> bool:
-            """A page of another site that points a name at 127.0.0.1 gets no answer (DNS rebinding)."""
-            host = (self.headers.get("Host") or "").rsplit(":", 1)[0]
-            return host in ("127.0.0.1", "localhost", "")
-
-        def _send(self, status: int, kind: str, body: str, extra: dict[str, str] | None = None) -> None:
-            data = body.encode("utf-8")
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in {**_SECURITY_HEADERS, **(extra or {})}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
-            pass  # a poll every quarter second is not worth a line
-
-    return Handler
-
-
 def _leaving_ctrl_c_to_the_main_thread(target: Callable[[], None]) -> Callable[[], None]:
     """`target` run with Ctrl-C's signal blocked, in its thread and the threads it starts (request
     handlers, the file watcher's own): the kernel hands a signal to any thread that does not
@@ -500,33 +281,3 @@ def _leaving_ctrl_c_to_the_main_thread(target: Callable[[], None]) -> Callable[[
         target()
 
     return run
-
-
-class PreviewServer:
-    """The preview on 127.0.0.1:`port` (0: any free port), following the files until `close`."""
-
-    def __init__(self, preview: Preview, port: int = 8000):
-        self.preview = preview
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), make_handler(preview))
-        self.httpd.daemon_threads = True
-        self.stop = threading.Event()
-        self._threads: list[threading.Thread] = []
-
-    @property
-    def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def start(self) -> None:
-        """Serve and follow the files in background threads."""
-        for target in (self.httpd.serve_forever, lambda: self.preview.follow(self.stop)):
-            thread = threading.Thread(target=_leaving_ctrl_c_to_the_main_thread(target), daemon=True)
-            thread.start()
-            self._threads.append(thread)
-
-    def close(self) -> None:
-        self.stop.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        for thread in self._threads:
-            thread.join(timeout=6)

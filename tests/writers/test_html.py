@@ -163,6 +163,27 @@ def test_each_kind_of_printed_figure_carries_its_source(tmp_path):
     assert "funds.river_bursary.amount" in derived["title"] and "funds.mothers_fund.amount" in derived["title"]
 
 
+def test_a_periods_start_and_end_printed_apart_carry_their_own_lines(tmp_path):
+    files = dict(RIVERSIDE)
+    files["activities.yaml"] = RIVERSIDE["activities.yaml"] + """\
+summer_camp:
+  period:
+    start: 2023-07-01
+    end: 2023-08-15
+  sessions: 9期
+"""
+    files["narrative.yaml"] = RIVERSIDE["narrative.yaml"].replace(
+        "其中调处家庭纠纷{{ cases.visits.disputes }}。",
+        "其中调处家庭纠纷{{ cases.visits.disputes }}。{{ activities.summer_camp.period.start }}至"
+        "{{ activities.summer_camp.period.end }}办夏令营{{ activities.summer_camp.sessions }}。",
+    )
+    write_org(tmp_path, files, year=2023, org="riverside")
+    by_text = {figure["text"]: figure for figure in _figures(to_html(_document(tmp_path / "2023" / "riverside")))}
+    assert by_text["2023年7月1日"]["data-source"] == "2023/riverside/activities.yaml:6"
+    assert by_text["2023年8月15日"]["data-source"] == "2023/riverside/activities.yaml:7"
+    assert "activities.summer_camp.period.end" in by_text["2023年8月15日"]["title"]
+
+
 def test_provenance_changes_no_text(tmp_path):
     write_org(tmp_path, RIVERSIDE, year=2023, org="riverside")
     folder = tmp_path / "2023" / "riverside"

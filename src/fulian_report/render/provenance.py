@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -27,8 +28,10 @@ from jinja2 import Template
 from pydantic import BaseModel
 
 from ..doctree import FigureSource
+from ..fill import shown, value_at
 from ..model.dataset import model_items
-from ..model.quantities import Figure
+from ..model.quantities import Figure, Period
+from ..model.unfilled import is_marker
 from .environment import FILTERS, make_environment
 
 _OPEN, _MIDDLE, _CLOSE = "\ue000", "\ue001", "\ue002"
@@ -46,26 +49,43 @@ class FigureSources:
         self.marked: list[FigureSource] = []
         self._by_id: dict[int, FigureSource] = {}
         self._keep: list[Any] = []  # the figures whose ids are keys stay alive while they are
+        self._paths: dict[Path, tuple[str, str]] = {}
         for year_data, prefix in ((data, ""), (data.previous, "previous.")):
             if year_data is None:
                 continue
             for subject, path, figure in year_data.figures():
-                source = self._source(year_data, subject, path, prefix)
-                if source is not None:
-                    self._remember(figure, source)
+                # A period's dates are printed on their own too ({{ period.start }}至{{ period.end }}).
+                parts = [(path, figure)]
+                if isinstance(figure, Period):
+                    parts += [(path + ("start",), figure.start), (path + ("end",), figure.end)]
+                for part_path, part in parts:
+                    source = self._source(year_data, subject, part_path, prefix)
+                    if source is not None:
+                        self._remember(part, source)
 
     def _source(self, year_data: Any, subject: str, path: tuple, prefix: str = "") -> FigureSource | None:
         file = year_data.sources.get(subject)
         if file is None:
             return None
         location = file.locate_value(path)
-        absolute = Path(file.path).resolve()
-        try:
-            relative = absolute.relative_to(self.root).as_posix()
-        except ValueError:
-            relative = absolute.as_posix()
+        absolute, relative = self._where(file.path)
         label = prefix + ".".join(str(part) for part in (subject, *path))
-        return FigureSource(relative, location.line, str(absolute), label)
+        written = _written(file.data, path)
+        if written is None:  # a figure read from a part of a value, or from no value of its own
+            return FigureSource(relative, location.line, absolute, label)
+        return KeyedSource(relative, location.line, absolute, label, (subject, *path), written, not prefix)
+
+    def _where(self, path: Path) -> tuple[str, str]:
+        """A file's full path and its path under the data root, found once per file (not per figure)."""
+        found = self._paths.get(path)
+        if found is None:
+            absolute = Path(path).resolve()
+            try:
+                relative = absolute.relative_to(self.root).as_posix()
+            except ValueError:
+                relative = absolute.as_posix()
+            found = self._paths[path] = (str(absolute), relative)
+        return found
 
     def _remember(self, figure: Any, source: FigureSource) -> None:
         self._by_id[id(figure)] = source
@@ -104,6 +124,31 @@ class FigureSources:
             yield
         finally:
             _CURRENT.reset(token)
+
+
+@dataclass(frozen=True)
+class KeyedSource(FigureSource):
+    """The source of a figure written as one value of its own: where it is inside its file
+    (`key`: the subject, then the path), the value as the file holds it, and whether it is
+    of the report's own year (the preview lets those be changed)."""
+
+    key: tuple = ()
+    written: str = ""
+    own_year: bool = True
+
+    @property
+    def to_fill(self) -> bool:
+        """Whether the value is a marker `init` left (待填（2021年：444对）)."""
+        return is_marker(self.written)
+
+
+def _written(data: Any, path: tuple) -> str | None:
+    """The scalar at `path` of a file's values as the preview offers it for editing, or None."""
+    try:
+        value = value_at(data, path)
+    except KeyError:
+        return None
+    return None if value is None or isinstance(value, (dict, list)) else shown(value)
 
 
 def derived_figures(derived: Any, data: Any) -> Iterator[tuple[str, Any, list[tuple[str, tuple]]]]:

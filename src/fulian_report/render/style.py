@@ -17,7 +17,7 @@ from typing import Annotated, Any, Callable
 
 from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..errors import Finding, FulianError
 from ..model.dataset import translate_error
@@ -151,15 +151,33 @@ class LayoutProblem(FieldProblem):
         super().__init__(self.paths[0][-1], message)
 
 
+def _font_name(name: str) -> str:
+    """A font's name as Word and fontconfig know it: letters, digits, spaces and a few marks.
+
+    Anything else cannot be a font's name, and in the preview's CSS it could end the
+    stylesheet (`</style>`) or the string it stands in."""
+    bad = sorted({char for char in name if not (char.isalnum() or char in " _-.+&()（）")})
+    if bad or not name.strip() or len(name) > 64:
+        shown = "、".join(repr(char)[1:-1] if char.isprintable() else f"U+{ord(char):04X}" for char in bad)
+        raise ValueError(
+            f"字体名称“{name[:64]}”不是一个字体的名称" + (f"：不能含有 {shown}" if bad else "（应为 1 至 64 个字符）")
+            + "；请照 Word 字体列表中的名称填写，如 仿宋_GB2312。"
+        )
+    return name
+
+
+FontName = Annotated[str, AfterValidator(_font_name)]
+
+
 class Fonts(_Settings):
-    title: str
-    body: str
-    level1: str
-    level2: str
-    level3: str
-    level4: str
-    page_number: str
-    latin: str = "Times New Roman"
+    title: FontName
+    body: FontName
+    level1: FontName
+    level2: FontName
+    level3: FontName
+    level4: FontName
+    page_number: FontName
+    latin: FontName = "Times New Roman"
 
 
 class Sizes(_Settings):

@@ -17,11 +17,17 @@ field, and a click opens the file at that line in an editor (vscode://).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import groupby
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from ..doctree import Document, FigureSource, Heading, Paragraph, Table
+from ..model.unfilled import MARKER
+from ..render.provenance import KeyedSource
 from .layout import placed_signature, text_width_chars
 
 # A line may not begin with these (GB/T 15834 punctuation that closes or follows).
@@ -64,14 +70,42 @@ class _Grid:
         self.char_pitch = self.width / self.chars
 
     def font_family(self, key: str) -> str:
-        """Latin letters in the Latin font, Chinese in the style's font, as Word applies them."""
+        """Latin letters in the Latin font, Chinese in the style's font, as Word applies them;
+        each named font followed by the free faces the PDF prints it in (fonts/fonts.conf)."""
         chinese = self.fonts.get(key, self.fonts["body"])
         fallback = "sans-serif" if key in ("level1",) else "serif"
-        return f"{_css_string(self.fonts.get('latin', 'Times New Roman'))}, {_css_string(chinese)}, {fallback}"
+        names = []
+        for name in (self.fonts.get("latin", "Times New Roman"), chinese):
+            names += [name, *pdf_faces().get(name, ())]
+        return ", ".join([*(css_string(name) for name in dict.fromkeys(names)), fallback])
 
 
-def _css_string(name: str) -> str:
-    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+@lru_cache(maxsize=1)
+def pdf_faces() -> dict[str, tuple[str, ...]]:
+    """Office font → the free faces the PDF conversion uses for it, as fonts/fonts.conf maps them
+    (its aliases and its family-replacing matches), so that the preview shows the PDF's faces."""
+    from xml.etree import ElementTree
+
+    from .pdf import FONTS_CONF
+
+    root = ElementTree.parse(FONTS_CONF).getroot()
+    faces: dict[str, tuple[str, ...]] = {}
+    for alias in root.iter("alias"):
+        family = alias.findtext("family")
+        if family:
+            faces[family] = tuple(f.text for f in alias.iterfind("prefer/family") if f.text)
+    for match in root.iter("match"):
+        tested = [t.findtext("string") for t in match.iterfind("test") if t.get("name") == "family"]
+        edits = [e for e in match.iterfind("edit") if e.get("name") == "family"]
+        if len(tested) == 1 and tested[0] and edits:
+            faces[tested[0]] = tuple(s.text for s in edits[0].iterfind("string") if s.text)
+    return faces
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string: quoted, and every character but letters, digits, space and _-.
+    written as a hex escape, so that nothing in it ends the string, the rule or the <style>."""
+    return '"' + "".join(char if char.isalnum() or char in " _-." else f"\\{ord(char):x} " for char in text) + '"'
 
 
 def _break(pieces: list[_Piece], first_capacity: float, capacity: float) -> list[list[_Piece]]:
@@ -80,28 +114,32 @@ def _break(pieces: list[_Piece], first_capacity: float, capacity: float) -> list
     lines: list[list[tuple[str, _Piece]]] = [[]]
     width, limit = 0.0, first_capacity
     for char, piece in chars:
-        step = text_width_chars(char)
+        step = _char_width(char)
         if width + step > limit + 1e-9 and lines[-1]:
             carried: list[tuple[str, _Piece]] = []
             if char in _NO_LINE_START:  # the characters before come down with it (”、 is two)
                 while len(lines[-1]) > 1 and (not carried or carried[0][0] in _NO_LINE_START):
                     carried.insert(0, lines[-1].pop())
             lines.append(carried)
-            width, limit = sum(text_width_chars(c) for c, _ in carried), capacity
+            width, limit = sum(_char_width(c) for c, _ in carried), capacity
         lines[-1].append((char, piece))
         width += step
     return [_regroup(line) for line in lines if line]
 
 
+# One character's width, asked for every character of every line: a report has a few hundred
+# distinct characters, so each is measured once.
+_char_width = lru_cache(maxsize=4096)(text_width_chars)
+
+
 def _regroup(chars: list[tuple[str, _Piece]]) -> list[_Piece]:
-    """Consecutive characters of one piece back into one piece."""
+    """Consecutive characters of one look and source back into one piece (joined once, not
+    character by character: a report has some twenty thousand characters)."""
     pieces: list[_Piece] = []
-    for char, piece in chars:
-        if pieces and pieces[-1].font == piece.font and pieces[-1].bold == piece.bold and pieces[-1].source is piece.source:
-            last = pieces[-1]
-            pieces[-1] = _Piece(last.text + char, last.font, last.bold, last.source)
-        else:
-            pieces.append(_Piece(char, piece.font, piece.bold, piece.source))
+    for _, group in groupby(chars, key=lambda item: (item[1].font, item[1].bold, id(item[1].source))):
+        run = list(group)
+        first = run[0][1]
+        pieces.append(_Piece("".join(char for char, _ in run), first.font, first.bold, first.source))
     return pieces
 
 
@@ -152,24 +190,59 @@ def pages(document: Document) -> list[list[_Line]]:
     return [lines[start : start + grid.lines] for start in range(0, len(lines), grid.lines)] or [[]]
 
 
-def _figure_link(piece: _Piece, content: str) -> str:
+def _figure_link(piece: _Piece, content: str, editable: bool = False) -> str:
     source = piece.source
     where = f"{source.file}:{source.line}"
-    tooltip = f"{source.label}\n{source.file} 第 {source.line} 行（点击在编辑器中打开）"
-    href = f"vscode://file/{source.path}:{source.line}"
+    own = isinstance(source, KeyedSource) and source.own_year
+    action = "点击修改" if editable and own else "点击在编辑器中打开"
+    tooltip = f"{source.label}\n{source.file} 第 {source.line} 行（{action}）"
+    href = f"vscode://file/{quote(source.path)}:{source.line}"
     part = ' data-part="rest"' if piece.continued else ""
+    key = ""
+    if editable and own:
+        key = f' data-key="{escape(json.dumps(source.key, ensure_ascii=False))}" data-was="{escape(source.written)}"'
     return (
-        f'<a class="figure" data-source="{escape(where)}"{part} title="{escape(tooltip)}" href="{escape(href)}">{content}</a>'
+        f'<a class="figure" data-source="{escape(where)}"{part}{key} title="{escape(tooltip)}" href="{escape(href)}">{content}</a>'
     )
 
 
-def _piece_html(piece: _Piece) -> str:
+def fill_box(where: str, key: tuple, written: str, tooltip: str, width_chars: float) -> str:
+    """The box a value still to fill stands as: its source, its path and the marker it replaces,
+    last year's value as its placeholder and in its tooltip, `width_chars` characters wide (the
+    width of the text it stands for: the line keeps the length it will print with)."""
+    match = MARKER.match(written.strip())
+    last_value = match.group("value") if match else ""
+    return (
+        f'<input class="fill" type="text" data-source="{escape(where)}" data-key="{escape(json.dumps(list(key), ensure_ascii=False))}"'
+        f' data-was="{escape(written)}" placeholder="{escape(last_value)}" title="{escape(tooltip)}"'
+        f' aria-label="{escape(tooltip)}" style="width:{max(width_chars, 2) + 0.4:.2f}em" autocomplete="off">'
+    )
+
+
+def _to_fill_html(piece: _Piece, editable: bool) -> str:
+    """A value `init` left to fill, in its sentence: a box (its rest on the next line left blank),
+    or where the page cannot be edited, the marker as it is written."""
+    source = piece.source
+    width = text_width_chars(piece.text)
+    if piece.continued:
+        return f'<span class="fill-rest" style="display:inline-block;width:{width:.2f}em"></span>'
+    if not editable:
+        return f'<span class="placeholder" data-source="{escape(source.file)}:{source.line}">{escape(source.written)}</span>'
+    match = MARKER.match(source.written.strip())
+    tooltip = f"待填：{source.label}\n{source.file} 第 {source.line} 行\n{match.group('year')} 年的报告中是 {match.group('value')}"
+    return fill_box(f"{source.file}:{source.line}", source.key, source.written, tooltip, width)
+
+
+def _piece_html(piece: _Piece, editable: bool = False) -> str:
+    source = piece.source
+    if isinstance(source, KeyedSource) and source.own_year and source.to_fill:
+        return _to_fill_html(piece, editable)
     classes = [f"font-{piece.font}"] + (["bold"] if piece.bold else [])
     content = f'<span class="{" ".join(classes)}">{escape(piece.text)}</span>'
-    return _figure_link(piece, content) if piece.source is not None else content
+    return _figure_link(piece, content, editable) if source is not None else content
 
 
-def _line_html(line: _Line, grid: _Grid) -> str:
+def _line_html(line: _Line, grid: _Grid, editable: bool = False) -> str:
     if line.kind == "table":
         cells = "".join(f'<span class="cell">{escape(text)}</span>' for text in line.cells)
         return f'<div class="line table">{cells}</div>'
@@ -179,7 +252,7 @@ def _line_html(line: _Line, grid: _Grid) -> str:
     if line.end_indent:
         style.append(f"padding-right:{line.end_indent * grid.char_pitch:.3f}mm")
     attributes = f' style="{";".join(style)}"' if style else ""
-    body = "".join(_piece_html(piece) for piece in line.pieces)
+    body = "".join(_piece_html(piece, editable) for piece in line.pieces)
     return f'<div class="line {line.kind} align-{line.align}"{attributes}>{body}</div>'
 
 
@@ -218,14 +291,15 @@ def stylesheet(document: Document) -> str:
     return "\n".join(rules)
 
 
-def pages_html(document: Document) -> str:
-    """The report's pages: `<div class="pages">` with one `<section class="page">` per A4 page."""
+def pages_html(document: Document, editable: bool = False) -> str:
+    """The report's pages: `<div class="pages">` with one `<section class="page">` per A4 page;
+    `editable`: values to fill are boxes, and the year's figures say they can be changed."""
     grid = _Grid(document.settings)
     out = ['<div class="pages">']
     for number, lines in enumerate(pages(document), start=1):
         side = "odd" if number % 2 else "even"
         out.append(f'<section class="page" data-page="{number}"><div class="text-block">')
-        out.extend(_line_html(line, grid) for line in lines)
+        out.extend(_line_html(line, grid, editable) for line in lines)
         out.append(f'</div><div class="page-number {side}">— {number} —</div></section>')
     out.append("</div>")
     return "\n".join(out)
