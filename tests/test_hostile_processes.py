@@ -86,3 +86,96 @@ def test_workers_end_when_the_build_that_started_them_is_killed(tmp_path, reques
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+
+
+# A UTF-8 locale such as zh_CN.UTF-8 (not the C locale's surrogateescape) writes stdout strictly.
+_UTF8_LOCALE = {"PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+_ENTRY = "import sys; from fulian_report.launcher import main; sys.argv[0] = 'fulian-report'; main()"
+
+
+def _run(args: list[str], cwd: Path = ROOT, shell_prefix: str = "", **popen) -> subprocess.CompletedProcess:
+    """fulian-report `args` as a person runs it; `shell_prefix` runs first in a shell (cd, rmdir, >&-)."""
+    command = [sys.executable, "-c", _ENTRY, *args]
+    if shell_prefix:
+        command = ["sh", "-c", f'{shell_prefix} "$@"', "sh", *command]
+    popen = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **popen}
+    return subprocess.run(command, cwd=cwd, env=_environment(**_UTF8_LOCALE), timeout=120, **popen)
+
+
+def _neither_internal_nor_english(result: subprocess.CompletedProcess) -> str:
+    err = result.stderr.decode("utf-8", "replace")
+    assert result.returncode != 3, err
+    assert "Traceback" not in err and "Error" not in err and "发生意外错误" not in err, err
+    return err
+
+
+def _two_orgs(root: Path) -> Path:
+    write_org(root, MINIMAL_ORG, org="lakeside")
+    write_org(root, {**MINIMAL_ORG, "organisation.yaml": MINIMAL_ORG["organisation.yaml"].replace("示例区", "示例二区")}, org="hillside")
+    return root
+
+
+def test_a_file_name_that_is_not_utf8_in_a_data_folder_is_shown_not_fatal(tmp_path):
+    data = _two_orgs(tmp_path / "data")
+    (data / "2021" / "lakeside" / os.fsdecode(b"\xb0\xb8\xbc\xfe.yaml")).write_text("a: 1\n")  # 案件.yaml in GBK
+    result = _run(["validate", "--format", "json", str(data)])
+    _neither_internal_nor_english(result)
+    assert result.returncode == 0 and b"\xb0\xb8\xbc\xfe.yaml" in result.stdout
+    result = _run(["validate", str(data)])
+    err = _neither_internal_nor_english(result)
+    assert "\\udc" not in err and "lakeside/\ufffd\ufffd\ufffd\ufffd.yaml: 警告" in err
+
+
+def test_an_argument_that_is_not_utf8_is_used_as_given(tmp_path):
+    data = _two_orgs(tmp_path / "data")
+    out = tmp_path / os.fsdecode(b"\xff")
+    result = _run(["build", "2021", "--data", str(data), "--out", str(out)])
+    _neither_internal_nor_english(result)
+    assert result.returncode == 0 and os.fsencode(out) in result.stdout
+    assert len(list((out / "2021").glob("*.docx"))) == 2
+
+
+@pytest.mark.parametrize("option", ["--data", "--out"])
+def test_a_path_component_over_255_bytes_is_told_in_chinese(tmp_path, option):
+    data = _two_orgs(tmp_path / "data")
+    paths = {"--data": str(data), "--out": str(tmp_path / "out")}
+    paths[option] = str(tmp_path / ("区" * 90))  # 270 bytes
+    # watch ends at once on a data folder it cannot read; on an --out it cannot write it waits for a fix.
+    for command in (["build", "2021"], ["watch", "2021"]) if option == "--data" else (["build", "2021"],):
+        result = _run([*command, "--data", paths["--data"], "--out", paths["--out"]])
+        err = _neither_internal_nor_english(result)
+        assert result.returncode == 1 and "太长" in err, err
+
+
+def test_a_working_folder_that_was_deleted_is_told_in_chinese(tmp_path):
+    data = _two_orgs(tmp_path / "data")
+    for command in (["build", "2021"], ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")],
+                    ["validate", str(data)], ["watch", "2021", "--data", str(data)]):
+        (tmp_path / "gone").mkdir()
+        result = _run(command, cwd=tmp_path, shell_prefix="cd gone && rmdir ../gone &&")
+        err = _neither_internal_nor_english(result)
+        assert result.returncode == 1 and "当前所在的文件夹已不存在" in err, (command, err)
+
+
+def test_a_closed_stdout_costs_nothing_but_the_output(tmp_path):
+    data = _two_orgs(tmp_path / "data")
+    for command in (["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")],
+                    ["validate", str(data)], ["--help"], ["build", "--help"], ["schema", "--out", str(tmp_path / "schema")]):
+        result = _run(command, shell_prefix="exec >&-;")
+        assert result.returncode == 0, (command, result.stderr.decode())
+        assert result.stderr == b"", (command, result.stderr.decode())
+    assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 2
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
+    data = _two_orgs(tmp_path / "data")
+    for command in (["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")], ["validate", str(data)],
+                    ["--debug", "build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "txt"]):
+        reading, writing = os.pipe()
+        os.close(reading)  # as `fulian-report build 2021 | head -0` once head has gone
+        try:
+            result = _run(command, stdout=writing)
+        finally:
+            os.close(writing)
+        assert result.returncode == 128 + signal.SIGPIPE, (command, result.stderr.decode())
+        assert result.stderr == b"", (command, result.stderr.decode())

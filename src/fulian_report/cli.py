@@ -415,7 +415,12 @@ def run_command_line(args: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("已中断。", err=True)
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence for a user-facing tool
+    except Exception as error:  # noqa: BLE001 - the last line of defence for a user-facing tool
+        from .process import outside_cause
+
+        status = outside_cause(error, _debug)  # the file system's or the person's doing: not 3
+        if status is not None:
+            return status
         if _debug:
             import traceback  # only here: every --help would import it otherwise
 
