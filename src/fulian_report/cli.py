@@ -240,6 +240,7 @@ def watch(
     show_help: bool = HELP_OPTION,
 ) -> None:
     """先生成，再在数据或样式文件保存时重新生成相关组织的报告；按 Ctrl-C 结束。"""
+    from .errors import FulianError
     from .serve import Watcher, describe
 
     def report(result) -> None:
@@ -251,6 +252,9 @@ def watch(
     typer.echo("正在监视数据和样式文件，保存后自动重新生成；按 Ctrl-C 结束。")
     try:
         Watcher(year, data, out, org or None, style).run(report)
+    except FulianError as exc:  # nothing to watch, or nowhere to write
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("已停止监视。")
 
