@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, FulianError, Location
+from .errors import Finding, FulianError, Location, os_reason
 
 try:
     import resource
@@ -131,6 +131,9 @@ def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, .
         return Rendered(folder.name, errors=all_findings(exc))
     except OverLimit:
         return _failed(folder, f"这个组织的数据读取和生成超过了 {ORG_SECONDS:g} 秒，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
+    except OSError as exc:  # the file system's refusal (a disk gone, a name too long), not a fault of the tool
+        where = next((name for name in (exc.filename, exc.filename2) if name), folder)
+        return Rendered(folder.name, errors=[Finding(Location(os.fsdecode(where)), f"读写这里时操作系统拒绝：{os_reason(exc)}；其他组织不受影响。")])
     except MemoryError:
         return _failed(folder, f"这个组织的数据读取和生成占用的内存超过了 {ORG_MEMORY_BYTES >> 20} MB，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
     except Exception as exc:  # noqa: BLE001 - the tool's own fault costs this organisation only
