@@ -147,6 +147,21 @@ def test_a_path_component_over_255_bytes_is_told_in_chinese(tmp_path, option):
         assert result.returncode == 1 and "太长" in err, err
 
 
+def test_preview_tells_a_data_folder_it_cannot_read_from_a_port_it_cannot_have(tmp_path):
+    import socket
+
+    data = _two_orgs(tmp_path / "data")
+    result = _run(["preview", "2021", "--data", str(tmp_path / ("区" * 90)), "--port", "0"])
+    err = _neither_internal_nor_english(result)
+    assert result.returncode == 1 and "太长" in err and "端口" not in err, err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = _run(["preview", "2021", "--data", str(data), "--port", str(taken.getsockname()[1])])
+    err = _neither_internal_nor_english(result)
+    assert result.returncode == 1 and "端口已被别的程序占用" in err, err
+
+
 def test_a_working_folder_that_was_deleted_is_told_in_chinese(tmp_path):
     data = _two_orgs(tmp_path / "data")
     for command in (["build", "2021"], ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")],

@@ -278,7 +278,11 @@ def preview(
         _print_findings(exc.findings)
         raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"错误：无法在本机端口 {port} 上启动预览（{exc.strerror or exc}）；可用 --port 换一个端口。", err=True)
+        if exc.filename is not None:
+            raise  # a data folder the system refuses, not the port: said at the top (process.outside_cause)
+        from .errors import os_reason
+
+        typer.echo(f"错误：无法在本机端口 {port} 上启动预览（{os_reason(exc)}）；可用 --port 换一个端口。", err=True)
         raise typer.Exit(1) from None
     server.start()
     typer.echo(f"预览：{server.url}  （只在本机可访问；按 Ctrl-C 结束）")

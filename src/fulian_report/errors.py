@@ -124,6 +124,7 @@ _OS_REASONS = {
     errno.ETXTBSY: "文件正被别的程序使用",
     errno.EEXIST: "已有同名的文件或文件夹",
     errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EADDRINUSE: "这个端口已被别的程序占用",
 }
 
 
