@@ -180,6 +180,12 @@ def test_a_closed_stdout_costs_nothing_but_the_output(tmp_path):
         assert result.returncode == 0, (command, result.stderr.decode())
         assert result.stderr == b"", (command, result.stderr.decode())
     assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 2
+    # All three closed: the reports are still written, nothing lands in them.
+    out = tmp_path / "closed"
+    result = _run(["build", "2021", "--data", str(data), "--out", str(out), "--format", "txt"], shell_prefix="exec <&- >&- 2>&-;")
+    assert result.returncode == 0
+    reports = list((out / "2021").glob("*.txt"))
+    assert len(reports) == 2 and not any("已写入" in report.read_text(encoding="utf-8") for report in reports)
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
