@@ -190,8 +190,11 @@ def test_a_closed_stdout_costs_nothing_but_the_output(tmp_path):
 
 def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
     data = _two_orgs(tmp_path / "data")
-    for command in (["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")], ["validate", str(data)],
-                    ["--debug", "build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "txt"]):
+    out = str(tmp_path / "out")
+    for command in (["build", "2021", "--data", str(data), "--out", out], ["validate", str(data)],
+                    ["--debug", "build", "2021", "--data", str(data), "--out", out, "--format", "txt"],
+                    ["build", "2021", f"--data={data}", "--out", out],  # typer's parsing, not the quick one
+                    ["diff", out, out], ["--help"], ["build", "--help"]):
         reading, writing = os.pipe()
         os.close(reading)  # as `fulian-report build 2021 | head -0` once head has gone
         try:

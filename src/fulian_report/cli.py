@@ -423,6 +423,13 @@ def run_command_line(args: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("已中断。", err=True)
         return 130
+    except SystemExit as done:  # typer's exit 1 when the reader went away: 141, as everywhere else
+        from .process import outside_cause
+
+        status = outside_cause(done)
+        if status is None:
+            raise
+        return status
     except Exception as error:  # noqa: BLE001 - the last line of defence for a user-facing tool
         from .process import outside_cause
 

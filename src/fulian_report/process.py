@@ -33,6 +33,7 @@ def prepare() -> int | None:
     on stderr), else None."""
     if sys.stdin is None or sys.stdout is None or sys.stderr is None:
         _fill_closed_streams()
+    sys.excepthook = _outside_or_as_before(sys.excepthook)
     stdout = sys.stdout
     if getattr(stdout, "errors", None) == "strict" and _is_utf8(getattr(stdout, "encoding", "")):
         try:
@@ -66,11 +67,31 @@ def _fill_closed_streams() -> None:
         setattr(sys, name, open(fd, mode, encoding="utf-8", errors="surrogateescape" if fd == 1 else "backslashreplace", closefd=False))
 
 
+def _outside_or_as_before(hook):
+    """For what no handler caught (the --help printed outside the commands' handlers)."""
+
+    def handle(kind, error, trace) -> None:
+        status = outside_cause(error) if isinstance(error, Exception) else None
+        if status is None:
+            hook(kind, error, trace)
+            return
+        from .launcher import _exit_now
+
+        _exit_now(status)  # the status said: not the 1 an uncaught exception would end with
+
+    return handle
+
+
 def outside_cause(error: BaseException, debug: bool = False) -> int | None:
     """For an exception that reached the top of the command line: when it is the doing of the
     system or of the person (a file system's refusal, a reader gone, the working folder gone),
-    say so in Chinese and return the exit status; None for a fault of the tool itself."""
-    if isinstance(error, BrokenPipeError) or isinstance(error, OSError) and error.errno == errno.EPIPE:
+    say so in Chinese and return the exit status; None for a fault of the tool itself.
+
+    typer ends with SystemExit(1) when the reader went away: taken as the reader gone, so that
+    every command ends the same way."""
+    if isinstance(error, SystemExit):
+        return outside_cause(error.__context__) if _reader_gone(error.__context__) else None
+    if _reader_gone(error):
         _discard_stdout()
         return BROKEN_PIPE_STATUS
     if not isinstance(error, OSError):
@@ -91,6 +112,10 @@ def outside_cause(error: BaseException, debug: bool = False) -> int | None:
     sys.stderr.write(message + "\n")
     sys.stderr.flush()
     return 1
+
+
+def _reader_gone(error: BaseException | None) -> bool:
+    return isinstance(error, OSError) and error.errno == errno.EPIPE
 
 
 def _discard_stdout() -> None:
