@@ -203,3 +203,19 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path):
             os.close(writing)
         assert result.returncode == 128 + signal.SIGPIPE, (command, result.stderr.decode())
         assert result.stderr == b"", (command, result.stderr.decode())
+
+
+def test_the_system_s_reasons_are_chinese_and_an_unknown_one_gives_its_code():
+    import errno
+
+    from fulian_report.errors import Finding, Location, os_reason, printable_path
+
+    assert "255 字节" in os_reason(OSError(errno.ENAMETOOLONG, "File name too long"))
+    unknown = os_reason(OSError(errno.ENOTSOCK, "Socket operation on non-socket"))
+    assert "ENOTSOCK" in unknown and "Socket" not in unknown
+    gbk = os.fsdecode(b"data/\xb0\xb8\xbc\xfe.yaml")  # 案件.yaml in GBK
+    assert printable_path(gbk) == "data/\ufffd\ufffd\ufffd\ufffd.yaml"
+    assert printable_path("data/案件.yaml") == "data/案件.yaml"
+    assert str(Finding(Location(gbk, 2, 3), f"不认识的文件名“{gbk}”")) == (
+        "data/\ufffd\ufffd\ufffd\ufffd.yaml:2:3: 错误：不认识的文件名“data/\ufffd\ufffd\ufffd\ufffd.yaml”"
+    )
