@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from fulian_report.serve import ChangeMap
+from fulian_report.errors import FulianError
+from fulian_report.serve import ChangeMap, Watcher
 from tests.conftest import MINIMAL_ORG, ROOT, write_org
 
 
@@ -196,6 +197,11 @@ def test_watch_refuses_an_output_folder_inside_the_data_it_reads(tmp_path):
             raise AssertionError(f"watching its own output:\n{watch.output.text}") from None
     assert code == 1 and "--out" in watch.output.text and "数据文件夹" in watch.output.text, watch.output.text
     assert not (data / "2021" / "lakeside" / "out").exists()
+    # The same for the year folder itself and last year's; beside the year folders, nothing reads it.
+    for out in (data, data / "2021", data / "2020" / "lakeside"):
+        with pytest.raises(FulianError):
+            Watcher(2021, data, out)._refuse_output_inside_data()
+    Watcher(2021, data, data / "out")._refuse_output_inside_data()
 
 
 def test_watch_makes_the_output_folder_again_when_it_was_deleted(tmp_path):

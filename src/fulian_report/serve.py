@@ -385,14 +385,17 @@ class Watcher:
         return self.out_root / str(self.year)
 
     def _refuse_output_inside_data(self) -> None:
-        """Reports written among the data would be read as data and start another rebuild, for ever."""
-        data = self.data_root.resolve()
-        if _within(self._out_year.resolve(), data):
-            raise FulianError.single(
-                self.out_root,
-                f"输出文件夹（--out）在数据文件夹 {printable_path(self.data_root)} 里面：生成的报告会被当作数据读入，"
-                "又会触发重新生成。请用 --out 指定数据文件夹以外的文件夹（默认为 out）。",
-            )
+        """Reports written among an organisation's data (or beside the organisation folders) would
+        be read as data and start another rebuild, for ever.  An output folder beside the year
+        folders (`--data .`, out/ next to 2021/) is read by nothing and left alone."""
+        out_year = self._out_year.resolve()
+        for year in (self.year, self.year - 1):
+            if _within(out_year, (self.data_root / str(year)).resolve()):
+                raise FulianError.single(
+                    self.out_root,
+                    f"输出文件夹（--out）在数据文件夹 {printable_path(self.data_root / str(year))} 里面：生成的报告会被当作数据读入，"
+                    "又会触发重新生成。请用 --out 指定数据文件夹以外的文件夹（默认为 out）。",
+                )
 
     def _renew_staging(self) -> None:
         """The output folder deleted while watching (with the session's staging folder in it):
