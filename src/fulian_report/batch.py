@@ -184,6 +184,9 @@ _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 def _pool(jobs: int, context):
     from concurrent.futures import ProcessPoolExecutor
 
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: F401  imported once here, not in each forked worker (_end_with_parent)
+
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),))
 
 
