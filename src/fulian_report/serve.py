@@ -368,10 +368,11 @@ class Watcher:
         from .writers.output import Staging
 
         self._staging = Staging(self._out_year)
+        own_output = self._out_year.resolve()
         try:
             for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
-                if changed is not None:  # the reports themselves (an --out under a style folder)
-                    changed = [path for path in changed if not _within(_resolved_folder(path), self._out_year.resolve())]
+                if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
+                    changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
                 orgs = self.changes.organisations(changed)
                 if orgs == []:
                     continue
