@@ -212,6 +212,21 @@ def test_a_fault_of_the_tool_costs_only_its_organisation_and_exits_3(tmp_path, m
     assert len(list((out / "2021").glob("*.docx"))) == 2
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_file_system_refusing_costs_its_organisation_in_chinese_and_exits_1(tmp_path, monkeypatch, jobs):
+    import errno
+
+    def disk_gone():
+        raise OSError(errno.EIO, "Input/output error", str(tmp_path / "data" / "2021" / "second" / "cases.yaml"))
+
+    data = _three_orgs(tmp_path / "data", bad=())
+    monkeypatch.setattr(api, "make_document", _fault_in("second", disk_gone))
+    result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--jobs", jobs])
+    assert result.exit_code == 1, result.output
+    assert "组织 second 生成失败：" in result.output and "second/cases.yaml" in result.output and "读写磁盘时出错" in result.output
+    assert "内部出错" not in result.output and "Input/output" not in result.output
+
+
 def test_a_worker_that_dies_costs_only_the_organisation_it_was_rendering(tmp_path, monkeypatch):
     import os
 

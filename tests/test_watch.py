@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -10,7 +11,10 @@ import threading
 import time
 from pathlib import Path
 
-from fulian_report.serve import ChangeMap
+import pytest
+
+from fulian_report.errors import FulianError
+from fulian_report.serve import ChangeMap, Watcher
 from tests.conftest import MINIMAL_ORG, ROOT, write_org
 
 
@@ -133,3 +137,133 @@ def test_a_save_written_in_two_steps_leaves_the_report_of_the_whole_save(tmp_pat
         process.send_signal(signal.SIGINT)
         code = process.wait(timeout=20)
     assert code == 0, output.text
+
+
+# --- the folders going and coming back ------------------------------------------------------
+
+
+class _Watch:
+    """`fulian-report watch 2021` in a process of its own, its output read as it comes."""
+
+    def __init__(self, data: Path, out: Path, *extra: str, polling: bool = False):
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), FULIAN_REPORT_RESIDENT="0")
+        if polling:
+            env["WATCHFILES_FORCE_POLLING"] = "1"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "fulian_report", "watch", "2021", "--data", str(data), "--out", str(out), *extra],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
+        )
+        self.output = _Output(self.process.stdout)
+
+    def wait_for(self, text: str, count: int = 1, timeout: float = 20.0) -> None:
+        assert _wait(lambda: self.output.text.count(text) >= count, timeout), f"no {count}× “{text}” within {timeout:g} s:\n{self.output.text}"
+
+    def __enter__(self) -> _Watch:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+                raise AssertionError(f"watch did not end within 20 s of Ctrl-C:\n{self.output.text}") from None
+        assert "Traceback" not in self.output.text and "发生意外错误" not in self.output.text, self.output.text
+
+
+def _save(path: Path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_watch_of_a_data_folder_that_is_not_there_ends_with_a_chinese_message(tmp_path):
+    with _Watch(tmp_path / "nowhere", tmp_path / "out") as watch:
+        try:
+            code = watch.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running 30 s after an error it cannot recover from:\n{watch.output.text}") from None
+        assert _wait(lambda: "找不到 2021 年的数据文件夹" in watch.output.text, 5), watch.output.text
+    assert code == 1, watch.output.text
+
+
+def test_watch_refuses_an_output_folder_inside_the_data_it_reads(tmp_path):
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    with _Watch(data, data / "2021" / "lakeside" / "out") as watch:
+        try:
+            code = watch.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"watching its own output:\n{watch.output.text}") from None
+    assert code == 1 and "--out" in watch.output.text and "数据文件夹" in watch.output.text, watch.output.text
+    assert not (data / "2021" / "lakeside" / "out").exists()
+    # The same for the year folder itself and last year's; beside the year folders, nothing reads it.
+    for out in (data, data / "2021", data / "2020" / "lakeside"):
+        with pytest.raises(FulianError):
+            Watcher(2021, data, out)._refuse_output_inside_data()
+    Watcher(2021, data, data / "out")._refuse_output_inside_data()
+
+
+def test_watch_makes_the_output_folder_again_when_it_was_deleted(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    with _Watch(data, out) as watch:
+        watch.wait_for("已生成")
+        time.sleep(0.5)  # the watcher is up
+        shutil.rmtree(out)
+        _save(data / "2021" / "lakeside" / "cases.yaml", "55件", "158件")
+        watch.wait_for("已生成", 2)
+        assert len(list((out / "2021").glob("*.docx"))) == 1, watch.output.text
+        assert "输出文件夹" in watch.output.text and "生成失败" not in watch.output.text, watch.output.text
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])
+def test_watch_says_when_the_data_folder_goes_and_picks_up_when_it_is_back(tmp_path, polling):
+    data, out = tmp_path / "data", tmp_path / "out"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    with _Watch(data, out, polling=polling) as watch:
+        watch.wait_for("已生成")
+        time.sleep(0.5)
+        shutil.rmtree(data)
+        watch.wait_for("不见了")
+        assert watch.output.text.count("\n") < 10, watch.output.text  # said once, not at every look
+        write_org(data, MINIMAL_ORG, org="lakeside")
+        watch.wait_for("已生成", 2)  # back: built again at once
+        time.sleep(0.5)
+        _save(data / "2021" / "lakeside" / "cases.yaml", "55件", "158件")
+        watch.wait_for("已生成", 3)  # and followed again
+
+
+def test_watch_reports_a_data_file_replaced_by_a_link_as_the_build_does(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    cases = data / "2021" / "lakeside" / "cases.yaml"
+    with _Watch(data, out) as watch:
+        watch.wait_for("已生成")
+        time.sleep(0.5)
+        _save(cases, "55件", "158件")
+        watch.wait_for("已生成", 2)
+        # Within the same seconds, the saved file swapped for a link to an exact copy (same size, same time).
+        copy = tmp_path / "copy.yaml"
+        shutil.copy2(cases, copy)
+        cases.unlink()
+        cases.symlink_to(copy)
+        watch.wait_for("符号链接")
+
+
+def test_watch_goes_on_beside_a_file_whose_name_is_not_utf8(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    folder = write_org(data, MINIMAL_ORG, org="lakeside")
+    (folder / os.fsdecode(b"\xb1\xb8\xb7\xdd")).mkdir()  # 备份 (a backup folder) in GBK
+    odd = folder / os.fsdecode(b"\xb0\xb8\xbc\xfe.yaml")  # 案件.yaml in GBK
+    odd.write_text("a: 1\n")
+    with _Watch(data, out) as watch:
+        watch.wait_for("已生成")
+        time.sleep(0.5)
+        _save(folder / "cases.yaml", "55件", "158件")
+        watch.wait_for("已生成", 2)
+        time.sleep(0.5)
+        odd.write_text("a: 2\n")
+        _save(folder / "cases.yaml", "158件", "159件")
+        watch.wait_for("已生成", 3)
+        assert watch.process.poll() is None, watch.output.text

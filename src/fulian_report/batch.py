@@ -21,12 +21,13 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, FulianError, Location
+from .errors import Finding, FulianError, Location, os_reason
 
 try:
     import resource
@@ -130,6 +131,9 @@ def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, .
         return Rendered(folder.name, errors=all_findings(exc))
     except OverLimit:
         return _failed(folder, f"这个组织的数据读取和生成超过了 {ORG_SECONDS:g} 秒，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
+    except OSError as exc:  # the file system's refusal (a disk gone, a name too long), not a fault of the tool
+        where = next((name for name in (exc.filename, exc.filename2) if name), folder)
+        return Rendered(folder.name, errors=[Finding(Location(os.fsdecode(where)), f"读写这里时操作系统拒绝：{os_reason(exc)}；其他组织不受影响。")])
     except MemoryError:
         return _failed(folder, f"这个组织的数据读取和生成占用的内存超过了 {ORG_MEMORY_BYTES >> 20} MB，已停止；其他组织不受影响。请检查它的数据文件是否异常庞大。")
     except Exception as exc:  # noqa: BLE001 - the tool's own fault costs this organisation only
@@ -146,6 +150,44 @@ def _fault_message(error: BaseException) -> str:
         f"生成这个组织的报告时本工具内部出错（{type(error).__name__}: {error}）；这是本工具的缺陷，不是数据的问题，"
         "其他组织不受影响。请把这条信息连同数据发给维护人员。"
     )
+
+
+def _end_with_parent(parent: int) -> None:
+    """Make this worker end when `parent`, the process that started it, ends, however it ends.
+
+    A worker waits on a pipe whose writing end it holds itself (fork copies it), so it never
+    reads an end of file: a build killed with SIGKILL left its workers waiting for good.  On
+    Linux the kernel kills the worker when its parent dies (PR_SET_PDEATHSIG); everywhere a
+    thread also looks for a new parent once a second, which covers systems without prctl."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # no prctl to be had: the thread below still ends the worker
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the request above was made
+
+    def watch_parent() -> None:
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch_parent, name="end-with-parent", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def _pool(jobs: int, context):
+    from concurrent.futures import ProcessPoolExecutor
+
+    if sys.platform.startswith("linux"):
+        import ctypes  # noqa: F401  imported once here, not in each forked worker (_end_with_parent)
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with_parent, initargs=(os.getpid(),))
 
 
 def _render_task(task: tuple[Path, int, str | None, tuple[str, ...]]) -> Rendered:
@@ -178,7 +220,6 @@ def _run(tasks: list, jobs: int) -> Iterator[Rendered]:
         yield from map(_render_task, tasks)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     from .writers import docx as _  # noqa: F401  imported once here, not in each forked worker
@@ -190,7 +231,7 @@ def _run(tasks: list, jobs: int) -> Iterator[Rendered]:
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     done = 0
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with _pool(jobs, context) as pool:
             for result in pool.map(_render_task, tasks, chunksize=chunk):
                 done += 1
                 yield result
@@ -204,11 +245,10 @@ def _run(tasks: list, jobs: int) -> Iterator[Rendered]:
 
 
 def _render_alone(task: tuple, context) -> Rendered:
-    from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        with _pool(1, context) as pool:
             return pool.submit(_render_task, task).result()
     except BrokenProcessPool:
         return _failed(task[0], "生成这个组织的报告时，进程意外退出（可能是内存不足，或被系统终止）；其他组织不受影响。", internal=True)

@@ -245,6 +245,7 @@ def watch(
     show_help: bool = HELP_OPTION,
 ) -> None:
     """先生成，再在数据或样式文件保存时重新生成相关组织的报告；按 Ctrl-C 结束。"""
+    from .errors import FulianError
     from .serve import Watcher, describe
 
     def report(result) -> None:
@@ -256,6 +257,9 @@ def watch(
     typer.echo("正在监视数据和样式文件，保存后自动重新生成；按 Ctrl-C 结束。")
     try:
         Watcher(year, data, out, org or None, style).run(report)
+    except FulianError as exc:  # nothing to watch, or nowhere to write
+        _print_findings(exc.findings)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         typer.echo("已停止监视。")
 
@@ -280,7 +284,11 @@ def preview(
         _print_findings(exc.findings)
         raise typer.Exit(1) from None
     except OSError as exc:
-        typer.echo(f"错误：无法在本机端口 {port} 上启动预览（{exc.strerror or exc}）；可用 --port 换一个端口。", err=True)
+        if exc.filename is not None:
+            raise  # a data folder the system refuses, not the port: said at the top (process.outside_cause)
+        from .errors import os_reason
+
+        typer.echo(f"错误：无法在本机端口 {port} 上启动预览（{os_reason(exc)}）；可用 --port 换一个端口。", err=True)
         raise typer.Exit(1) from None
     server.start()
     typer.echo(f"预览：{server.url}  （只在本机可访问；按 Ctrl-C 结束）")
@@ -421,7 +429,19 @@ def run_command_line(args: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         typer.echo("已中断。", err=True)
         return 130
-    except Exception:  # noqa: BLE001 - the last line of defence for a user-facing tool
+    except SystemExit as done:  # typer's exit 1 when the reader went away: 141, as everywhere else
+        from .process import outside_cause
+
+        status = outside_cause(done)
+        if status is None:
+            raise
+        return status
+    except Exception as error:  # noqa: BLE001 - the last line of defence for a user-facing tool
+        from .process import outside_cause
+
+        status = outside_cause(error, _debug)  # the file system's or the person's doing: not 3
+        if status is not None:
+            return status
         if _debug:
             import traceback  # only here: every --help would import it otherwise
 

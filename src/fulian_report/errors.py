@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -45,8 +46,25 @@ class Location:
 
     def __str__(self) -> str:
         if self.line:
-            return f"{self.path}:{self.line}:{self.column or 1}"
-        return self.path
+            return f"{printable_path(self.path)}:{self.line}:{self.column or 1}"
+        return printable_path(self.path)
+
+
+def printable_path(path: str | os.PathLike | bytes) -> str:
+    """A path as a person reads it (see `printable`)."""
+    return printable(os.fsdecode(path))
+
+
+def printable(text: str) -> str:
+    """Text as a person reads it: the bytes of a file name that is not UTF-8 (carried as
+    surrogate escapes, PEP 383) shown as U+FFFD rather than as "\\udcb0" or not at all."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
 
 
 @dataclass(frozen=True)
@@ -56,7 +74,7 @@ class Finding:
     severity: Severity = Severity.ERROR
 
     def __str__(self) -> str:
-        return f"{self.location}: {self.severity.label}：{self.message}"
+        return f"{self.location}: {self.severity.label}：{printable(self.message)}"
 
     @property
     def sort_key(self) -> tuple:
@@ -92,13 +110,32 @@ _OS_REASONS = {
     errno.EROFS: "磁盘是只读的",
     errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
     errno.EISDIR: "这是一个文件夹",
-    errno.ENAMETOOLONG: "文件名太长",
+    errno.ENAMETOOLONG: "文件名或其中一段路径太长（一段不能超过 255 字节，约 85 个汉字）",
+    errno.ELOOP: "路径中的符号链接太多或绕成了圈",
+    errno.EIO: "读写磁盘时出错（可能是 U 盘或网络盘断开了）",
+    errno.EBUSY: "文件正被别的程序占用",
+    errno.EMFILE: "同时打开的文件太多",
+    errno.ENFILE: "系统同时打开的文件太多",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EFBIG: "文件超过了系统允许的大小",
+    errno.EXDEV: "不能在两个磁盘之间直接移动",
+    errno.ENXIO: "设备不存在或未连接",
+    errno.ENODEV: "设备不存在或未连接",
+    errno.ETXTBSY: "文件正被别的程序使用",
+    errno.EEXIST: "已有同名的文件或文件夹",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EADDRINUSE: "这个端口已被别的程序占用",
 }
 
 
 def os_reason(error: OSError) -> str:
-    """Why the operating system refused to read or write a file, in Chinese where known."""
-    return _OS_REASONS.get(error.errno, error.strerror or str(error))
+    """Why the operating system refused to read or write a file, in Chinese.  The system's own
+    words (strerror) are English and never shown: an unknown cause gets its error code."""
+    known = _OS_REASONS.get(error.errno)
+    if known:
+        return known
+    code = errno.errorcode.get(error.errno, str(error.errno)) if error.errno else "未知"
+    return f"操作系统拒绝了这个操作（错误代码 {code}）"
 
 
 # Why a data or style file could not be read, with what to do about it.  The system's own

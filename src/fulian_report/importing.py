@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import FulianError, os_reason
-from .doctree import Heading, Paragraph
+from .doctree import Paragraph
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout

@@ -28,6 +28,11 @@ _HELP = ("--help", "-h")
 
 def main() -> None:
     args = sys.argv[1:]
+    from .process import prepare
+
+    unable = prepare()  # closed streams, a working folder that is gone (process.py)
+    if unable is not None:
+        _exit_now(unable)
     # Importing pydantic and building the data models makes hundreds of thousands of objects, none
     # of them garbage: the collector's passes over them are a tenth of the imports' time.
     gc.disable()
@@ -163,7 +168,12 @@ def run_plain(options, debug: bool) -> int:
     except KeyboardInterrupt:
         echo("已中断。", err=True)
         return 130
-    except Exception:  # noqa: BLE001 - as cli.main: the last line of defence for a user-facing tool
+    except Exception as error:  # noqa: BLE001 - as cli.main: the last line of defence for a user-facing tool
+        from .process import outside_cause
+
+        status = outside_cause(error, debug)  # the file system's or the person's doing: not 3
+        if status is not None:
+            return status
         if debug:
             import traceback
 

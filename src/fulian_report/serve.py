@@ -12,14 +12,16 @@ rebuild it, a style's files every organisation that uses the style.
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Finding, FulianError
+from .errors import Finding, FulianError, printable_path
 from .source.yaml_source import keep_parsed_files
 
 # How long the watcher waits for more changes after one before it yields them (ms).  An
@@ -67,11 +69,14 @@ class ChangeMap:
                 unique = [u for u in unique if path not in u.parents] + [path]
         return unique
 
-    def organisations(self, changed: Iterable[Path]) -> list[str] | None:
-        """The organisations to rebuild (in name order), or None for all of them; [] for none."""
+    def organisations(self, changed: Iterable[Path] | None) -> list[str] | None:
+        """The organisations to rebuild (in name order), or None for all of them; [] for none.
+        `changed` None: anything may have changed (a watched folder came back)."""
+        if changed is None:
+            return None if self.orgs is None else list(self.orgs)
         chosen: set[str] = set()
         for path in changed:
-            path = Path(path).resolve()
+            path = _resolved_folder(Path(path))
             found = self._organisation_of(path)
             if found is not None:
                 chosen.add(found)
@@ -129,24 +134,106 @@ class ChangeMap:
         return users
 
 
-def _watch_changes(paths: list[Path], stop: threading.Event | None, force_polling: bool | None) -> Iterator[list[Path]]:
-    """Lists of changed files, as soon as an editor's save has settled; ends when `stop` is set.
+def _watch_changes(
+    paths: list[Path],
+    stop: threading.Event | None,
+    force_polling: bool | None,
+    notice: Callable[[str], None] | None = None,
+) -> Iterator[list[Path] | None]:
+    """Lists of changed files, as soon as an editor's save has settled; None when anything may
+    have changed (a watched folder came back); ends when `stop` is set.
+
+    A watched folder that goes (deleted, moved, a disk unplugged) is said once through `notice`
+    and looked for twice a second; when it is back, it is watched again and None is yielded.
+    Nothing is yielded while a watched folder is gone.
+    Watching restarts whenever a watched folder itself shows among the changes: a folder
+    deleted and made again at once is a new folder, which the old watch does not see.
+
+    A file replaced by a link (or by another file with the same time and size) counts as a
+    change: a file's state is taken without following links and includes its inode.
 
     A polling watcher (where there is no inotify) keeps modification times to the second and so
     misses a second save within the same second (watchfiles issue 319): files that changed in
     the last seconds are looked at again twice a second, and a save seen both ways is one save."""
-    import watchfiles
+    say = notice or (lambda text: None)
+    seen: dict[Path, tuple[int, int, int, int, float]] = {}  # file → (inode, mode, mtime_ns, size, when reported)
+    gone: set[Path] = set()
+    scanning = False  # watchfiles cannot name a path that is not UTF-8: then we look ourselves
+    # Anything may have changed: yielded as None once the new watch is up (its first answer), so
+    # that nothing written between the folder's return and the watch's start is missed.
+    everything = False
 
-    seen: dict[Path, tuple[int, int, float]] = {}  # file → (mtime_ns, size, when it was reported)
-
-    def state(path: Path) -> tuple[int, int] | None:
+    def state(path: Path) -> tuple[int, int, int, int] | None:
         try:
-            found = path.stat()
+            found = os.lstat(path)
         except OSError:
             return None
-        return found.st_mtime_ns, found.st_size
+        return found.st_ino, found.st_mode, found.st_mtime_ns, found.st_size
 
-    for changes in watchfiles.watch(
+    while stop is None or not stop.is_set():
+        present = [path for path in paths if path.is_dir()]
+        for path in sorted(set(paths) - set(present) - gone):
+            say(f"监视的文件夹 {printable_path(path)} 不见了（被删除或移走）；它回来后继续监视。")
+        back = [path for path in sorted(gone) if path in present]
+        for path in back:
+            say(f"监视的文件夹 {printable_path(path)} 又出现了，继续监视。")
+        gone = set(paths) - set(present)
+        everything |= bool(back)
+        if not present:
+            _pause(stop, 0.5)
+            continue
+        raw = _scanned_changes(present, stop) if scanning else _notified_changes(present, stop, force_polling)
+        try:
+            for changed in raw:
+                now = time.monotonic()
+                renewed = any(path in changed for path in present)  # perhaps deleted and made again
+                restart = renewed or any(not path.is_dir() for path in present) or any(path.is_dir() for path in gone)
+                everything |= renewed
+                for path, (inode, mode, mtime, size, when) in list(seen.items()):
+                    if now - when > 3:
+                        del seen[path]
+                    elif path not in changed and state(path) not in (None, (inode, mode, mtime, size)):
+                        changed.add(path)  # saved again within the second of the save before
+                fresh = []
+                for path in sorted(changed):
+                    current = state(path)
+                    if current is not None and path in seen and seen[path][:4] == current:
+                        continue  # already handed on
+                    if current is not None:
+                        seen[path] = (*current, now)
+                    fresh.append(path)
+                whole = not gone and all(path.is_dir() for path in present)  # a folder gone: said, nothing built
+                if restart:
+                    break
+                if whole and everything:
+                    everything = False
+                    yield None
+                elif whole and fresh:
+                    yield fresh
+        except _UndecodablePath as problem:
+            scanning = True
+            say(
+                f"{printable_path(problem.path)}：这个名称不是 UTF-8 编码（可能是从 GBK 系统复制来的），系统的文件通知无法处理它；"
+                "改为每半秒查看一次文件的变化。把它改名后重新运行 watch 可恢复即时通知。"
+            )
+        finally:
+            raw.close()
+
+
+class _UndecodablePath(Exception):
+    """watchfiles met a path that is not UTF-8 under a watched folder."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+def _notified_changes(paths: list[Path], stop: threading.Event | None, force_polling: bool | None) -> Iterator[set[Path]]:
+    """The paths that changed, from the system's notifications (or watchfiles' polling); an
+    empty set every half second without any."""
+    import watchfiles
+
+    watching = watchfiles.watch(
         *paths,
         step=STEP_MS,
         debounce=1600,
@@ -157,24 +244,57 @@ def _watch_changes(paths: list[Path], stop: threading.Event | None, force_pollin
         yield_on_timeout=True,
         raise_interrupt=True,
         ignore_permission_denied=True,
-    ):
-        now = time.monotonic()
-        changed = {Path(name) for _, name in changes}
-        for path, (mtime, size, when) in list(seen.items()):
-            if now - when > 3:
-                del seen[path]
-            elif path not in changed and state(path) != (mtime, size):
-                changed.add(path)  # saved again within the second of the save before
-        fresh = []
-        for path in sorted(changed):
-            current = state(path)
-            if current is not None and path in seen and seen[path][:2] == current:
-                continue  # already handed on
-            if current is not None and path.is_file():
-                seen[path] = (*current, now)
-            fresh.append(path)
-        if fresh:
-            yield fresh
+    )
+    try:
+        for changes in watching:
+            yield {Path(name) for _, name in changes}
+    except Exception as error:
+        if type(error).__name__ != "WatchfilesRustInternalError" or "decode" not in str(error):
+            raise
+        raise _UndecodablePath(_first_undecodable(paths) or paths[0]) from None
+    finally:
+        watching.close()
+
+
+def _scanned_changes(paths: list[Path], stop: threading.Event | None) -> Iterator[set[Path]]:
+    """The paths that changed, by looking at every file under `paths` twice a second (without
+    following links): what is left where notifications cannot name a file."""
+    before = _scan(paths)
+    while not _pause(stop, 0.5):
+        now = _scan(paths)
+        yield {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+        before = now
+
+
+def _pause(stop: threading.Event | None, seconds: float) -> bool:
+    """Wait `seconds`; whether `stop` was set meanwhile."""
+    if stop is None:
+        time.sleep(seconds)
+        return False
+    return stop.wait(seconds)
+
+
+def _scan(paths: list[Path]) -> dict[Path, tuple[int, int, int, int]]:
+    found: dict[Path, tuple[int, int, int, int]] = {}
+    for root in paths:
+        for folder, folders, files in os.walk(root):
+            for name in folders + files:
+                path = Path(folder, name)
+                try:
+                    info = os.lstat(path)
+                except OSError:
+                    continue
+                found[path] = (info.st_ino, info.st_mode, info.st_mtime_ns, info.st_size)
+    return found
+
+
+def _first_undecodable(paths: list[Path]) -> Path | None:
+    for root in paths:
+        for folder, folders, files in os.walk(root):
+            for name in folders + files:
+                if printable_path(name) != name:
+                    return Path(folder, name)
+    return None
 
 
 class Watcher:
@@ -196,11 +316,13 @@ class Watcher:
         self.changes = ChangeMap(year, self.data_root, orgs, style)
         keep_parsed_files()  # a save changes one file: the others keep their parse
         self._staging = None  # the year's staging folder, kept from build to build (see run)
+        self._notice: Callable[[str], None] = _to_stderr
 
     def build(self, orgs: list[str] | None = None, jobs: int | None = 1) -> Rebuilt:
         """Build `orgs` (None: the whole selection) exactly as `build` does."""
         from . import api
 
+        self._renew_staging()
         started = time.perf_counter()
         result = Rebuilt(orgs or self.orgs)
         try:
@@ -220,24 +342,32 @@ class Watcher:
         result.seconds = time.perf_counter() - started
         return result
 
-    def run(self, report: Callable[[Rebuilt], None], stop: threading.Event | None = None) -> None:
-        """Build, then rebuild on every change until `stop` is set (or Ctrl-C)."""
+    def run(
+        self, report: Callable[[Rebuilt], None], stop: threading.Event | None = None, notice: Callable[[str], None] | None = None
+    ) -> None:
+        """Build, then rebuild on every change until `stop` is set (or Ctrl-C); what happens to
+        the watched folders is said through `notice` (one line each, stderr by default).
+
+        Raises FulianError, before building anything, when there is nothing to watch (no data
+        folder for the year, an unknown --org) or the output would land in the data."""
         from .api import organisation_folders
 
+        self._notice = notice or _to_stderr
+        self._refuse_output_inside_data()
         # A few organisations are built in this process, which warms what every rebuild then reuses
         # (the style's .docx blank, compiled templates); many are built in parallel.
-        try:
-            few = len(organisation_folders(self.data_root, self.year, self.orgs)) <= 4
-        except FulianError:
-            few = True  # the build reports it
+        few = len(organisation_folders(self.data_root, self.year, self.orgs)) <= 4
         report(self.build(jobs=1 if few else None))
         # Each rebuild stages its report in one staging folder made for the session (and removed
         # when it ends): making and removing one at every save took a tenth of a rebuild.
         from .writers.output import Staging
 
-        self._staging = Staging(self.out_root / str(self.year))
+        self._staging = Staging(self._out_year)
+        own_output = self._out_year.resolve()
         try:
-            for changed in _watch_changes(self.changes.watched(), stop, self.force_polling):
+            for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
+                if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
+                    changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
                 orgs = self.changes.organisations(changed)
                 if orgs == []:
                     continue
@@ -245,6 +375,49 @@ class Watcher:
         finally:
             self._staging.close()
             self._staging = None
+
+    @property
+    def _out_year(self) -> Path:
+        return self.out_root / str(self.year)
+
+    def _refuse_output_inside_data(self) -> None:
+        """Reports written among an organisation's data (or beside the organisation folders) would
+        be read as data and start another rebuild, for ever.  An output folder beside the year
+        folders (`--data .`, out/ next to 2021/) is read by nothing and left alone."""
+        out_year = self._out_year.resolve()
+        for year in (self.year, self.year - 1):
+            if _within(out_year, (self.data_root / str(year)).resolve()):
+                raise FulianError.single(
+                    self.out_root,
+                    f"输出文件夹（--out）在数据文件夹 {printable_path(self.data_root / str(year))} 里面：生成的报告会被当作数据读入，"
+                    "又会触发重新生成。请用 --out 指定数据文件夹以外的文件夹（默认为 out）。",
+                )
+
+    def _renew_staging(self) -> None:
+        """The output folder deleted while watching (with the session's staging folder in it):
+        said once, and a new staging folder made, which makes the output folder again."""
+        if self._staging is None or self._out_year.is_dir():
+            return
+        from .writers.output import Staging
+
+        self._notice(f"输出文件夹 {printable_path(self._out_year)} 不见了（被删除或移走），重新建立。")
+        self._staging.close()
+        self._staging = Staging(self._out_year)
+
+
+def _resolved_folder(path: Path) -> Path:
+    """`path` with its folder resolved but not itself: a data file replaced by a link is still
+    the data file (which the build then refuses), not the file the link points to."""
+    return path.parent.resolve() / path.name
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _to_stderr(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def describe(result: Rebuilt) -> tuple[str, str]:
