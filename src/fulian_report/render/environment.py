@@ -125,7 +125,11 @@ def chinese(value: Any) -> str:
     """A count in Chinese numerals, as reports write small counts: 4个 → 四个, 2篇 → 两篇."""
     if isinstance(value, Count):
         return chinese_count(value)
-    return to_chinese_numeral(int(value))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):  # Python's words would quote the text back and say nothing in Chinese
+        raise TypeError(f"“{value}”不是数，不能用 chinese 写成汉字数字") from None
+    return to_chinese_numeral(number)
 
 
 @pass_context
