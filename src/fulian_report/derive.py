@@ -18,7 +18,8 @@ from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
-from .model.dataset import model_items, previous_folder
+from .errors import Finding
+from .model.dataset import previous_folder
 from .model.quantities import Count, Figure, Money, MoneyDisplay, Qualifier, Share, plain_decimal
 from .model.subjects import FundDirection, HonorLevel
 from .source.yaml_source import display_path
@@ -288,6 +289,20 @@ class ComparisonGroup:
     rows: tuple[ComparisonRow, ...]
 
 
+def comparison_table_problem(data: Any) -> Finding | None:
+    """Why the 附件 table organisation.yaml asks for (comparison_table: true) cannot be made, at that line."""
+    if not data.organisation.comparison_table:
+        return None
+    where = data.locate("organisation", ("comparison_table",))
+    if data.previous is None:
+        folder = previous_folder(data.folder, data.period)
+        return Finding(where, previous_data_missing(folder, data.period, "无法附上主要数据对比表（comparison_table: true）"))
+    if not Comparison(data).groups():
+        return Finding(where, f"上一期间（{data.period.previous.words}）的数据（{display_path(data.previous.folder)}）"
+                              "与本期没有同一文件、同样名称的计数、金额或比例，对比表无从列出")
+    return None
+
+
 class Comparison:
     """The figures of a report set against the same figures (same file, same key path) of the
     period before: `data.previous`, the data of exactly that period (last year for a year,
@@ -339,8 +354,17 @@ class Comparison:
                 continue
             before = value_at(previous.subjects.get(subject), path)
             if isinstance(before, COMPARABLE) and not _mismatch(before, figure):
-                rows.setdefault(subject, []).append(ComparisonRow(self._name(subject, path), before, figure))
-        return tuple(ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(found)) for subject, found in rows.items())
+                rows.setdefault(subject, []).append((self._line(subject, path), ComparisonRow(self._name(subject, path), before, figure)))
+        order = list(SUBJECT_HEADINGS)
+        return tuple(
+            ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(row for _, row in sorted(found, key=lambda each: each[0])))
+            for subject, found in sorted(rows.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        )
+
+    def _line(self, subject: str, path: tuple) -> int:
+        """Where the figure is written: a model lists its declared fields first, the file as written."""
+        source = self.data.sources.get(subject)
+        return source.locate_value(path).line if source is not None else 0
 
     def _path_of(self, figure: Any) -> tuple[str, tuple] | None:
         if self._paths is None:  # built at the first comparison: most reports make none
@@ -372,8 +396,9 @@ class Comparison:
         if len(path) < 2:
             return own
         record = value_at(self.data.subjects[subject], path[:-1])
-        called = self._comment(subject, path[:-1]) or (getattr(record, "name", None) if isinstance(getattr(record, "name", None), str) else None)
-        return f"{called or path[-2]}：{own}"
+        name = getattr(record, "name", None)
+        called = self._comment(subject, path[:-1]) or (name if isinstance(name, str) else "")
+        return f"{called or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])}：{own}"
 
     def _comment(self, subject: str, path: tuple) -> str:
         source = self.data.sources.get(subject)
