@@ -352,9 +352,9 @@ class Comparison:
         for subject, path, figure in self.data.figures():
             if subject in _NOT_RESULTS or not isinstance(figure, COMPARABLE) or any(isinstance(p, int) for p in path):
                 continue
-            before = value_at(previous.subjects.get(subject), path)
-            if isinstance(before, COMPARABLE) and not _mismatch(before, figure):
-                rows.setdefault(subject, []).append((self._line(subject, path), ComparisonRow(self._name(subject, path), before, figure)))
+            change = self.change_at(subject, path, figure)
+            if change is not None:
+                rows.setdefault(subject, []).append((self._line(subject, path), ComparisonRow(self._name(subject, path), change.before, figure)))
         order = list(SUBJECT_HEADINGS)
         return tuple(
             ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(row for _, row in sorted(found, key=lambda each: each[0])))
@@ -365,6 +365,13 @@ class Comparison:
         """Where the figure is written: a model lists its declared fields first, the file as written."""
         source = self.data.sources.get(subject)
         return source.locate_value(path).line if source is not None else 0
+
+    def change_at(self, subject: str, path: tuple, figure: Any) -> Change | None:
+        """`figure`, at `path` of file `subject`, against the period before; None where it has no like figure there."""
+        if self.data.previous is None or not isinstance(figure, COMPARABLE):
+            return None
+        before = value_at(self.data.previous.subjects.get(subject), path)
+        return Change(before, figure) if isinstance(before, COMPARABLE) and not _mismatch(before, figure) else None
 
     def _path_of(self, figure: Any) -> tuple[str, tuple] | None:
         if self._paths is None:  # built at the first comparison: most reports make none

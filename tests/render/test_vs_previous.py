@@ -9,6 +9,7 @@ import pytest
 from fulian_report.api import make_document
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
+from fulian_report.writers.html import pages_html
 from fulian_report.writers.text import to_text
 from tests.conftest import write_org
 
@@ -159,3 +160,12 @@ def test_a_half_year_is_set_against_the_half_year_before(tmp_path):
         period="period: 上半年\n",
     )
     assert _opening(folder) == ["比上期增加1对（增长0.2%）。"]
+
+
+def test_the_preview_tooltip_shows_the_change_beside_a_figure_last_year_has(tmp_path):
+    folder = _pair(tmp_path, "接待{{ cases.mediation.couples_received }}，志愿者{{ cases.hotline.volunteers }}。")
+    document = make_document(load_org(folder), provenance=True)
+    html = pages_html(document)
+    assert "cases.mediation.couples_received\n比上年增加1对（增长0.2%），上年为444对" in html
+    labels = {run.text: run.source.label for block in document.blocks for run in getattr(block, "runs", ()) if run.source}
+    assert labels["12名"] == "cases.hotline.volunteers"  # nothing last year: no change shown

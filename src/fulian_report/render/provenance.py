@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -26,6 +27,7 @@ from typing import Any, Callable
 from jinja2 import Template
 from pydantic import BaseModel
 
+from ..derive import Comparison
 from ..doctree import FigureSource
 from ..model.dataset import model_items
 from ..model.quantities import Figure
@@ -46,13 +48,18 @@ class FigureSources:
         self.marked: list[FigureSource] = []
         self._by_id: dict[int, FigureSource] = {}
         self._keep: list[Any] = []  # the figures whose ids are keys stay alive while they are
+        comparison = Comparison(data)
         for year_data, prefix in ((data, ""), (data.previous, "previous.")):
             if year_data is None:
                 continue
             for subject, path, figure in year_data.figures():
                 source = self._source(year_data, subject, path, prefix)
-                if source is not None:
-                    self._remember(figure, source)
+                if source is None:
+                    continue
+                change = comparison.change_at(subject, path, figure) if year_data is data else None
+                if change is not None:  # the tooltip says how it moved: 比上年增加1对（增长0.2%），上年444对
+                    source = replace(source, label=f"{source.label}\n{change.words(comparison.lead)}，{comparison.lead[1:]}为{change.before}")
+                self._remember(figure, source)
 
     def _source(self, year_data: Any, subject: str, path: tuple, prefix: str = "") -> FigureSource | None:
         file = year_data.sources.get(subject)
