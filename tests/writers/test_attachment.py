@@ -51,14 +51,14 @@ def test_rows_follow_the_data_grouped_by_file_and_named_by_their_comments(tmp_pa
     (folder / "organisation.yaml").write_text((folder / "organisation.yaml").read_text(encoding="utf-8") + "comparison_table: true\n", encoding="utf-8")
     rows = _rows(make_document(load_org(folder)))
     assert rows[1:] == [
-        ("维权",),
+        ("维权", "", "", ""),  # a group's heading: a row of its own
         ("visits：接待来访", "60件", "60件", "持平"),  # a record without a comment: its key
         ("婚姻家庭纠纷调解：接待准离婚夫妻", "444对", "445对", "增加1对（增长0.2%）"),
         ("婚姻家庭纠纷调解：其中调和", "134对", "130对", "减少4对（下降3.0%）"),
         ("hotline：热线来电", "600名", "700余名", "增加约100名"),  # volunteers: not in last year's data
-        ("资金",),
+        ("资金", "", "", ""),
         ("困难妇女救助：金额", "30万元", "34.5万元", "增加4.5万元（增长15.0%）"),
-        ("组织建设",),
+        ("组织建设", "", "", ""),
         ("村两委：总人数", "70人", "70人", "持平"),
         ("村两委：其中女性人数", "40人", "42人", "增加2人（增长5.0%）"),
     ]
