@@ -114,3 +114,11 @@ def test_the_preview_starts_the_attachment_at_the_top_of_a_page(furong_2022):
     assert page[0].pieces[0].font == "level1" and page[0].indent == 0
     assert page[2].pieces[0].text == "2022年与2021年主要数据对比" and page[2].align == "center"
     assert any(line.cells[:3] == (COUPLES, "444对", "445对") for lines in laid_out[laid_out.index(page) :] for line in lines)
+
+
+def test_a_half_year_is_set_against_the_half_year_before(tmp_path):
+    _org(tmp_path, 2021, {**LAST_YEAR, "narrative.yaml": _narrative("上期。")}, period="period: 下半年\n")
+    folder = _org(tmp_path, 2022, {**THIS_YEAR, "narrative.yaml": _narrative("本期。")}, period="period: 上半年\ncomparison_table: true\n")
+    document = make_document(load_org(folder))
+    assert document.attachments[0].title == "2022年上半年与2021年下半年主要数据对比"
+    assert _rows(document)[0] == ("项目", "2021年下半年", "2022年上半年", "增减")
