@@ -303,6 +303,14 @@ def comparison_table_problem(data: Any) -> Finding | None:
     return None
 
 
+def shown_in_comparison_table(data: Any) -> set[str]:
+    """The names (cases.mediation.couples_received) of the figures the 附件 table prints, if asked for."""
+    organisation = data.subjects.get("organisation")  # None where organisation.yaml has errors
+    if organisation is None or not organisation.comparison_table:
+        return set()
+    return {".".join(str(part) for part in (subject, *path)) for subject, path, _ in Comparison(data).table_figures()}
+
+
 class Comparison:
     """The figures of a report set against the same figures (same file, same key path) of the
     period before: `data.previous`, the data of exactly that period (last year for a year,
@@ -345,21 +353,26 @@ class Comparison:
     def groups(self) -> tuple[ComparisonGroup, ...]:
         """The main figures (counts, money, shares of the result files) that both periods have,
         in the data's order, grouped by file; each named by its YAML comment, else its key."""
-        previous = self.data.previous
-        if previous is None:
-            return ()
-        rows: dict[str, list[ComparisonRow]] = {}
-        for subject, path, figure in self.data.figures():
-            if subject in _NOT_RESULTS or not isinstance(figure, COMPARABLE) or any(isinstance(p, int) for p in path):
-                continue
-            change = self.change_at(subject, path, figure)
-            if change is not None:
-                rows.setdefault(subject, []).append((self._line(subject, path), ComparisonRow(self._name(subject, path), change.before, figure)))
+        rows: dict[str, list[tuple[int, ComparisonRow]]] = {}
+        for subject, path, change in self.table_figures():
+            row = ComparisonRow(self._name(subject, path), change.before, change.now)
+            rows.setdefault(subject, []).append((self._line(subject, path), row))
         order = list(SUBJECT_HEADINGS)
         return tuple(
             ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(row for _, row in sorted(found, key=lambda each: each[0])))
             for subject, found in sorted(rows.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
         )
+
+    def table_figures(self) -> Iterable[tuple[str, tuple, Change]]:
+        """(file, path, change) of each figure the table sets against the period before."""
+        if self.data.previous is None:
+            return
+        for subject, path, figure in self.data.figures():
+            if subject in _NOT_RESULTS or any(isinstance(part, int) for part in path):
+                continue
+            change = self.change_at(subject, path, figure)
+            if change is not None:
+                yield subject, path, change
 
     def _line(self, subject: str, path: tuple) -> int:
         """Where the figure is written: a model lists its declared fields first, the file as written."""

@@ -122,3 +122,17 @@ def test_a_half_year_is_set_against_the_half_year_before(tmp_path):
     document = make_document(load_org(folder))
     assert document.attachments[0].title == "2022年上半年与2021年下半年主要数据对比"
     assert _rows(document)[0] == ("项目", "2021年下半年", "2022年上半年", "增减")
+
+
+def test_figures_the_table_prints_are_not_reported_as_left_out_of_the_report(tmp_path):
+    from fulian_report.render.usage import unused_figures
+
+    _org(tmp_path, 2021, {**LAST_YEAR, "narrative.yaml": _narrative("上年。")})
+    folder = _org(tmp_path, 2022, {**THIS_YEAR, "narrative.yaml": _narrative("今年。")})
+    unused = {finding.message.split("”", 1)[0] for finding in unused_figures(load_org(folder))}
+    assert "数字“funds.relief.amount" in unused
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8") + "comparison_table: true\n", encoding="utf-8")
+    unused = [finding.message for finding in unused_figures(load_org(folder))]
+    # Only the volunteers, whom last year's data lacks, stay out of the table and the text.
+    assert len(unused) == 1 and "cases.hotline.volunteers" in unused[0]
