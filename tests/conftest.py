@@ -94,3 +94,25 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     from fulian_report.cache import CACHE_VARIABLE
 
     os.environ[CACHE_VARIABLE] = str(tmp_path_factory.mktemp("cache"))
+
+
+def second_year(root: Path, org: str = "furong", comparison_table: bool = True) -> Path:
+    """A data root under `root` with the bundled `org` as 2021 and a filled 2022 made from it: every
+    year one later, its couples mediated 445对 (444对 in 2021) and reconciled 130对 (134对);
+    returns the 2022 folder."""
+    import re
+
+    last = root / "2021" / org
+    shutil.copytree(DATA / "2021" / org, last)
+    this = root / "2022" / org
+    this.mkdir(parents=True)
+    for path in last.glob("*.yaml"):
+        text = re.sub(r"20(2[0-9])", lambda year: str(int(year.group(0)) + 1), path.read_text(encoding="utf-8"))
+        (this / path.name).write_text(text, encoding="utf-8")
+    cases = this / "cases.yaml"
+    text = cases.read_text(encoding="utf-8").replace("couples_received: 444对", "couples_received: 445对")
+    cases.write_text(text.replace("couples_reconciled: 134对", "couples_reconciled: 130对"), encoding="utf-8")
+    if comparison_table:
+        with (this / "organisation.yaml").open("a", encoding="utf-8") as organisation:
+            organisation.write("comparison_table: true\n")
+    return this

@@ -45,3 +45,13 @@ def test_a_style_can_lay_out_derived_figures_as_a_table(tmp_path):
     document = render_document(load_org(DATA / "2021" / "xiangdong"), resolve_style(str(style)))
     (found,) = [b for b in document.blocks if isinstance(b, Table)]
     assert found.rows == (("级别", "荣誉（项）"), ("全国", "3"), ("省", "3"), ("市", "7"), ("区", "2"))
+
+
+def test_a_change_from_nothing_has_no_rate_and_a_tiny_one_is_not_rounded_to_nothing():
+    from fulian_report.derive import Change
+    from fulian_report.model.quantities import Count, Money
+
+    assert Change(Count.model_validate("0场"), Count.model_validate("5场")).words("比上年") == "比上年增加5场"
+    assert Change(Count.model_validate("3000人"), Count.model_validate("3001人")).words("同比") == "同比增加1人（增长不足0.1%）"
+    assert Change(Money.model_validate("8000元"), Money.model_validate("6000元")).words() == "减少2000元（下降25.0%）"
+    assert Change(Count.model_validate("近100人"), Count.model_validate("100人")).words("较去年") == "与去年基本持平"

@@ -1,4 +1,5 @@
-"""Figures the data implies: totals, shares, and how the targets of the period before were met.
+"""Figures the data implies: totals, shares, how the targets of the period before were met,
+and how each figure changed against the same figure of the period before.
 
 Nothing here is stored in YAML: a total or share that can be computed is
 computed, so it can never disagree with its parts.  Templates and prose
@@ -7,13 +8,19 @@ reach these as `{{ derived.… }}`.
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import weakref
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from pydantic import BaseModel
+
+from .errors import Finding
 from .model.dataset import previous_folder
-from .model.quantities import Count, Money, MoneyDisplay, Qualifier, Share
+from .model.quantities import Count, Figure, Money, MoneyDisplay, Qualifier, Share, plain_decimal
 from .model.subjects import FundDirection, HonorLevel
 from .source.yaml_source import display_path
 
@@ -38,6 +45,14 @@ class TargetProgress:
     met: bool
 
 
+def previous_data_missing(folder: Path, period: Any, consequence: str) -> str:
+    """Why the period before has no data, and where it was looked for: `consequence` says what
+    cannot be done without it."""
+    found = "那里的数据是别的期间的（organisation.yaml 的 period 不同）" if folder.is_dir() else "那里没有这个文件夹"
+    return (f"没有找到上一期间（{period.previous.words}）的数据，{consequence}："
+            f"上一期间的数据应在 {display_path(folder)}，{found}")
+
+
 class NoPreviousData(dict):
     """`target_progress` when the period before has no data: empty, and a name looked up in it
     says why (see ReportUndefined), where "“t”不存在" alone sends one looking for a typo."""
@@ -51,9 +66,7 @@ class NoPreviousData(dict):
         # Told only when prose looks a name up: most reports never do, and resolving the folder is not free.
         if self.folder is None:
             return ""
-        found = "那里的数据是别的期间的（organisation.yaml 的 period 不同）" if self.folder.is_dir() else "那里没有这个文件夹"
-        return (f"没有找到上一期间（{self.period.previous.words}）的数据，计划目标的完成情况无从算起："
-                f"上一期间的数据应在 {display_path(self.folder)}，{found}")
+        return previous_data_missing(self.folder, self.period, "计划目标的完成情况无从算起")
 
 
 def _no_previous_data(data: Any) -> NoPreviousData:
@@ -69,6 +82,8 @@ class Derived:
     mediation_success: Share | None = None
     women_shares: dict[str, Share] = field(default_factory=dict)
     target_progress: dict[str, TargetProgress] = field(default_factory=dict)
+    # Each figure against the period before (the 比上年 filter, the 附件 table); None outside a report.
+    comparison: "Comparison | None" = None
 
 
 def count_by_level(levels: Iterable[HonorLevel | None]) -> dict[str, int]:
@@ -104,7 +119,8 @@ def derive(data: Any) -> Derived:
         for name, committee in subjects["organisation_building"].committees.items()
         if committee.women_share is not None
     }
-    return Derived(
+    comparison = Comparison(data)
+    derived = Derived(
         funds_raised=total_money(f.amount for f in funds.values() if f.direction is FundDirection.RAISED),
         funds_paid=total_money(f.amount for f in funds.values() if f.direction is FundDirection.PAID),
         funds_over_target=over_target,
@@ -112,18 +128,32 @@ def derive(data: Any) -> Derived:
         mediation_success=success,
         women_shares=shares,
         target_progress=_target_progress(data),
+        comparison=comparison,
     )
+    # The very figures prose prints, to know them by identity; weakly, so that no cycle keeps the data alive.
+    comparison.derived = weakref.ref(derived)
+    return derived
 
 
 def resolve_name(subjects: dict[str, Any], dotted: str) -> Any:
     """`activities.anti_drug.sessions` → the figure, or None where the data has no such name."""
     head, *rest = dotted.split(".")
-    value = subjects.get(head)
-    for part in rest:
+    return value_at(subjects.get(head), tuple(rest))
+
+
+def value_at(value: Any, path: tuple) -> Any:
+    """What lies at `path` (names and list positions, as `OrgData.figures` gives them) under
+    `value`, or None where there is nothing."""
+    for part in path:
         if value is None:
             return None
-        extra = getattr(value, "model_extra", None) or {}
-        value = extra[part] if part in extra else getattr(value, part, None)
+        if isinstance(part, int):
+            value = value[part] if isinstance(value, (list, tuple)) and -len(value) <= part < len(value) else None
+        elif isinstance(value, dict):
+            value = value.get(part)
+        else:
+            extra = getattr(value, "model_extra", None) or {}
+            value = extra[part] if part in extra else getattr(value, part, None)
     return value
 
 
@@ -153,3 +183,295 @@ def _magnitude(figure: Any) -> Decimal:
     if isinstance(figure, Share):
         return figure.percent
     raise TypeError(figure)
+
+
+# -- against the period before ---------------------------------------------------------------
+
+class NotComparable(ValueError):
+    """A figure that cannot be set against the period before, said in Chinese with where its
+    counterpart was looked for (the template layer places it at the prose's line)."""
+
+
+# A rate is written to one decimal, as the genre writes 同比增长8.3%.
+_ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Change:
+    """This period's figure against the same figure of the period before, said in the genre's words.
+
+    Counts and money change by an amount in the figure's own measure word and display unit
+    (增加1对, 减少0.8万元) and a rate of one decimal (增长0.2%); a share changes by percentage points.
+    A qualifier on either figure (余, 近, 左右…) leaves only an approximate amount and no rate:
+    700余名 against 600余名 is about a hundred more, never exactly 16.7% more."""
+
+    before: Figure
+    now: Figure
+
+    @property
+    def approximate(self) -> bool:
+        return any(getattr(figure, "qualifier", Qualifier.EXACT) is not Qualifier.EXACT for figure in (self.before, self.now))
+
+    @property
+    def difference(self) -> Decimal:
+        return _magnitude(self.now) - _magnitude(self.before)
+
+    @property
+    def rate(self) -> Decimal | None:
+        """The change in percent of the period before, to one decimal; None where it says nothing
+        true (a share, an approximate figure, nothing the period before)."""
+        base = _magnitude(self.before)
+        if isinstance(self.now, Share) or self.approximate or not base:
+            return None
+        return (abs(self.difference) * 100 / base).quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+    @property
+    def amount(self) -> str:
+        """The size of the change, in the figure's own words: 1对, 0.8万元, 1.2个百分点."""
+        size = abs(self.difference)
+        if isinstance(self.now, Share):
+            return f"{plain_decimal(size)}个百分点"
+        if isinstance(self.now, Count):
+            return str(self.now.model_copy(update={"value": int(size), "qualifier": Qualifier.EXACT}))
+        return str(self.now.model_copy(update={"yuan": size, "qualifier": Qualifier.EXACT}))
+
+    def words(self, lead: str = "") -> str:
+        """增加1对（增长0.2%）after `lead` (比上年, 同比, or nothing); 与上年持平 when unchanged."""
+        difference = self.difference
+        if not difference:
+            level = "基本持平" if self.approximate else "持平"
+            return f"与{lead[1:]}{level}" if lead[:1] in ("比", "较") else f"{lead}{level}"
+        rising = difference > 0
+        if isinstance(self.now, Share):
+            return f"{lead}{'提高' if rising else '下降'}{self.amount}"
+        verb = "增加" if rising else "减少"
+        if self.approximate:
+            return f"{lead}{verb}约{self.amount}"
+        rate = self.rate
+        if rate is None:  # nothing the period before: an amount, no rate
+            return f"{lead}{verb}{self.amount}"
+        percent = f"{rate:.1f}%" if rate else "不足0.1%"  # 3.0%, not 3%: one decimal throughout
+        return f"{lead}{verb}{self.amount}（{'增长' if rising else '下降'}{percent}）"
+
+    def __str__(self) -> str:
+        return self.words()
+
+
+# Kinds of figure that can be set against the period before (dates, periods and ranges cannot).
+COMPARABLE = (Count, Money, Share)
+# Files whose figures are no part of the year's results: who reports, its texts, next year's aims.
+_NOT_RESULTS = ("organisation", "narrative", "plan")
+# What each data file is about, as the 附件 table groups its rows.
+SUBJECT_HEADINGS = {
+    "cases": "维权",
+    "funds": "资金",
+    "activities": "活动",
+    "honors": "荣誉",
+    "organisation_building": "组织建设",
+    "employment": "就业创业",
+}
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    name: str
+    before: Figure
+    now: Figure
+
+    @property
+    def change(self) -> Change:
+        return Change(self.before, self.now)
+
+
+@dataclass(frozen=True)
+class ComparisonGroup:
+    heading: str
+    rows: tuple[ComparisonRow, ...]
+
+
+def comparison_table_problem(data: Any) -> Finding | None:
+    """Why the 附件 table organisation.yaml asks for (comparison_table: true) cannot be made, at that line."""
+    if not data.organisation.comparison_table:
+        return None
+    where = data.locate("organisation", ("comparison_table",))
+    if data.previous is None:
+        folder = previous_folder(data.folder, data.period)
+        return Finding(where, previous_data_missing(folder, data.period, "无法附上主要数据对比表（comparison_table: true）"))
+    if not Comparison(data).groups():
+        return Finding(where, f"上一期间（{data.period.previous.words}）的数据（{display_path(data.previous.folder)}）"
+                              "与本期没有同一文件、同样名称的计数、金额或比例，对比表无从列出")
+    return None
+
+
+def shown_in_comparison_table(data: Any) -> set[str]:
+    """The names (cases.mediation.couples_received) of the figures the 附件 table prints, if asked for."""
+    organisation = data.subjects.get("organisation")  # None where organisation.yaml has errors
+    if organisation is None or not organisation.comparison_table:
+        return set()
+    return {".".join(str(part) for part in (subject, *path)) for subject, path, _ in Comparison(data).table_figures()}
+
+
+class Comparison:
+    """The figures of a report set against the same figures (same file, same key path) of the
+    period before: `data.previous`, the data of exactly that period (last year for a year,
+    the half-year before for a half-year)."""
+
+    def __init__(self, data: Any):
+        self.data = data
+        self.derived: Callable[[], Derived | None] = lambda: None  # set by derive(): this report's derived figures
+        self._paths: dict[int, tuple[str, tuple]] | None = None
+        self._previous_derived: Derived | None = None
+
+    @property
+    def lead(self) -> str:
+        """The words a change follows by default: 比上年 for a year, 比上期 for another period."""
+        return "比上年" if self.data.period.is_calendar_year else "比上期"
+
+    def change(self, figure: Any) -> Change:
+        """`figure` (one printed from this report's data) against the period before; NotComparable says why not."""
+        if not isinstance(figure, COMPARABLE):
+            raise NotComparable(f"“{figure}”不是计数、金额或比例，不能与上一期间比较")
+        where = self._path_of(figure)
+        if where is None:
+            raise NotComparable(f"“{figure}”不是本期数据中的数字（只有本期数据文件中的数字和 derived 下的数字能与上一期间比较）")
+        subject, path = where
+        named = ".".join(str(part) for part in (subject, *path))
+        if self.data.previous is None:
+            folder = previous_folder(self.data.folder, self.data.period)
+            raise NotComparable(previous_data_missing(folder, self.data.period, f"无法写出 {named} 与上一期间的比较"))
+        before = self._before(subject, path)
+        if before is None:
+            raise NotComparable(
+                f"上一期间（{self.data.period.previous.words}）的数据中没有 {named}，无法比较："
+                f"在 {self._looked_in(subject)} 中找过；请在那里补上这一项（同一文件、同样的名称），或不写这个比较"
+            )
+        problem = _mismatch(before, figure)
+        if problem:
+            raise NotComparable(f"{named} 本期是 {figure}，上一期间（{self._looked_in(subject)}）是 {before}：{problem}，无法比较")
+        return Change(before, figure)
+
+    def groups(self) -> tuple[ComparisonGroup, ...]:
+        """The main figures (counts, money, shares of the result files) that both periods have,
+        in the data's order, grouped by file; each named by its YAML comment, else its key."""
+        rows: dict[str, list[tuple[int, ComparisonRow]]] = {}
+        for subject, path, change in self.table_figures():
+            row = ComparisonRow(self._name(subject, path), change.before, change.now)
+            rows.setdefault(subject, []).append((self._line(subject, path), row))
+        order = list(SUBJECT_HEADINGS)
+        return tuple(
+            ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(row for _, row in sorted(found, key=lambda each: each[0])))
+            for subject, found in sorted(rows.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))
+        )
+
+    def table_figures(self) -> Iterable[tuple[str, tuple, Change]]:
+        """(file, path, change) of each figure the table sets against the period before."""
+        if self.data.previous is None:
+            return
+        for subject, path, figure in self.data.figures():
+            if subject in _NOT_RESULTS or any(isinstance(part, int) for part in path):
+                continue
+            change = self.change_at(subject, path, figure)
+            if change is not None:
+                yield subject, path, change
+
+    def _line(self, subject: str, path: tuple) -> int:
+        """Where the figure is written: a model lists its declared fields first, the file as written."""
+        source = self.data.sources.get(subject)
+        return source.locate_value(path).line if source is not None else 0
+
+    def change_at(self, subject: str, path: tuple, figure: Any) -> Change | None:
+        """`figure`, at `path` of file `subject`, against the period before; None where it has no like figure there."""
+        if self.data.previous is None or not isinstance(figure, COMPARABLE):
+            return None
+        before = value_at(self.data.previous.subjects.get(subject), path)
+        return Change(before, figure) if isinstance(before, COMPARABLE) and not _mismatch(before, figure) else None
+
+    def _path_of(self, figure: Any) -> tuple[str, tuple] | None:
+        if self._paths is None:  # built at the first comparison: most reports make none
+            paths = {id(f): (subject, path) for subject, path, f in self.data.figures()}
+            for name, path, f in _derived_figures(self.derived()):
+                paths[id(f)] = ("derived", path)
+            self._paths = paths
+        return self._paths.get(id(figure))
+
+    def _before(self, subject: str, path: tuple) -> Any:
+        if subject == "derived":
+            if self._previous_derived is None:
+                self._previous_derived = derive(self.data.previous)
+            found = getattr(self._previous_derived, path[0], None)
+            return found.get(path[1]) if len(path) > 1 and isinstance(found, dict) else found
+        return value_at(self.data.previous.subjects.get(subject), path)
+
+    def _looked_in(self, subject: str) -> str:
+        previous = self.data.previous
+        if subject == "derived":
+            return display_path(previous.folder)
+        source = previous.sources.get(subject)
+        return source.display_path if source is not None else display_path(Path(previous.folder) / f"{subject}.yaml")
+
+    def _name(self, subject: str, path: tuple) -> str:
+        """A row's name: the figure's own comment, else its field's description, else its key;
+        after the record's comment (or name) where the figure belongs to a record."""
+        own = self._comment(subject, path) or _field_words(value_at(self.data.subjects[subject], path[:-1]), path[-1])
+        if len(path) < 2:
+            return own
+        record = value_at(self.data.subjects[subject], path[:-1])
+        name = getattr(record, "name", None)
+        called = self._comment(subject, path[:-1]) or (name if isinstance(name, str) else "")
+        return f"{called or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])}：{own}"
+
+    def _comment(self, subject: str, path: tuple) -> str:
+        source = self.data.sources.get(subject)
+        if source is None:
+            return ""
+        where = source.locate_value(path) if len(path) else source.locate(path)
+        if not where.line or where.line > len(source.lines):
+            return ""
+        return _comment_words(source.lines[where.line - 1][max(where.column - 1, 0):])
+
+
+_COMMENT = re.compile(r"(?:^|\s)#\s*(.*?)\s*$")
+
+
+def _comment_words(text: str) -> str:
+    """The words of a line's comment, without an aside in brackets: “接待准离婚夫妻（必填）” → 接待准离婚夫妻."""
+    found = _COMMENT.search(text)
+    if not found:
+        return ""
+    words = found.group(1)
+    aside = words.find("（")
+    return words[:aside] if aside > 0 else words
+
+
+def _field_words(record: Any, name: Any) -> str:
+    """A field's name as its description starts (场次，如 52场次 → 场次), else the name itself."""
+    info = type(record).model_fields.get(name) if isinstance(record, BaseModel) else None
+    if info is not None and info.description:
+        return re.split(r"[，,（(；：]", info.description, maxsplit=1)[0]
+    return str(name)
+
+
+def _mismatch(before: Any, now: Any) -> str:
+    """Why two figures are not the same measure, or ""."""
+    if type(before) is not type(now):
+        return f"一个是{_KIND_WORDS.get(type(before), '别的值')}，一个是{_KIND_WORDS.get(type(now), '别的值')}"
+    if isinstance(now, Count) and before.unit != now.unit:
+        return f"量词不同（{before.unit}、{now.unit}）"
+    return ""
+
+
+_KIND_WORDS = {Count: "计数", Money: "金额", Share: "比例"}
+
+
+def _derived_figures(derived: Any) -> Iterable[tuple[str, tuple, Figure]]:
+    """The figures under `derived` with their paths: funds_raised, women_shares.two_committees…"""
+    if derived is None:
+        return
+    for each in dataclasses.fields(derived):
+        value = getattr(derived, each.name)
+        if isinstance(value, COMPARABLE):
+            yield each.name, (each.name,), value
+        elif isinstance(value, dict) and not isinstance(value, NoPreviousData):
+            for key, item in value.items():
+                if isinstance(item, COMPARABLE):
+                    yield each.name, (each.name, key), item

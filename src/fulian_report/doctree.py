@@ -89,13 +89,33 @@ class Signature:
 Block = Union[Heading, Paragraph, Table]
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """附件 (GB/T 9704-2012, 8): after the 落款, on a page of its own; its label (附件, or 附件2
+    among several) at the top left, its title centred, then its blocks."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+    label: str = "附件"
+
+
 @dataclass
 class Document:
     title: Title
     blocks: list[Block] = field(default_factory=list)
     signature: Signature | None = None
+    attachments: list[Attachment] = field(default_factory=list)
     # What the writers may need beyond the text: the style's layout settings.
     settings: dict = field(default_factory=dict)
+
+    @property
+    def attachment_note(self) -> tuple[str, ...]:
+        """附件说明 (GB/T 9704-2012, 7.3.4), a line each, written under the text before the 落款:
+        附件：title for one attachment; 附件：1．title, then 2．title aligned under it, for several."""
+        titles = [attachment.title for attachment in self.attachments]
+        if len(titles) <= 1:
+            return tuple(f"附件：{title}" for title in titles)
+        return tuple(f"{'附件：' if index == 1 else '　　　'}{index}．{title}" for index, title in enumerate(titles, 1))
 
     @property
     def file_stem(self) -> str:

@@ -19,7 +19,7 @@ from fulian_report.cli import app
 from fulian_report.model.dataset import load_org
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
-from tests.conftest import DATA, ORGS, TEMPLATES, build_text
+from tests.conftest import DATA, ORGS, TEMPLATES, build_text, second_year
 from tests.writers.test_pdf_signature import assert_without_seal
 from tests.writers.pdf_pages import (
     CLOSING_MARKS,
@@ -96,21 +96,51 @@ class Block:
         ]
 
 
-SIGNATURES = {"furong": "芙蓉区妇联", "xiangdong": "湘东区妇联"}
+# The reports measured: each bundled one, and 芙蓉区's second year with its 附件 (comparison_table).
+SECOND_YEAR = "furong-2022"
+REPORTS = (*ORGS, SECOND_YEAR)
+SIGNATURES = {"furong": "芙蓉区妇联", "xiangdong": "湘东区妇联", SECOND_YEAR: "芙蓉区妇联"}
+ATTACHMENT_LABEL = "附件"
+
+
+def _settings(report: str):
+    return resolve_style("furong" if report == SECOND_YEAR else report).settings
 
 
 @pytest.fixture(scope="module")
-def built_pdfs(tmp_path_factory) -> dict[str, Path]:
+def second_year_data(tmp_path_factory) -> Path:
+    """A data root with the bundled 芙蓉区 as 2021 and a filled 2022 asking for the comparison table."""
+    root = tmp_path_factory.mktemp("second-year") / "data"
+    second_year(root)
+    return root
+
+
+@pytest.fixture(scope="module")
+def built_pdfs(tmp_path_factory, second_year_data) -> dict[str, Path]:
     require_pdf_tools()
     out = tmp_path_factory.mktemp("pdf")
     reports = api.build(2021, DATA, out, formats=("pdf",))
-    return {report.org_id: report.files[0] for report in reports}
+    built = {report.org_id: report.files[0] for report in reports}
+    (report,) = api.build(2022, second_year_data, out / "2022", formats=("pdf",))
+    return {**built, SECOND_YEAR: report.files[0]}
 
 
-@pytest.mark.parametrize("org", ORGS)
+def _first_attachment_page(pages: list[Page], block: "Block") -> int | None:
+    """The index of the page the 附件 starts on (its label the first line), or None."""
+    return next((index for index, page in enumerate(pages) if [line.text for line in block.body_lines(page)][:1] == [ATTACHMENT_LABEL]), None)
+
+
+def report_pages(built_pdfs: dict[str, Path], report: str) -> list[Page]:
+    """The pages of the report up to its 落款: an attachment's pages follow on their own."""
+    pages = read_pages(built_pdfs[report])
+    start = _first_attachment_page(pages, Block(_settings(report).page.model_dump()))
+    return pages if start is None else pages[:start]
+
+
+@pytest.mark.parametrize("org", REPORTS)
 def test_every_full_page_holds_22_lines(built_pdfs, org):
-    block = Block(resolve_style(org).settings.page.model_dump())
-    pages = read_pages(built_pdfs[org])
+    block = Block(_settings(org).page.model_dump())
+    pages = report_pages(built_pdfs, org)
     full = block.full_pages(pages, SIGNATURES[org])
     assert len(full) >= len(pages) - 2 and len(full) >= 3
     if len(full) == len(pages) - 2:
@@ -125,19 +155,19 @@ def test_every_full_page_holds_22_lines(built_pdfs, org):
     assert block.slots(pages[-1]) <= 22
 
 
-@pytest.mark.parametrize("org", ORGS)
+@pytest.mark.parametrize("org", REPORTS)
 def test_the_signature_stands_under_text_on_the_last_page(built_pdfs, org):
     """GB/T 9704-2012 allows no page with only 署名 and 成文日期 (湘东区's text fills page 4 exactly)."""
-    block = Block(resolve_style(org).settings.page.model_dump())
-    last = read_pages(built_pdfs[org])[-1]
+    block = Block(_settings(org).page.model_dump())
+    last = report_pages(built_pdfs, org)[-1]
     above = block.text_above_signature(last, SIGNATURES[org])
     assert above, [line.text for line in block.body_lines(last)]
     signature, date = block.body_lines(last)[len(above) : len(above) + 2]
     assert block.slot(signature) - block.slot(above[-1]) == 2  # one empty line between
-    assert block.slot(date) == block.slot(signature) + 1 and date.text.startswith("2022年")
+    assert block.slot(date) == block.slot(signature) + 1 and date.text.startswith("2023年" if org == SECOND_YEAR else "2022年")
     # GB/T 9704-2012 7.3.5.2: the date starts two characters right of the signature, the line
     # further right keeps two characters of space.
-    assert_without_seal(resolve_style(org).settings.model_dump(), signature, date)
+    assert_without_seal(_settings(org).model_dump(), signature, date)
 
 
 PLAIN_TEXT = "妇女儿童家庭工作服务建设"
@@ -183,30 +213,34 @@ def test_text_that_fills_its_last_page_exactly_takes_its_last_line_to_the_signat
     assert block.slots(pages[-2]) + len(carried) == block.lines
 
 
-@pytest.mark.parametrize("org", ORGS)
+@pytest.mark.parametrize("org", REPORTS)
 def test_full_lines_hold_28_characters(built_pdfs, org):
-    block = Block(resolve_style(org).settings.page.model_dump())
-    full = block.full_plain_lines(read_pages(built_pdfs[org]))
+    block = Block(_settings(org).page.model_dump())
+    full = block.full_plain_lines(report_pages(built_pdfs, org))
     assert len(full) >= 20, "enough full lines of plain text to measure"
     assert {len(line.text) for line in full} == {28}, [line.text for line in full if len(line.text) != 28]
 
 
-@pytest.mark.parametrize("org", ORGS)
-def test_no_paired_mark_is_split_and_no_line_starts_with_closing_punctuation(built_pdfs, org):
+@pytest.mark.parametrize("org", REPORTS)
+def test_no_paired_mark_is_split_and_no_line_starts_with_closing_punctuation(built_pdfs, second_year_data, org):
     """破折号 and 省略号 stay whole across lines and pages (芙蓉区 page 6 had 走进非遗— / —学习)."""
-    block = Block(resolve_style(org).settings.page.model_dump())
-    lines = [line.text for page in read_pages(built_pdfs[org]) for line in block.body_lines(page)]
+    block = Block(_settings(org).page.model_dump())
+    lines = [line.text for page in report_pages(built_pdfs, org) for line in block.body_lines(page)]
     assert line_break_faults(lines) == []
     if org == "furong":
         assert any(mark in line for line in lines for mark in PAIRED_MARKS)
     # No mark hangs past a line's end, where LibreOffice would print nothing: every one is printed.
-    printed, written = "".join(lines), build_text(org)
+    if org == SECOND_YEAR:  # the text up to the 落款: the 附件's table cells are not lines of text
+        written = build_text("furong", data_root=second_year_data, year=2022).split(f"\n{ATTACHMENT_LABEL}\n")[0]
+    else:
+        written = build_text(org)
+    printed = "".join(lines)
     assert {mark: printed.count(mark) for mark in "，。、；：？！"} == {mark: written.count(mark) for mark in "，。、；：？！"}
 
 
-@pytest.mark.parametrize("org", ORGS)
+@pytest.mark.parametrize("org", REPORTS)
 def test_page_numbers_under_the_block_odd_right_even_left_one_character_in(built_pdfs, org):
-    block = Block(resolve_style(org).settings.page.model_dump())
+    block = Block(_settings(org).page.model_dump())
     character = 16  # one body character, in points
     for number, page in enumerate(read_pages(built_pdfs[org]), start=1):
         (footer,) = block.footer_lines(page)
@@ -219,7 +253,7 @@ def test_page_numbers_under_the_block_odd_right_even_left_one_character_in(built
             assert abs(footer.left - (block.left + character)) < 3, number
 
 
-@pytest.mark.parametrize("org", ORGS)
+@pytest.mark.parametrize("org", REPORTS)
 def test_the_offices_fonts_come_out_as_the_mapped_free_faces(built_pdfs, org):
     listing = subprocess.run(["pdffonts", str(built_pdfs[org])], capture_output=True, text=True, check=True).stdout
     assert "FandolFang" in listing  # 仿宋_GB2312, the body
@@ -229,6 +263,39 @@ def test_the_offices_fonts_come_out_as_the_mapped_free_faces(built_pdfs, org):
         assert "FandolKai" in listing  # 楷体_GB2312, its run-in （一） headings
     # No Japanese face: every one is a Simplified Chinese font (see test_pdf_glyphs for the forms).
     assert "jp" not in listing.lower(), listing
+
+
+def test_the_attachment_starts_a_new_page_its_label_in_hei_at_the_top_left(built_pdfs):
+    """GB/T 9704-2012, 8: the 附件 on a page of its own after the 落款, "附件" in 3号黑体 on the first
+    line at the left of the text block, its title centred on the third line."""
+    block = Block(_settings(SECOND_YEAR).page.model_dump())
+    pages = read_pages(built_pdfs[SECOND_YEAR])
+    start = _first_attachment_page(pages, block)
+    assert start is not None and start >= 1
+    before = [line.text.replace(" ", "") for line in block.body_lines(pages[start - 1])]
+    assert before[-2:] == ["芙蓉区妇联", "2023年2月7日"]  # the 落款 ends the page before
+    assert "附件：2022年与2021年主要数据对比" in before[-5:-2]  # the 附件说明 above it
+    label, title = block.body_lines(pages[start])[:2]
+    assert block.slot(label) == 1 and abs(label.left - block.left) < 2
+    assert block.slot(title) == 3 and title.text.replace(" ", "") == "2022年与2021年主要数据对比"
+    assert abs((title.left + title.right) / 2 - (block.left + block.right) / 2) < 3
+    page_number = str(start + 1)
+    fonts = subprocess.run(["pdffonts", "-f", page_number, "-l", page_number, str(built_pdfs[SECOND_YEAR])],
+                           capture_output=True, text=True, check=True).stdout
+    # On the attachment's first page only the label is in 黑体 (the title is 小标宋, the table 仿宋).
+    assert "FandolHei" in fonts and "FandolFang" in fonts and "FandolSong" in fonts
+
+
+def test_the_attachment_table_sets_445_against_444_couples_in_one_row(built_pdfs):
+    block = Block(_settings(SECOND_YEAR).page.model_dump())
+    pages = read_pages(built_pdfs[SECOND_YEAR])
+    start = _first_attachment_page(pages, block)
+    cells = [line for page in pages[start:] for line in page.lines]  # poppler gives each cell's line apart
+    (last_year,) = [line for line in cells if line.text == "444对"]
+    (this_year,) = [line for line in cells if line.text == "445对"]
+    assert abs(last_year.top - this_year.top) < 1 and last_year.right < this_year.left  # one row, last year first
+    change = [line for line in cells if line.text.startswith("增加1对") and abs(line.top - this_year.top) < 1]
+    assert change and change[0].left > this_year.right
 
 
 def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):

@@ -495,6 +495,9 @@ class Organisation(_Model):
         default_factory=list,
         description="本单位数据要用、内置量词表里没有的量词，如 [羽, 尾]；写在这里，这个单位的各个数据文件就能用它",
     )
+    comparison_table: bool = Field(
+        default=False, description="是否在报告后附“主要数据对比”表（附件）：本期与上一期间的同一数字及增减；需要上一期间的数据"
+    )
 
     @model_validator(mode="after")
     def _full_date(self) -> "Organisation":

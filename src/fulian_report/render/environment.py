@@ -35,6 +35,7 @@ from jinja2 import (
     TemplateError,
     Undefined,
     nodes,
+    pass_context,
 )
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.runtime import Macro
@@ -124,7 +125,27 @@ def chinese(value: Any) -> str:
     """A count in Chinese numerals, as reports write small counts: 4个 → 四个, 2篇 → 两篇."""
     if isinstance(value, Count):
         return chinese_count(value)
-    return to_chinese_numeral(int(value))
+    try:
+        number = int(value)
+    except (TypeError, ValueError):  # Python's words would quote the text back and say nothing in Chinese
+        raise TypeError(f"“{value}”不是数，不能用 chinese 写成汉字数字") from None
+    return to_chinese_numeral(number)
+
+
+@pass_context
+def vs_previous(context: Any, figure: Any, lead: str | None = None) -> str:
+    """The change of a figure against the same figure of the period before, in the genre's words:
+    比上年增加1对（增长0.2%）; `lead` replaces 比上年 (同比, 较去年, "" for none).  See derive.Change."""
+    comparison = getattr(context.get("derived"), "comparison", None)
+    if comparison is None:
+        raise TypeError("“比上年”只能用在报告的正文和样式模板中")
+    if lead is not None and not isinstance(lead, str):
+        raise TypeError(f"“比上年”的参数应是文字，如 比上年(\"同比\")，不是“{lead}”")
+    return comparison.change(figure).words(comparison.lead if lead is None else lead)
+
+
+# Filters that read the report's context (the period before): Jinja alone calls them, as it passes the context.
+CONTEXT_FILTERS = {"比上年": vs_previous, "vs_previous": vs_previous}
 
 
 FILTERS = {
@@ -561,6 +582,7 @@ def make_environment(loader: BaseLoader | None = None, *, markup: bool = False) 
         bytecode_cache=_TEMPLATE_CACHE,
     )
     env.filters.update(FILTERS)
+    env.filters.update(CONTEXT_FILTERS)
     env.filters.update({name: _bounded_filter(function) for name, function in env.filters.items()})
     env.globals["range"] = bounded_range
     del env.globals["lipsum"]  # placeholder Latin, and lipsum(10**6) runs for minutes

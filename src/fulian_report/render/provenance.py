@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any, Callable
@@ -27,6 +27,7 @@ from typing import Any, Callable
 from jinja2 import Template
 from pydantic import BaseModel
 
+from ..derive import Comparison
 from ..doctree import FigureSource
 from ..fill import shown, value_at
 from ..model.dataset import model_items
@@ -50,6 +51,7 @@ class FigureSources:
         self._by_id: dict[int, FigureSource] = {}
         self._keep: list[Any] = []  # the figures whose ids are keys stay alive while they are
         self._paths: dict[Path, tuple[str, str]] = {}
+        comparison = Comparison(data)
         for year_data, prefix in ((data, ""), (data.previous, "previous.")):
             if year_data is None:
                 continue
@@ -60,8 +62,12 @@ class FigureSources:
                     parts += [(path + ("start",), figure.start), (path + ("end",), figure.end)]
                 for part_path, part in parts:
                     source = self._source(year_data, subject, part_path, prefix)
-                    if source is not None:
-                        self._remember(part, source)
+                    if source is None:
+                        continue
+                    change = comparison.change_at(subject, path, figure) if year_data is data and part is figure else None
+                    if change is not None:  # the tooltip says how it moved: 比上年增加1对（增长0.2%），上年444对
+                        source = replace(source, label=f"{source.label}\n{change.words(comparison.lead)}，{comparison.lead[1:]}为{change.before}")
+                    self._remember(part, source)
 
     def _source(self, year_data: Any, subject: str, path: tuple, prefix: str = "") -> FigureSource | None:
         file = year_data.sources.get(subject)

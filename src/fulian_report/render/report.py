@@ -12,6 +12,7 @@ out as a small XML vocabulary, which is parsed into the document tree:
       <p indent="no">…</p>
       <table><row><cell>…</cell></row></table>
       <signature organisation="…" date="…"/>
+      <attachment title="…"><table>…</table></attachment>   附件, after the 落款
     </document>
 """
 
@@ -32,8 +33,8 @@ from jinja2 import (
 )
 from lxml import etree
 
-from ..derive import derive
-from ..doctree import Document, FigureSource, Heading, Paragraph, Run, Signature, Table, Title
+from ..derive import comparison_table_problem, derive
+from ..doctree import Attachment, Document, FigureSource, Heading, Paragraph, Run, Signature, Table, Title
 from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
 from ..model.subjects import Section
@@ -238,6 +239,9 @@ def render_document(data: OrgData, style: Style, provenance: bool = False) -> Do
     carrying its source (for the preview; a build's tree has no such runs)."""
     sources = FigureSources(data) if provenance else None
     report = render_prose(data, sources)
+    problem = comparison_table_problem(data)
+    if problem is not None:
+        raise FulianError([problem])
     markup = render_markup(report, data, style)
     return parse_markup(markup, style, sources.marked if sources else ())
 
@@ -339,6 +343,7 @@ def parse_markup(markup: str, style: Style, sources: Sequence[FigureSource] = ()
         raise FulianError.single(where, "模板生成的内容应以 <document> 开始")
     title: Title | None = None
     blocks: list = []
+    attachments: list[Attachment] = []
     signature: Signature | None = None
     for element in root:
         if not isinstance(element.tag, str):
@@ -346,22 +351,33 @@ def parse_markup(markup: str, style: Style, sources: Sequence[FigureSource] = ()
         if element.tag == "title":
             lines = tuple(_text(line) for line in element.iter("line")) or (_text(element),)
             title = Title(tuple(line for line in lines if line))
-        elif element.tag == "heading":
-            blocks.append(Heading(level=int(element.get("level", "1")), text=_text(element), number=element.get("number", "")))
-        elif element.tag == "p":
-            paragraph = _paragraph(element, style, sources)
-            if paragraph.runs:
-                blocks.append(paragraph)
-        elif element.tag == "table":
-            rows = tuple(tuple(_text(cell) for cell in row.iter("cell")) for row in element.iter("row"))
-            blocks.append(Table(rows=rows, header_rows=int(element.get("header-rows", "1")), caption=element.get("caption", "")))
         elif element.tag == "signature":
             signature = Signature(organisation=element.get("organisation", ""), date=element.get("date", ""))
+        elif element.tag == "attachment":
+            inner = [_block(child, style, sources, where) for child in element if isinstance(child.tag, str)]
+            attachments.append(Attachment(title=element.get("title", ""), blocks=tuple(b for b in inner if b is not None)))
         else:
-            raise FulianError.single(where, f"模板生成了不认识的元素 <{element.tag}>")
+            block = _block(element, style, sources, where)
+            if block is not None:
+                blocks.append(block)
     if title is None or not title.text:
         raise FulianError.single(where, "模板没有生成标题 <title>")
-    return Document(title=title, blocks=blocks, signature=signature, settings=style.settings.model_dump())
+    if len(attachments) > 1:  # 附件1, 附件2…: numbered only when there are several
+        attachments = [Attachment(a.title, a.blocks, f"附件{index}") for index, a in enumerate(attachments, 1)]
+    return Document(title=title, blocks=blocks, signature=signature, attachments=attachments, settings=style.settings.model_dump())
+
+
+def _block(element: etree._Element, style: Style, sources: Sequence[FigureSource], where: str) -> Any:
+    """A heading, paragraph or table of the markup; None for a paragraph without text."""
+    if element.tag == "heading":
+        return Heading(level=int(element.get("level", "1")), text=_text(element), number=element.get("number", ""))
+    if element.tag == "p":
+        paragraph = _paragraph(element, style, sources)
+        return paragraph if paragraph.runs else None
+    if element.tag == "table":
+        rows = tuple(tuple(_text(cell) for cell in row.iter("cell")) for row in element.iter("row"))
+        return Table(rows=rows, header_rows=int(element.get("header-rows", "1")), caption=element.get("caption", ""))
+    raise FulianError.single(where, f"模板生成了不认识的元素 <{element.tag}>")
 
 
 def _text(element: etree._Element) -> str:

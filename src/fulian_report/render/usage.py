@@ -23,6 +23,7 @@ from jinja2 import nodes
 from jinja2.exceptions import TemplateSyntaxError
 from pydantic import BaseModel
 
+from ..derive import shown_in_comparison_table
 from ..errors import Finding, FulianError, Location, Severity, suggest
 from ..model.dataset import OrgData, model_items
 from ..model.quantities import Figure, Money, ReportDate, Share, parse_figure
@@ -266,7 +267,7 @@ def unused_figures(data: OrgData) -> list[Finding]:
     A record none of whose figures is used gets one warning at the record, not one
     per figure: a file of a thousand such records says a thousand things, not three thousand."""
     used = names_used(all_prose(data))
-    used |= _used_through_derived(data, used) | _measured_next_year(data)
+    used |= _used_through_derived(data, used) | _measured_next_year(data) | shown_in_comparison_table(data)
     containers, all_records = _containers(data)
     used |= _used_through_checks(used, all_records)
     within_used = _prefixes(used)

@@ -83,10 +83,13 @@ def _text(text: str) -> str:
     return f"<w:t>{escaped(text)}</w:t>"
 
 
-def table(rows: tuple[tuple[str, ...], ...], header_rows: int, width: Length, style_id: str) -> str:
+def table(
+    rows: tuple[tuple[str, ...], ...], header_rows: int, width: Length, style_id: str, shares: tuple[float, ...] = ()
+) -> str:
     """python-docx's table markup (grid, cell widths, look) as `add_table` writes it, of table
-    style `style_id`: `width` shared evenly by the columns, a cell of text per cell of `rows`
-    (a shorter row's last cells stay empty) and the header rows' text centred."""
+    style `style_id`: `width` shared evenly by the columns (or in proportion to `shares`, one a
+    column), a cell of text per cell of `rows` (a shorter row's last cells stay empty) and the
+    header rows' text centred."""
     columns = max(len(row) for row in rows)
     head = (
         f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/><w:tblW w:type="auto" w:w="0"/>'
@@ -96,12 +99,15 @@ def table(rows: tuple[tuple[str, ...], ...], header_rows: int, width: Length, st
     if not columns:
         # Rows without cells: the grid and rows of python-docx's template keep the indentation it is written with.
         return head + "<w:tblGrid>\n  </w:tblGrid>" + "<w:tr>\n  </w:tr>" * len(rows) + "</w:tbl>"
-    column_twips = Emu(width // columns).twips
-    cell_properties = f'<w:tcPr><w:tcW w:type="dxa" w:w="{column_twips}"/></w:tcPr>'
-    markup = [head, element("w:tblGrid", f'<w:gridCol w:w="{column_twips}"/>' * columns)]
+    if len(shares) == columns:
+        column_twips = [Emu(int(width * share / sum(shares))).twips for share in shares]
+    else:
+        column_twips = [Emu(width // columns).twips] * columns
+    cell_properties = [f'<w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr>' for twips in column_twips]
+    markup = [head, element("w:tblGrid", "".join(f'<w:gridCol w:w="{twips}"/>' for twips in column_twips))]
     for index, row in enumerate(rows):
         properties = '<w:jc w:val="center"/>' if index < header_rows else ""
         cells = [paragraph(None, run(text), properties) for text in row] + ["<w:p/>"] * (columns - len(row))
-        markup.append(element("w:tr", "".join(f"<w:tc>{cell_properties}{cell}</w:tc>" for cell in cells)))
+        markup.append(element("w:tr", "".join(f"<w:tc>{cell_properties[column]}{cell}</w:tc>" for column, cell in enumerate(cells))))
     markup.append("</w:tbl>")
     return "".join(markup)

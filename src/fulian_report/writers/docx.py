@@ -28,7 +28,7 @@ from docx.shared import Emu, Length, Mm
 from lxml import etree
 
 from .. import cache
-from ..doctree import Document, Heading, Paragraph, Table
+from ..doctree import Attachment, Document, Heading, Paragraph, Run, Table
 from . import body_xml, font_table, oxml, package, package_parts
 from . import layout as gbt
 from .package import Deflated, build_time, deflated, package_entries, stamp_properties, zip_bytes
@@ -79,10 +79,31 @@ def _document_xml(blank: _Blank, document: Document) -> bytes:
     made element by element, with lxml or python-docx, they cost more than the rest of a report.
     """
     # An empty table writes nothing: the block before it then ends the text.
-    blocks = [block for block in document.blocks if not isinstance(block, Table) or block.rows]
+    blocks = _written(document.blocks)
+    if document.attachments:  # 附件说明 under the text, one empty line between (GB/T 9704-2012, 7.3.4)
+        blocks += [Paragraph(runs=()), *(Paragraph(runs=(Run(line),)) for line in document.attachment_note)]
     empty_line_in_text = document.signature is not None and _empty_line_in_text(blocks)
     title_runs = body_xml.LINE_BREAK_RUN.join(body_xml.run(line) for line in document.title.lines)
     markup = [body_xml.paragraph(TITLE_STYLE, title_runs), body_xml.paragraph(BODY_STYLE)]  # one empty line under the title
+    markup += _blocks(blocks, blank, empty_line_in_text)
+    if document.signature is not None:
+        if not empty_line_in_text:
+            markup.append(body_xml.paragraph(BODY_STYLE))
+        markup.append(_signature(document, blank.layout))
+    for attachment in document.attachments:
+        markup += _attachment(attachment, blank)
+    body = "".join(markup)
+    body_xml.check_characters(body)
+    return blank.body_before + body.encode("utf-8") + blank.body_after
+
+
+def _written(blocks: Any) -> list[Heading | Paragraph | Table]:
+    """The blocks that write something: an empty table writes nothing."""
+    return [block for block in blocks if not isinstance(block, Table) or block.rows]
+
+
+def _blocks(blocks: list[Heading | Paragraph | Table], blank: _Blank, empty_line_in_text: bool = False) -> list[str]:
+    markup = []
     for index, block in enumerate(blocks):
         ends_with_empty_line = empty_line_in_text and index == len(blocks) - 1
         if isinstance(block, Heading):
@@ -92,13 +113,58 @@ def _document_xml(blank: _Blank, document: Document) -> bytes:
             markup.append(_paragraph(block, ends_with_empty_line))
         elif isinstance(block, Table):
             markup.append(body_xml.table(block.rows, block.header_rows, blank.block_width, TABLE_STYLE))
-    if document.signature is not None:
-        if not empty_line_in_text:
-            markup.append(body_xml.paragraph(BODY_STYLE))
-        markup.append(_signature(document, blank.layout))
-    body = "".join(markup)
-    body_xml.check_characters(body)
-    return blank.body_before + body.encode("utf-8") + blank.body_after
+    return markup
+
+
+def _attachment(attachment: Attachment, blank: _Blank) -> list[str]:
+    """附件 on a new page (GB/T 9704-2012, 8): its label in 黑体 flush left on the first line (the
+    first-level heading's character style, 3号黑体), its title centred on the third in the
+    title's style, one empty line, then its blocks in the document's fonts."""
+    label = _text_runs(attachment.label, style_id="HeadingRun1")
+    return [
+        body_xml.paragraph(BODY_STYLE, label, _PAGE_BREAK_BEFORE + _NO_INDENT),
+        body_xml.paragraph(BODY_STYLE),
+        body_xml.paragraph(TITLE_STYLE, body_xml.run(attachment.title)),
+        body_xml.paragraph(BODY_STYLE),
+        *(
+            body_xml.table(block.rows, block.header_rows, blank.block_width, TABLE_STYLE, _column_shares(block, blank.layout.page["chars_per_line"]))
+            if isinstance(block, Table)
+            else "".join(_blocks([block], blank))
+            for block in _written(attachment.blocks)
+        ),
+    ]
+
+
+def _column_shares(table: Table, line_chars: float) -> tuple[float, ...]:
+    """Each column's width in characters: its longest text and a character and a half of cell margins.
+    Where they do not fit a line of `line_chars`, the short columns (figures) keep their width and
+    the long ones (names, changes) share what is left, the widest cut down first."""
+    columns = max(len(row) for row in table.rows)
+    needed = [
+        max((gbt.text_width_chars(row[column], gbt.SCRIPT_GAP_CHARS) for row in table.rows if column < len(row)), default=0) + 1.5
+        for column in range(columns)
+    ]
+    if sum(needed) <= line_chars:
+        return tuple(needed)
+    short = [width <= 1.5 * line_chars / columns for width in needed]
+    left = line_chars - sum(width for width, kept in zip(needed, short) if kept)
+    if all(short) or left < 3 * short.count(False):  # no room to keep the short ones whole
+        return _shared_out(needed, line_chars)
+    long = iter(_shared_out([width for width, kept in zip(needed, short) if not kept], left))
+    return tuple(width if kept else next(long) for width, kept in zip(needed, short))
+
+
+def _shared_out(needed: list[float], total: float) -> tuple[float, ...]:
+    """`total` shared by widths wanting `needed`: each gets what it wants up to one cap, the
+    cap that uses all of `total` (the widest are cut down first)."""
+    cap, left = total, total
+    for index, width in enumerate(sorted(needed)):
+        share = left / (len(needed) - index)
+        if width > share:
+            cap = share
+            break
+        left -= width
+    return tuple(min(width, cap) for width in needed)
 
 
 def _split_around_body(document_xml: bytes) -> tuple[bytes, bytes]:
@@ -355,6 +421,7 @@ def _paragraph_style(styles: Any, style_id: str, name: str, font: str, size: flo
 
 # pPr children, each written after those before it in schema order (oxml._PPR_ORDER).
 _KEEP_NEXT = "<w:keepNext/>"
+_PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
 _WIDOW_CONTROL = '<w:widowControl w:val="1"/>'
 _NO_INDENT = body_xml.indentation(firstLineChars=0, firstLine=0)
 

@@ -25,7 +25,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
-from ..doctree import Document, FigureSource, Heading, Paragraph, Table
+from ..doctree import Attachment, Document, FigureSource, Heading, Paragraph, Table
 from ..model.unfilled import MARKER
 from ..render.provenance import KeyedSource
 from .layout import placed_signature, text_width_chars
@@ -174,6 +174,9 @@ def layout_lines(document: Document) -> list[_Line]:
             lines.extend(_flow(pieces, grid, 2 if block.indent else 0, "body"))
         elif isinstance(block, Table):
             lines.extend(_Line(kind="table", cells=row) for row in block.rows)
+    if document.attachments:  # 附件说明 one empty line under the text
+        lines.append(_Line(kind="blank"))
+        lines.extend(line for note in document.attachment_note for line in _flow([_Piece(note)], grid, 2, "body"))
     if document.signature is not None:
         signature = document.signature
         indents = placed_signature(signature.organisation, signature.date, grid.page)
@@ -181,6 +184,18 @@ def layout_lines(document: Document) -> list[_Line]:
         lines.append(_Line([_Piece(signature.organisation)], "signature", "end", end_indent=indents.signature))
         if signature.date:  # an undated report has no date line
             lines.append(_Line([_Piece(signature.date)], "signature", "end", end_indent=indents.date))
+    for attachment in document.attachments:
+        lines += _attachment_lines(attachment, grid, len(lines))
+    return lines
+
+
+def _attachment_lines(attachment: Attachment, grid: _Grid, before: int) -> list[_Line]:
+    """附件 from the top of a new page: its label in the first-level heading's font on the first
+    line, its title centred on the third, then its tables (GB/T 9704-2012, 8)."""
+    lines = [_Line(kind="blank") for _ in range(-before % grid.lines)]
+    lines += [_Line([_Piece(attachment.label, "level1")], "heading", "start"), _Line(kind="blank")]
+    lines += [_Line([_Piece(attachment.title, "title")], "title", "center"), _Line(kind="blank")]
+    lines += [_Line(kind="table", cells=row) for block in attachment.blocks if isinstance(block, Table) for row in block.rows]
     return lines
 
 

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from ..doctree import Document, Heading, Paragraph, Table
+from collections.abc import Iterable
+
+from ..doctree import Block, Document, Heading, Paragraph, Table
 
 
 def to_text(document: Document) -> str:
-    lines = [document.title.text]
-    for block in document.blocks:
+    lines = [document.title.text, *_block_lines(document.blocks), *document.attachment_note]
+    if document.signature is not None:
+        lines.append(document.signature.organisation)
+        if document.signature.date:  # an undated report has no date line
+            lines.append(document.signature.date)
+    for attachment in document.attachments:  # each on a page of its own in print: its label says where it starts
+        lines += [attachment.label, attachment.title, *_block_lines(attachment.blocks)]
+    return "\n".join(lines) + "\n"
+
+
+def _block_lines(blocks: Iterable[Block]) -> list[str]:
+    lines = []
+    for block in blocks:
         if isinstance(block, Heading):
             lines.append(block.full_text)
         elif isinstance(block, Paragraph):
             lines.append(block.text)
         elif isinstance(block, Table):
             lines.extend("\t".join(row) for row in block.rows)
-    if document.signature is not None:
-        lines.append(document.signature.organisation)
-        if document.signature.date:  # an undated report has no date line
-            lines.append(document.signature.date)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def text_bytes(document: Document) -> bytes:

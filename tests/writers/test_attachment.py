@@ -1,0 +1,138 @@
+"""附件: organisation.yaml's comparison_table puts the main figures against the period before in an
+attachment, drawn from the document tree by every writer (the PDF is measured in test_pdf.py)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from lxml import etree
+
+from fulian_report.api import make_document
+from fulian_report.doctree import Table
+from fulian_report.errors import FulianError
+from fulian_report.model.dataset import load_org
+from fulian_report.writers.docx import docx_bytes
+from fulian_report.writers.html import pages
+from fulian_report.writers.text import to_text
+from tests.conftest import second_year
+from tests.render.test_vs_previous import LAST_YEAR, THIS_YEAR, _narrative, _org
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+COUPLES = "芙蓉区婚调委：共接待准离婚夫妻"
+
+
+@pytest.fixture(scope="module")
+def furong_2022(tmp_path_factory):
+    """The bundled 芙蓉区 data as 2021 and a filled 2022 made from it, with comparison_table: true."""
+    return make_document(load_org(second_year(tmp_path_factory.mktemp("data"))))
+
+
+def _rows(document) -> list[tuple[str, ...]]:
+    (attachment,) = document.attachments
+    (table,) = [block for block in attachment.blocks if isinstance(block, Table)]
+    return list(table.rows)
+
+
+def test_the_table_holds_both_years_and_the_change_in_one_row(furong_2022):
+    (attachment,) = furong_2022.attachments
+    assert attachment.label == "附件" and attachment.title == "2022年与2021年主要数据对比"
+    rows = _rows(furong_2022)
+    assert rows[0] == ("项目", "2021年", "2022年", "增减")
+    assert (COUPLES, "444对", "445对", "增加1对（增长0.2%）") in rows
+    assert ("芙蓉区婚调委：调和", "134对", "130对", "减少4对（下降3.0%）") in rows
+    assert furong_2022.attachment_note == ("附件：2022年与2021年主要数据对比",)
+
+
+def test_rows_follow_the_data_grouped_by_file_and_named_by_their_comments(tmp_path):
+    _org(tmp_path, 2021, {**LAST_YEAR, "narrative.yaml": _narrative("上年。")})
+    folder = _org(tmp_path, 2022, {**THIS_YEAR, "narrative.yaml": _narrative("今年。")})
+    (folder / "organisation.yaml").write_text((folder / "organisation.yaml").read_text(encoding="utf-8") + "comparison_table: true\n", encoding="utf-8")
+    rows = _rows(make_document(load_org(folder)))
+    assert rows[1:] == [
+        ("维权", "", "", ""),  # a group's heading: a row of its own
+        ("visits：接待来访", "60件", "60件", "持平"),  # a record without a comment: its key
+        ("婚姻家庭纠纷调解：接待准离婚夫妻", "444对", "445对", "增加1对（增长0.2%）"),
+        ("婚姻家庭纠纷调解：其中调和", "134对", "130对", "减少4对（下降3.0%）"),
+        ("hotline：热线来电", "600名", "700余名", "增加约100名"),  # volunteers: not in last year's data
+        ("资金", "", "", ""),
+        ("困难妇女救助：金额", "30万元", "34.5万元", "增加4.5万元（增长15.0%）"),
+        ("组织建设", "", "", ""),
+        ("村两委：总人数", "70人", "70人", "持平"),
+        ("村两委：其中女性人数", "40人", "42人", "增加2人（增长5.0%）"),
+    ]
+
+
+def test_without_last_year_the_setting_is_an_error_at_its_line(tmp_path):
+    folder = _org(tmp_path, 2022, {**THIS_YEAR, "narrative.yaml": _narrative("今年。")})
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8") + "comparison_table: true\n", encoding="utf-8")
+    with pytest.raises(FulianError) as caught:
+        make_document(load_org(folder))
+    (finding,) = caught.value.findings
+    assert finding.location.path.endswith("2022/shizhen/organisation.yaml")
+    assert finding.location.line == len(organisation.read_text(encoding="utf-8").splitlines())
+    assert "2021/shizhen" in finding.message and "comparison_table" in finding.message
+
+
+def test_plain_text_writes_the_note_before_the_signature_and_the_attachment_after(furong_2022):
+    lines = to_text(furong_2022).splitlines()
+    note = lines.index("附件：2022年与2021年主要数据对比")
+    assert lines[note + 1 : note + 3] == ["芙蓉区妇联", "2023年2月7日"]
+    assert lines[note + 3 : note + 6] == ["附件", "2022年与2021年主要数据对比", "项目\t2021年\t2022年\t增减"]
+    assert f"{COUPLES}\t444对\t445对\t增加1对（增长0.2%）" in lines
+
+
+def test_the_docx_starts_the_attachment_on_a_new_page_with_its_label_in_hei(furong_2022):
+    document = etree.fromstring(zipfile.ZipFile(io.BytesIO(docx_bytes(furong_2022))).read("word/document.xml"))
+    paragraphs = document.findall(f"{W}body/{W}p")
+    texts = ["".join(p.itertext()) for p in paragraphs]
+    label = paragraphs[texts.index("附件")]
+    assert label.find(f"{W}pPr/{W}pageBreakBefore") is not None
+    assert label.find(f"{W}pPr/{W}ind").get(f"{W}firstLine") == "0"  # flush left
+    assert label.find(f"{W}r/{W}rPr/{W}rStyle").get(f"{W}val") == "HeadingRun1"  # 3号黑体
+    # The title on the third line, in the title's style; the 附件说明 two characters in, between the text and the 落款.
+    title = paragraphs[texts.index("附件") + 2]
+    assert "".join(title.itertext()) == "2022年与2021年主要数据对比"
+    assert title.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "ReportTitle"
+    note = texts.index("附件：2022年与2021年主要数据对比")
+    assert texts[note - 1] == "" and paragraphs[note].find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "ReportBody"
+    assert paragraphs[note + 1].find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "ReportSignature"
+    # The table after the label, its columns filling the text block (156 mm); the figures' columns
+    # keep the width of 1584.44万元 (a character is 315 twips) and the names and changes share the rest.
+    (table,) = document.findall(f"{W}body/{W}tbl")
+    assert list(document.find(f"{W}body")).index(table) > list(document.find(f"{W}body")).index(label)
+    widths = [int(column.get(f"{W}w")) for column in table.iter(f"{W}gridCol")]
+    assert abs(sum(widths) - 156 * 1440 / 25.4) < 10
+    assert widths[1] == widths[2] > 7 * 315 and widths[0] == widths[3]
+
+
+def test_the_preview_starts_the_attachment_at_the_top_of_a_page(furong_2022):
+    laid_out = pages(furong_2022)
+    (page,) = [lines for lines in laid_out if lines and lines[0].pieces and lines[0].pieces[0].text == "附件"]
+    assert page[0].pieces[0].font == "level1" and page[0].indent == 0
+    assert page[2].pieces[0].text == "2022年与2021年主要数据对比" and page[2].align == "center"
+    assert any(line.cells[:3] == (COUPLES, "444对", "445对") for lines in laid_out[laid_out.index(page) :] for line in lines)
+
+
+def test_a_half_year_is_set_against_the_half_year_before(tmp_path):
+    _org(tmp_path, 2021, {**LAST_YEAR, "narrative.yaml": _narrative("上期。")}, period="period: 下半年\n")
+    folder = _org(tmp_path, 2022, {**THIS_YEAR, "narrative.yaml": _narrative("本期。")}, period="period: 上半年\ncomparison_table: true\n")
+    document = make_document(load_org(folder))
+    assert document.attachments[0].title == "2022年上半年与2021年下半年主要数据对比"
+    assert _rows(document)[0] == ("项目", "2021年下半年", "2022年上半年", "增减")
+
+
+def test_figures_the_table_prints_are_not_reported_as_left_out_of_the_report(tmp_path):
+    from fulian_report.render.usage import unused_figures
+
+    _org(tmp_path, 2021, {**LAST_YEAR, "narrative.yaml": _narrative("上年。")})
+    folder = _org(tmp_path, 2022, {**THIS_YEAR, "narrative.yaml": _narrative("今年。")})
+    unused = {finding.message.split("”", 1)[0] for finding in unused_figures(load_org(folder))}
+    assert "数字“funds.relief.amount" in unused
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8") + "comparison_table: true\n", encoding="utf-8")
+    unused = [finding.message for finding in unused_figures(load_org(folder))]
+    # Only the volunteers, whom last year's data lacks, stay out of the table and the text.
+    assert len(unused) == 1 and "cases.hotline.volunteers" in unused[0]
