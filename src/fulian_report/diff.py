@@ -35,7 +35,7 @@ def report_paragraphs(path: Path) -> list[str]:
     from .readers import read_report_bytes
 
     path = Path(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a link, FIFO or device is told what it is, below
         raise FulianError.single(path, "找不到这个文件")
     raw = read_report_bytes(path)  # a regular file under a report's bound
     if path.suffix.lower() == ".txt":

@@ -36,7 +36,7 @@ def read_report(path: Path) -> Document:
     where = display_path(path)
     if path.is_dir():  # "找不到" would send a person looking for a file that is there, as a folder
         raise FulianError.single(where, "这是一个文件夹，不是文件；请给出要导入的报告文件（.docx 或 .txt）的路径。")
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a link, FIFO or device is told what it is, below
         raise FulianError.single(where, "找不到这个文件")
     suffix = path.suffix.lower()
     if suffix in _REFUSED:
