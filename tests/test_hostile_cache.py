@@ -162,3 +162,21 @@ def test_the_template_key_is_the_same_in_every_process(tmp_path):
         assert result.returncode == 0, result.stderr
         keys.add(result.stdout)
     assert len(keys) == 1
+
+
+def test_the_key_is_made_once_and_kept(own_cache, monkeypatch):
+    first = cache.user_key()
+    assert first is not None and len(first) == cache._KEY_SIZE
+    monkeypatch.setattr(cache, "_user_key", None)  # as in a new process
+    assert cache.user_key() == first
+    assert [path.name for path in Path(cache.key_path()).parent.iterdir()] == ["cache-key"]  # no temporary left
+
+
+def test_a_file_system_without_hard_links_still_gets_a_key(own_cache, monkeypatch):
+    def no_links(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(cache.os, "link", no_links)
+    store = cache.DiskCache("kind")
+    store.put("key", b"payload")
+    assert store.get("key") == b"payload"

@@ -128,7 +128,12 @@ def _make_key(path: str) -> None:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
         with os.fdopen(handle, "wb") as stream:
             stream.write(os.urandom(_KEY_SIZE))
-        os.link(temporary, path)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: renamed instead (a race then costs a rebuild)
+            os.replace(temporary, path)
     except OSError:
         pass
     finally:
