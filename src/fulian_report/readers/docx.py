@@ -31,10 +31,11 @@ _TOO_BIG = (
 )
 
 
-def package_parts(raw: bytes, where: str, damaged: str = _DAMAGED) -> dict[str, bytes]:
-    """Every part of a .docx (a zip) by name, inflated within the bounds above; a located Chinese
-    error (`damaged` for a package that is damaged or not a Word document) or one for a package
-    that inflates past them."""
+def package_parts(raw: bytes, where: str, damaged: str = _DAMAGED, keep: tuple[str, ...] = ("word/document.xml",)) -> dict[str, bytes]:
+    """The parts named in `keep` of a .docx (a zip), after every part was inflated within the
+    bounds above (and its checksum checked); a located Chinese error (`damaged` for a package
+    that is damaged or not a Word document) or one for a package that inflates past them.
+    Parts not kept are counted, not held: memory stays at one chunk for them."""
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
         # An OLE container: an old .doc renamed, or a .docx that Word encrypted with a password.
         raise FulianError.single(where, "无法读取：文件已加密（设置了打开密码），或是改了扩展名的旧版 .doc；请去掉密码或另存为 .docx 后再导入。")
@@ -49,15 +50,17 @@ def package_parts(raw: bytes, where: str, damaged: str = _DAMAGED) -> dict[str, 
             for member in members:
                 if member.file_size > MAX_PART_BYTES or total + member.file_size > MAX_PACKAGE_BYTES:
                     raise too_big
-                chunks, size = [], 0
+                chunks, size, kept = [], 0, member.filename in keep
                 with package.open(member) as stream:  # what the header claims is not trusted: counted as read
                     while chunk := stream.read(_CHUNK):
                         size += len(chunk)
                         if size > MAX_PART_BYTES or total + size > MAX_PACKAGE_BYTES:
                             raise too_big
-                        chunks.append(chunk)
+                        if kept:
+                            chunks.append(chunk)
                 total += size
-                parts[member.filename] = b"".join(chunks)
+                if kept:
+                    parts[member.filename] = b"".join(chunks)
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError, ValueError):
         # A damaged deflate stream or CRC, an unknown or encrypted compression, a cut archive.
         raise FulianError.single(where, damaged) from None
