@@ -8,6 +8,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fulian_report.readers import MAX_TXT_BYTES
 from fulian_report.readers.docx import MAX_PACKAGE_BYTES, MAX_PART_BYTES
@@ -154,3 +156,32 @@ def test_a_report_that_is_a_link_or_fifo_is_not_followed_or_waited_on(tmp_path):
     os.mkfifo(fifo)
     for result, status in ((_import(fifo, tmp_path / "data"), 1), (run_cli(["diff", fifo, fifo]), 2)):
         assert result.exit_code == status and f"{fifo}: 错误：" in result.output and "特殊文件" in result.output, result.output
+
+
+_SMALL_DOCX: list[bytes] = []
+
+
+def _small_docx(tmp_path_factory) -> bytes:
+    if not _SMALL_DOCX:
+        path = docx_from_text("示例区妇联2022年工作总结\n开展活动3场。", tmp_path_factory.mktemp("docx") / "small.docx")
+        _SMALL_DOCX.append(path.read_bytes())
+    return _SMALL_DOCX[0]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(min_value=0), st.integers(min_value=1, max_value=255)), min_size=1, max_size=8))
+def test_a_damaged_package_is_a_located_message_or_read(tmp_path_factory, flips):
+    """Whatever bytes of a .docx are damaged, reading its parts gives them or a located message,
+    never another exception (a damaged deflate stream or header exited 3)."""
+    from fulian_report.errors import FulianError
+    from fulian_report.readers.docx import package_parts
+
+    data = bytearray(_small_docx(tmp_path_factory))
+    for offset, mask in flips:
+        data[offset % len(data)] ^= mask
+    try:
+        parts = package_parts(bytes(data), "small.docx")
+    except FulianError as error:
+        assert [str(finding.location.path) for finding in error.findings] == ["small.docx"]
+    else:  # the damage missed what is read (a comment, a time stamp): the body is there whole
+        assert parts["word/document.xml"].rstrip().endswith(b"</w:document>")
