@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import regular_file
 from .errors import Finding
 
 
@@ -36,9 +37,11 @@ def file_state(path: Path, content: bytes) -> str:
     A batch compares each report as it is rendered, and keeps only this word."""
     if not path.is_file():
         return "missing"
-    if path.stat().st_size != len(content) or path.read_bytes() != content:
+    try:  # a link, FIFO or device in the output folder is not what was written, and is never read
+        current = regular_file.read_regular(path, len(content))
+    except (OSError, regular_file.Refused):
         return "differing"
-    return "current"
+    return "current" if current == content else "differing"
 
 
 def sorted_states(states: dict[Path, str], folder: Path | None = None, suffixes: tuple[str, ...] = ()) -> OutputCheck:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,22 +32,30 @@ class ReportDiff:
 
 def report_paragraphs(path: Path) -> list[str]:
     """The non-empty paragraphs of a report; a table row is one paragraph, cells joined by tabs."""
+    from .readers import read_report_bytes
+
     path = Path(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():  # a link, FIFO or device is told what it is, below
         raise FulianError.single(path, "找不到这个文件")
+    raw = read_report_bytes(path)  # a regular file under a report's bound
     if path.suffix.lower() == ".txt":
         try:
-            lines = path.read_text(encoding="utf-8-sig").splitlines()
+            lines = raw.decode("utf-8-sig").splitlines()
         except UnicodeDecodeError:
             raise FulianError.single(path, "不是 UTF-8 编码的文本文件") from None
         return [line for line in lines if line.strip()]
     from lxml import etree
 
+    from .readers.docx import package_parts
+
+    not_docx = "不是有效的 .docx 文件（Word 文档），或已损坏"
+    document = package_parts(raw, str(path), not_docx)["word/document.xml"]  # inflated within bounds
     try:
-        with zipfile.ZipFile(path) as package:
-            body = etree.fromstring(package.read("word/document.xml")).find(f"{_W}body")
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError):
-        raise FulianError.single(path, "不是有效的 .docx 文件（Word 文档）") from None
+        # No entity is expanded and nothing fetched: a report's body needs neither.
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        body = etree.fromstring(document, parser).find(f"{_W}body")
+    except etree.XMLSyntaxError:
+        raise FulianError.single(path, not_docx) from None
     paragraphs: list[str] = []
     for block in body if body is not None else ():
         if block.tag == f"{_W}p":
@@ -143,8 +150,14 @@ def diff_folders(old: Path, new: Path) -> list[ReportDiff]:
             results.append(ReportDiff(before[name], None, [f"只在 {old} 中：{name}"], 1))
         elif name not in before:
             results.append(ReportDiff(None, after[name], [f"只在 {new} 中：{name}"], 1))
-        elif before[name].read_bytes() != after[name].read_bytes():
+        elif _report_bytes(before[name]) != _report_bytes(after[name]):
             found = diff_reports(before[name], after[name])
             if found.changes:
                 results.append(found)
     return results
+
+
+def _report_bytes(path: Path) -> bytes:
+    from .readers import read_report_bytes
+
+    return read_report_bytes(path)

@@ -11,17 +11,19 @@ lists, one error each.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from .errors import Finding, FulianError, Location
+from .errors import Finding, FulianError, Location, read_error_message, write_problem
 from .model.dataset import load_org
 from .model.unfilled import marker
-from .source.yaml_source import display_path
+from .source.yaml_source import display_path, folder_entries, linked_folder_error, read_source_bytes
 from .writers.filenames import org_folder_problem
 
 
@@ -58,16 +60,26 @@ def init_year(year: int, previous_year: int | None = None, data_root: Path = Pat
     if existing or (target_year.exists() and not orgs):
         shown = "、".join(display_path(p) for p in existing) or display_path(target_year)
         raise FulianError.single(shown, f"{year} 年的文件夹已存在，没有改动它；init 只新建，不覆盖（要重来，请先移走它）")
+    if target_year.is_symlink():  # writing into it would write wherever it points
+        raise linked_folder_error(target_year, "新年度的文件夹必须是数据文件夹里真正的文件夹")
+    if target_year.exists() and not target_year.is_dir():
+        raise FulianError.single(display_path(target_year), f"这里应是 {year} 年的文件夹，却是一个文件；init 没有改动它，请把它移走或改名。")
     result = InitResult(year, previous_year)
-    Path(data_root).mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=".init-", dir=Path(data_root)))
+    # Everything is read and checked before anything is written: a problem with last year's
+    # folder leaves no trace in this year's.
+    made = [(folder, load_org(folder, previous_year, with_previous=False), _kept_files(folder)) for folder in sources]
+    scratch = None
     try:
-        made = []
-        for folder in sources:
-            data = load_org(folder, previous_year, with_previous=False)  # wrong data is reported, not copied
+        Path(data_root).mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=".init-", dir=Path(data_root)))
+        written = []
+        for folder, data, kept in made:
             out = scratch / folder.name
+            out.mkdir()
             # The data files are written below, marked; anything else (a style kept with the data) is copied.
-            shutil.copytree(folder, out, ignore=lambda where, names: [n for n in names if Path(where) == folder and n.endswith((".yaml", ".yml"))])
+            for relative, content in kept:
+                (out / relative).parent.mkdir(parents=True, exist_ok=True)
+                (out / relative).write_bytes(content)
             count = 0
             for subject, source in data.sources.items():
                 paths = [path for name, path, _ in data.figures() if name == subject]
@@ -77,15 +89,46 @@ def init_year(year: int, previous_year: int | None = None, data_root: Path = Pat
                     text = _with_target_hint(text, data, previous_year)
                 (out / source.path.name).write_text(text, encoding="utf-8")
                 count += text.count("待填（") - source.text.count("待填（")
-            made.append((out, target_year / folder.name))
+            written.append((out, target_year / folder.name))
             result.markers[folder.name] = count
         target_year.mkdir(parents=True, exist_ok=True)
-        for out, final in made:
+        for out, final in written:
             shutil.move(str(out), str(final))
             result.folders.append(final)
+    except OSError as exc:
+        reason, _advice = write_problem(exc)
+        where = display_path(Path(exc.filename)) if exc.filename else display_path(Path(data_root))
+        raise FulianError.single(where, f"无法新建 {year} 年的数据（{reason}）；请检查数据文件夹能否写入。") from None
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     return result
+
+
+def _kept_files(folder: Path) -> list[tuple[Path, bytes]]:
+    """What init copies from last year's organisation folder besides its data files: (path inside
+    the folder, bytes) of every file, each read by the data's own reader (a regular file of the
+    folder, under the same bound), so that a link, FIFO or device is a located error and nothing
+    outside the folder is ever copied into the new year."""
+    kept: list[tuple[Path, bytes]] = []
+
+    def walk(current: Path, relative: Path) -> None:
+        for entry in folder_entries(current):
+            if current == folder and entry.suffix in (".yaml", ".yml"):
+                continue  # the data files: read by load_org, written marked
+            try:
+                info = os.lstat(entry)
+            except OSError as exc:
+                raise FulianError.single(display_path(entry), read_error_message(exc)) from None
+            if stat.S_ISDIR(info.st_mode):
+                walk(entry, relative / entry.name)
+            elif stat.S_ISLNK(info.st_mode) and entry.is_dir():
+                raise linked_folder_error(entry, "init 只复制上一年度文件夹里真正的文件和文件夹")
+            else:
+                kept.append((relative / entry.name, read_source_bytes(entry)))  # refuses links, FIFOs, devices
+
+    walk(folder, Path())
+    return kept
 
 
 def _mark(source, paths: list[tuple], figures: dict, previous_year: int) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import FulianError
@@ -30,4 +31,10 @@ def txt_lines(raw: bytes, path: Path) -> list[SourceLine]:
             raise FulianError.single(display_path(path), f"{what}，不是纯文本；请另存为 .txt（纯文本）或 .docx 后再导入。")
     # The encodings the project reads its YAML in; a report that is no text is not told about YAML.
     text, _warnings = decode(raw, path, not_text=_NOT_TEXT)
-    return [SourceLine(line) for line in text.splitlines()]
+    # Lines end where Notepad and WPS end them (CR LF, LF, CR), not at every character str.splitlines
+    # takes for a break (form feed, U+2028…): a line here is a line of the file, so that what is
+    # reported at line N is on the line an editor shows as N.
+    return [SourceLine(line) for line in _LINE_BREAK.split(text.removesuffix("\n").removesuffix("\r"))] if text else []
+
+
+_LINE_BREAK = re.compile("\r\n|\r|\n")

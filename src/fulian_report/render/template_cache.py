@@ -66,7 +66,11 @@ def _environment_settings(environment: jinja2.Environment) -> str:
 
 
 def _stable(value: Any) -> str:
-    """A setting as text that is the same in every run (a function by its name, not its address)."""
+    """A setting as text that is the same in every run: a function by its name, not its address;
+    a set in sorted order, not in the order of its strings' hashes (which change with
+    PYTHONHASHSEED, so that the key would never hit again and the cache would only grow)."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(map(_stable, value))) + "}"
     if callable(value):
         return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', type(value).__qualname__)}"
     return repr(value)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import stat
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -20,6 +19,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from .. import regular_file
 from ..errors import Finding, FulianError, Location, Severity, read_error_message
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -285,9 +285,6 @@ def keep_parsed_files() -> None:
         _kept = OrderedDict()
 
 
-# Opening never follows a link (a data file that is a link fails with ELOOP) and never
-# waits on a FIFO or a device; both are also refused before opening, from lstat.
-_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
 _LINK_MESSAGE = (
     "这是一个符号链接（快捷方式），不会读取它所指的内容：数据和样式文件必须是所在文件夹里真正的文件；"
     "请把链接换成所指文件的副本。"
@@ -296,46 +293,24 @@ _DIRECTORY_MESSAGE = "这里应是一个文件，却是一个文件夹；请把�
 _SPECIAL_MESSAGE = "这不是普通文件（而是设备、管道或套接字之类的特殊文件），不会读取它；数据和样式文件必须是普通的文本文件。"
 
 
-def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES, too_big: Any = None) -> bytes:
     """The bytes of a data or style file that is a regular file of its folder, at most `limit` of them.
 
     Any symbolic link is refused, not only one leading outside: whether a link stays inside
     can change between looking and reading, a link to a file beside it is a copy that git on
     Windows checks out as a one-line text file, and CI builds data sent in from outside.
-    Errors name the file and no line, so that no line of what it points to is ever shown."""
-    def where() -> str:  # resolved only for an error: most files have none
-        return display_path(path)
-
+    Errors name the file and no line, so that no line of what it points to is ever shown.
+    `too_big(where, size, limit)` makes the error for a file over the limit (a data file's by default)."""
     try:
-        info = os.lstat(path)
-        if stat.S_ISLNK(info.st_mode):
-            raise FulianError.single(where(), _LINK_MESSAGE)
-        if stat.S_ISDIR(info.st_mode):
-            raise FulianError.single(where(), _DIRECTORY_MESSAGE)
-        if not stat.S_ISREG(info.st_mode):
-            raise FulianError.single(where(), _SPECIAL_MESSAGE)
-        if info.st_size > limit:
-            raise _too_big(where(), info.st_size, limit)
-        handle = os.open(path, _OPEN_FLAGS)
-        try:
-            opened = os.fstat(handle)
-            if not stat.S_ISREG(opened.st_mode) or (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
-                raise FulianError.single(where(), _SPECIAL_MESSAGE)  # replaced between looking and opening
-            chunks: list[bytes] = []
-            size = 0
-            while size <= limit:
-                chunk = os.read(handle, limit + 1 - size)
-                if not chunk:
-                    break
-                chunks.append(chunk)
-                size += len(chunk)
-        finally:
-            os.close(handle)
+        return regular_file.read_regular(path, limit)
+    except regular_file.Refused as refused:
+        where = display_path(path)
+        if refused.reason == regular_file.TOO_BIG:
+            raise (too_big or _too_big)(where, refused.size, limit) from None
+        message = {regular_file.LINK: _LINK_MESSAGE, regular_file.DIRECTORY: _DIRECTORY_MESSAGE}
+        raise FulianError.single(where, message.get(refused.reason, _SPECIAL_MESSAGE)) from None
     except OSError as exc:
-        raise FulianError.single(where(), read_error_message(exc)) from None
-    if size > limit:  # grew after lstat
-        raise _too_big(where(), size, limit)
-    return b"".join(chunks)
+        raise FulianError.single(display_path(path), read_error_message(exc)) from None
 
 
 _LINKED_FOLDER_MESSAGE = "这个文件夹是一个符号链接（快捷方式），不会读取：{}；请换成真正的文件夹（复制过来）。"

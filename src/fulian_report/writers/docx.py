@@ -183,8 +183,8 @@ def _split_around_body(document_xml: bytes) -> tuple[bytes, bytes]:
 def _core_xml(blank: _Blank, document: Document, when: dt.datetime) -> bytes:
     """docProps/core.xml: the report's title, author and language, stamped with the build time."""
     properties = CoreProperties(parse_xml(blank.core_xml))
-    properties.title = document.title.text
-    properties.author = document.signature.organisation if document.signature else ""
+    properties.title = package_parts.core_property_text(document.title.text)
+    properties.author = package_parts.core_property_text(document.signature.organisation if document.signature else "")
     properties.language = "zh-CN"
     stamp_properties(properties, when)
     return serialize_part_xml(properties._element)

@@ -14,6 +14,13 @@ saved again with those hashes moved to `files` (the confirmation).  A build
 that finds an intent left by a killed one counts each pending file that holds
 its intended hash as written by the tool; any other file keeps its old entry.
 So a kill never makes a report the tool wrote look edited.
+
+The record lies in a folder anyone may have written to (a shared drive, a CI artifact), so it is
+read as untrusted input: a regular file under MAX_RECORD_BYTES, parsed against the shape it must
+have (`_Record`: plain file names to SHA-256 digests, nesting bounded by the parser), and every
+file it names is opened only as a regular file of the folder under MAX_REPORT_BYTES.  A record
+that fails any check counts as no record (existing files are then not the tool's, so none is
+overwritten) and the refusals say why.
 """
 
 from __future__ import annotations
@@ -21,12 +28,49 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from .. import regular_file
 from ..errors import Finding, Location, write_problem
 from ..source.yaml_source import display_path
 from .output import atomic_write
 
 MANIFEST_NAME = ".fulian-report.json"
+# 10,000 reports in one folder make a record of about 1.5 MB.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
+# The largest report the tool writes (a PDF of a long report) is a few MB; a file past this in
+# the output folder is none of ours and is not read to compare.
+MAX_REPORT_BYTES = 256 * 1024 * 1024
+
+
+def _plain_name(name: str) -> str:
+    """A name of a file directly in the folder: no separator, no "..", nothing a path could climb with."""
+    if name in ("", ".", "..") or any(c in name for c in "/\\\0") or name != Path(name).name:
+        raise ValueError("not a plain file name")
+    return name
+
+
+PlainName = Annotated[str, AfterValidator(_plain_name)]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class _Record(BaseModel):
+    """The shape of .fulian-report.json (anything else in it is ignored)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    comment: str = ""
+    files: dict[PlainName, Sha256] = {}
+    pending: dict[PlainName, Sha256] = {}
+
+
+_READ_REFUSALS = {
+    regular_file.LINK: "这里是一个符号链接（快捷方式）",
+    regular_file.DIRECTORY: "这里已有一个同名的文件夹",
+    regular_file.SPECIAL: "这里是设备、管道或套接字之类的特殊文件，不是普通文件",
+    regular_file.TOO_BIG: "这里的文件太大，不是本工具写的报告",
+}
 
 
 def digest(content: bytes) -> str:
@@ -39,26 +83,37 @@ class OutputManifest:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.path = self.folder / MANIFEST_NAME
+        # Why the record there is not used ("" when there is a good one or none at all).
+        self.unusable = ""
         self.files, self.pending = self._read()
         self._settle()
 
     def _read(self) -> tuple[dict[str, str], dict[str, str]]:
         try:
-            document = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}, {}  # no record (or an unreadable one): every existing file counts as not ours
-        if not isinstance(document, dict):
+            data = regular_file.read_regular(self.path, MAX_RECORD_BYTES)
+        except FileNotFoundError:
+            return {}, {}  # no record: every existing file counts as not ours
+        except regular_file.Refused as refused:
+            self.unusable = _READ_REFUSALS[refused.reason]
             return {}, {}
-        return _names_to_hashes(document.get("files")), _names_to_hashes(document.get("pending"))
+        except OSError as exc:
+            self.unusable = write_problem(exc)[0]
+            return {}, {}
+        try:
+            record = _Record.model_validate_json(data)
+        except ValidationError:
+            self.unusable = "内容已损坏或不是本工具写的"
+            return {}, {}
+        return dict(record.files), dict(record.pending)
 
     def _settle(self) -> None:
         """An intent left by a build killed while writing: a file holding its intended hash was written."""
         for name, intended in self.pending.items():
             try:
-                if digest((self.folder / name).read_bytes()) == intended:
+                if digest(regular_file.read_regular(self.folder / name, MAX_REPORT_BYTES)) == intended:
                     self.files[name] = intended
-            except OSError:
-                continue  # not written (or unreadable): its old entry stands
+            except (OSError, regular_file.Refused):
+                continue  # not written (or not a file of ours): its old entry stands
         self.pending = {}
 
     def refusal(self, path: Path, content: bytes | None = None, *, hashed: str | None = None) -> Finding | None:
@@ -68,11 +123,13 @@ class OutputManifest:
         A file that already holds exactly that content may always be rewritten:
         nothing in it can be lost (builds are reproducible, so this is the
         usual case for a report the data has not changed)."""
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return None
         where = Location(display_path(path))
         try:
-            current = path.read_bytes()
+            current = regular_file.read_regular(path, MAX_REPORT_BYTES)
+        except regular_file.Refused as refused:
+            return Finding(where, f"{path.name}：{_READ_REFUSALS[refused.reason]}，不会读取或覆盖它，所以没有写入这份报告；请把它移走或改名后重新生成。")
         except OSError as exc:
             reason, advice = write_problem(exc)
             return Finding(where, f"无法读取已有的 {path.name}（{reason}），所以没有写入这份报告：{advice}")
@@ -81,6 +138,12 @@ class OutputManifest:
         if hashed is not None and digest(current) == hashed:
             return None
         recorded = self.files.get(path.name)
+        if recorded is None and self.unusable:
+            return Finding(
+                where,
+                f"文件 {path.name} 已存在，而记录本工具写了哪些文件的 {MANIFEST_NAME} 无法使用（{self.unusable}），"
+                "所以不知道它是不是手工修改过；为免覆盖，这份报告没有写入。确认可以覆盖时请加 --force，或先把它移走。",
+            )
         if recorded is None:
             return Finding(
                 where,
@@ -123,6 +186,3 @@ class OutputManifest:
         self.remember(path, content)
         self.save()
 
-
-def _names_to_hashes(value: object) -> dict[str, str]:
-    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}

@@ -50,6 +50,21 @@ _EXTENDED_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/ex
 _DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 
+# python-docx refuses a core property (title, author…) over 255 characters: the limit the
+# OPC specification's reference schema and Word's 属性 dialog keep to.  A very long organisation
+# name (a full 妇女联合会 name with every level of its region) must not stop the build: the
+# property, a label in the file's 属性 only, is cut short; the report's text keeps it whole.
+MAX_CORE_PROPERTY_CHARACTERS = 255
+
+
+def core_property_text(text: str) -> str:
+    """`text` as a core property holds it: whole, or cut at a character (code point, never
+    inside a UTF-16 pair or a UTF-8 sequence) and ended with "…" to show that it was cut."""
+    if len(text) <= MAX_CORE_PROPERTY_CHARACTERS:
+        return text
+    return text[: MAX_CORE_PROPERTY_CHARACTERS - 1] + "…"
+
+
 def app_version(version: str = __version__) -> str:
     """`version` in the form AppVersion must take, XX.YYYY (ECMA-376 Part 1, 22.2.2.2): 0.1.0 → 00.0100."""
     numbers = [min(int(number), 99) for number in re.findall(r"\d+", version)[:3]]
