@@ -135,13 +135,13 @@ def recognise(
         if clash is not None:
             position = clash.end
             continue
-        found = _figure_at(text, start, year, assumed_year, first, last)
+        found = _numbered_name_at(text, start) or _figure_at(text, start, year, assumed_year, first, last)
         if found is None or taken(found.start, found.end):
             found = _name_at(text, start)
         spans.append(found)
         position = found.end
     for m in pat["chinese"].finditer(text):
-        if taken(m.start(), m.end()) or any(s < m.start() < e for s, e in quotes):
+        if taken(m.start(), m.end()) or any(s < m.start() < e for s, e in quotes) or _counts_nothing(text, m.end()):
             continue
         found = _chinese_count(m.group(0), m.group(1), m.start())
         if found is not None:
@@ -263,6 +263,39 @@ def chinese_numeral_value(numeral: str) -> int | None:
         value = (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
         return value
     return digits.get(numeral)
+
+
+# What follows a number that counts nothing of the period: the rest of an ordinal (十九届六中全会,
+# 三届四次), an anniversary (100周年), a slogan's quoted word (五个“好”).
+_COUNTS_NOTHING_AFTER = re.compile(r"[一二三四五六七八九十\d]|中全会|全会|周年|年[”」』]|[“「『][^”」』]{1,2}[”」』]")
+# An anniversary or a formula written with digits: 建党100周年, 5+5行动.
+_NUMBERED_NAME = re.compile(r"\d+(?:周年|[+＋]\d+[\u4e00-\u9fff]{0,4})")
+
+
+def _counts_nothing(text: str, end: int) -> bool:
+    """A number followed by what makes it part of a name (an ordinal, anniversary, slogan)."""
+    return _COUNTS_NOTHING_AFTER.match(text, end) is not None
+
+
+def _numbered_name_at(text: str, start: int) -> Found | None:
+    """A number that names rather than counts: an ordinal (第34个“世界艾滋病日”, 第2届), an
+    anniversary (100周年), a formula (5+5行动).  Kept as words in a text field, never as a figure."""
+    if start > 0 and text[start - 1] == "第":
+        m = re.compile(r"\d+[\u4e00-\u9fff]?(?:[“「『][^”」』\d]{1,20}[”」』]|[\u4e00-\u9fff]{0,12})").match(text, start)
+        end = m.end()
+        stop = _NAME_STOP.search(text, start + 2, end)
+        if stop is not None and not text[start:end].endswith(("”", "」", "』")):
+            end = stop.start()
+        written = text[start:end]
+        return Found(start, end, written, name_field="occasion" if written.rstrip("”」』").endswith(("日", "节")) else "name")
+    m = _NUMBERED_NAME.match(text, start)
+    if m is not None:
+        return Found(start, m.end(), m.group(0), name_field="name")
+    m = re.compile(r"\d+(?:\.\d+)?[\u4e00-\u9fff]{1,4}").match(text, start)
+    if m is not None and re.match(r"\d+[届次]", m.group(0)) and _counts_nothing(text, start + len(re.match(r"\d+[届次]", m.group(0)).group(0))):
+        end = start + len(re.match(r"\d+[届次]", m.group(0)).group(0))
+        return Found(start, end, text[start:end], name_field="name")  # 19届6中全会
+    return None
 
 
 def _name_at(text: str, start: int) -> Found:
