@@ -74,6 +74,8 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 # Where a name holding digits stops: before the words that carry the sentence on.
+_DIGIT = re.compile(r"\d")
+_QUOTATION = re.compile(r"[“「『][^“”「」『』]*[”」』]")
 _NAME_STOP = re.compile(r"(合作|开展|举办|举行|召开|转办|转来|组织|参加|活动中|的|和|与|及|等|为|在|向|对|中|上|下|后|前|时|，|。)")
 
 
@@ -108,7 +110,7 @@ def recognise(
     first, last = window or ((year, 2100) if in_plan else (year, year))
     assumed_year = (plan_year or year + 1) if in_plan else year
     spans: list[Found] = []
-    quotes = [(m.start(), m.end()) for m in re.finditer(r"[“「『][^“”「」『』]*[”」』]", text)]
+    quotes = [(m.start(), m.end()) for m in _QUOTATION.finditer(text)]
 
     def taken(start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in ((f.start, f.end) for f in spans))
@@ -127,7 +129,7 @@ def recognise(
 
     position = 0
     while True:
-        digit = re.compile(r"\d").search(text, position)
+        digit = _DIGIT.search(text, position)
         if digit is None:
             break
         start = digit.start()
@@ -192,6 +194,15 @@ def _figure_at(text: str, start: int, year: int, assumed_year: int, first: int, 
 
 def _typed(kind: str, written: str, start: int, year: int, assumed_year: int, first: int, last: int) -> Found | None:
     """The figure `written` stands for, if the model reads it and the build writes it back the same."""
+    typed = _typed_figure(kind, written, assumed_year, first, last)
+    if typed is None:
+        return None
+    figure, display = typed
+    return Found(start, start + len(written), written, figure=figure, display=display)
+
+
+@lru_cache(maxsize=8192)  # figures are frozen models, so one parse serves each time a text repeats
+def _typed_figure(kind: str, written: str, assumed_year: int, first: int, last: int) -> tuple[q.Figure, str] | None:
     compact = re.sub(r"\s+", "", written)
     if kind == "range":  # one dash for ranges, as the build writes them (GB/T 15835)
         compact = re.sub(r"[-－—～~–]+", q.RANGE_DASH, compact)
@@ -214,7 +225,7 @@ def _typed(kind: str, written: str, start: int, year: int, assumed_year: int, fi
         return None
     for display in _displays(figure):
         if _written(figure, display) == compact:
-            return Found(start, start + len(written), written, figure=figure, display=display)
+            return figure, display
     return None
 
 
@@ -270,6 +281,8 @@ def chinese_numeral_value(numeral: str) -> int | None:
 _COUNTS_NOTHING_AFTER = re.compile(r"[一二三四五六七八九十\d]|中全会|全会|周年|年[”」』]|[“「『][^”」』]{1,2}[”」』]")
 # An anniversary or a formula written with digits: 建党100周年, 5+5行动.
 _NUMBERED_NAME = re.compile(r"\d+(?:周年|[+＋]\d+[\u4e00-\u9fff]{0,4})")
+_ORDINAL = re.compile(r"\d+[\u4e00-\u9fff]?(?:[“「『][^”」』\d]{1,20}[”」』]|[\u4e00-\u9fff]{0,12})")  # after 第
+_ORDINAL_COUNT = re.compile(r"\d+[届次]")
 
 
 def _counts_nothing(text: str, end: int) -> bool:
@@ -281,7 +294,7 @@ def _numbered_name_at(text: str, start: int) -> Found | None:
     """A number that names rather than counts: an ordinal (第34个“世界艾滋病日”, 第2届), an
     anniversary (100周年), a formula (5+5行动).  Kept as words in a text field, never as a figure."""
     if start > 0 and text[start - 1] == "第":
-        m = re.compile(r"\d+[\u4e00-\u9fff]?(?:[“「『][^”」』\d]{1,20}[”」』]|[\u4e00-\u9fff]{0,12})").match(text, start)
+        m = _ORDINAL.match(text, start)
         end = m.end()
         stop = _NAME_STOP.search(text, start + 2, end)
         if stop is not None and not text[start:end].endswith(("”", "」", "』")):
@@ -291,10 +304,9 @@ def _numbered_name_at(text: str, start: int) -> Found | None:
     m = _NUMBERED_NAME.match(text, start)
     if m is not None:
         return Found(start, m.end(), m.group(0), name_field="name")
-    m = re.compile(r"\d+(?:\.\d+)?[\u4e00-\u9fff]{1,4}").match(text, start)
-    if m is not None and re.match(r"\d+[届次]", m.group(0)) and _counts_nothing(text, start + len(re.match(r"\d+[届次]", m.group(0)).group(0))):
-        end = start + len(re.match(r"\d+[届次]", m.group(0)).group(0))
-        return Found(start, end, text[start:end], name_field="name")  # 19届6中全会
+    m = _ORDINAL_COUNT.match(text, start)
+    if m is not None and _counts_nothing(text, m.end()):
+        return Found(start, m.end(), m.group(0), name_field="name")  # 19届6中全会
     return None
 
 

@@ -70,7 +70,8 @@ def boundaries(text: str) -> set[int]:
     return edges
 
 
-def _chinese(run: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=16384)  # clauses repeat (the same noun phrase is looked up from each figure)
+def _chinese(run: str) -> tuple[tuple[str, str], ...]:
     words, log_total = _dictionary()
     n = len(run)
     best: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
@@ -90,4 +91,4 @@ def _chinese(run: str) -> list[tuple[str, str]]:
         word = run[start:end]
         result.append((word, words[word][1] if word in words else "x"))
         start = end
-    return result
+    return tuple(result)
