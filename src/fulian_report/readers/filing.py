@@ -113,6 +113,8 @@ def _subject(sentence: str, found: list[Found], in_plan: bool) -> str:
     if in_plan:
         return "plan"
     figures = [f.figure for f in found if f.is_figure]
+    if not figures:  # names only (a hotline, a formula): nothing counted, so no case, fund or honour
+        return "activities"
     for subject, words in SUBJECT_WORDS:
         if not any(word in sentence for word in words):
             continue
@@ -145,7 +147,9 @@ def _record_key(sentence: str, found: list[Found], taken: set[str], offset: int 
                     break
     phrases = _noun_phrases(words)
     if not base:
-        base = phrases[0] if phrases else "事项"
+        base = phrases[0] if phrases else ""
+    if not base:  # 12338维权热线 → 维权热线, 5+5行动 → 行动
+        base = next((whole_words(identifier(item.text, 40), 12) for item in found if len(identifier(item.text)) >= 2), "事项")
     if base in _RESERVED:
         base += "事项"
     return _untaken(base, taken, phrases)
@@ -218,7 +222,7 @@ _NOT_IN_NAMES = {
 _ACTIONS = {
     "开展", "举办", "组织", "召开", "举行", "完成", "实现", "提供", "发放", "接待", "建立", "新增", "帮助", "成立", "共有",
     "评选", "推荐", "吸收", "培养", "设计", "制定", "实施", "启动", "联合", "邀请", "参加", "受理", "办理", "转办", "走访",
-    "慰问", "救助", "资助", "培训", "招募", "覆盖", "达到", "超过", "发展", "分发", "印发", "惠及", "服务", "解决", "调处",
+    "慰问", "救助", "资助", "培训", "招募", "达到", "超过", "发展", "分发", "印发", "惠及", "服务", "解决", "调处",
 }
 
 
@@ -226,17 +230,28 @@ def _nounish(word: str, tag: str) -> bool:
     return tag.startswith(_NOUNISH) and word not in _NOT_IN_NAMES and len(word) >= 1 and "\u4e00" <= word[0] <= "\u9fff"
 
 
+_LINKING_TAIL = re.compile(r"(?:不少于|不低于|不超过|达到|超过|共计|累计|合计|总计|分别|共|达|约|近|为|有|计|占)+$")
+_LEVEL_BEFORE = re.compile(r"(?:全国|国家级|全省|省级|全市|市级|全区|区级|全县|县级|乡级|镇级|街道级|村级|社区级)$")
+_LEVEL_PARTS = re.compile(r"其中[^。；]*?(?:全国|国家级|省级|市级|区级|县级)\d")
+
+
 def _noun_before(text: str, limit: int = 10) -> str:
-    """The noun phrase ending where `text` ends (开展禁毒宣传活动 → 禁毒宣传活动; 参与人数 → 参与人数)."""
-    tail = re.split(r"[，,。；！？、：（）()“”‘’《》「」\s]", text)[-1]
+    """The noun phrase ending where `text` ends (开展禁毒宣传活动 → 禁毒宣传活动; 参与人数 → 参与人数;
+    开展主题宣讲活动不少于 → 主题宣讲活动)."""
+    tail = _LINKING_TAIL.sub("", re.split(r"[，,。；！？、：（）()“”‘’《》「」\s]", text)[-1])
     words = segment(tail)
     kept: list[str] = []
     for word, tag in reversed(words):
-        if _nounish(word, tag) and len("".join(kept)) + len(word) <= limit:
+        fits = len("".join(kept)) + len(word) <= limit
+        if _nounish(word, tag) and fits:
             kept.insert(0, word)
             continue
-        if kept and tag.startswith("v") and word not in _ACTIONS and len("".join(kept)) + len(word) <= limit and "\u4e00" <= word[0] <= "\u9fff":
-            kept.insert(0, word)  # 禁毒宣传活动, 参与人数: a verb the name begins with
+        if kept and fits and tag.startswith("v") and len(word) >= 2 and word not in _ACTIONS and "\u4e00" <= word[0] <= "\u9fff":
+            kept.insert(0, word)  # 禁毒宣传活动, 参与人数: a verb inside the name
+            continue
+        if kept and fits and len(word) == len(kept[0]) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(("u", "p", "c", "r")):
+            kept.insert(0, word)  # 防艾: two characters the dictionary does not know, kept together
+            continue
         break
     name = "".join(kept)
     return name if len(name) >= 2 else ""
@@ -253,10 +268,12 @@ def _noun_after(text: str, limit: int = 10) -> str:
             kept.append(word)
             continue
         following = words[index + 1] if index + 1 < len(words) else ("", "x")
-        if (tag.startswith("v") and word not in _ACTIONS and "\u4e00" <= word[0] <= "\u9fff" and _nounish(*following)
+        if (tag.startswith("v") and len(word) >= 2 and word not in _ACTIONS and "\u4e00" <= word[0] <= "\u9fff" and _nounish(*following)
                 and len("".join(kept)) + len(word) + len(following[0]) <= limit):
             kept.append(word)  # 宣讲活动, 禁毒宣传: a verb inside the name
             continue
+        if kept and len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(("u", "p", "c", "d", "v", "r")) and len("".join(kept)) < limit:
+            kept.append(word)  # 项目点, 服务站: a one-character head the dictionary does not join
         break
     name = "".join(kept)
     return name if len(name) >= 2 else ""
@@ -285,6 +302,9 @@ def _field_name(sentence: str, item: Found, offset: int, record_key: str = "") -
     if quoted_before and identifier(quoted_before.group(1)) and not re.search(r"\d", quoted_before.group(1)):
         return whole_words(identifier(quoted_before.group(1), 40), 12)
     figure = item.figure
+    level = _LEVEL_BEFORE.search(sentence[:start])
+    if level is not None and _LEVEL_PARTS.search(sentence):
+        return level.group(0)  # 其中全国1家、省级5家: the part of each level
     after = _noun_after(sentence[end:])
     before = _noun_before(sentence[:start])
     if isinstance(figure, q.Count) and after:
@@ -371,7 +391,8 @@ def _file_new_sentence(filing: Filing, keys: dict[str, set[str]], unit: TextUnit
     if subject == "honors":
         titles = [m.group(1) for m in re.finditer(r"[“「]([^“”「」]{2,30})[”」]", sentence) if not re.search(r"\d", m.group(1))]
         record.fields["title"] = titles[0] if titles else record.key
-        record.fields["level"] = _honor_level(sentence)
+        if not _LEVEL_PARTS.search(sentence):  # parts by level (其中全国1家、省级5家): each part's field names its level
+            record.fields["level"] = _honor_level(sentence)
     records = [record]
     slots: dict[int, str] = {}  # a figure's start → its field in `record`
     for item in found:
@@ -398,7 +419,8 @@ def _file_new_sentence(filing: Filing, keys: dict[str, set[str]], unit: TextUnit
                 taken_there = keys.setdefault(target.subject, Taken())
                 had = record.key in taken_there
                 taken_there.add(record.key)
-                target.key = _record_key(record.key, [], taken_there)
+                own = whole_words(identifier(item.text, 40), 12)  # 12338维权热线 → 维权热线
+                target.key = _record_key(own if len(own) >= 2 else record.key, [], taken_there)
                 if not had:
                     taken_there.discard(record.key)
                 records.append(target)
