@@ -163,13 +163,27 @@ def _only_figures(inner: str, year: int, in_plan: bool, first: int, last: int) -
     return all(f.is_figure or f.year_name for f in spans)
 
 
+# A quick look at the text after a number's first digit, before trying each kind's pattern there.
+_KIND_MARKS = {
+    "period": lambda ahead: ("至" in ahead or "到" in ahead) and ("月" in ahead or "年" in ahead),
+    "date": lambda ahead: "月" in ahead or "-" in ahead,
+    "range": lambda ahead: any(dash in ahead for dash in "-－—～~–"),
+    "money": lambda ahead: "元" in ahead,
+    "share": lambda ahead: "%" in ahead or "％" in ahead,
+    "count": lambda ahead: True,
+}
+
+
 def _figure_at(text: str, start: int, year: int, assumed_year: int, first: int, last: int) -> Found | None:
     pat = _patterns()
     qualified = start
     before = pat["prefix"].search(text[max(0, start - 2):start])
     if before:
         qualified = start - len(before.group(0))
+    ahead = text[start:start + 40]
     for kind in ("period", "date", "range", "money", "share", "count"):
+        if not _KIND_MARKS[kind](ahead):  # the word each kind needs is not there: its pattern cannot match
+            continue
         for begin in dict.fromkeys((qualified, start)):
             m = pat[kind].match(text, begin)
             if not m:
