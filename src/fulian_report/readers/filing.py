@@ -249,6 +249,9 @@ def _noun_before(text: str, limit: int = 10) -> str:
         if kept and fits and tag.startswith("v") and len(word) >= 2 and word not in _ACTIONS and "\u4e00" <= word[0] <= "\u9fff":
             kept.insert(0, word)  # 禁毒宣传活动, 参与人数: a verb inside the name
             continue
+        if not kept and len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(("u", "p", "c", "d", "r", "v", "m")):
+            kept.insert(0, word)  # 妇女微家, 律所: a one-character head the dictionary does not join (alone, no name)
+            continue
         if kept and fits and len(word) == len(kept[0]) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(("u", "p", "c", "r")):
             kept.insert(0, word)  # 防艾: two characters the dictionary does not know, kept together
             continue
