@@ -36,6 +36,7 @@ SOURCES = {
     "linjiang-yishi-no-plan-unsigned": REPORTS / "linjiang-2022.txt",
     "hexi-run-in-unsigned": REPORTS / "hexi-2022.txt",
     "beihu-numbered-with-dun-comma-signed": REPORTS / "beihu-2022.txt",
+    "songlin-names-totals-shares-signed": REPORTS / "songlin-2023.txt",
 }
 
 
@@ -113,7 +114,8 @@ def test_no_digit_in_prose_and_most_digits_typed(imported, label, kind):
             assert not re.search(r"[0-9０-９]", prose), name
     typed, names = result["digit_runs_in_figures"], result["digit_runs_in_names"]
     # Ordinals, anniversaries, hotlines and formulas are names (湘东区: 建党100周年, 12338维权热线, 99公益, 148法律服务所)
-    assert typed / (typed + names) >= 0.8
+    # songlin is written to hold a name with digits of each kind: a quarter of its digit runs
+    assert typed / (typed + names) >= (0.75 if label.startswith("songlin") else 0.8)
     total = sum(fidelity.numbers(SOURCES[label].read_text(encoding="utf-8").translate(fidelity.FULLWIDTH_DIGITS)).values())
     assert typed + names + result["digit_runs_in_layout"] == total  # every digit run accounted for
 
