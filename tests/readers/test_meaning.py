@@ -166,3 +166,22 @@ def test_init_marks_only_the_figures_of_the_period(songlin, tmp_path):
     for name in ("74周年", "36个“世界艾滋病日”", "5+5行动", "12338维权热线", "松林区妇女发展规划（2021－2025年）"):
         assert name in text and not any(name in value for value in marked)
     assert not [value for value in marked if re.search(r"周年?$|届|世界|行动|热线|规划", value)]
+
+
+def test_other_shapes_of_totals_honours_and_labour_transfer():
+    filing = _file(
+        "组织开展“巾帼建功”竞赛活动，评选出县级三八红旗手10名、三八红旗集体5个。",
+        "全年共受理来信来访案件48件，其中家庭纠纷32件、婚姻问题10件、其他6件。",
+        "农村劳动力转移就业3500人，其中女性1820人，占52%。",
+    )
+    honours = [(r.fields["title"], r.fields["level"], r.fields["count"]) for r in filing.of("honors")]
+    assert honours == [("三八红旗手", "县", "10名"), ("三八红旗集体", "县", "5个")]
+    (case,) = filing.of("cases")
+    assert case.fields["sums"] == {"件数": ["家庭纠纷", "婚姻问题", "其他"]}
+    (work,) = filing.of("employment")
+    assert work.key == "农村劳动力转移就业" and work.fields["shares"] == {"比例": ["女性", "人数"]}
+
+
+def test_parts_that_do_not_add_up_declare_no_sums():
+    (record,) = _file("全区巾帼文明岗30家，其中全国1家、省级5家、市级8家、区级10家。").records
+    assert "sums" not in record.fields

@@ -223,6 +223,7 @@ _ACTIONS = {
     "开展", "举办", "组织", "召开", "举行", "完成", "实现", "提供", "发放", "接待", "建立", "新增", "帮助", "成立", "共有",
     "评选", "推荐", "吸收", "培养", "设计", "制定", "实施", "启动", "联合", "邀请", "参加", "受理", "办理", "转办", "走访",
     "慰问", "救助", "资助", "培训", "招募", "达到", "超过", "发展", "分发", "印发", "惠及", "服务", "解决", "调处",
+    "评出", "评选出", "选出", "获得", "荣获", "获评", "推选",
 }
 
 
@@ -230,9 +231,32 @@ def _nounish(word: str, tag: str) -> bool:
     return tag.startswith(_NOUNISH) and word not in _NOT_IN_NAMES and len(word) >= 1 and "\u4e00" <= word[0] <= "\u9fff"
 
 
+_OTHERS = ("其他", "其它", "其余")
 _LINKING_TAIL = re.compile(r"(?:不少于|不低于|不超过|达到|超过|共计|累计|合计|总计|分别|共|达|约|近|为|有|计|占)+$")
 _LEVEL_BEFORE = re.compile(r"(?:全国|国家级|全省|省级|全市|市级|全区|区级|全县|县级|乡级|镇级|街道级|村级|社区级)$")
+# What stands before an honour's title in its clause: the award verb, the level, 的.
+_AWARDED = re.compile(
+    r"评选出|评出|选出|荣获|获评|获得|被评为|评为|授予|表彰|全国|国家级|全省|省级|全市|市级|全区|区级|全县|县级|乡级|镇级|街道级|的"
+)
+
+
+_AWARD_VERB = re.compile(r"评选出|评出|选出|荣获|获评|获得|被评为|评为|授予|表彰")
+
+
+def _after_award(text: str) -> str:
+    """The title after its award verb and level (评选出县级三八红旗手 → 三八红旗手)."""
+    last = None
+    for last in _AWARDED.finditer(text):
+        pass
+    return text[last.end():] if last is not None else text
+
+
 _LEVEL_PARTS = re.compile(r"其中[^。；]*?(?:全国|国家级|省级|市级|区级|县级)\d")
+
+
+def _inner_verb(word: str, tag: str) -> bool:
+    """A verb that may stand inside a name (禁毒, 参与, 转移): two characters or more, not one that opens a clause."""
+    return tag.startswith("v") and len(word) >= 2 and word not in _ACTIONS and "\u4e00" <= word[0] <= "\u9fff"
 
 
 def _noun_before(text: str, limit: int = 10) -> str:
@@ -241,12 +265,21 @@ def _noun_before(text: str, limit: int = 10) -> str:
     tail = _LINKING_TAIL.sub("", re.split(r"[，,。；！？、：（）()“”‘’《》「」\s]", text)[-1])
     words = segment(tail)
     kept: list[str] = []
-    for word, tag in reversed(words):
+    if tail in _OTHERS:
+        return tail  # 其中…、其他6件: the rest, by the word the report uses
+    verbs = 0  # 农村劳动力转移就业3500人: the noun's own verbs end the name (two at most)
+    while verbs < 2 and verbs < len(words) and _inner_verb(*words[-1 - verbs]):
+        verbs += 1
+    if verbs and (verbs == len(words) or not _nounish(*words[-1 - verbs])):
+        verbs = 0
+    kept = [word for word, _ in words[len(words) - verbs:]]
+    for index in range(len(words) - verbs - 1, -1, -1):
+        word, tag = words[index]
         fits = len("".join(kept)) + len(word) <= limit
         if _nounish(word, tag) and fits:
             kept.insert(0, word)
             continue
-        if kept and fits and tag.startswith("v") and len(word) >= 2 and word not in _ACTIONS and "\u4e00" <= word[0] <= "\u9fff":
+        if kept and fits and _inner_verb(word, tag):
             kept.insert(0, word)  # 禁毒宣传活动, 参与人数: a verb inside the name
             continue
         if not kept and len(word) == 1 and "\u4e00" <= word <= "\u9fff" and not tag.startswith(("u", "p", "c", "d", "r", "v", "m")):
@@ -348,6 +381,8 @@ def _unique(name: str, used: dict[str, Any]) -> str:
 
 def _file_honors(filing: Filing, keys: dict[str, set[str]], unit: TextUnit, sentence: str, offset: int, found: list[Found]) -> list[Found]:
     """荣获全省“最美家庭”3户、“书香家庭”1户，全市…: one honour per title and count, its level carried on."""
+    if _LEVEL_PARTS.search(sentence):  # a total by level: one record declaring its sums
+        return found
     taken = keys.setdefault("honors", Taken())
     level = None
     boundary = 0
@@ -359,7 +394,11 @@ def _file_honors(filing: Filing, keys: dict[str, set[str]], unit: TextUnit, sent
         clause = sentence[boundary: item.start - offset]
         boundary = item.end - offset
         level = _honor_level(clause) or level or _honor_level(sentence)
-        titles = re.findall(r"[“「]([^“”「」]{2,30})[”」]", clause)
+        own = re.split(r"[，,；：]", clause)[-1]  # titles of this clause only, not a campaign named before
+        titles = re.findall(r"[“「]([^“”「」]{2,30})[”」]", own)
+        if not titles and level is not None and _AWARD_VERB.search(sentence):  # 评选出县级三八红旗手10名、三八红旗集体5个
+            title = _after_award(re.split(r"[、]", own)[-1])
+            titles = [title] if re.fullmatch(r"[\u4e00-\u9fff]{2,15}", title) else []
         if not titles or level is None:
             rest.append(item)
             continue
