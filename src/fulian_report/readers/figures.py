@@ -53,6 +53,7 @@ def _patterns() -> dict[str, re.Pattern]:
     # The qualifiers written between the number and its measure word (700余名, and any the model learns).
     infix = "|".join(re.escape(v) for v in qualifiers if v not in around)
     num = r"\d+(?:\.\d+)?"
+    wan = rf"(?:(?:{infix})(?=万))?万?"  # 220多万元 as well as 220万多元
     day = r"\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬)?"
     date = rf"(?:\d{{4}}\s*年\s*(?:{day})?|{day})"
     return {
@@ -63,9 +64,9 @@ def _patterns() -> dict[str, re.Pattern]:
         "period": re.compile(rf"(?P<a>{date})\s*(?:至|到)\s*(?P<b>{date})"),
         "date": re.compile(rf"(?:\d{{4}}\s*年\s*{day}|{day}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"),
         "range": re.compile(rf"\d+\s*[-－—～~–]+\s*\d+(?:{units})"),
-        "money": re.compile(rf"(?:{prefix})?{num}万?(?:{infix})?元(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?元(?:{suffix})?"),
+        "money": re.compile(rf"(?:{prefix})?{num}{wan}(?:{infix})?元(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?元(?:{suffix})?"),
         "share": re.compile(rf"{num}[%％]"),
-        "count": re.compile(rf"(?:{prefix})?{num}万?(?:{infix})?(?:{units})(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?(?:{units})(?:{suffix})?"),
+        "count": re.compile(rf"(?:{prefix})?{num}{wan}(?:{infix})?(?:{units})(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?(?:{units})(?:{suffix})?"),
         "year": re.compile(r"\d{4}(?=\s*年)"),
         "chinese": re.compile(rf"(?<![第一二三四五六七八九十两])(两|[二三四五六七八九]?十[一二三四五六七八九]?|[二三四五六七八九])(?:{units})"),
         "name": re.compile(r"[A-Za-z]*\d(?:[\dA-Za-z.·]|[-－—～~–]+\d)*[\u4e00-\u9fffA-Za-z]{0,12}"),
