@@ -51,6 +51,7 @@ def test_numbers_that_name_stay_words(text, name):
     ("新增妇女小组4个。", "4个"),
     ("争取上级资金220多万元。", "220多万元"),
     ("覆盖妇女3余万人次。", "3余万人次"),
+    ("参加人数愈5000人。", "愈5000人"),
 ])
 def test_figures_of_the_period_are_typed(text, figure):
     assert [str(f.figure) for f in recognise(text, 2023) if f.is_figure] == [figure]

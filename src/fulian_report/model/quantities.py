@@ -76,6 +76,7 @@ class Qualifier(str, Enum):
     APPROXIMATELY = "约"  # 约200人: about
     OVER = "超"  # 超5万元: above
     BEYOND = "逾"  # 逾百人 written with figures: 逾100人
+    BEYOND_AS_OFTEN_WRITTEN = "愈"  # 愈5000人: 逾 as reports often write it, kept as written
     ABOUT = "左右"  # 200场左右: about
     ROUGHLY = "上下"  # 500人上下: about
     AT_LEAST = "以上"  # 1名以上: at least
@@ -93,15 +94,16 @@ _QUALIFIER_MEANINGS = {
     "约": "大约（约）",
     "超": "超过（超）",
     "逾": "超过（逾）",
+    "愈": "超过（愈，即逾）",
     "左右": "大约（左右）",
     "上下": "大约（上下）",
     "以上": "不少于（以上）",
 }
 # Where each qualifier stands: before the number, between the number and the measure word, after both.
-_PREFIX = {Qualifier.NEARLY, Qualifier.APPROXIMATELY, Qualifier.OVER, Qualifier.BEYOND}
+_PREFIX = {Qualifier.NEARLY, Qualifier.APPROXIMATELY, Qualifier.OVER, Qualifier.BEYOND, Qualifier.BEYOND_AS_OFTEN_WRITTEN}
 _INFIX = {Qualifier.MORE_THAN, Qualifier.MORE}
 _SUFFIX = {Qualifier.ABOUT, Qualifier.ROUGHLY, Qualifier.AT_LEAST}
-QUALIFIERS_AS_WRITTEN = "余、多、近、约、超、逾、左右、上下、以上"
+QUALIFIERS_AS_WRITTEN = "余、多、近、约、超、逾（愈）、左右、上下、以上"
 
 
 def _alternation(words: Any) -> str:
