@@ -188,3 +188,12 @@ def test_other_shapes_of_totals_honours_and_labour_transfer():
 def test_parts_that_do_not_add_up_declare_no_sums():
     (record,) = _file("全区巾帼文明岗30家，其中全国1家、省级5家、市级8家、区级10家。").records
     assert "sums" not in record.fields
+
+
+@pytest.mark.parametrize("text,title", [
+    ("贯彻落实《松林市儿童友好城市三年行动计划（2018－2020年）的要求。", "松林市儿童友好城市三年行动计划（2018－2020年）"),
+    ("深入实施妇女发展纲要（2021－2030年）。", "妇女发展纲要（2021－2030年）"),
+])
+def test_a_plans_years_stay_in_its_whole_title(text, title):
+    (found,) = recognise(text, 2021)
+    assert (found.text, found.name_field) == (title, "document")

@@ -58,6 +58,11 @@ def _patterns() -> dict[str, re.Pattern]:
     date = rf"(?:\d{{4}}\s*年\s*(?:{day})?|{day})"
     return {
         "document": re.compile(r"《[^《》]{0,80}?\d[^《》]{0,80}?》"),
+        # A plan's title with its years, its 《 left open or none at all: 三年行动计划（2018－2020年）
+        "plan_title": re.compile(
+            r"(?:《(?P<open>[^《》，。；]{1,60}?)|(?P<bare>[\u4e00-\u9fff]{0,18}?(?:规划|计划|纲要|方案|行动|工程)))"
+            r"(?P<years>[（(]\d{4}\s*[-－—–~～]\s*\d{4}\s*年?[）)])(?!\s*[（(]?[^《》，。；]{0,20}》)"
+        ),
         "document_number": re.compile(r"[\u4e00-\u9fff]{0,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号"),
         "occasion": re.compile(r"(?<![\d.])\d{1,2}\s*[·.．•・]\s*\d{1,2}(?![\d%％])[\u4e00-\u9fff]{0,10}?(?:日|节)"),
         "quoted": re.compile(r"[“\"＂「『]([^“”\"＂「」『』\n]{0,40}?\d[^“”\"＂「」『』\n]{0,40}?)[”\"＂」』]"),
@@ -123,6 +128,10 @@ def recognise(
                 inner = m.group(0)[1:-1] if field == "document" else m.group(0)
                 start = m.start() + (1 if field == "document" else 0)
                 spans.append(Found(start, start + len(inner), inner, name_field=field))
+    for m in pat["plan_title"].finditer(text):
+        start = m.start("open") if m.group("open") else _title_start(text, m.start("bare"), m.start("years"))
+        if not taken(start, m.end()):
+            spans.append(Found(start, m.end(), text[start:m.end()], name_field="document"))
     for m in pat["quoted"].finditer(text):
         inner = m.group(1)
         if not taken(m.start(1), m.end(1)) and not _only_figures(inner, year, in_plan, first, last):
@@ -150,6 +159,15 @@ def recognise(
         if found is not None:
             spans.append(found)
     return sorted(spans, key=lambda f: f.start)
+
+
+_TITLE_STOP = re.compile(_NAME_STOP.pattern[:-1] + r"|落实|贯彻|实施|按照|根据|依据|围绕|印发|制定|执行|推进|结合|对照|完成)")
+
+
+def _title_start(text: str, earliest: int, years: int) -> int:
+    """Where a plan's title without 《》 begins: after the last word that carries the sentence on."""
+    stops = list(_TITLE_STOP.finditer(text, earliest, years))
+    return stops[-1].end() if stops else earliest
 
 
 def _only_figures(inner: str, year: int, in_plan: bool, first: int, last: int) -> bool:
