@@ -1,10 +1,16 @@
 """Benchmark: `fulian-report import` and the rebuild it names, per report, start-up included.
 
     python benchmarks/bench_import.py [--runs N]
+    python benchmarks/bench_import.py --paragraphs 1000,10000,100000
 
 For each seed and fictional report, from its .txt and from a .docx made of it:
 the wall time of `fulian-report import FILE --format json` as a new process,
 then of the `build` it names (txt).  The goal is ≤ 3 s for each.
+
+With --paragraphs: a report of that many summary paragraphs (the fictional
+reports' own, their figures varied), imported as a new process, and the time
+of recognising and filing its figures alone (in this process), with the peak
+memory of each.  The goal: time linear in the length, ≤ 20 s for 100,000.
 """
 
 from __future__ import annotations
@@ -42,10 +48,69 @@ def _run(args: list[str]) -> tuple[float, float, str]:
     return elapsed, cpu, done.stdout
 
 
+def _long_report(paragraphs: int) -> str:
+    """A report of `paragraphs` summary paragraphs taken in turn from the fictional reports, each
+    with its counts changed by its position, so that no two neighbours are the same text."""
+    import re
+
+    body = []
+    for source in sorted(REPORTS.glob("*.txt")):
+        lines = source.read_text(encoding="utf-8").splitlines()
+        body += [line for line in lines[2:] if re.search(r"\d+[场人名户个件次期]", line) and len(line) > 30]
+    vary = lambda text, n: re.sub(r"(?<![\d年月])(\d{1,3})(?=[场人名户个件次期])", lambda m: str(int(m.group(1)) + n % 89), text)  # noqa: E731
+    lines = ["松林区妇联2023年工作总结", "一、2023年工作总结"]
+    lines += [vary(body[i % len(body)], i) for i in range(paragraphs)]
+    return "\n".join(lines + ["松林区妇联", "2024年1月15日"]) + "\n"
+
+
+def _stages(text: str) -> tuple[float, int]:
+    """Seconds to recognise and file the figures of `text`'s paragraphs, and the peak memory (MiB)
+    that takes (a second run under tracemalloc, which slows it several times)."""
+    import tracemalloc
+
+    from fulian_report.readers.figures import TextUnit, recognise
+    from fulian_report.readers.filing import file_figures
+
+    def both() -> None:
+        units = [TextUnit(i, line, tuple(recognise(line, 2023)), False) for i, line in enumerate(text.splitlines())]
+        file_figures(units)
+
+    started = time.perf_counter()
+    both()
+    elapsed = time.perf_counter() - started
+    tracemalloc.start()
+    both()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return elapsed, peak // 2**20
+
+
+def scale(counts: list[int]) -> None:
+    print("| paragraphs | characters | import wall (s) | import CPU (s) | recognise + file (s) | their peak memory (MiB) |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    with tempfile.TemporaryDirectory() as scratch:
+        for count in counts:
+            text = _long_report(count)
+            source = Path(scratch) / f"long-{count}.txt"
+            source.write_text(text, encoding="utf-8")
+            try:
+                wall, cpu, _ = _run(["import", str(source), "--data", str(Path(scratch) / f"data-{count}"), "--format", "json"])
+                whole = f"{wall:.2f} | {cpu:.2f}"
+            except SystemExit:  # narrative.yaml over the 2 MB a data file may have: refused, as it should be
+                whole = "refused | refused"
+            stages, peak = _stages(text)
+            print(f"| {count} | {len(text)} | {whole} | {stages:.2f} | {peak} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    runs = parser.parse_args().runs
+    parser.add_argument("--paragraphs", help="comma-separated paragraph counts: measure scale instead")
+    arguments = parser.parse_args()
+    if arguments.paragraphs:
+        scale([int(n) for n in arguments.paragraphs.split(",")])
+        return
+    runs = arguments.runs
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; CPU time is what the machine's other work does not inflate")
     print("| report | input | import wall (s) | import CPU (s) | build wall (s) | build CPU (s) |")
     print("|---|---|---:|---:|---:|---:|")

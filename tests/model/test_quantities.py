@@ -89,6 +89,8 @@ def test_an_offices_own_measure_words_are_known_however_passed(words):
         ("1584.44万元", Decimal("15844400"), MoneyDisplay.WAN_YUAN),
         ("34.5万余元", Decimal(345000), MoneyDisplay.WAN_YUAN),
         ("27万元", Decimal(270000), MoneyDisplay.WAN_YUAN),
+        ("220多万元", Decimal(2200000), MoneyDisplay.WAN_YUAN),
+        ("220万多元", Decimal(2200000), MoneyDisplay.WAN_YUAN),
     ],
 )
 def test_money_is_kept_in_yuan_and_written_as_the_report_writes_it(written, yuan, display):
@@ -212,3 +214,10 @@ def test_counts_in_chinese_numerals_say_liang_before_a_measure_word(written, chi
     from fulian_report.model.quantities import chinese_count
 
     assert chinese_count(Count.model_validate(written)) == chinese
+
+
+@pytest.mark.parametrize("written,value", [("3余万人次", 30000), ("3万余人次", 30000), ("6多万人", 60000)])
+def test_yu_and_duo_stand_before_or_after_wan_as_written(written, value):
+    count = Count.model_validate(written)
+    assert count.value == value and count.qualifier.value in ("余", "多")
+    assert str(count) == written and str(count.with_value(value + 10000)) == written.replace(str(value // 10000), str(value // 10000 + 1), 1)

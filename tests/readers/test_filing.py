@@ -58,5 +58,5 @@ def test_a_plan_sentence_is_a_target():
 
 def test_records_of_the_same_name_are_told_apart_without_digits():
     filing = _file("举办“读书会”8场。", "举办“读书会”6场。")
-    assert [r.key for r in filing.records] == ["读书会", "读书会之二"]
+    assert [r.key for r in filing.records] == ["读书会", "读书会乙"]
     assert identifier("第3届ECD项目") == "第届ECD项目"

@@ -76,6 +76,7 @@ class Qualifier(str, Enum):
     APPROXIMATELY = "约"  # 约200人: about
     OVER = "超"  # 超5万元: above
     BEYOND = "逾"  # 逾百人 written with figures: 逾100人
+    BEYOND_AS_OFTEN_WRITTEN = "愈"  # 愈5000人: 逾 as reports often write it, kept as written
     ABOUT = "左右"  # 200场左右: about
     ROUGHLY = "上下"  # 500人上下: about
     AT_LEAST = "以上"  # 1名以上: at least
@@ -93,15 +94,16 @@ _QUALIFIER_MEANINGS = {
     "约": "大约（约）",
     "超": "超过（超）",
     "逾": "超过（逾）",
+    "愈": "超过（愈，即逾）",
     "左右": "大约（左右）",
     "上下": "大约（上下）",
     "以上": "不少于（以上）",
 }
 # Where each qualifier stands: before the number, between the number and the measure word, after both.
-_PREFIX = {Qualifier.NEARLY, Qualifier.APPROXIMATELY, Qualifier.OVER, Qualifier.BEYOND}
+_PREFIX = {Qualifier.NEARLY, Qualifier.APPROXIMATELY, Qualifier.OVER, Qualifier.BEYOND, Qualifier.BEYOND_AS_OFTEN_WRITTEN}
 _INFIX = {Qualifier.MORE_THAN, Qualifier.MORE}
 _SUFFIX = {Qualifier.ABOUT, Qualifier.ROUGHLY, Qualifier.AT_LEAST}
-QUALIFIERS_AS_WRITTEN = "余、多、近、约、超、逾、左右、上下、以上"
+QUALIFIERS_AS_WRITTEN = "余、多、近、约、超、逾（愈）、左右、上下、以上"
 
 
 def _alternation(words: Any) -> str:
@@ -136,8 +138,10 @@ _YU = rf"(?P<yu>{_alternation(_INFIX)})?"
 _POST = rf"(?P<post>{_alternation(_SUFFIX)})?"
 
 _NUMBER = r"(?P<num>\d+(?:\.\d+)?)"
-_COUNT_RE = re.compile(rf"^{_PRE}{_NUMBER}(?P<wan>万)?{_YU}{_UNIT}{_POST}$")
-_MONEY_RE = re.compile(rf"^{_PRE}{_NUMBER}(?P<wan>万)?{_YU}元{_POST}$")
+# 220多万元, 3万余人 and 3余万人 are all written: 余/多 stands before or after 万.
+_WAN = rf"(?:(?P<yu_wan>{_alternation(_INFIX)})(?=万))?(?P<wan>万)?"
+_COUNT_RE = re.compile(rf"^{_PRE}{_NUMBER}{_WAN}{_YU}{_UNIT}{_POST}$")
+_MONEY_RE = re.compile(rf"^{_PRE}{_NUMBER}{_WAN}{_YU}元{_POST}$")
 _SHARE_RE = re.compile(rf"^{_NUMBER}(?P<sign>%|％)$")
 
 
@@ -182,13 +186,15 @@ def _refuse_negative(written: Any, cleaned: str | None = None) -> None:
 
 
 def _qualifier(match: re.Match) -> Qualifier:
-    found = [q for q in (match.group("pre"), match.group("yu"), match.group("post")) if q]
+    found = [q for q in (match.group("pre"), match.group("yu_wan"), match.group("yu"), match.group("post")) if q]
     if len(found) > 1:
         raise ValueError(f"一个数字只能带一个修饰词，这里有 {'、'.join(found)}")
     return Qualifier(found[0]) if found else Qualifier.EXACT
 
 
-def _place_qualifier(number: str, unit: str, qualifier: Qualifier) -> str:
+def _place_qualifier(number: str, unit: str, qualifier: Qualifier, before_wan: bool = False) -> str:
+    if before_wan and number.endswith("万"):  # 220多万元
+        return f"{number[:-1]}{qualifier.value}万{unit}"
     if qualifier in _PREFIX:
         return f"{qualifier.value}{number}{unit}"
     if qualifier in _SUFFIX:
@@ -218,6 +224,7 @@ class Count(Figure):
     unit: str = Field(description="量词，如 人、名、人次、场、户、对、件、只、亩；单位可在 organisation.yaml 的 measure_words 中增加")
     qualifier: Qualifier = Field(default=Qualifier.EXACT, description=f"修饰：{QUALIFIERS_AS_WRITTEN}")
     wan: bool = Field(default=False, description="是否以“万”为单位书写")
+    before_wan: bool = Field(default=False, description="余、多写在“万”之前（3多万人）")
 
     @model_validator(mode="before")
     @classmethod
@@ -245,7 +252,7 @@ class Count(Figure):
         return str(self.value)
 
     def __str__(self) -> str:
-        return _place_qualifier(self.number, self.unit, self.qualifier)
+        return _place_qualifier(self.number, self.unit, self.qualifier, self.before_wan)
 
     def with_value(self, value: int) -> "Count":
         return self.model_copy(update={"value": value})
@@ -281,7 +288,8 @@ def _parse_count(text: str) -> dict:
         number *= 10000
     if number != number.to_integral_value():
         raise ValueError(f"计数“{text}”应是整数")
-    return {"value": int(number), "unit": match.group("unit"), "qualifier": _qualifier(match), "wan": wan}
+    return {"value": int(number), "unit": match.group("unit"), "qualifier": _qualifier(match), "wan": wan,
+            "before_wan": bool(match.group("yu_wan"))}
 
 
 class MoneyDisplay(str, Enum):
@@ -296,6 +304,7 @@ class Money(Figure):
     yuan: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0})] = Field(ge=0, description="金额，以元计")
     display: MoneyDisplay = Field(default=MoneyDisplay.YUAN, description="写作“元”或“万元”")
     qualifier: Qualifier = Qualifier.EXACT
+    before_wan: bool = Field(default=False, description="余、多写在“万”之前（220多万元）")
 
     @model_validator(mode="before")
     @classmethod
@@ -315,7 +324,7 @@ class Money(Figure):
         return plain_decimal(self.yuan)
 
     def __str__(self) -> str:
-        return _place_qualifier(self.number, "元", self.qualifier)
+        return _place_qualifier(self.number, "元", self.qualifier, self.before_wan)
 
     def with_value(self, yuan: Decimal | int) -> "Money":
         return self.model_copy(update={"yuan": Decimal(yuan)})
@@ -341,6 +350,7 @@ def _parse_money(text: str) -> dict:
         "yuan": number * 10000 if wan else number,
         "display": MoneyDisplay.WAN_YUAN if wan else MoneyDisplay.YUAN,
         "qualifier": _qualifier(match),
+        "before_wan": bool(match.group("yu_wan")),
     }
 
 

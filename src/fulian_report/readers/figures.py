@@ -53,19 +53,25 @@ def _patterns() -> dict[str, re.Pattern]:
     # The qualifiers written between the number and its measure word (700余名, and any the model learns).
     infix = "|".join(re.escape(v) for v in qualifiers if v not in around)
     num = r"\d+(?:\.\d+)?"
+    wan = rf"(?:(?:{infix})(?=万))?万?"  # 220多万元 as well as 220万多元
     day = r"\d{1,2}\s*月\s*(?:\d{1,2}\s*日|[上中下]旬)?"
     date = rf"(?:\d{{4}}\s*年\s*(?:{day})?|{day})"
     return {
         "document": re.compile(r"《[^《》]{0,80}?\d[^《》]{0,80}?》"),
+        # A plan's title with its years, its 《 left open or none at all: 三年行动计划（2018－2020年）
+        "plan_title": re.compile(
+            r"(?:《(?P<open>[^《》，。；]{1,60}?)|(?P<bare>[\u4e00-\u9fff]{0,18}?(?:规划|计划|纲要|方案|行动|工程)))"
+            r"(?P<years>[（(]\d{4}\s*[-－—–~～]\s*\d{4}\s*年?[）)])(?!\s*[（(]?[^《》，。；]{0,20}》)"
+        ),
         "document_number": re.compile(r"[\u4e00-\u9fff]{0,8}[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号"),
         "occasion": re.compile(r"(?<![\d.])\d{1,2}\s*[·.．•・]\s*\d{1,2}(?![\d%％])[\u4e00-\u9fff]{0,10}?(?:日|节)"),
         "quoted": re.compile(r"[“\"＂「『]([^“”\"＂「」『』\n]{0,40}?\d[^“”\"＂「」『』\n]{0,40}?)[”\"＂」』]"),
         "period": re.compile(rf"(?P<a>{date})\s*(?:至|到)\s*(?P<b>{date})"),
         "date": re.compile(rf"(?:\d{{4}}\s*年\s*{day}|{day}|\d{{4}}-\d{{1,2}}-\d{{1,2}})"),
         "range": re.compile(rf"\d+\s*[-－—～~–]+\s*\d+(?:{units})"),
-        "money": re.compile(rf"(?:{prefix})?{num}万?(?:{infix})?元(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?元(?:{suffix})?"),
+        "money": re.compile(rf"(?:{prefix})?{num}{wan}(?:{infix})?元(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?元(?:{suffix})?"),
         "share": re.compile(rf"{num}[%％]"),
-        "count": re.compile(rf"(?:{prefix})?{num}万?(?:{infix})?(?:{units})(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?(?:{units})(?:{suffix})?"),
+        "count": re.compile(rf"(?:{prefix})?{num}{wan}(?:{infix})?(?:{units})(?:{suffix})?" if infix else rf"(?:{prefix})?{num}万?(?:{units})(?:{suffix})?"),
         "year": re.compile(r"\d{4}(?=\s*年)"),
         "chinese": re.compile(rf"(?<![第一二三四五六七八九十两])(两|[二三四五六七八九]?十[一二三四五六七八九]?|[二三四五六七八九])(?:{units})"),
         "name": re.compile(r"[A-Za-z]*\d(?:[\dA-Za-z.·]|[-－—～~–]+\d)*[\u4e00-\u9fffA-Za-z]{0,12}"),
@@ -74,6 +80,8 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 # Where a name holding digits stops: before the words that carry the sentence on.
+_DIGIT = re.compile(r"\d")
+_QUOTATION = re.compile(r"[“「『][^“”「」『』]*[”」』]")
 _NAME_STOP = re.compile(r"(合作|开展|举办|举行|召开|转办|转来|组织|参加|活动中|的|和|与|及|等|为|在|向|对|中|上|下|后|前|时|，|。)")
 
 
@@ -108,7 +116,7 @@ def recognise(
     first, last = window or ((year, 2100) if in_plan else (year, year))
     assumed_year = (plan_year or year + 1) if in_plan else year
     spans: list[Found] = []
-    quotes = [(m.start(), m.end()) for m in re.finditer(r"[“「『][^“”「」『』]*[”」』]", text)]
+    quotes = [(m.start(), m.end()) for m in _QUOTATION.finditer(text)]
 
     def taken(start: int, end: int) -> bool:
         return any(s < end and start < e for s, e in ((f.start, f.end) for f in spans))
@@ -120,6 +128,10 @@ def recognise(
                 inner = m.group(0)[1:-1] if field == "document" else m.group(0)
                 start = m.start() + (1 if field == "document" else 0)
                 spans.append(Found(start, start + len(inner), inner, name_field=field))
+    for m in pat["plan_title"].finditer(text):
+        start = m.start("open") if m.group("open") else _title_start(text, m.start("bare"), m.start("years"))
+        if not taken(start, m.end()):
+            spans.append(Found(start, m.end(), text[start:m.end()], name_field="document"))
     for m in pat["quoted"].finditer(text):
         inner = m.group(1)
         if not taken(m.start(1), m.end(1)) and not _only_figures(inner, year, in_plan, first, last):
@@ -127,7 +139,7 @@ def recognise(
 
     position = 0
     while True:
-        digit = re.compile(r"\d").search(text, position)
+        digit = _DIGIT.search(text, position)
         if digit is None:
             break
         start = digit.start()
@@ -135,18 +147,27 @@ def recognise(
         if clash is not None:
             position = clash.end
             continue
-        found = _figure_at(text, start, year, assumed_year, first, last)
+        found = _numbered_name_at(text, start) or _figure_at(text, start, year, assumed_year, first, last)
         if found is None or taken(found.start, found.end):
             found = _name_at(text, start)
         spans.append(found)
         position = found.end
     for m in pat["chinese"].finditer(text):
-        if taken(m.start(), m.end()) or any(s < m.start() < e for s, e in quotes):
+        if taken(m.start(), m.end()) or any(s < m.start() < e for s, e in quotes) or _counts_nothing(text, m.end()):
             continue
         found = _chinese_count(m.group(0), m.group(1), m.start())
         if found is not None:
             spans.append(found)
     return sorted(spans, key=lambda f: f.start)
+
+
+_TITLE_STOP = re.compile(_NAME_STOP.pattern[:-1] + r"|落实|贯彻|实施|按照|根据|依据|围绕|印发|制定|执行|推进|结合|对照|完成)")
+
+
+def _title_start(text: str, earliest: int, years: int) -> int:
+    """Where a plan's title without 《》 begins: after the last word that carries the sentence on."""
+    stops = list(_TITLE_STOP.finditer(text, earliest, years))
+    return stops[-1].end() if stops else earliest
 
 
 def _only_figures(inner: str, year: int, in_plan: bool, first: int, last: int) -> bool:
@@ -161,13 +182,27 @@ def _only_figures(inner: str, year: int, in_plan: bool, first: int, last: int) -
     return all(f.is_figure or f.year_name for f in spans)
 
 
+# A quick look at the text after a number's first digit, before trying each kind's pattern there.
+_KIND_MARKS = {
+    "period": lambda ahead: ("至" in ahead or "到" in ahead) and ("月" in ahead or "年" in ahead),
+    "date": lambda ahead: "月" in ahead or "-" in ahead,
+    "range": lambda ahead: any(dash in ahead for dash in "-－—～~–"),
+    "money": lambda ahead: "元" in ahead,
+    "share": lambda ahead: "%" in ahead or "％" in ahead,
+    "count": lambda ahead: True,
+}
+
+
 def _figure_at(text: str, start: int, year: int, assumed_year: int, first: int, last: int) -> Found | None:
     pat = _patterns()
     qualified = start
     before = pat["prefix"].search(text[max(0, start - 2):start])
     if before:
         qualified = start - len(before.group(0))
+    ahead = text[start:start + 40]
     for kind in ("period", "date", "range", "money", "share", "count"):
+        if not _KIND_MARKS[kind](ahead):  # the word each kind needs is not there: its pattern cannot match
+            continue
         for begin in dict.fromkeys((qualified, start)):
             m = pat[kind].match(text, begin)
             if not m:
@@ -192,6 +227,15 @@ def _figure_at(text: str, start: int, year: int, assumed_year: int, first: int, 
 
 def _typed(kind: str, written: str, start: int, year: int, assumed_year: int, first: int, last: int) -> Found | None:
     """The figure `written` stands for, if the model reads it and the build writes it back the same."""
+    typed = _typed_figure(kind, written, assumed_year, first, last)
+    if typed is None:
+        return None
+    figure, display = typed
+    return Found(start, start + len(written), written, figure=figure, display=display)
+
+
+@lru_cache(maxsize=8192)  # figures are frozen models, so one parse serves each time a text repeats
+def _typed_figure(kind: str, written: str, assumed_year: int, first: int, last: int) -> tuple[q.Figure, str] | None:
     compact = re.sub(r"\s+", "", written)
     if kind == "range":  # one dash for ranges, as the build writes them (GB/T 15835)
         compact = re.sub(r"[-－—～~–]+", q.RANGE_DASH, compact)
@@ -214,7 +258,7 @@ def _typed(kind: str, written: str, start: int, year: int, assumed_year: int, fi
         return None
     for display in _displays(figure):
         if _written(figure, display) == compact:
-            return Found(start, start + len(written), written, figure=figure, display=display)
+            return figure, display
     return None
 
 
@@ -263,6 +307,40 @@ def chinese_numeral_value(numeral: str) -> int | None:
         value = (digits.get(tens, 1) if tens else 1) * 10 + (digits.get(ones, 0) if ones else 0)
         return value
     return digits.get(numeral)
+
+
+# What follows a number that counts nothing of the period: the rest of an ordinal (十九届六中全会,
+# 三届四次), an anniversary (100周年), a slogan's quoted word (五个“好”).
+_COUNTS_NOTHING_AFTER = re.compile(r"[一二三四五六七八九十\d]|中全会|全会|周年|年[”」』]|[“「『][^”」』]{1,2}[”」』]")
+# An anniversary or a formula written with digits: 建党100周年, 5+5行动.
+_NUMBERED_NAME = re.compile(r"\d+(?:周年|[+＋]\d+[\u4e00-\u9fff]{0,4})")
+_ORDINAL = re.compile(r"\d+[\u4e00-\u9fff]?(?:[“「『][^”」』\d]{1,20}[”」』]|[\u4e00-\u9fff]{0,12})")  # after 第
+_ORDINAL_COUNT = re.compile(r"\d+[届次]")
+
+
+def _counts_nothing(text: str, end: int) -> bool:
+    """A number followed by what makes it part of a name (an ordinal, anniversary, slogan)."""
+    return _COUNTS_NOTHING_AFTER.match(text, end) is not None
+
+
+def _numbered_name_at(text: str, start: int) -> Found | None:
+    """A number that names rather than counts: an ordinal (第34个“世界艾滋病日”, 第2届), an
+    anniversary (100周年), a formula (5+5行动).  Kept as words in a text field, never as a figure."""
+    if start > 0 and text[start - 1] == "第":
+        m = _ORDINAL.match(text, start)
+        end = m.end()
+        stop = _NAME_STOP.search(text, start + 2, end)
+        if stop is not None and not text[start:end].endswith(("”", "」", "』")):
+            end = stop.start()
+        written = text[start:end]
+        return Found(start, end, written, name_field="occasion" if written.rstrip("”」』").endswith(("日", "节")) else "name")
+    m = _NUMBERED_NAME.match(text, start)
+    if m is not None:
+        return Found(start, m.end(), m.group(0), name_field="name")
+    m = _ORDINAL_COUNT.match(text, start)
+    if m is not None and _counts_nothing(text, m.end()):
+        return Found(start, m.end(), m.group(0), name_field="name")  # 19届6中全会
+    return None
 
 
 def _name_at(text: str, start: int) -> Found:

@@ -312,11 +312,18 @@ def _records(records: list[FiledRecord], indent: int) -> list[str]:
             if isinstance(value, int):
                 written = str(value)
             elif isinstance(value, dict):
-                written = "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in value.items()) + "}"
+                written = "{" + ", ".join(f"{k}: {_flow(v)}" for k, v in value.items()) + "}"
             else:
                 written = scalar(value)
             out.append(f"{pad}  {name}: {written}")
     return out
+
+
+def _flow(value: Any) -> str:
+    """A value inside a flow mapping: a scalar, or a list of names (sums: {合计: [甲, 乙]})."""
+    if isinstance(value, list):
+        return "[" + ", ".join(scalar(item) for item in value) + "]"
+    return scalar(value)
 
 
 def _subject_file(subject: str, records: list[FiledRecord]) -> str:
