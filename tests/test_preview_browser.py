@@ -32,7 +32,14 @@ webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def _wait(browser, seconds: float, poll_frequency: float = 0.5) -> WebDriverWait:
+    """A deadline that outlives a redraw: the page replaces its report after every save, so an
+    element found just before may be gone when it is read; the condition is then asked again."""
+    return WebDriverWait(browser, seconds, poll_frequency=poll_frequency, ignored_exceptions=(StaleElementReferenceException,))
 
 
 @pytest.fixture
@@ -92,14 +99,14 @@ def test_the_preview_shows_a4_pages_whose_figures_name_their_lines_and_follows_a
     browser.execute_script("window.notReloaded = true")
     cases = data / "2021" / "furong" / "cases.yaml"
     cases.write_text(cases.read_text(encoding="utf-8").replace("couples_received: 444对", "couples_received: 1444对"), encoding="utf-8")
-    WebDriverWait(browser, 10).until(
+    _wait(browser, 10).until(
         lambda driver: any(f.text == "1444对" for f in driver.find_elements(By.CSS_SELECTOR, '[data-source="2021/furong/cases.yaml:10"]'))
     )
     assert browser.execute_script("return window.notReloaded") is True
 
     # Broken data: the findings show on the page, with the last good report under them.
     cases.write_text(cases.read_text(encoding="utf-8").replace("1444对", "一千对"), encoding="utf-8")
-    WebDriverWait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".findings li.error"))
+    _wait(browser, 10).until(lambda driver: driver.find_elements(By.CSS_SELECTOR, ".findings li.error"))
     finding = browser.find_element(By.CSS_SELECTOR, ".findings li.error")
     assert "cases.yaml:10" in finding.text and "错误" in finding.text
     assert browser.find_elements(By.CSS_SELECTOR, "section.page")
@@ -135,12 +142,15 @@ def _left_to_fill(folder: Path) -> int:
 
 
 def _box(browser, key_part: str):
-    return next(box for box in browser.find_elements(By.CSS_SELECTOR, "section.page input.fill") if key_part in box.get_attribute("data-key"))
+    """The input box whose key holds `key_part`, found again if a redraw replaced it meanwhile."""
+    return _wait(browser, 10).until(
+        lambda d: next((box for box in d.find_elements(By.CSS_SELECTOR, "section.page input.fill") if key_part in box.get_attribute("data-key")), False)
+    )
 
 
 def _redrawn(browser, server, org: str) -> None:
     """Wait until the page shows the server's latest version of the organisation."""
-    WebDriverWait(browser, 10).until(
+    _wait(browser, 10).until(
         lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-version") == str(server.preview.versions[org])
     )
 
@@ -174,21 +184,21 @@ def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
     received = _box(browser, '"couples_received"')
     line = int(received.get_attribute("data-source").rsplit(":", 1)[1])
     received.send_keys("450对", Keys.ENTER)
-    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "450对" in cases.read_text(encoding="utf-8"))
+    _wait(browser, 2, poll_frequency=0.05).until(lambda _: "450对" in cases.read_text(encoding="utf-8"))
     after = cases.read_text(encoding="utf-8").splitlines()
     assert [i for i, (a, b) in enumerate(zip(before, after)) if a != b] == [line - 1] and len(before) == len(after)
     assert after[line - 1].split("#")[0].rstrip() == "  couples_received: 450对"
     assert _left_to_fill(folder) == left - 1
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "to-fill-count").text.startswith("还有 171 项待填"))
-    assert any(f.text == "450对" for f in browser.find_elements(By.CSS_SELECTOR, f'a.figure[data-source="2022/furong/cases.yaml:{line}"]'))
-    WebDriverWait(browser, 5).until(lambda d: d.execute_script("return document.activeElement.classList.contains('fill')"))
+    _wait(browser, 10).until(lambda d: d.find_element(By.ID, "to-fill-count").text.startswith("还有 171 项待填"))
+    _wait(browser, 10).until(lambda d: any(f.text == "450对" for f in d.find_elements(By.CSS_SELECTOR, f'a.figure[data-source="2022/furong/cases.yaml:{line}"]')))
+    _wait(browser, 5).until(lambda d: d.execute_script("return document.activeElement.classList.contains('fill')"))
 
     # "abc" writes nothing, and the page says why in Chinese, beside the box.
     unchanged = cases.read_bytes()
     reconciled = _box(browser, '"couples_reconciled"')
     reconciled.clear()
     reconciled.send_keys("abc", Keys.ENTER)
-    error = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".fill-error"))
+    error = _wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".fill-error"))
     assert "abc" in error.text and "cases.yaml" in error.text and re.search(r"[\u4e00-\u9fff]{4}", error.text), error.text
     assert cases.read_bytes() == unchanged
 
@@ -197,16 +207,16 @@ def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
     analysed = re.search(r"couples_analysed: (待填（2021年：[^）]*）)", text).group(1)
     version = server.preview.versions["furong"]
     cases.write_text(text.replace(analysed, "360对"), encoding="utf-8")
-    WebDriverWait(browser, 10).until(lambda _: server.preview.versions["furong"] > version)  # the watcher saw the save
+    _wait(browser, 10).until(lambda _: server.preview.versions["furong"] > version)  # the watcher saw the save
     _redrawn(browser, server, "furong")
     dv = _box(browser, '"dv_accompanied"')
     dv_source = dv.get_attribute("data-source")
     dv.clear()
     dv.send_keys("3对", Keys.ENTER)
-    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "dv_accompanied: 3对" in cases.read_text(encoding="utf-8"))
+    _wait(browser, 2, poll_frequency=0.05).until(lambda _: "dv_accompanied: 3对" in cases.read_text(encoding="utf-8"))
     assert "couples_analysed: 360对" in cases.read_text(encoding="utf-8")
 
-    WebDriverWait(browser, 10).until(lambda d: f"{dv_source} 改为“3对”" in d.find_element(By.ID, "undo").text)
+    _wait(browser, 10).until(lambda d: f"{dv_source} 改为“3对”" in d.find_element(By.ID, "undo").text)
     _redrawn(browser, server, "furong")
 
     # The page showed a value that has changed on disk since: it says so and writes nothing.
@@ -217,7 +227,7 @@ def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
         "box.setAttribute('data-was', '130对'); box.value = '140对';"
         "box.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', bubbles: true}));"
     )
-    told = WebDriverWait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".changed-notice"))
+    told = _wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, ".changed-notice"))
     assert "已改为" in told.text and "没有写入" in told.text, told.text
     assert cases.read_bytes() == unchanged
     _redrawn(browser, server, "furong")
@@ -229,7 +239,7 @@ def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
     # Undo puts the previous value back.
     undo = browser.find_element(By.ID, "undo-button")
     undo.click()
-    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "dv_accompanied: 待填（2021年：" in cases.read_text(encoding="utf-8"))
+    _wait(browser, 2, poll_frequency=0.05).until(lambda _: "dv_accompanied: 待填（2021年：" in cases.read_text(encoding="utf-8"))
     _redrawn(browser, server, "furong")
 
     # A printed figure of the year becomes a box when clicked; its source tooltip stays.
@@ -240,7 +250,7 @@ def test_a_new_year_is_filled_in_where_it_is_read(browser, next_year):
     assert box.get_attribute("value") == "450对" and box.get_attribute("title") == tooltip
     box.clear()
     box.send_keys("451对", Keys.ENTER)
-    WebDriverWait(browser, 2, poll_frequency=0.05).until(lambda _: "couples_received: 451对" in cases.read_text(encoding="utf-8"))
+    _wait(browser, 2, poll_frequency=0.05).until(lambda _: "couples_received: 451对" in cases.read_text(encoding="utf-8"))
 
     # Without its token the page is refused.
     browser.delete_all_cookies()
@@ -270,7 +280,7 @@ def test_every_value_of_both_offices_filled_through_the_page_then_build_succeeds
         box = boxes[0]
         source = box.get_attribute("data-source")
         box.send_keys(_value_for(box), Keys.ENTER)
-        WebDriverWait(browser, 10).until(
+        _wait(browser, 10).until(
             lambda d: not d.find_elements(By.CSS_SELECTOR, f'#report input.fill[data-source="{source}"]')
             or d.find_elements(By.CSS_SELECTOR, ".fill-error")
         )
