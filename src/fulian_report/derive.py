@@ -18,10 +18,10 @@ from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
-from .errors import Finding
+from .errors import Finding, suggest
 from .model.dataset import previous_folder
 from .model.quantities import Count, Figure, Money, MoneyDisplay, Qualifier, Share, plain_decimal
-from .model.subjects import FundDirection, HonorLevel
+from .model.subjects import RESULT_FILES, FundDirection, HonorLevel
 from .source.yaml_source import display_path
 
 
@@ -73,14 +73,20 @@ def _no_previous_data(data: Any) -> NoPreviousData:
     return NoPreviousData(previous_folder(data.folder, data.period), data.period)
 
 
+def _named(words: str, record_in: tuple = ()) -> dict:
+    """A derived figure's Chinese name (the 附件 table's row), and for a mapping where its
+    entries' records are (file, path), so that a row reads 困难妇女救助：超出目标."""
+    return {"words": words, "record_in": record_in}
+
+
 @dataclass(frozen=True)
 class Derived:
-    funds_raised: Money | None = None
-    funds_paid: Money | None = None
-    funds_over_target: dict[str, Money] = field(default_factory=dict)
+    funds_raised: Money | None = field(default=None, metadata=_named("募集资金合计"))
+    funds_paid: Money | None = field(default=None, metadata=_named("发放资金合计"))
+    funds_over_target: dict[str, Money] = field(default_factory=dict, metadata=_named("超出目标的金额", ("funds",)))
     honors_by_level: dict[str, int] = field(default_factory=dict)
-    mediation_success: Share | None = None
-    women_shares: dict[str, Share] = field(default_factory=dict)
+    mediation_success: Share | None = field(default=None, metadata=_named("婚姻家庭纠纷调和率"))
+    women_shares: dict[str, Share] = field(default_factory=dict, metadata=_named("女性比例", ("organisation_building", "committees")))
     target_progress: dict[str, TargetProgress] = field(default_factory=dict)
     # Each figure against the period before (the 比上年 filter, the 附件 table); None outside a report.
     comparison: "Comparison | None" = None
@@ -262,14 +268,7 @@ COMPARABLE = (Count, Money, Share)
 # Files whose figures are no part of the year's results: who reports, its texts, next year's aims.
 _NOT_RESULTS = ("organisation", "narrative", "plan")
 # What each data file is about, as the 附件 table groups its rows.
-SUBJECT_HEADINGS = {
-    "cases": "维权",
-    "funds": "资金",
-    "activities": "活动",
-    "honors": "荣誉",
-    "organisation_building": "组织建设",
-    "employment": "就业创业",
-}
+SUBJECT_HEADINGS = RESULT_FILES
 
 
 @dataclass(frozen=True)
@@ -289,18 +288,30 @@ class ComparisonGroup:
     rows: tuple[ComparisonRow, ...]
 
 
-def comparison_table_problem(data: Any) -> Finding | None:
-    """Why the 附件 table organisation.yaml asks for (comparison_table: true) cannot be made, at that line."""
-    if not data.organisation.comparison_table:
-        return None
+def comparison_table_problems(data: Any) -> list[Finding]:
+    """Why the 附件 table organisation.yaml asks for cannot be made, at the setting's line, or at
+    the line of each figure it lists that this period lacks or the period before cannot match."""
+    setting = data.organisation.comparison_table
+    if not setting:
+        return []
     where = data.locate("organisation", ("comparison_table",))
     if data.previous is None:
         folder = previous_folder(data.folder, data.period)
-        return Finding(where, previous_data_missing(folder, data.period, "无法附上主要数据对比表（comparison_table: true）"))
-    if not Comparison(data).groups():
-        return Finding(where, f"上一期间（{data.period.previous.words}）的数据（{display_path(data.previous.folder)}）"
-                              "与本期没有同一文件、同样名称的计数、金额或比例，对比表无从列出")
-    return None
+        return [Finding(where, previous_data_missing(folder, data.period, "无法附上主要数据对比表（comparison_table）"))]
+    derived = derive(data)  # held here: the comparison reaches it only weakly
+    comparison = derived.comparison
+    if setting is True:
+        if comparison.groups():
+            return []
+        return [Finding(where, f"上一期间（{data.period.previous.words}）的数据（{display_path(data.previous.folder)}）"
+                               "与本期没有同一文件、同样名称的计数、金额或比例，对比表无从列出")]
+    problems = []
+    for index, name in enumerate(setting):
+        try:
+            comparison.named_change(name)
+        except NotComparable as problem:
+            problems.append(Finding(data.sources["organisation"].locate_value(("comparison_table", index)), f"comparison_table：{problem}"))
+    return problems
 
 
 def shown_in_comparison_table(data: Any) -> set[str]:
@@ -351,8 +362,14 @@ class Comparison:
         return Change(before, figure)
 
     def groups(self) -> tuple[ComparisonGroup, ...]:
-        """The main figures (counts, money, shares of the result files) that both periods have,
-        in the data's order, grouped by file; each named by its YAML comment, else its key."""
+        """The figures of the table. With `comparison_table: true`, the counts, money and shares of
+        the result files that both periods have, in the data's order, grouped by file; with a list,
+        the figures listed, in its order, as one group without a heading. Each row is named by the
+        figure's YAML comment, else its field's description."""
+        if isinstance(self.data.organisation.comparison_table, list):
+            return (ComparisonGroup("", tuple(
+                ComparisonRow(self._name(subject, path), change.before, change.now) for subject, path, change in self.table_figures()
+            )),)
         rows: dict[str, list[tuple[int, ComparisonRow]]] = {}
         for subject, path, change in self.table_figures():
             row = ComparisonRow(self._name(subject, path), change.before, change.now)
@@ -367,12 +384,42 @@ class Comparison:
         """(file, path, change) of each figure the table sets against the period before."""
         if self.data.previous is None:
             return
+        setting = self.data.organisation.comparison_table
+        if isinstance(setting, list):
+            for name in setting:
+                try:
+                    change = self.named_change(name)
+                except NotComparable:  # told at the name's line by comparison_table_problems
+                    continue
+                subject, *path = _name_parts(name)
+                yield subject, tuple(path), change
+            return
         for subject, path, figure in self.data.figures():
             if subject in _NOT_RESULTS or any(isinstance(part, int) for part in path):
                 continue
             change = self.change_at(subject, path, figure)
             if change is not None:
                 yield subject, path, change
+
+    def named_change(self, name: str) -> Change:
+        """The figure named as prose names it (cases.mediation.couples_received, derived.funds_raised)
+        against the period before; NotComparable says why not, with a name this period has where
+        `name` is not one."""
+        subject, *path = _name_parts(name)
+        if subject == "derived":
+            figure = self._derived_figure(tuple(path))
+            known = [".".join(("derived", *(str(part) for part in at))) for _, at, _ in _derived_figures(self.derived())]
+        else:
+            figure = value_at(self.data.subjects.get(subject), tuple(path))
+            known = [".".join(str(part) for part in (at_subject, *at)) for at_subject, at, each in self.data.figures()
+                     if at_subject == subject and isinstance(each, COMPARABLE)]
+        if figure is None:
+            raise NotComparable(f"本期数据中没有 {name}" + (suggest(name, known) if known else ""))
+        return self.change(figure)
+
+    def _derived_figure(self, path: tuple) -> Any:
+        found = getattr(self.derived(), path[0], None) if path else None
+        return found.get(path[1]) if len(path) == 2 and isinstance(found, dict) else (found if len(path) == 1 else None)
 
     def _line(self, subject: str, path: tuple) -> int:
         """Where the figure is written: a model lists its declared fields first, the file as written."""
@@ -412,6 +459,8 @@ class Comparison:
     def _name(self, subject: str, path: tuple) -> str:
         """A row's name: the figure's own comment, else its field's description, else its key;
         after the record's comment (or name) where the figure belongs to a record."""
+        if subject == "derived":
+            return self._derived_name(path)
         own = self._comment(subject, path) or _field_words(value_at(self.data.subjects[subject], path[:-1]), path[-1])
         if len(path) < 2:
             return own
@@ -419,6 +468,23 @@ class Comparison:
         name = getattr(record, "name", None)
         called = self._comment(subject, path[:-1]) or (name if isinstance(name, str) else "")
         return f"{called or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])}：{own}"
+
+    def _derived_name(self, path: tuple) -> str:
+        """A derived figure's name (Derived's field metadata), after its record's name for an entry
+        of a mapping: 村两委：女性比例."""
+        meta = next((each.metadata for each in dataclasses.fields(Derived) if each.name == path[0]), {})
+        words = meta.get("words") or str(path[0])
+        if len(path) < 2:
+            return words
+        record_in = meta.get("record_in") or ()
+        if not record_in:
+            return f"{path[1]}：{words}"
+        subject, *inside = record_in
+        record_path = (*inside, path[1])
+        record = value_at(self.data.subjects.get(subject), record_path)
+        name = getattr(record, "name", None)
+        called = self._comment(subject, record_path) or (name if isinstance(name, str) else "") or str(path[1])
+        return f"{called}：{words}"
 
     def _comment(self, subject: str, path: tuple) -> str:
         source = self.data.sources.get(subject)
@@ -428,6 +494,11 @@ class Comparison:
         if not where.line or where.line > len(source.lines):
             return ""
         return _comment_words(source.lines[where.line - 1][max(where.column - 1, 0):])
+
+
+def _name_parts(name: str) -> list:
+    """cases.items.0.sessions → ["cases", "items", 0, "sessions"]: a list position as a number."""
+    return [int(part) if part.isdigit() else part for part in name.split(".")]
 
 
 _COMMENT = re.compile(r"(?:^|\s)#\s*(.*?)\s*$")
