@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
-from .errors import Finding, suggest
+from .errors import Finding, Severity, suggest
 from .model.dataset import previous_folder
 from .model.quantities import Count, Figure, Money, MoneyDisplay, Qualifier, Share, plain_decimal
 from .model.subjects import RESULT_FILES, FundDirection, HonorLevel
@@ -314,6 +314,14 @@ def comparison_table_problems(data: Any) -> list[Finding]:
     return problems
 
 
+def comparison_table_warnings(data: Any) -> list[Finding]:
+    """The figures the 附件 table leaves out for want of a Chinese name, each at its line."""
+    if not data.organisation.comparison_table or data.previous is None:
+        return []
+    derived = derive(data)  # held here: the comparison reaches it only weakly
+    return derived.comparison.unnamed()
+
+
 def shown_in_comparison_table(data: Any) -> set[str]:
     """The names (cases.mediation.couples_received) of the figures the 附件 table prints, if asked for."""
     organisation = data.subjects.get("organisation")  # None where organisation.yaml has errors
@@ -366,14 +374,13 @@ class Comparison:
         the result files that both periods have, in the data's order, grouped by file; with a list,
         the figures listed, in its order, as one group without a heading. Each row is named by the
         figure's YAML comment, else its field's description."""
+        named = [(subject, path, self._name(subject, path), change) for subject, path, change in self.table_figures()]
+        named = [each for each in named if each[2]]  # a figure without a Chinese name is left out, with a warning
         if isinstance(self.data.organisation.comparison_table, list):
-            return (ComparisonGroup("", tuple(
-                ComparisonRow(self._name(subject, path), change.before, change.now) for subject, path, change in self.table_figures()
-            )),)
+            return (ComparisonGroup("", tuple(ComparisonRow(name, change.before, change.now) for _, _, name, change in named)),)
         rows: dict[str, list[tuple[int, ComparisonRow]]] = {}
-        for subject, path, change in self.table_figures():
-            row = ComparisonRow(self._name(subject, path), change.before, change.now)
-            rows.setdefault(subject, []).append((self._line(subject, path), row))
+        for subject, path, name, change in named:
+            rows.setdefault(subject, []).append((self._line(subject, path), ComparisonRow(name, change.before, change.now)))
         order = list(SUBJECT_HEADINGS)
         return tuple(
             ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(row for _, row in sorted(found, key=lambda each: each[0])))
@@ -456,18 +463,37 @@ class Comparison:
         source = previous.sources.get(subject)
         return source.display_path if source is not None else display_path(Path(previous.folder) / f"{subject}.yaml")
 
+    def unnamed(self) -> list[Finding]:
+        """A warning at each figure the table leaves out for want of a Chinese name: a key such as
+        couples_received is never printed in the report."""
+        return [
+            Finding(
+                self.data.locate(subject, path) if subject != "derived" else self.data.locate("organisation", ("comparison_table",)),
+                f"{'.'.join(str(part) for part in (subject, *path))} 没有中文名称，主要数据对比表（附件）未列出这一项："
+                "请在这一行后面加注释写出它的名称，如“# 接待准离婚夫妻”",
+                Severity.WARNING,
+            )
+            for subject, path, _ in self.table_figures()
+            if not self._name(subject, path)
+        ]
+
     def _name(self, subject: str, path: tuple) -> str:
-        """A row's name: the figure's own comment, else its field's description, else its key;
-        after the record's comment (or name) where the figure belongs to a record."""
+        """A row's name: the figure's own comment, else its field's description; after the record's
+        comment, name or description where the figure belongs to a record that has one. "" where
+        the figure has no Chinese name: its key is no name for a reader."""
         if subject == "derived":
             return self._derived_name(path)
         own = self._comment(subject, path) or _field_words(value_at(self.data.subjects[subject], path[:-1]), path[-1])
-        if len(path) < 2:
+        if len(path) < 2 or not own:
             return own
         record = value_at(self.data.subjects[subject], path[:-1])
         name = getattr(record, "name", None)
-        called = self._comment(subject, path[:-1]) or (name if isinstance(name, str) else "")
-        return f"{called or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])}：{own}"
+        called = (
+            self._comment(subject, path[:-1])
+            or (name if isinstance(name, str) else "")
+            or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])
+        )
+        return f"{called}：{own}" if called else own
 
     def _derived_name(self, path: tuple) -> str:
         """A derived figure's name (Derived's field metadata), after its record's name for an entry
@@ -478,13 +504,13 @@ class Comparison:
             return words
         record_in = meta.get("record_in") or ()
         if not record_in:
-            return f"{path[1]}：{words}"
+            return words
         subject, *inside = record_in
         record_path = (*inside, path[1])
         record = value_at(self.data.subjects.get(subject), record_path)
         name = getattr(record, "name", None)
-        called = self._comment(subject, record_path) or (name if isinstance(name, str) else "") or str(path[1])
-        return f"{called}：{words}"
+        called = self._comment(subject, record_path) or (name if isinstance(name, str) else "")
+        return f"{called}：{words}" if called else words
 
     def _comment(self, subject: str, path: tuple) -> str:
         source = self.data.sources.get(subject)
@@ -515,11 +541,12 @@ def _comment_words(text: str) -> str:
 
 
 def _field_words(record: Any, name: Any) -> str:
-    """A field's name as its description starts (场次，如 52场次 → 场次), else the name itself."""
+    """A field's name as its description starts (场次，如 52场次 → 场次), or "" where the model
+    does not describe it (a name the data chose)."""
     info = type(record).model_fields.get(name) if isinstance(record, BaseModel) else None
     if info is not None and info.description:
         return re.split(r"[，,（(；：]", info.description, maxsplit=1)[0]
-    return str(name)
+    return ""
 
 
 def _mismatch(before: Any, now: Any) -> str:
