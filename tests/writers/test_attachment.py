@@ -14,6 +14,7 @@ from fulian_report.api import make_document
 from fulian_report.doctree import Table
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
+from fulian_report.render.style import resolve_style
 from fulian_report.writers.docx import docx_bytes
 from fulian_report.writers.html import pages
 from fulian_report.writers.text import to_text
@@ -233,3 +234,60 @@ def test_a_figure_without_a_chinese_name_is_left_out_with_a_warning_at_its_line(
 def test_no_row_of_the_bundled_second_year_is_named_by_an_english_key(furong_2022):
     names = [row[0] for row in _rows(furong_2022)[1:]]
     assert names and not [name for name in names if re.search(r"[a-z]_[a-z]|^[a-z]+$|：[a-z]+$", name)]
+
+
+def _docx_part(document, name: str):
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(docx_bytes(document))).read(name))
+
+
+def _style(styles, style_id: str):
+    (style,) = [style for style in styles.iter(f"{W}style") if style.get(f"{W}styleId") == style_id]
+    return style
+
+
+def _east_asian_font(style) -> str:
+    return style.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia")
+
+
+def test_the_docx_table_repeats_its_header_on_each_page_and_keeps_each_row_whole(furong_2022):
+    (table,) = _docx_part(furong_2022, "word/document.xml").iter(f"{W}tbl")
+    rows = table.findall(f"{W}tr")
+    assert len(rows) > 22  # more rows than a page holds: the header repeats on the next page
+    header, *body = rows
+    assert header.find(f"{W}trPr/{W}tblHeader") is not None and header.find(f"{W}trPr/{W}cantSplit") is not None
+    assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in body)
+    assert not [row for row in body if row.find(f"{W}trPr/{W}tblHeader") is not None]  # only the header repeats
+
+
+def test_the_docx_table_stays_inside_the_margins(furong_2022):
+    document = _docx_part(furong_2022, "word/document.xml")
+    (table,) = document.iter(f"{W}tbl")
+    section = document.find(f"{W}body/{W}sectPr")
+    page, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
+    block = int(page.get(f"{W}w")) - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right"))
+    columns = sum(int(column.get(f"{W}w")) for column in table.iter(f"{W}gridCol"))
+    properties = table.find(f"{W}tblPr")
+    assert block - 5 <= columns <= block
+    assert properties.find(f"{W}tblW").get(f"{W}type") == "dxa" and int(properties.find(f"{W}tblW").get(f"{W}w")) == columns
+    # Fixed: Word keeps these widths and wraps a long name, rather than widening the table past the margin.
+    assert properties.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+    indent = properties.find(f"{W}tblInd")
+    assert indent is None or int(indent.get(f"{W}w")) == 0
+
+
+def test_the_docx_table_is_in_the_documents_fonts_its_header_in_hei(furong_2022):
+    fonts = resolve_style("furong").settings.fonts
+    styles = _docx_part(furong_2022, "word/styles.xml")
+    (table,) = _docx_part(furong_2022, "word/document.xml").iter(f"{W}tbl")
+    header, *body = table.findall(f"{W}tr")
+    # The header's text in the first-level heading's character style: 黑体 in this style.
+    header_styles = {run.find(f"{W}rPr/{W}rStyle").get(f"{W}val") for run in header.iter(f"{W}r")}
+    assert header_styles == {"HeadingRun1"} and _east_asian_font(_style(styles, "HeadingRun1")) == fonts.level1 == "黑体"
+    # The other cells name no style or font of their own: the default paragraph style's, the body's 仿宋.
+    assert not [run for row in body for run in row.iter(f"{W}r") if run.find(f"{W}rPr") is not None]
+    assert not [p for row in body for p in row.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None]
+    (normal,) = [style for style in styles.iter(f"{W}style") if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") == "1"]
+    assert _east_asian_font(normal) == fonts.body == "仿宋_GB2312"
+    # The table style names no other face (Word's own names a theme font).
+    table_fonts = {font.get(f"{W}eastAsia") for font in _style(styles, "TableGrid").iter(f"{W}rFonts")}
+    assert table_fonts <= {fonts.body}
