@@ -291,3 +291,9 @@ def test_the_docx_table_is_in_the_documents_fonts_its_header_in_hei(furong_2022)
     # The table style names no other face (Word's own names a theme font).
     table_fonts = {font.get(f"{W}eastAsia") for font in _style(styles, "TableGrid").iter(f"{W}rFonts")}
     assert table_fonts <= {fonts.body}
+
+
+def test_the_docx_with_the_attachment_passes_openxml_audit_for_microsoft_365(furong_2022, tmp_path):
+    from tests.writers.test_package import _audit
+
+    assert _audit(docx_bytes(furong_2022), tmp_path / "attachment.docx") == []
