@@ -410,19 +410,28 @@ class Comparison:
 
     def named_change(self, name: str) -> Change:
         """The figure named as prose names it (cases.mediation.couples_received, derived.funds_raised)
-        against the period before; NotComparable says why not, with a name this period has where
-        `name` is not one."""
+        against the period before; NotComparable says why not: with the figures under `name` where
+        it names a record, with a name this period has where it is none."""
         subject, *path = _name_parts(name)
         if subject == "derived":
-            figure = self._derived_figure(tuple(path))
-            known = [".".join(("derived", *(str(part) for part in at))) for _, at, _ in _derived_figures(self.derived())]
+            figures = {".".join(("derived", *(str(part) for part in at))): figure for _, at, figure in _derived_figures(self.derived())}
+            found = self._derived_figure(tuple(path))
         else:
-            figure = value_at(self.data.subjects.get(subject), tuple(path))
-            known = [".".join(str(part) for part in (at_subject, *at)) for at_subject, at, each in self.data.figures()
-                     if at_subject == subject and isinstance(each, COMPARABLE)]
-        if figure is None:
-            raise NotComparable(f"本期数据中没有 {name}" + (suggest(name, known) if known else ""))
-        return self.change(figure)
+            figures = {
+                ".".join(str(part) for part in (subject, *at)): figure
+                for at_subject, at, figure in self.data.figures()
+                if at_subject == subject and isinstance(figure, COMPARABLE)
+            }
+            holder = value_at(self.data.subjects.get(subject), tuple(path[:-1]))
+            found = None if isinstance(holder, Figure) else value_at(self.data.subjects.get(subject), tuple(path))
+        if name in figures:
+            return self.change(figures[name])
+        under = [known for known in figures if known.startswith(f"{name}.")]
+        if under:
+            raise NotComparable(f"{name} 是一组数据，不是一个数字；请写出其中要比较的一项，如 {'、'.join(under[:3])}")
+        if found is not None:
+            raise NotComparable(f"{name} 不是计数、金额或比例，不能与上一期间比较")
+        raise NotComparable(f"本期数据中没有 {name}" + (suggest(name, list(figures)) if figures else ""))
 
     def _derived_figure(self, path: tuple) -> Any:
         found = getattr(self.derived(), path[0], None) if path else None

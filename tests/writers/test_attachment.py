@@ -297,3 +297,22 @@ def test_the_docx_with_the_attachment_passes_openxml_audit_for_microsoft_365(fur
     from tests.writers.test_package import _audit
 
     assert _audit(docx_bytes(furong_2022), tmp_path / "attachment.docx") == []
+
+
+@pytest.mark.parametrize(
+    ("listed", "words"),
+    [
+        ("cases.mediation", "是一组数据，不是一个数字；请写出其中要比较的一项，如 cases.mediation.couples_received"),
+        ("derived.women_shares", "如 derived.women_shares.village_committees"),
+        ("funds.relief.direction", "不是计数、金额或比例"),
+        ("cases.visits.received.value", "本期数据中没有 cases.visits.received.value，是不是想写“cases.visits.received”"),
+        ("derived.fund_paid", "是不是想写“derived.funds_paid”"),
+    ],
+)
+def test_a_listed_name_that_is_no_figure_says_what_it_is_at_its_line(tmp_path, listed, words):
+    folder = _with_setting(tmp_path, f"comparison_table:\n  - {listed}\n")
+    with pytest.raises(FulianError) as caught:
+        make_document(load_org(folder))
+    (finding,) = caught.value.findings
+    assert finding.location.line == _line_of(folder / "organisation.yaml", listed) and words in finding.message
+    assert "=" not in finding.message  # never a model's repr
