@@ -95,8 +95,8 @@ def table(
 ) -> str:
     """python-docx's table markup (grid, cell widths, look) as `add_table` writes it, of table
     style `style_id`: `width` shared evenly by the columns (or in proportion to `shares`, one a
-    column), a cell of text per cell of `rows` (a shorter row's last cells stay empty) and the
-    header rows' text centred.
+    column), a cell of text per cell of `rows` (a shorter row's last cells, and cells of no text,
+    stay empty: no run) and the header rows' text centred.
 
     A `paged` table is made for a table running over pages: its header rows repeat at the top of
     each page (w:tblHeader), no row splits across a page (w:cantSplit), and its width is fixed at
@@ -124,7 +124,9 @@ def table(
     for index, row in enumerate(rows):
         header = index < header_rows
         properties = '<w:jc w:val="center"/>' if header else ""
-        cells = [paragraph(None, run(text, header_run if header else ""), properties) for text in row] + ["<w:p/>"] * (columns - len(row))
+        # An empty cell holds no run: Word counts an empty run as damage to repair.
+        cells = [paragraph(None, run(text, header_run if header else "") if text else "", properties) for text in row]
+        cells += ["<w:p/>"] * (columns - len(row))
         row_properties = element("w:trPr", "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")) if paged else ""
         markup.append(element("w:tr", row_properties + "".join(f"<w:tc>{cell_properties[column]}{cell}</w:tc>" for column, cell in enumerate(cells))))
     markup.append("</w:tbl>")
