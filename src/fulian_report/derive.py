@@ -475,9 +475,10 @@ class Comparison:
     def unnamed(self) -> list[Finding]:
         """A warning at each figure the table leaves out for want of a Chinese name: a key such as
         couples_received is never printed in the report."""
+        # Every figure under derived has a name of its own (Derived's metadata), so the figure is in a data file.
         return [
             Finding(
-                self.data.locate(subject, path) if subject != "derived" else self.data.locate("organisation", ("comparison_table",)),
+                self.data.locate(subject, path),
                 f"{'.'.join(str(part) for part in (subject, *path))} 没有中文名称，主要数据对比表（附件）未列出这一项："
                 "请在这一行后面加注释写出它的名称，如“# 接待准离婚夫妻”",
                 Severity.WARNING,
@@ -508,11 +509,9 @@ class Comparison:
         """A derived figure's name (Derived's field metadata), after its record's name for an entry
         of a mapping: 村两委：女性比例."""
         meta = next((each.metadata for each in dataclasses.fields(Derived) if each.name == path[0]), {})
-        words = meta.get("words") or str(path[0])
-        if len(path) < 2:
-            return words
+        words = meta.get("words", "")
         record_in = meta.get("record_in") or ()
-        if not record_in:
+        if len(path) < 2 or not record_in or not words:
             return words
         subject, *inside = record_in
         record_path = (*inside, path[1])

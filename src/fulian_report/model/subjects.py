@@ -492,8 +492,10 @@ RESULT_FILES = {
 # Where a figure of the comparison table may come from: a result file, or the figures derived from them.
 COMPARED_ROOTS = (*RESULT_FILES, "derived")
 # A part of a figure's name: a chosen name, or a list position.
-_FIGURE_NAME_PART = re.compile(rf"[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*|[0-9]+")
-_FIGURE_NAME_PATTERN = rf"^({'|'.join(COMPARED_ROOTS)})(\.([{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*|[0-9]+))+$"
+_FIGURE_NAME_PART_PATTERN = rf"[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*|[0-9]+"
+_FIGURE_NAME_PART = re.compile(_FIGURE_NAME_PART_PATTERN)
+# The same rule for editors, in the schema: cases.mediation.couples_received.
+_FIGURE_NAME_PATTERN = rf"^({'|'.join(COMPARED_ROOTS)})(\.({_FIGURE_NAME_PART_PATTERN}))+$"
 
 
 def _figure_name(name: Any) -> Any:
