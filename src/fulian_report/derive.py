@@ -340,6 +340,8 @@ class Comparison:
         self.derived: Callable[[], Derived | None] = lambda: None  # set by derive(): this report's derived figures
         self._paths: dict[int, tuple[str, tuple]] | None = None
         self._previous_derived: Derived | None = None
+        self._by_name: dict[str, Figure] | None = None
+        self._under: dict[str, list[str]] = {}
 
     @property
     def lead(self) -> str:
@@ -412,26 +414,41 @@ class Comparison:
         """The figure named as prose names it (cases.mediation.couples_received, derived.funds_raised)
         against the period before; NotComparable says why not: with the figures under `name` where
         it names a record, with a name this period has where it is none."""
-        subject, *path = _name_parts(name)
-        if subject == "derived":
-            figures = {".".join(("derived", *(str(part) for part in at))): figure for _, at, figure in _derived_figures(self.derived())}
-            found = self._derived_figure(tuple(path))
-        else:
-            figures = {
-                ".".join(str(part) for part in (subject, *at)): figure
-                for at_subject, at, figure in self.data.figures()
-                if at_subject == subject and isinstance(figure, COMPARABLE)
-            }
-            holder = value_at(self.data.subjects.get(subject), tuple(path[:-1]))
-            found = None if isinstance(holder, Figure) else value_at(self.data.subjects.get(subject), tuple(path))
+        figures = self._figures_by_name()
         if name in figures:
             return self.change(figures[name])
-        under = [known for known in figures if known.startswith(f"{name}.")]
+        under = self._under.get(name)
         if under:
-            raise NotComparable(f"{name} 是一组数据，不是一个数字；请写出其中要比较的一项，如 {'、'.join(under[:3])}")
+            raise NotComparable(f"{name} 是一组数据，不是一个数字；请写出其中要比较的一项，如 {'、'.join(under)}")
+        subject, *path = _name_parts(name)
+        if subject == "derived":
+            found = self._derived_figure(tuple(path))
+        else:
+            holder = value_at(self.data.subjects.get(subject), tuple(path[:-1]))
+            found = None if isinstance(holder, Figure) else value_at(self.data.subjects.get(subject), tuple(path))
         if found is not None:
             raise NotComparable(f"{name} 不是计数、金额或比例，不能与上一期间比较")
-        raise NotComparable(f"本期数据中没有 {name}" + (suggest(name, list(figures)) if figures else ""))
+        known = [known for known in figures if known.startswith(f"{subject}.")]
+        raise NotComparable(f"本期数据中没有 {name}" + (suggest(name, known) if known else ""))
+
+    def _figures_by_name(self) -> dict[str, Figure]:
+        """Every count, amount and share of the result files and under derived, by its name, and
+        (in `_under`) the first few under each record's name; made once, for a list of any length."""
+        if self._by_name is None:
+            named = [
+                (".".join(str(part) for part in (subject, *path)), figure)
+                for subject, path, figure in self.data.figures()
+                if subject not in _NOT_RESULTS and isinstance(figure, COMPARABLE)
+            ]
+            named += [(".".join(("derived", *(str(part) for part in path))), figure) for _, path, figure in _derived_figures(self.derived())]
+            self._by_name = dict(named)
+            for name in self._by_name:
+                parts = name.split(".")
+                for end in range(2, len(parts)):
+                    shown = self._under.setdefault(".".join(parts[:end]), [])
+                    if len(shown) < 3:
+                        shown.append(name)
+        return self._by_name
 
     def _derived_figure(self, path: tuple) -> Any:
         found = getattr(self.derived(), path[0], None) if path else None
