@@ -16,7 +16,7 @@ from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
 from fulian_report.render.style import resolve_style
 from fulian_report.writers.docx import docx_bytes
-from fulian_report.writers.html import pages
+from fulian_report.writers.html import pages, pages_html
 from fulian_report.writers.text import to_text
 from tests.conftest import second_year
 from tests.render.test_vs_previous import LAST_YEAR, THIS_YEAR, _narrative, _org
@@ -316,3 +316,16 @@ def test_a_listed_name_that_is_no_figure_says_what_it_is_at_its_line(tmp_path, l
     (finding,) = caught.value.findings
     assert finding.location.line == _line_of(folder / "organisation.yaml", listed) and words in finding.message
     assert "=" not in finding.message  # never a model's repr
+
+
+def test_the_preview_repeats_the_header_on_each_page_of_the_table_in_the_heading_font(furong_2022):
+    laid_out = pages(furong_2022)
+    start = next(index for index, lines in enumerate(laid_out) if lines and lines[0].pieces and lines[0].pieces[0].text == "附件")
+    following = laid_out[start + 1 :]
+    assert following, "a table over more than one page"
+    for lines in following:
+        assert lines[0].cells == ("项目", "2021年", "2022年", "增减") and lines[0].header
+        assert not [line for line in lines[1:] if line.header]
+    rows = [line.cells for lines in laid_out[start:] for line in lines if line.kind == "table" and not line.header]
+    assert rows == _rows(furong_2022)[1:]  # every row once, in order
+    assert '<span class="cell font-level1">项目</span>' in pages_html(furong_2022)
