@@ -55,3 +55,20 @@ def test_a_change_from_nothing_has_no_rate_and_a_tiny_one_is_not_rounded_to_noth
     assert Change(Count.model_validate("3000人"), Count.model_validate("3001人")).words("同比") == "同比增加1人（增长不足0.1%）"
     assert Change(Money.model_validate("8000元"), Money.model_validate("6000元")).words() == "减少2000元（下降25.0%）"
     assert Change(Count.model_validate("近100人"), Count.model_validate("100人")).words("较去年") == "与去年基本持平"
+
+
+def test_every_derived_figure_the_table_can_print_has_a_chinese_name():
+    """The 附件 table names a derived row by Derived's metadata: a figure added there without one
+    would be left out of the table (a key is never printed)."""
+    import dataclasses
+    import typing
+
+    from fulian_report.derive import COMPARABLE, Derived
+
+    def holds_figures(hint) -> bool:  # Money | None, dict[str, Share]…
+        return hint in COMPARABLE or any(holds_figures(arg) for arg in typing.get_args(hint))
+
+    hints = typing.get_type_hints(Derived)
+    comparable = [each for each in dataclasses.fields(Derived) if holds_figures(hints[each.name])]
+    assert {each.name for each in comparable} == {"funds_raised", "funds_paid", "funds_over_target", "mediation_success", "women_shares"}
+    assert [each.name for each in comparable if not each.metadata.get("words")] == []

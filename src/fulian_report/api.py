@@ -15,6 +15,7 @@ from pathlib import Path
 from .batch import Progress, render_all
 from .check import OutputCheck, file_state, sorted_states
 from .collector import paused
+from .derive import comparison_table_warnings
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
@@ -95,7 +96,7 @@ def make_document(data: OrgData, style: str | Style | None = None, provenance: b
     if slips:
         raise FulianError(slips)
     known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
-    data.warnings.extend(w for w in unused_figures(data) if w not in known)
+    data.warnings.extend(w for w in unused_figures(data) + comparison_table_warnings(data) if w not in known)
     renamed = file_stem(document.title.text).warning
     if renamed:  # validate says it too: the title is rendered there as well
         warning = Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING)

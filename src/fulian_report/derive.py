@@ -18,10 +18,10 @@ from typing import Any, Callable, Iterable
 
 from pydantic import BaseModel
 
-from .errors import Finding
+from .errors import Finding, Severity, suggest
 from .model.dataset import previous_folder
 from .model.quantities import Count, Figure, Money, MoneyDisplay, Qualifier, Share, plain_decimal
-from .model.subjects import FundDirection, HonorLevel
+from .model.subjects import RESULT_FILES, FundDirection, HonorLevel
 from .source.yaml_source import display_path
 
 
@@ -73,14 +73,20 @@ def _no_previous_data(data: Any) -> NoPreviousData:
     return NoPreviousData(previous_folder(data.folder, data.period), data.period)
 
 
+def _named(words: str, record_in: tuple = ()) -> dict:
+    """A derived figure's Chinese name (the 附件 table's row), and for a mapping where its
+    entries' records are (file, path), so that a row reads 困难妇女救助：超出目标."""
+    return {"words": words, "record_in": record_in}
+
+
 @dataclass(frozen=True)
 class Derived:
-    funds_raised: Money | None = None
-    funds_paid: Money | None = None
-    funds_over_target: dict[str, Money] = field(default_factory=dict)
+    funds_raised: Money | None = field(default=None, metadata=_named("募集资金合计"))
+    funds_paid: Money | None = field(default=None, metadata=_named("发放资金合计"))
+    funds_over_target: dict[str, Money] = field(default_factory=dict, metadata=_named("超出目标的金额", ("funds",)))
     honors_by_level: dict[str, int] = field(default_factory=dict)
-    mediation_success: Share | None = None
-    women_shares: dict[str, Share] = field(default_factory=dict)
+    mediation_success: Share | None = field(default=None, metadata=_named("婚姻家庭纠纷调和率"))
+    women_shares: dict[str, Share] = field(default_factory=dict, metadata=_named("女性比例", ("organisation_building", "committees")))
     target_progress: dict[str, TargetProgress] = field(default_factory=dict)
     # Each figure against the period before (the 比上年 filter, the 附件 table); None outside a report.
     comparison: "Comparison | None" = None
@@ -262,14 +268,7 @@ COMPARABLE = (Count, Money, Share)
 # Files whose figures are no part of the year's results: who reports, its texts, next year's aims.
 _NOT_RESULTS = ("organisation", "narrative", "plan")
 # What each data file is about, as the 附件 table groups its rows.
-SUBJECT_HEADINGS = {
-    "cases": "维权",
-    "funds": "资金",
-    "activities": "活动",
-    "honors": "荣誉",
-    "organisation_building": "组织建设",
-    "employment": "就业创业",
-}
+SUBJECT_HEADINGS = RESULT_FILES
 
 
 @dataclass(frozen=True)
@@ -289,18 +288,38 @@ class ComparisonGroup:
     rows: tuple[ComparisonRow, ...]
 
 
-def comparison_table_problem(data: Any) -> Finding | None:
-    """Why the 附件 table organisation.yaml asks for (comparison_table: true) cannot be made, at that line."""
-    if not data.organisation.comparison_table:
-        return None
+def comparison_table_problems(data: Any) -> list[Finding]:
+    """Why the 附件 table organisation.yaml asks for cannot be made, at the setting's line, or at
+    the line of each figure it lists that this period lacks or the period before cannot match."""
+    setting = data.organisation.comparison_table
+    if not setting:
+        return []
     where = data.locate("organisation", ("comparison_table",))
     if data.previous is None:
         folder = previous_folder(data.folder, data.period)
-        return Finding(where, previous_data_missing(folder, data.period, "无法附上主要数据对比表（comparison_table: true）"))
-    if not Comparison(data).groups():
-        return Finding(where, f"上一期间（{data.period.previous.words}）的数据（{display_path(data.previous.folder)}）"
-                              "与本期没有同一文件、同样名称的计数、金额或比例，对比表无从列出")
-    return None
+        return [Finding(where, previous_data_missing(folder, data.period, "无法附上主要数据对比表（comparison_table）"))]
+    derived = derive(data)  # held here: the comparison reaches it only weakly
+    comparison = derived.comparison
+    if setting is True:
+        if comparison.groups():
+            return []
+        return [Finding(where, f"上一期间（{data.period.previous.words}）的数据（{display_path(data.previous.folder)}）"
+                               "与本期没有同一文件、同样名称的计数、金额或比例，对比表无从列出")]
+    problems = []
+    for index, name in enumerate(setting):
+        try:
+            comparison.named_change(name)
+        except NotComparable as problem:
+            problems.append(Finding(data.sources["organisation"].locate_value(("comparison_table", index)), f"comparison_table：{problem}"))
+    return problems
+
+
+def comparison_table_warnings(data: Any) -> list[Finding]:
+    """The figures the 附件 table leaves out for want of a Chinese name, each at its line."""
+    if not data.organisation.comparison_table or data.previous is None:
+        return []
+    derived = derive(data)  # held here: the comparison reaches it only weakly
+    return derived.comparison.unnamed()
 
 
 def shown_in_comparison_table(data: Any) -> set[str]:
@@ -321,6 +340,8 @@ class Comparison:
         self.derived: Callable[[], Derived | None] = lambda: None  # set by derive(): this report's derived figures
         self._paths: dict[int, tuple[str, tuple]] | None = None
         self._previous_derived: Derived | None = None
+        self._by_name: dict[str, Figure] | None = None
+        self._under: dict[str, list[str]] = {}
 
     @property
     def lead(self) -> str:
@@ -351,12 +372,17 @@ class Comparison:
         return Change(before, figure)
 
     def groups(self) -> tuple[ComparisonGroup, ...]:
-        """The main figures (counts, money, shares of the result files) that both periods have,
-        in the data's order, grouped by file; each named by its YAML comment, else its key."""
+        """The figures of the table. With `comparison_table: true`, the counts, money and shares of
+        the result files that both periods have, in the data's order, grouped by file; with a list,
+        the figures listed, in its order, as one group without a heading. Each row is named by the
+        figure's YAML comment, else its field's description."""
+        named = [(subject, path, self._name(subject, path), change) for subject, path, change in self.table_figures()]
+        named = [each for each in named if each[2]]  # a figure without a Chinese name is left out, with a warning
+        if isinstance(self.data.organisation.comparison_table, list):
+            return (ComparisonGroup("", tuple(ComparisonRow(name, change.before, change.now) for _, _, name, change in named)),)
         rows: dict[str, list[tuple[int, ComparisonRow]]] = {}
-        for subject, path, change in self.table_figures():
-            row = ComparisonRow(self._name(subject, path), change.before, change.now)
-            rows.setdefault(subject, []).append((self._line(subject, path), row))
+        for subject, path, name, change in named:
+            rows.setdefault(subject, []).append((self._line(subject, path), ComparisonRow(name, change.before, change.now)))
         order = list(SUBJECT_HEADINGS)
         return tuple(
             ComparisonGroup(SUBJECT_HEADINGS.get(subject, subject), tuple(row for _, row in sorted(found, key=lambda each: each[0])))
@@ -367,12 +393,66 @@ class Comparison:
         """(file, path, change) of each figure the table sets against the period before."""
         if self.data.previous is None:
             return
+        setting = self.data.organisation.comparison_table
+        if isinstance(setting, list):
+            for name in setting:
+                try:
+                    change = self.named_change(name)
+                except NotComparable:  # told at the name's line by comparison_table_problems
+                    continue
+                subject, *path = _name_parts(name)
+                yield subject, tuple(path), change
+            return
         for subject, path, figure in self.data.figures():
             if subject in _NOT_RESULTS or any(isinstance(part, int) for part in path):
                 continue
             change = self.change_at(subject, path, figure)
             if change is not None:
                 yield subject, path, change
+
+    def named_change(self, name: str) -> Change:
+        """The figure named as prose names it (cases.mediation.couples_received, derived.funds_raised)
+        against the period before; NotComparable says why not: with the figures under `name` where
+        it names a record, with a name this period has where it is none."""
+        figures = self._figures_by_name()
+        if name in figures:
+            return self.change(figures[name])
+        under = self._under.get(name)
+        if under:
+            raise NotComparable(f"{name} 是一组数据，不是一个数字；请写出其中要比较的一项，如 {'、'.join(under)}")
+        subject, *path = _name_parts(name)
+        if subject == "derived":
+            found = self._derived_figure(tuple(path))
+        else:
+            holder = value_at(self.data.subjects.get(subject), tuple(path[:-1]))
+            found = None if isinstance(holder, Figure) else value_at(self.data.subjects.get(subject), tuple(path))
+        if found is not None:
+            raise NotComparable(f"{name} 不是计数、金额或比例，不能与上一期间比较")
+        known = [known for known in figures if known.startswith(f"{subject}.")]
+        raise NotComparable(f"本期数据中没有 {name}" + (suggest(name, known) if known else ""))
+
+    def _figures_by_name(self) -> dict[str, Figure]:
+        """Every count, amount and share of the result files and under derived, by its name, and
+        (in `_under`) the first few under each record's name; made once, for a list of any length."""
+        if self._by_name is None:
+            named = [
+                (".".join(str(part) for part in (subject, *path)), figure)
+                for subject, path, figure in self.data.figures()
+                if subject not in _NOT_RESULTS and isinstance(figure, COMPARABLE)
+            ]
+            named += [(".".join(("derived", *(str(part) for part in path))), figure) for _, path, figure in _derived_figures(self.derived())]
+            self._by_name = dict(named)
+            for name in self._by_name:
+                parts = name.split(".")
+                for end in range(2, len(parts)):
+                    shown = self._under.setdefault(".".join(parts[:end]), [])
+                    if len(shown) < 3:
+                        shown.append(name)
+        return self._by_name
+
+    def _derived_figure(self, path: tuple) -> Any:
+        found = getattr(self.derived(), path[0], None) if path else None
+        return found.get(path[1]) if len(path) == 2 and isinstance(found, dict) else (found if len(path) == 1 else None)
 
     def _line(self, subject: str, path: tuple) -> int:
         """Where the figure is written: a model lists its declared fields first, the file as written."""
@@ -409,16 +489,53 @@ class Comparison:
         source = previous.sources.get(subject)
         return source.display_path if source is not None else display_path(Path(previous.folder) / f"{subject}.yaml")
 
+    def unnamed(self) -> list[Finding]:
+        """A warning at each figure the table leaves out for want of a Chinese name: a key such as
+        couples_received is never printed in the report."""
+        # Every figure under derived has a name of its own (Derived's metadata), so the figure is in a data file.
+        return [
+            Finding(
+                self.data.locate(subject, path),
+                f"{'.'.join(str(part) for part in (subject, *path))} 没有中文名称，主要数据对比表（附件）未列出这一项："
+                "请在这一行后面加注释写出它的名称，如“# 接待准离婚夫妻”",
+                Severity.WARNING,
+            )
+            for subject, path, _ in self.table_figures()
+            if not self._name(subject, path)
+        ]
+
     def _name(self, subject: str, path: tuple) -> str:
-        """A row's name: the figure's own comment, else its field's description, else its key;
-        after the record's comment (or name) where the figure belongs to a record."""
+        """A row's name: the figure's own comment, else its field's description; after the record's
+        comment, name or description where the figure belongs to a record that has one. "" where
+        the figure has no Chinese name: its key is no name for a reader."""
+        if subject == "derived":
+            return self._derived_name(path)
         own = self._comment(subject, path) or _field_words(value_at(self.data.subjects[subject], path[:-1]), path[-1])
-        if len(path) < 2:
+        if len(path) < 2 or not own:
             return own
         record = value_at(self.data.subjects[subject], path[:-1])
         name = getattr(record, "name", None)
-        called = self._comment(subject, path[:-1]) or (name if isinstance(name, str) else "")
-        return f"{called or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])}：{own}"
+        called = (
+            self._comment(subject, path[:-1])
+            or (name if isinstance(name, str) else "")
+            or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])
+        )
+        return f"{called}：{own}" if called else own
+
+    def _derived_name(self, path: tuple) -> str:
+        """A derived figure's name (Derived's field metadata), after its record's name for an entry
+        of a mapping: 村两委：女性比例."""
+        meta = next((each.metadata for each in dataclasses.fields(Derived) if each.name == path[0]), {})
+        words = meta.get("words", "")
+        record_in = meta.get("record_in") or ()
+        if len(path) < 2 or not record_in or not words:
+            return words
+        subject, *inside = record_in
+        record_path = (*inside, path[1])
+        record = value_at(self.data.subjects.get(subject), record_path)
+        name = getattr(record, "name", None)
+        called = self._comment(subject, record_path) or (name if isinstance(name, str) else "")
+        return f"{called}：{words}" if called else words
 
     def _comment(self, subject: str, path: tuple) -> str:
         source = self.data.sources.get(subject)
@@ -428,6 +545,11 @@ class Comparison:
         if not where.line or where.line > len(source.lines):
             return ""
         return _comment_words(source.lines[where.line - 1][max(where.column - 1, 0):])
+
+
+def _name_parts(name: str) -> list:
+    """cases.items.0.sessions → ["cases", "items", 0, "sessions"]: a list position as a number."""
+    return [int(part) if part.isdigit() else part for part in name.split(".")]
 
 
 _COMMENT = re.compile(r"(?:^|\s)#\s*(.*?)\s*$")
@@ -444,11 +566,12 @@ def _comment_words(text: str) -> str:
 
 
 def _field_words(record: Any, name: Any) -> str:
-    """A field's name as its description starts (场次，如 52场次 → 场次), else the name itself."""
+    """A field's name as its description starts (场次，如 52场次 → 场次), or "" where the model
+    does not describe it (a name the data chose)."""
     info = type(record).model_fields.get(name) if isinstance(record, BaseModel) else None
     if info is not None and info.description:
         return re.split(r"[，,（(；：]", info.description, maxsplit=1)[0]
-    return str(name)
+    return ""
 
 
 def _mismatch(before: Any, now: Any) -> str:

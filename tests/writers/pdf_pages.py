@@ -107,3 +107,35 @@ def line_break_faults(lines: list[str]) -> list[tuple[str, str]]:
         for above, below in zip(lines, lines[1:])
         if below[:1] in CLOSING_MARKS or any(above.endswith(mark[0]) and below.startswith(mark[1]) for mark in PAIRED_MARKS)
     ]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of text poppler drew in one face and size, its box and size in points."""
+
+    top: float
+    left: float
+    width: float
+    size: float
+    face: str
+    text: str
+
+
+def read_spans(pdf: Path, first: int, last: int) -> list[list[Span]]:
+    """Pages `first` to `last` (from 1) → the spans of text on each with their faces, from poppler's
+    `pdftohtml -xml` (which, unlike pdftotext, names the font of each piece of text). The face is
+    the font's name without its subset prefix (FandolHei, not DAAAAA+FandolHei)."""
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", "-zoom", "1", "-f", str(first), "-l", str(last), str(pdf)],
+        capture_output=True, check=True, timeout=120,
+    ).stdout
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    faces = {spec.get("id"): (spec.get("family").split("+")[-1], float(spec.get("size"))) for spec in root.iter("fontspec")}
+    return [
+        [
+            Span(float(text.get("top")), float(text.get("left")), float(text.get("width")), faces[text.get("font")][1],
+                 faces[text.get("font")][0], "".join(text.itertext()))
+            for text in page.iter("text")
+        ]
+        for page in root.iter("page")
+    ]

@@ -4,6 +4,7 @@ attachment, drawn from the document tree by every writer (the PDF is measured in
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -13,8 +14,9 @@ from fulian_report.api import make_document
 from fulian_report.doctree import Table
 from fulian_report.errors import FulianError
 from fulian_report.model.dataset import load_org
+from fulian_report.render.style import resolve_style
 from fulian_report.writers.docx import docx_bytes
-from fulian_report.writers.html import pages
+from fulian_report.writers.html import pages, pages_html
 from fulian_report.writers.text import to_text
 from tests.conftest import second_year
 from tests.render.test_vs_previous import LAST_YEAR, THIS_YEAR, _narrative, _org
@@ -52,10 +54,10 @@ def test_rows_follow_the_data_grouped_by_file_and_named_by_their_comments(tmp_pa
     rows = _rows(make_document(load_org(folder)))
     assert rows[1:] == [
         ("维权", "", "", ""),  # a group's heading: a row of its own
-        ("visits：接待来访", "60件", "60件", "持平"),  # a record without a comment: its key
+        ("接待来访", "60件", "60件", "持平"),  # a record without a comment or name: the figure's alone, never its key
         ("婚姻家庭纠纷调解：接待准离婚夫妻", "444对", "445对", "增加1对（增长0.2%）"),
         ("婚姻家庭纠纷调解：其中调和", "134对", "130对", "减少4对（下降3.0%）"),
-        ("hotline：热线来电", "600名", "700余名", "增加约100名"),  # volunteers: not in last year's data
+        ("热线来电", "600名", "700余名", "增加约100名"),  # volunteers: not in last year's data
         ("资金", "", "", ""),
         ("困难妇女救助：金额", "30万元", "34.5万元", "增加4.5万元（增长15.0%）"),
         ("组织建设", "", "", ""),
@@ -136,3 +138,194 @@ def test_figures_the_table_prints_are_not_reported_as_left_out_of_the_report(tmp
     unused = [finding.message for finding in unused_figures(load_org(folder))]
     # Only the volunteers, whom last year's data lacks, stay out of the table and the text.
     assert len(unused) == 1 and "cases.hotline.volunteers" in unused[0]
+
+
+def _with_setting(tmp_path, setting: str, this_year: dict[str, str] | None = None):
+    """The township's two years, this year's organisation.yaml ending with `setting`; returns that folder."""
+    _org(tmp_path, 2021, {**LAST_YEAR, "narrative.yaml": _narrative("上年。")})
+    folder = _org(tmp_path, 2022, {**(this_year or THIS_YEAR), "narrative.yaml": _narrative("今年。")})
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8") + setting, encoding="utf-8")
+    return folder
+
+
+def _line_of(path, text: str) -> int:
+    return next(number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
+
+
+def test_a_list_chooses_the_figures_and_their_order_without_group_headings(tmp_path):
+    folder = _with_setting(tmp_path, (
+        "comparison_table:\n"
+        "  - funds.relief.amount\n"
+        "  - cases.mediation.couples_received\n"
+        "  - derived.women_shares.village_committees\n"
+        "  - derived.mediation_success\n"
+    ))
+    assert _rows(make_document(load_org(folder))) == [
+        ("项目", "2021年", "2022年", "增减"),
+        ("困难妇女救助：金额", "30万元", "34.5万元", "增加4.5万元（增长15.0%）"),
+        ("婚姻家庭纠纷调解：接待准离婚夫妻", "444对", "445对", "增加1对（增长0.2%）"),
+        ("村两委：女性比例", "57.1%", "60%", "提高2.9个百分点"),
+        ("婚姻家庭纠纷调和率", "30.2%", "29.2%", "下降1个百分点"),
+    ]
+
+
+def test_a_listed_figure_this_year_lacks_is_an_error_at_its_line_with_the_name_meant(tmp_path):
+    folder = _with_setting(tmp_path, "comparison_table:\n  - cases.mediation.couples_recieved\n  - cases.hotline.volunteers\n")
+    with pytest.raises(FulianError) as caught:
+        make_document(load_org(folder))
+    typo, volunteers = sorted(caught.value.findings, key=lambda finding: finding.location.line)
+    organisation = folder / "organisation.yaml"
+    assert typo.location.path.endswith("2022/shizhen/organisation.yaml")
+    assert typo.location.line == _line_of(organisation, "couples_recieved")
+    assert "没有 cases.mediation.couples_recieved" in typo.message and "“cases.mediation.couples_received”" in typo.message
+    # Last year lacks the volunteers: said as 比上年 says it, with where last year's file is.
+    assert volunteers.location.line == _line_of(organisation, "volunteers")
+    assert "上一期间（2021年）的数据中没有 cases.hotline.volunteers" in volunteers.message
+    assert "2021/shizhen/cases.yaml" in volunteers.message
+
+
+@pytest.mark.parametrize(
+    ("setting", "line_text", "words"),
+    [
+        ("comparison_table:\n  - case.mediation.couples_received\n", "case.mediation", "是不是想写“cases”"),
+        ("comparison_table:\n  - cases\n", "  - cases", "用点连接的名称"),
+        ("comparison_table:\n  - cases.visits.received\n  - cases.visits.received\n", "comparison_table", "已经列过一次"),
+        ("comparison_table: []\n", "comparison_table", "为空"),
+        ("comparison_table: 是\n", "comparison_table", "应写 true、false"),
+    ],
+)
+def test_the_model_checks_how_the_list_is_written(tmp_path, setting, line_text, words):
+    folder = _with_setting(tmp_path, setting)
+    with pytest.raises(FulianError) as caught:
+        load_org(folder)
+    (finding,) = [finding for finding in caught.value.findings if "organisation.yaml" in finding.location.path]
+    assert words in finding.message
+    assert finding.location.line >= _line_of(folder / "organisation.yaml", line_text)
+    assert "Input should" not in finding.message and "union" not in finding.message
+
+
+def test_a_duplicate_is_pointed_at_where_it_is_written_again(tmp_path):
+    folder = _with_setting(tmp_path, "comparison_table:\n  - cases.visits.received\n  - cases.visits.received\n")
+    with pytest.raises(FulianError) as caught:
+        load_org(folder)
+    (finding,) = [finding for finding in caught.value.findings if "organisation.yaml" in finding.location.path]
+    assert finding.location.line == len((folder / "organisation.yaml").read_text(encoding="utf-8").splitlines())
+
+
+def test_a_figure_without_a_chinese_name_is_left_out_with_a_warning_at_its_line(tmp_path):
+    this_year = {**THIS_YEAR, "cases.yaml": THIS_YEAR["cases.yaml"].replace("600名              # 热线来电", "600名")}
+    last_year_cases = LAST_YEAR["cases.yaml"].replace("600名              # 热线来电", "600名")
+    _org(tmp_path, 2021, {**LAST_YEAR, "cases.yaml": last_year_cases, "narrative.yaml": _narrative("上年。")})
+    this_year["cases.yaml"] = this_year["cases.yaml"].replace("700余名            # 热线来电", "700余名")
+    folder = _org(tmp_path, 2022, {**this_year, "narrative.yaml": _narrative("今年。")})
+    organisation = folder / "organisation.yaml"
+    organisation.write_text(organisation.read_text(encoding="utf-8") + "comparison_table: true\n", encoding="utf-8")
+    data = load_org(folder)
+    rows = _rows(make_document(data))
+    assert not [row for row in rows if "calls" in row[0] or "hotline" in row[0]]
+    assert not [row for row in rows if row[1] == "600名"]
+    (warning,) = [finding for finding in data.warnings if "hotline.calls" in finding.message]
+    assert warning.location.path.endswith("2022/shizhen/cases.yaml")
+    assert warning.location.line == _line_of(folder / "cases.yaml", "calls:")
+    assert "没有中文名称" in warning.message and "注释" in warning.message
+
+
+def test_no_row_of_the_bundled_second_year_is_named_by_an_english_key(furong_2022):
+    names = [row[0] for row in _rows(furong_2022)[1:]]
+    assert names and not [name for name in names if re.search(r"[a-z]_[a-z]|^[a-z]+$|：[a-z]+$", name)]
+
+
+def _docx_part(document, name: str):
+    return etree.fromstring(zipfile.ZipFile(io.BytesIO(docx_bytes(document))).read(name))
+
+
+def _style(styles, style_id: str):
+    (style,) = [style for style in styles.iter(f"{W}style") if style.get(f"{W}styleId") == style_id]
+    return style
+
+
+def _east_asian_font(style) -> str:
+    return style.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsia")
+
+
+def test_the_docx_table_repeats_its_header_on_each_page_and_keeps_each_row_whole(furong_2022):
+    (table,) = _docx_part(furong_2022, "word/document.xml").iter(f"{W}tbl")
+    rows = table.findall(f"{W}tr")
+    assert len(rows) > 22  # more rows than a page holds: the header repeats on the next page
+    header, *body = rows
+    assert header.find(f"{W}trPr/{W}tblHeader") is not None and header.find(f"{W}trPr/{W}cantSplit") is not None
+    assert all(row.find(f"{W}trPr/{W}cantSplit") is not None for row in body)
+    assert not [row for row in body if row.find(f"{W}trPr/{W}tblHeader") is not None]  # only the header repeats
+
+
+def test_the_docx_table_stays_inside_the_margins(furong_2022):
+    document = _docx_part(furong_2022, "word/document.xml")
+    (table,) = document.iter(f"{W}tbl")
+    section = document.find(f"{W}body/{W}sectPr")
+    page, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
+    block = int(page.get(f"{W}w")) - int(margins.get(f"{W}left")) - int(margins.get(f"{W}right"))
+    columns = sum(int(column.get(f"{W}w")) for column in table.iter(f"{W}gridCol"))
+    properties = table.find(f"{W}tblPr")
+    assert block - 5 <= columns <= block
+    assert properties.find(f"{W}tblW").get(f"{W}type") == "dxa" and int(properties.find(f"{W}tblW").get(f"{W}w")) == columns
+    # Fixed: Word keeps these widths and wraps a long name, rather than widening the table past the margin.
+    assert properties.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+    indent = properties.find(f"{W}tblInd")
+    assert indent is None or int(indent.get(f"{W}w")) == 0
+
+
+def test_the_docx_table_is_in_the_documents_fonts_its_header_in_hei(furong_2022):
+    fonts = resolve_style("furong").settings.fonts
+    styles = _docx_part(furong_2022, "word/styles.xml")
+    (table,) = _docx_part(furong_2022, "word/document.xml").iter(f"{W}tbl")
+    header, *body = table.findall(f"{W}tr")
+    # The header's text in the first-level heading's character style: 黑体 in this style.
+    header_styles = {run.find(f"{W}rPr/{W}rStyle").get(f"{W}val") for run in header.iter(f"{W}r")}
+    assert header_styles == {"HeadingRun1"} and _east_asian_font(_style(styles, "HeadingRun1")) == fonts.level1 == "黑体"
+    # The other cells name no style or font of their own: the default paragraph style's, the body's 仿宋.
+    assert not [run for row in body for run in row.iter(f"{W}r") if run.find(f"{W}rPr") is not None]
+    assert not [p for row in body for p in row.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle") is not None]
+    (normal,) = [style for style in styles.iter(f"{W}style") if style.get(f"{W}type") == "paragraph" and style.get(f"{W}default") == "1"]
+    assert _east_asian_font(normal) == fonts.body == "仿宋_GB2312"
+    # The table style names no other face (Word's own names a theme font).
+    table_fonts = {font.get(f"{W}eastAsia") for font in _style(styles, "TableGrid").iter(f"{W}rFonts")}
+    assert table_fonts <= {fonts.body}
+
+
+def test_the_docx_with_the_attachment_passes_openxml_audit_for_microsoft_365(furong_2022, tmp_path):
+    from tests.writers.test_package import _audit
+
+    assert _audit(docx_bytes(furong_2022), tmp_path / "attachment.docx") == []
+
+
+@pytest.mark.parametrize(
+    ("listed", "words"),
+    [
+        ("cases.mediation", "是一组数据，不是一个数字；请写出其中要比较的一项，如 cases.mediation.couples_received"),
+        ("derived.women_shares", "如 derived.women_shares.village_committees"),
+        ("funds.relief.direction", "不是计数、金额或比例"),
+        ("cases.visits.received.value", "本期数据中没有 cases.visits.received.value，是不是想写“cases.visits.received”"),
+        ("derived.fund_paid", "是不是想写“derived.funds_paid”"),
+    ],
+)
+def test_a_listed_name_that_is_no_figure_says_what_it_is_at_its_line(tmp_path, listed, words):
+    folder = _with_setting(tmp_path, f"comparison_table:\n  - {listed}\n")
+    with pytest.raises(FulianError) as caught:
+        make_document(load_org(folder))
+    (finding,) = caught.value.findings
+    assert finding.location.line == _line_of(folder / "organisation.yaml", listed) and words in finding.message
+    assert "=" not in finding.message  # never a model's repr
+
+
+def test_the_preview_repeats_the_header_on_each_page_of_the_table_in_the_heading_font(furong_2022):
+    laid_out = pages(furong_2022)
+    start = next(index for index, lines in enumerate(laid_out) if lines and lines[0].pieces and lines[0].pieces[0].text == "附件")
+    following = laid_out[start + 1 :]
+    assert following, "a table over more than one page"
+    for lines in following:
+        assert lines[0].cells == ("项目", "2021年", "2022年", "增减") and lines[0].header
+        assert not [line for line in lines[1:] if line.header]
+    rows = [line.cells for lines in laid_out[start:] for line in lines if line.kind == "table" and not line.header]
+    assert rows == _rows(furong_2022)[1:]  # every row once, in order
+    assert '<span class="cell font-level1">项目</span>' in pages_html(furong_2022)

@@ -20,7 +20,7 @@ from fulian_report.api import make_document
 from fulian_report.model.dataset import load_org
 from fulian_report.render.style import resolve_style
 from fulian_report.writers.docx import docx_bytes
-from tests.conftest import DATA, ORGS, TEMPLATES
+from tests.conftest import DATA, ORGS, TEMPLATES, second_year
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -48,6 +48,13 @@ class Package:
         return self.xml("word/document.xml")
 
     @property
+    def report_paragraphs(self) -> list[etree._Element]:
+        """The body's paragraphs up to the 落款: an attachment after it starts with a page break."""
+        paragraphs = self.document.findall(f"{W}body/{W}p")
+        start = next((i for i, p in enumerate(paragraphs) if p.find(f"{W}pPr/{W}pageBreakBefore") is not None), len(paragraphs))
+        return paragraphs[:start]
+
+    @property
     def styles(self) -> dict[str, etree._Element]:
         return {s.get(w("styleId")): s for s in self.xml("word/styles.xml").iter(w("style"))}
 
@@ -64,11 +71,23 @@ class Package:
         return {r.get("Id"): r.get("Target") for r in rels.iter(f"{{{PKG_REL_NS}}}Relationship")}
 
 
-@pytest.fixture(scope="module", params=ORGS)
-def built(request) -> tuple[str, Package]:
-    """Each 2021 report in its own style: 芙蓉区 in furong, 湘东区 in xiangdong."""
+# 芙蓉区's second year, with its 附件 (comparison_table): the checks hold on a report with an attachment too.
+SECOND_YEAR = "furong-2022"
+
+
+@pytest.fixture(scope="module", params=(*ORGS, SECOND_YEAR))
+def built(request, tmp_path_factory) -> tuple[str, Package]:
+    """Each 2021 report in its own style (芙蓉区 in furong, 湘东区 in xiangdong), and 芙蓉区's 2022 with its 附件."""
+    if request.param == SECOND_YEAR:
+        document = make_document(load_org(second_year(tmp_path_factory.mktemp("second-year"))))
+        assert document.attachments
+        return SECOND_YEAR, Package(docx_bytes(document))
     document = make_document(load_org(DATA / "2021" / request.param))
     return request.param, Package(docx_bytes(document))
+
+
+def _style(org: str) -> str:
+    return "furong" if org == SECOND_YEAR else org
 
 
 def _val(element: etree._Element | None, attribute: str = "val") -> str | None:
@@ -124,6 +143,7 @@ def test_title_22_pt_centred_off_the_grid_broken_by_sense_then_an_empty_line(bui
     expected = {
         "furong": ["芙蓉区妇联2021年度工作总结及", "2022年工作计划"],
         "xiangdong": ["湘东区妇联2021年工作情况和", "2022年主要工作打算汇报"],
+        SECOND_YEAR: ["芙蓉区妇联2022年度工作总结及", "2023年工作计划"],
     }[org]
     assert lines == expected
     assert "".join(paragraphs[1].itertext()) == ""  # the empty line under the title
@@ -143,7 +163,7 @@ def test_heading_levels_take_hei_kai_and_fangsong_at_16_pt(built):
     org, package = built
     styles = package.styles
     fonts = {1: "黑体", 2: "楷体_GB2312", 3: "仿宋_GB2312", 4: "仿宋_GB2312"}
-    bold_levels = set(resolve_style(org).settings.bold_levels)
+    bold_levels = set(resolve_style(_style(org)).settings.bold_levels)
     for level, font in fonts.items():
         for style_id in (f"Heading{level}", f"HeadingRun{level}"):
             rpr = styles[style_id].find(w("rPr"))
@@ -154,7 +174,8 @@ def test_heading_levels_take_hei_kai_and_fangsong_at_16_pt(built):
 
 def test_run_in_headings_carry_the_heading_font_on_the_heading_words_only(built):
     org, package = built
-    run_in = [p for p in package.document.iter(w("p")) if any(_val(r.find(f"{W}rPr/{W}rStyle")) for r in p.iter(w("r")))]
+    # In the report's text: the 附件's label and its table's header take the level-1 font on purpose.
+    run_in = [p for p in package.report_paragraphs if any(_val(r.find(f"{W}rPr/{W}rStyle")) for r in p.iter(w("r")))]
     assert run_in, "both styles have run-in headings"
     for paragraph in run_in:
         runs = paragraph.findall(w("r"))
@@ -219,7 +240,7 @@ def test_page_numbers_are_14_pt_song_with_dashes_odd_right_even_left_one_charact
 
 def test_signature_and_date_close_the_report_by_7352_without_a_seal(built):
     org, package = built
-    paragraphs = package.document.findall(f"{W}body/{W}p")
+    paragraphs = package.report_paragraphs
     signature, date = paragraphs[-2:]
     # One empty line under the text: the last line of the text's last paragraph, a line break, so
     # that widow control (on that paragraph only) never leaves it alone atop the signature's page.
@@ -230,7 +251,7 @@ def test_signature_and_date_close_the_report_by_7352_without_a_seal(built):
     assert widow_controlled == [last_text]
     # Word would otherwise spread that justified line, ended by a break, across the line.
     assert package.xml("word/settings.xml").find(f"{W}compat/{W}doNotExpandShiftReturn") is not None
-    expected_date = {"furong": "2022年2月7日", "xiangdong": "2022年1月20日"}[org]
+    expected_date = {"furong": "2022年2月7日", "xiangdong": "2022年1月20日", SECOND_YEAR: "2023年2月7日"}[org]
     assert "".join(date.itertext()) == expected_date
     for paragraph in (signature, date):
         assert _val(paragraph.find(f"{W}pPr/{W}pStyle")) == "ReportSignature"
@@ -242,7 +263,7 @@ def test_signature_and_date_close_the_report_by_7352_without_a_seal(built):
     # The longer date keeps two characters of space; the signature starts two characters left of
     # the date: 芙蓉区妇联 (5 characters) over 2022年2月7日 (6, and five gaps of a fifth between
     # Chinese and digits): 2 + 7 + 2 − 5 = 6.  湘东区妇联 over 2022年1月20日 (6.5 + 1): 6.5.
-    assert signature_indent == {"furong": 600, "xiangdong": 650}[org]
+    assert signature_indent == {"furong": 600, "xiangdong": 650, SECOND_YEAR: 600}[org]
     assert int(date.find(f"{W}pPr/{W}ind").get(w("right"))) == 2 * 315
 
 
@@ -336,7 +357,7 @@ def test_each_title_line_fits_one_line_of_the_block_at_title_size(built):
     from fulian_report.writers.layout import text_width_chars
 
     org, package = built
-    settings = resolve_style(org).settings
+    settings = resolve_style(_style(org)).settings
     block_points = (settings.page.width_mm - settings.page.left_mm - settings.page.right_mm) * 72 / 25.4
     title = package.document.findall(f"{W}body/{W}p")[0]
     lines = "".join(t.text if t.tag == w("t") else "\n" for t in title.iter(w("t"), w("br"))).split("\n")

@@ -6,6 +6,7 @@ except where FULIAN_REQUIRE_PDF=1 (set by .ci/run) makes them fail instead.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,6 +18,7 @@ from typer.testing import CliRunner
 from fulian_report import api
 from fulian_report.cli import app
 from fulian_report.model.dataset import load_org
+from fulian_report.model.subjects import RESULT_FILES
 from fulian_report.render.style import resolve_style
 from fulian_report.writers import pdf as pdf_writer
 from tests.conftest import DATA, ORGS, TEMPLATES, build_text, second_year
@@ -30,6 +32,7 @@ from tests.writers.pdf_pages import (
     Page,
     line_break_faults,
     read_pages,
+    read_spans,
     require_pdf_tools,
 )
 
@@ -282,7 +285,7 @@ def test_the_attachment_starts_a_new_page_its_label_in_hei_at_the_top_left(built
     page_number = str(start + 1)
     fonts = subprocess.run(["pdffonts", "-f", page_number, "-l", page_number, str(built_pdfs[SECOND_YEAR])],
                            capture_output=True, text=True, check=True).stdout
-    # On the attachment's first page only the label is in 黑体 (the title is 小标宋, the table 仿宋).
+    # The label and the table's header in 黑体, the title in 小标宋, the table's cells in 仿宋.
     assert "FandolHei" in fonts and "FandolFang" in fonts and "FandolSong" in fonts
 
 
@@ -296,6 +299,62 @@ def test_the_attachment_table_sets_445_against_444_couples_in_one_row(built_pdfs
     assert abs(last_year.top - this_year.top) < 1 and last_year.right < this_year.left  # one row, last year first
     change = [line for line in cells if line.text.startswith("增加1对") and abs(line.top - this_year.top) < 1]
     assert change and change[0].left > this_year.right
+
+
+def _attachment_pages(built_pdfs) -> tuple[Block, list[Page], int]:
+    block = Block(_settings(SECOND_YEAR).page.model_dump())
+    pages = read_pages(built_pdfs[SECOND_YEAR])
+    start = _first_attachment_page(pages, block)
+    assert start is not None
+    return block, pages, start
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_the_attachment_label_is_3hao_hei_its_title_xiaobiaosong_its_table_fangsong_under_a_hei_header(built_pdfs):
+    """GB/T 9704-2012, 8: 附件 in 3号黑体 (16 pt) at the top left; the title as the report's (22 pt
+    小标宋); the table in the document's fonts, its header as the first-level heading (黑体)."""
+    block, pages, start = _attachment_pages(built_pdfs)
+    spans = read_spans(built_pdfs[SECOND_YEAR], start + 1, start + 1)[0]
+    (label,) = [span for span in spans if span.text == ATTACHMENT_LABEL]
+    assert (label.face, label.size) == ("FandolHei", 16) and abs(label.left - block.left) < 2
+    title = [span for span in spans if "主要数据对比" in span.text]
+    assert title and {(span.face, span.size) for span in title} == {("FandolSong", 22)}
+    header_top = next(span.top for span in spans if span.text == "项目")
+    header = [span for span in spans if abs(span.top - header_top) < 3 and HAN.search(span.text)]
+    assert {span.text for span in header} >= {"项目", "增减"} and {span.face for span in header} == {"FandolHei"}
+    cells = [span for span in spans if span.top > header_top + 10 and span.top < block.bottom and HAN.search(span.text)]
+    assert cells and {span.face for span in cells} == {"FandolFang"} and {span.size for span in cells} == {16}
+
+
+def test_the_attachment_table_stays_inside_the_block_repeats_its_header_and_splits_no_row(built_pdfs):
+    block, pages, start = _attachment_pages(built_pdfs)
+    attachment = pages[start:]
+    assert len(attachment) >= 2, "a table over more than one page, to see its header repeat"
+    for number, page in enumerate(attachment, start + 1):
+        lines = block.body_lines(page)
+        # Every cell's text within the text block: the table is inside the margins.
+        assert all(line.left >= block.left - 1 and line.right <= block.right + 1 for line in lines), number
+    for number, page in enumerate(attachment[1:], start + 2):
+        lines = block.body_lines(page)
+        header = [line for line in lines if line.text in ("项目", "增减")]
+        assert header and {block.slot(line) for line in header} == {1}, number  # w:tblHeader: the header again, first
+        below = [line for line in lines if line.top > header[0].bottom + 2]
+        # The page's first row starts whole: its cells side by side on its top line (a figure, or a group's heading
+        # alone); the rest of a split row would be a lone name's end up there.
+        first = [line for line in below if abs(line.top - below[0].top) < 2]
+        assert len(first) >= 3 or first[0].text in RESULT_FILES.values(), (number, [line.text for line in first])
+
+
+def test_the_attachment_note_stands_one_line_under_the_text_two_characters_in(built_pdfs):
+    """GB/T 9704-2012, 7.3.4: 附件说明 under the text after one empty line, two characters in."""
+    block, pages, start = _attachment_pages(built_pdfs)
+    lines = block.body_lines(pages[start - 1])
+    (note,) = [line for line in lines if line.text.replace(" ", "").startswith("附件：")]
+    above = lines[lines.index(note) - 1]
+    assert block.slot(note) - block.slot(above) == 2
+    assert abs(note.left - (block.left + 2 * 16)) < 2  # two 16 pt characters
 
 
 def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):

@@ -15,8 +15,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationInfo, model_validator
 
+from ..errors import suggest
 from .period import PeriodSetting
 from .quantities import MEASURE_WORD_PATTERN, VOCABULARY, Count, Money, Period, Range, ReportDate, Share, parse_named_figure
 
@@ -479,6 +480,67 @@ class Region(_Model):
         return data
 
 
+# The files whose figures are the period's results, with what each is about (the 附件 table's groups).
+RESULT_FILES = {
+    "cases": "维权",
+    "funds": "资金",
+    "activities": "活动",
+    "honors": "荣誉",
+    "organisation_building": "组织建设",
+    "employment": "就业创业",
+}
+# Where a figure of the comparison table may come from: a result file, or the figures derived from them.
+COMPARED_ROOTS = (*RESULT_FILES, "derived")
+# A part of a figure's name: a chosen name, or a list position.
+_FIGURE_NAME_PART_PATTERN = rf"[{NAME_CHARACTERS}][0-9{NAME_CHARACTERS}]*|[0-9]+"
+_FIGURE_NAME_PART = re.compile(_FIGURE_NAME_PART_PATTERN)
+# The same rule for editors, in the schema: cases.mediation.couples_received.
+_FIGURE_NAME_PATTERN = rf"^({'|'.join(COMPARED_ROOTS)})(\.({_FIGURE_NAME_PART_PATTERN}))+$"
+
+
+def _figure_name(name: Any) -> Any:
+    """One figure the comparison table lists, named as prose names it (cases.mediation.couples_received)."""
+    if not isinstance(name, str):
+        return name  # pydantic's own message: a text is expected
+    root, _, rest = name.strip().partition(".")
+    if root not in COMPARED_ROOTS:
+        raise ValueError(
+            f"“{name}”不是可比较的数字：名称以数据文件名或 derived 开头，如 cases.mediation.couples_received"
+            + suggest(root, list(COMPARED_ROOTS))
+        )
+    parts = rest.split(".")
+    if not rest or not all(_FIGURE_NAME_PART.fullmatch(part) for part in parts):
+        raise ValueError(f"“{name}”的写法不对：写成用点连接的名称，如 {root}.名称.名称（和正文里 {{{{ }}}} 中的写法相同）")
+    return name.strip()
+
+
+def _comparison_table(value: Any) -> Any:
+    """true/false, or the figures to list, each once."""
+    if isinstance(value, list):
+        if not value:
+            raise ValueError("comparison_table 列出的数字为空：写 true 列出两期都有的全部数字，或列出要比较的数字，或删去这一行")
+        seen: set = set()
+        for index, name in enumerate(value):
+            if isinstance(name, str) and name.strip() in seen:
+                raise FieldProblem(index, f"“{name}”已经列过一次，对比表中每个数字只列一行")
+            seen.add(name.strip() if isinstance(name, str) else name)
+    elif not isinstance(value, bool):
+        raise ValueError(
+            f"comparison_table 应写 true、false，或列出要比较的数字（每行“- cases.mediation.couples_received”），不是“{value}”"
+        )
+    return value
+
+
+FigureName = Annotated[str, BeforeValidator(_figure_name), Field(json_schema_extra={"pattern": _FIGURE_NAME_PATTERN})]
+# A list is checked as a list only (no "not a boolean" beside each name's problem); the tags are
+# named as pydantic names union members, so that the findings' locations leave them out.
+ComparisonTableSetting = Annotated[
+    Union[Annotated[bool, Tag("union[bool]")], Annotated[list[FigureName], Tag("union[list]")]],
+    Discriminator(lambda value: "union[list]" if isinstance(value, list) else "union[bool]"),
+    BeforeValidator(_comparison_table),
+]
+
+
 class Organisation(_Model):
     """organisation.yaml: who writes the report, for which period, how it is signed and styled."""
 
@@ -495,8 +557,10 @@ class Organisation(_Model):
         default_factory=list,
         description="本单位数据要用、内置量词表里没有的量词，如 [羽, 尾]；写在这里，这个单位的各个数据文件就能用它",
     )
-    comparison_table: bool = Field(
-        default=False, description="是否在报告后附“主要数据对比”表（附件）：本期与上一期间的同一数字及增减；需要上一期间的数据"
+    comparison_table: ComparisonTableSetting = Field(
+        default=False,
+        description="报告后附“主要数据对比”表（附件），本期与上一期间的同一数字及增减，需要上一期间的数据："
+        "true 列出两期都有的全部计数、金额、比例；或按顺序列出要比较的数字，如 [cases.mediation.couples_received, derived.funds_raised]",
     )
 
     @model_validator(mode="after")

@@ -33,7 +33,7 @@ from jinja2 import (
 )
 from lxml import etree
 
-from ..derive import comparison_table_problem, derive
+from ..derive import comparison_table_problems, derive
 from ..doctree import Attachment, Document, FigureSource, Heading, Paragraph, Run, Signature, Table, Title
 from ..errors import Finding, FulianError, Location, suggest
 from ..model.dataset import OrgData
@@ -239,9 +239,9 @@ def render_document(data: OrgData, style: Style, provenance: bool = False) -> Do
     carrying its source (for the preview; a build's tree has no such runs)."""
     sources = FigureSources(data) if provenance else None
     report = render_prose(data, sources)
-    problem = comparison_table_problem(data)
-    if problem is not None:
-        raise FulianError([problem])
+    problems = comparison_table_problems(data)
+    if problems:
+        raise FulianError(problems)
     markup = render_markup(report, data, style)
     return parse_markup(markup, style, sources.marked if sources else ())
 

@@ -84,30 +84,50 @@ def _text(text: str) -> str:
 
 
 def table(
-    rows: tuple[tuple[str, ...], ...], header_rows: int, width: Length, style_id: str, shares: tuple[float, ...] = ()
+    rows: tuple[tuple[str, ...], ...],
+    header_rows: int,
+    width: Length,
+    style_id: str,
+    shares: tuple[float, ...] = (),
+    *,
+    paged: bool = False,
+    header_run_style: str | None = None,
 ) -> str:
     """python-docx's table markup (grid, cell widths, look) as `add_table` writes it, of table
     style `style_id`: `width` shared evenly by the columns (or in proportion to `shares`, one a
-    column), a cell of text per cell of `rows` (a shorter row's last cells stay empty) and the
-    header rows' text centred."""
+    column), a cell of text per cell of `rows` (a shorter row's last cells, and cells of no text,
+    stay empty: no run) and the header rows' text centred.
+
+    A `paged` table is made for a table running over pages: its header rows repeat at the top of
+    each page (w:tblHeader), no row splits across a page (w:cantSplit), and its width is fixed at
+    `width` (w:tblLayout fixed), so that a long name wraps in its cell rather than widening the
+    table past the margins. The header rows' text takes the character style `header_run_style`."""
     columns = max(len(row) for row in rows)
+    if len(shares) == columns and columns:
+        column_twips = [Emu(int(width * share / sum(shares))).twips for share in shares]
+    else:
+        column_twips = [Emu(width // columns).twips] * columns if columns else []
+    # tblPr children in schema order: tblStyle, tblW, (tblInd…), tblLayout, (tblCellMar), tblLook.
+    table_width = f'<w:tblW w:type="dxa" w:w="{sum(column_twips)}"/>' if paged else '<w:tblW w:type="auto" w:w="0"/>'
     head = (
-        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/><w:tblW w:type="auto" w:w="0"/>'
-        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/>{table_width}'
+        + ('<w:tblLayout w:type="fixed"/>' if paged else "")
+        + '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
         "</w:tblPr>"
     )
     if not columns:
         # Rows without cells: the grid and rows of python-docx's template keep the indentation it is written with.
         return head + "<w:tblGrid>\n  </w:tblGrid>" + "<w:tr>\n  </w:tr>" * len(rows) + "</w:tbl>"
-    if len(shares) == columns:
-        column_twips = [Emu(int(width * share / sum(shares))).twips for share in shares]
-    else:
-        column_twips = [Emu(width // columns).twips] * columns
     cell_properties = [f'<w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/></w:tcPr>' for twips in column_twips]
+    header_run = run_properties(header_run_style) if header_run_style else ""
     markup = [head, element("w:tblGrid", "".join(f'<w:gridCol w:w="{twips}"/>' for twips in column_twips))]
     for index, row in enumerate(rows):
-        properties = '<w:jc w:val="center"/>' if index < header_rows else ""
-        cells = [paragraph(None, run(text), properties) for text in row] + ["<w:p/>"] * (columns - len(row))
-        markup.append(element("w:tr", "".join(f"<w:tc>{cell_properties[column]}{cell}</w:tc>" for column, cell in enumerate(cells))))
+        header = index < header_rows
+        properties = '<w:jc w:val="center"/>' if header else ""
+        # An empty cell holds no run: Word counts an empty run as damage to repair.
+        cells = [paragraph(None, run(text, header_run if header else "") if text else "", properties) for text in row]
+        cells += ["<w:p/>"] * (columns - len(row))
+        row_properties = element("w:trPr", "<w:cantSplit/>" + ("<w:tblHeader/>" if header else "")) if paged else ""
+        markup.append(element("w:tr", row_properties + "".join(f"<w:tc>{cell_properties[column]}{cell}</w:tc>" for column, cell in enumerate(cells))))
     markup.append("</w:tbl>")
     return "".join(markup)

@@ -119,7 +119,8 @@ def _blocks(blocks: list[Heading | Paragraph | Table], blank: _Blank, empty_line
 def _attachment(attachment: Attachment, blank: _Blank) -> list[str]:
     """附件 on a new page (GB/T 9704-2012, 8): its label in 黑体 flush left on the first line (the
     first-level heading's character style, 3号黑体), its title centred on the third in the
-    title's style, one empty line, then its blocks in the document's fonts."""
+    title's style, one empty line, then its blocks in the document's fonts: a table's header in
+    the first-level heading's font (黑体), repeated on each page it runs over, its rows whole."""
     label = _text_runs(attachment.label, style_id="HeadingRun1")
     return [
         body_xml.paragraph(BODY_STYLE, label, _PAGE_BREAK_BEFORE + _NO_INDENT),
@@ -127,7 +128,10 @@ def _attachment(attachment: Attachment, blank: _Blank) -> list[str]:
         body_xml.paragraph(TITLE_STYLE, body_xml.run(attachment.title)),
         body_xml.paragraph(BODY_STYLE),
         *(
-            body_xml.table(block.rows, block.header_rows, blank.block_width, TABLE_STYLE, _column_shares(block, blank.layout.page["chars_per_line"]))
+            body_xml.table(
+                block.rows, block.header_rows, blank.block_width, TABLE_STYLE, _column_shares(block, blank.layout.page["chars_per_line"]),
+                paged=True, header_run_style="HeadingRun1",
+            )
             if isinstance(block, Table)
             else "".join(_blocks([block], blank))
             for block in _written(attachment.blocks)

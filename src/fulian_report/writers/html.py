@@ -51,6 +51,7 @@ class _Line:
     indent: float = 0.0  # characters before the text
     end_indent: float = 0.0  # characters after it (the signature)
     cells: tuple[str, ...] = ()
+    header: bool = False  # a table's header row: in the first-level heading's font, as the .docx draws it
 
 
 class _Grid:
@@ -191,11 +192,18 @@ def layout_lines(document: Document) -> list[_Line]:
 
 def _attachment_lines(attachment: Attachment, grid: _Grid, before: int) -> list[_Line]:
     """附件 from the top of a new page: its label in the first-level heading's font on the first
-    line, its title centred on the third, then its tables (GB/T 9704-2012, 8)."""
+    line, its title centred on the third, then its tables (GB/T 9704-2012, 8), each table's
+    header again at the top of every page it runs on to, as the .docx repeats it (w:tblHeader)."""
     lines = [_Line(kind="blank") for _ in range(-before % grid.lines)]
     lines += [_Line([_Piece(attachment.label, "level1")], "heading", "start"), _Line(kind="blank")]
     lines += [_Line([_Piece(attachment.title, "title")], "title", "center"), _Line(kind="blank")]
-    lines += [_Line(kind="table", cells=row) for block in attachment.blocks if isinstance(block, Table) for row in block.rows]
+    for table in (block for block in attachment.blocks if isinstance(block, Table)):
+        header = [_Line(kind="table", cells=row, header=True) for row in table.rows[: table.header_rows]]
+        lines += header
+        for row in table.rows[table.header_rows :]:
+            if (before + len(lines)) % grid.lines == 0:  # a new page
+                lines += header
+            lines.append(_Line(kind="table", cells=row))
     return lines
 
 
@@ -259,7 +267,8 @@ def _piece_html(piece: _Piece, editable: bool = False) -> str:
 
 def _line_html(line: _Line, grid: _Grid, editable: bool = False) -> str:
     if line.kind == "table":
-        cells = "".join(f'<span class="cell">{escape(text)}</span>' for text in line.cells)
+        kind = "cell font-level1" if line.header else "cell"
+        cells = "".join(f'<span class="{kind}">{escape(text)}</span>' for text in line.cells)
         return f'<div class="line table">{cells}</div>'
     style = []
     if line.indent:
