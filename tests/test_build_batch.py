@@ -102,8 +102,30 @@ def test_check_lists_a_report_no_organisation_gives_unless_only_some_are_checked
     OutputManifest(out / "2021").record(renamed, b"left over")  # written by the tool under an old name
     (out / "2021" / "notes.txt").write_text("not a .docx, not checked", encoding="utf-8")
     result = runner.invoke(app, ["build", "2021", "--out", str(out), "--check"])
-    assert result.exit_code == 1 and f"多余 {renamed}" in result.output and "notes.txt" not in result.output
+    assert result.exit_code == 1 and f"不再生成 {renamed}" in result.output and "notes.txt" not in result.output
+    assert "多余" not in result.output  # its organisation may well still be there: the name is what changed
     assert runner.invoke(app, ["build", "2021", "--out", str(out), "--check", "--org", "furong"]).exit_code == 0
+
+
+def test_check_tells_a_report_edited_in_word_apart_and_its_advice_works(tmp_path, data_copy):
+    out = tmp_path / "out"
+    build = ["build", "2021", "--data", str(data_copy), "--out", str(out)]
+    assert runner.invoke(app, build).exit_code == 0
+    furong = out / "2021" / "芙蓉区妇联2021年度工作总结及2022年工作计划.docx"
+    furong.write_bytes(furong.read_bytes() + b"edited")  # saved again from Word
+    result = runner.invoke(app, [*build, "--check"])
+    assert result.exit_code == 1
+    assert f"已改动 {furong}" in result.output and "生成后被修改过" in result.output
+    assert f"过期 {furong}" not in result.output
+    assert "build --force" in result.output and "改名或移出输出文件夹" in result.output
+    # The advice is true: a plain build refuses, and either way out of it works.
+    assert runner.invoke(app, build).exit_code == 1
+    furong.rename(out / "furong-edited.docx")
+    assert runner.invoke(app, build).exit_code == 0
+    furong.write_bytes(b"edited again")
+    assert runner.invoke(app, build).exit_code == 1
+    assert runner.invoke(app, [*build, "--force"]).exit_code == 0
+    assert runner.invoke(app, [*build, "--check"]).exit_code == 0
 
 
 def test_check_fails_when_an_organisation_cannot_be_built(tmp_path):
@@ -149,7 +171,7 @@ def test_check_leaves_a_person_s_own_copy_alone_and_reports_extra_reports_it_wro
     shutil.rmtree(data / "2021" / "third")  # an organisation gone: the report the tool wrote for it is extra
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--check"])
     assert result.exit_code == 1
-    assert "多余" in result.output and "示例3区" in result.output and "我的修改" not in result.output
+    assert "不再生成" in result.output and "示例3区" in result.output and "我的修改" not in result.output
     assert "移走或删除" in result.output
 
 
