@@ -55,7 +55,7 @@ def test_progress_is_reported_per_organisation_and_not_drawn_off_a_terminal(tmp_
     data = _three_orgs(tmp_path / "data", bad=())
     calls = []
     api.build(2021, data, tmp_path / "out", jobs=2, progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # 0 of 3 before the first is rendered
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0 and "生成中" not in result.output
 
@@ -316,7 +316,7 @@ def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered
 
     monkeypatch.setattr(api, "make_document", make_document)
     reports = api.build(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt"), jobs=1, progress=progress)
-    assert len(documents) == 6 and alive == [0] * 6
+    assert len(documents) == 6 and alive == [0] * 7
     assert not any(hasattr(report, "document") for report in reports)
     assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 6
 
@@ -338,3 +338,21 @@ def test_a_clash_found_after_reports_were_staged_overwrites_nothing(tmp_path):
         name: content for name, content in before.items() if "示例1区" in name
     }
     assert [p.name for p in (out / "2021").iterdir() if p.name.startswith(".fulian-report-staging")] == []
+
+
+def test_the_progress_bar_is_drawn_before_the_first_organisation_is_rendered(tmp_path, monkeypatch, capsys):
+    from fulian_report import build_command
+
+    data = _three_orgs(tmp_path / "data", bad=())
+    events = []
+    real = api.make_document
+    monkeypatch.setattr(api, "make_document", lambda data, style=None: events.append("render") or real(data, style))
+    bar = build_command._progress_bar()
+
+    def progress(done, total):
+        events.append(done)
+        bar(done, total)
+
+    api.build(2021, data, tmp_path / "out", jobs=1, progress=progress)
+    assert events[:2] == [0, "render"]
+    assert capsys.readouterr().err.startswith("\r生成中 [" + "·" * 30 + "] 0/3")
