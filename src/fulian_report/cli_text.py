@@ -18,7 +18,7 @@ import difflib
 import gettext
 import sys
 import unicodedata
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from typer import _click
@@ -69,7 +69,12 @@ def display_width(text: str) -> int:
 
 
 class ChineseHelpFormatter(_click.HelpFormatter):
-    """click's plain help layout with Chinese usage prefix and headings, measured in cells."""
+    """click's plain help layout with Chinese usage prefix and headings, measured in cells.
+
+    `term_width`, when a command sets it, is the widest term of all its sections, so that the
+    descriptions of arguments, options and commands start in one column."""
+
+    term_width = 0
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         self.write(f"{'':>{self.current_indent}}{_('Usage:') if prefix is None else prefix}{prog} {args}".rstrip() + "\n")
@@ -79,7 +84,7 @@ class ChineseHelpFormatter(_click.HelpFormatter):
 
     def write_dl(self, rows, col_max: int = 30, col_spacing: int = 2) -> None:
         rows = list(rows)
-        first_width = min(max((display_width(first) for first, _second in rows), default=0), col_max)
+        first_width = min(max([self.term_width, *(display_width(first) for first, _second in rows)]), col_max)
         start = first_width + col_spacing  # the description's first cell, after the indent
         for first, second in rows:
             self.write(f"{'':>{self.current_indent}}{first}")
@@ -209,7 +214,21 @@ class _ChineseParsing:
             raise said_in_chinese(error, ctx) from None
 
 
+def _range_help(low, high) -> str | None:
+    if low is not None and high is not None:
+        return f"{low} 至 {high}"
+    if low is not None:
+        return f"不小于 {low}"
+    return None if high is None else f"不大于 {high}"
+
+
 class ChineseCommand(_ChineseParsing, TyperCommand):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:  # the help's range in words (typer writes `1949<=x<=2100`)
+            if getattr(param, "min", None) is not None or getattr(param, "max", None) is not None:
+                param._get_number_range_help_str = partial(_range_help, param.min, param.max)
+
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         # Extra arguments are told here, where they are known, rather than from click's sentence.
         refuses_extra = not ctx.allow_extra_args
@@ -234,22 +253,40 @@ class ChineseCommand(_ChineseParsing, TyperCommand):
         return pieces
 
     def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        arguments, options = [], []
-        for param in self.get_params(ctx):
-            record = param.get_help_record(ctx)
-            if record is None:
-                continue
-            if isinstance(param, TyperArgument):  # its name is its metavar: no English type after it
-                arguments.append((_argument_name(param), record[1]))
-            else:
-                options.append(record)
-        for heading, rows in ((_("Arguments"), arguments), (_("Options"), options)):
-            if rows:
-                with formatter.section(heading):
-                    formatter.write_dl(rows)
+        arguments, options = _help_rows(self, ctx)
+        formatter.term_width = max(display_width(term) for term, _text in arguments + options)
+        _write_sections(formatter, arguments, options)
+
+
+def _help_rows(command, ctx: _click.Context) -> tuple[list, list]:
+    """The help's rows of the arguments and of the options."""
+    arguments, options = [], []
+    for param in command.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record is None:
+            continue
+        if isinstance(param, TyperArgument):  # its name is its metavar: no English type after it
+            arguments.append((_argument_name(param), record[1]))
+        else:
+            options.append(record)
+    return arguments, options
+
+
+def _write_sections(formatter: _click.HelpFormatter, arguments: list, options: list) -> None:
+    for heading, rows in ((_("Arguments"), arguments), (_("Options"), options)):
+        if rows:
+            with formatter.section(heading):
+                formatter.write_dl(rows)
 
 
 class ChineseGroup(_ChineseParsing, TyperGroup):
+    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        arguments, options = _help_rows(self, ctx)
+        names = [(name, "") for name in self.list_commands(ctx)]
+        formatter.term_width = max(display_width(term) for term, _text in arguments + options + names)
+        _write_sections(formatter, arguments, options)
+        self.format_commands(ctx, formatter)
+
     def resolve_command(self, ctx: _click.Context, args: list[str]):
         try:
             return super().resolve_command(ctx, args)
