@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import difflib
 import gettext
 import sys
 import unicodedata
@@ -291,6 +290,8 @@ class ChineseGroup(_ChineseParsing, TyperGroup):
         try:
             return super().resolve_command(ctx, args)
         except _click.exceptions.UsageError as error:
+            import difflib  # only for a mistake: not on every start
+
             close = difflib.get_close_matches(args[0], self.list_commands(ctx), n=1) if args else []
             if close:
                 error.message += ngettext("Did you mean {possibility}?", "(Did you mean one of: {possibilities}?)",
