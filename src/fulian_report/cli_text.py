@@ -52,14 +52,15 @@ def install_catalogue() -> None:
 
     They bind `from gettext import gettext as _` at import, so it is their names that are replaced,
     not the process's language (which LibreOffice and other children would inherit)."""
-    ours = {gettext.gettext: _, gettext.ngettext: ngettext}
+    ours = [(gettext.gettext, _), (gettext.ngettext, ngettext)]
     for name, module in list(sys.modules.items()):
         if module is None or name.partition(".")[0] not in ("typer", "click"):
             continue
         for attribute in ("_", "gettext", "ngettext"):
             function = getattr(module, attribute, None)
-            if function in ours:
-                setattr(module, attribute, ours[function])
+            for theirs, replacement in ours:
+                if function is theirs:
+                    setattr(module, attribute, replacement)
 
 
 def display_width(text: str) -> int:
@@ -133,14 +134,12 @@ def _validation_problem(error: Exception) -> tuple[str | None, object]:
     return first.get("type"), first.get("input")
 
 
-def _range_words(low, high) -> str:
+def _range_help(low, high) -> str | None:
     if low is not None and high is not None:
-        return f" {low} 至 {high} 的整数"
+        return f"{low} 至 {high}"
     if low is not None:
-        return f"不小于 {low} 的整数"
-    if high is not None:
-        return f"不大于 {high} 的整数"
-    return "整数"
+        return f"不小于 {low}"
+    return None if high is None else f"不大于 {high}"
 
 
 def value_message(param, error: Exception) -> str:
@@ -151,11 +150,12 @@ def value_message(param, error: Exception) -> str:
     given_text = "" if given is None else f"“{given}”"
     low, high = getattr(param, "min", None), getattr(param, "max", None)
     if param.type_descriptor.annotation is int or low is not None or high is not None:
-        range_words = _range_words(low, high)
+        bounds = _range_help(low, high)
+        range_words = "整数" if bounds is None else f"{' ' if bounds[0].isdigit() else ''}{bounds} 的整数"
+        wants = f"{hint}应是{range_words}" + (f"（{wanted}）" if wanted else "")
         if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            return f"{hint}应是{range_words}（{wanted}），{given_text}超出了范围。".replace("（）", "")
-        return (f"{hint}应是{range_words}（{wanted}），{given_text}不是整数。".replace("（）", "")
-                + NOT_A_NUMBER_HINT.get(param.name or "", ""))
+            return f"{wants}，{given_text}超出了范围。"
+        return f"{wants}，{given_text}不是整数。" + NOT_A_NUMBER_HINT.get(param.name or "", "")
     return f"{hint}的值{given_text}无效" + (f"：应是{wanted}。" if wanted else "。")
 
 
@@ -211,14 +211,6 @@ class _ChineseParsing:
             raise
         except _click.exceptions.UsageError as error:
             raise said_in_chinese(error, ctx) from None
-
-
-def _range_help(low, high) -> str | None:
-    if low is not None and high is not None:
-        return f"{low} 至 {high}"
-    if low is not None:
-        return f"不小于 {low}"
-    return None if high is None else f"不大于 {high}"
 
 
 class ChineseCommand(_ChineseParsing, TyperCommand):
