@@ -196,6 +196,8 @@ def test_the_debug_option_is_taken_after_the_command_too(monkeypatch, capsys):
         assert run_command_line(args) == 3
         err = capsys.readouterr().err
         assert "Traceback" in err and "RuntimeError: a defect" in err, args
+    assert run_command_line(["build", "2021"]) == 3  # the next command line of a resident process
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def _cells(text: str) -> int:

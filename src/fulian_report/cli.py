@@ -51,7 +51,7 @@ def _help(ctx: typer.Context, value: bool) -> None:
 
 def _debug_option(value: bool) -> None:
     global _debug
-    _debug = _debug or value
+    _debug = _debug or value  # given before the command or after it: either sets it
 
 
 # --debug after the command too (`build 2021 --debug`), as before it.
@@ -342,6 +342,8 @@ def _report_usage_error(error: Exception) -> None:
 
 def run(args: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (usage errors are 2)."""
+    global _debug
+    _debug = False  # a resident process runs one command line after another
     install_catalogue()
     try:
         result = app(args=args, standalone_mode=False, prog_name="fulian-report")
