@@ -55,7 +55,7 @@ def test_progress_is_reported_per_organisation_and_not_drawn_off_a_terminal(tmp_
     data = _three_orgs(tmp_path / "data", bad=())
     calls = []
     api.build(2021, data, tmp_path / "out", jobs=2, progress=lambda done, total: calls.append((done, total)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # 0 of 3 before the first is rendered
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0 and "生成中" not in result.output
 
@@ -102,8 +102,30 @@ def test_check_lists_a_report_no_organisation_gives_unless_only_some_are_checked
     OutputManifest(out / "2021").record(renamed, b"left over")  # written by the tool under an old name
     (out / "2021" / "notes.txt").write_text("not a .docx, not checked", encoding="utf-8")
     result = runner.invoke(app, ["build", "2021", "--out", str(out), "--check"])
-    assert result.exit_code == 1 and f"多余 {renamed}" in result.output and "notes.txt" not in result.output
+    assert result.exit_code == 1 and f"不再生成 {renamed}" in result.output and "notes.txt" not in result.output
+    assert "多余" not in result.output  # its organisation may well still be there: the name is what changed
     assert runner.invoke(app, ["build", "2021", "--out", str(out), "--check", "--org", "furong"]).exit_code == 0
+
+
+def test_check_tells_a_report_edited_in_word_apart_and_its_advice_works(tmp_path, data_copy):
+    out = tmp_path / "out"
+    build = ["build", "2021", "--data", str(data_copy), "--out", str(out)]
+    assert runner.invoke(app, build).exit_code == 0
+    furong = out / "2021" / "芙蓉区妇联2021年度工作总结及2022年工作计划.docx"
+    furong.write_bytes(furong.read_bytes() + b"edited")  # saved again from Word
+    result = runner.invoke(app, [*build, "--check"])
+    assert result.exit_code == 1
+    assert f"已改动 {furong}" in result.output and "生成后被修改过" in result.output
+    assert f"过期 {furong}" not in result.output
+    assert "build --force" in result.output and "改名或移出输出文件夹" in result.output
+    # The advice is true: a plain build refuses, and either way out of it works.
+    assert runner.invoke(app, build).exit_code == 1
+    furong.rename(out / "furong-edited.docx")
+    assert runner.invoke(app, build).exit_code == 0
+    furong.write_bytes(b"edited again")
+    assert runner.invoke(app, build).exit_code == 1
+    assert runner.invoke(app, [*build, "--force"]).exit_code == 0
+    assert runner.invoke(app, [*build, "--check"]).exit_code == 0
 
 
 def test_check_fails_when_an_organisation_cannot_be_built(tmp_path):
@@ -149,7 +171,7 @@ def test_check_leaves_a_person_s_own_copy_alone_and_reports_extra_reports_it_wro
     shutil.rmtree(data / "2021" / "third")  # an organisation gone: the report the tool wrote for it is extra
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--check"])
     assert result.exit_code == 1
-    assert "多余" in result.output and "示例3区" in result.output and "我的修改" not in result.output
+    assert "不再生成" in result.output and "示例3区" in result.output and "我的修改" not in result.output
     assert "移走或删除" in result.output
 
 
@@ -294,7 +316,7 @@ def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered
 
     monkeypatch.setattr(api, "make_document", make_document)
     reports = api.build(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt"), jobs=1, progress=progress)
-    assert len(documents) == 6 and alive == [0] * 6
+    assert len(documents) == 6 and alive == [0] * 7
     assert not any(hasattr(report, "document") for report in reports)
     assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 6
 
@@ -316,3 +338,21 @@ def test_a_clash_found_after_reports_were_staged_overwrites_nothing(tmp_path):
         name: content for name, content in before.items() if "示例1区" in name
     }
     assert [p.name for p in (out / "2021").iterdir() if p.name.startswith(".fulian-report-staging")] == []
+
+
+def test_the_progress_bar_is_drawn_before_the_first_organisation_is_rendered(tmp_path, monkeypatch, capsys):
+    from fulian_report import build_command
+
+    data = _three_orgs(tmp_path / "data", bad=())
+    events = []
+    real = api.make_document
+    monkeypatch.setattr(api, "make_document", lambda data, style=None: events.append("render") or real(data, style))
+    bar = build_command._progress_bar()
+
+    def progress(done, total):
+        events.append(done)
+        bar(done, total)
+
+    api.build(2021, data, tmp_path / "out", jobs=1, progress=progress)
+    assert events[:2] == [0, "render"]
+    assert capsys.readouterr().err.startswith("\r生成中 [" + "·" * 30 + "] 0/3")

@@ -62,8 +62,8 @@ def test_command_line_mistakes_exit_2():
 def test_command_line_mistakes_are_explained_in_chinese(capsys):
     cases = {
         ("build",): "错误：缺少参数“年度”。",
-        ("build", "twenty"): "“年度”应是一个整数",
-        ("build", "3000"): "超出了允许的范围",
+        ("build", "twenty"): "“年度”应是 1949 至 2100 的整数（报告年度），“twenty”不是整数。上半年",
+        ("build", "3000"): "“年度”应是 1949 至 2100 的整数（报告年度），“3000”超出了范围。",
         ("buld", "2021"): "没有“buld”这个命令。是不是想写“build”？",
         ("build", "2021", "--bogus"): "没有 --bogus 这个选项。",
         ("build", "2021", "--format", "pdfx"): "不支持的格式 pdfx",

@@ -19,7 +19,7 @@ from .derive import comparison_table_warnings
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Location, Severity, write_problem
+from .errors import Finding, FulianError, Location, Severity, suggest, write_problem
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .render.partial import blame_empty_files, prose_findings
@@ -294,11 +294,14 @@ def check(
     is compared as it comes, and only the outcome kept."""
     target = Path(out_root) / str(year)
     states: dict[Path, str] = {}  # each expected file → file_state
+    hashes: dict[Path, str] = {}  # each differing file → the digest build would write
 
     def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
         for fmt, content in outputs.items():
             path = output_path(report.file_stem, target, fmt)
             states[path] = file_state(path, content)
+            if states[path] == "differing":
+                hashes[path] = digest(content)
 
     def drop(report: OrgReport) -> None:
         for fmt in formats:
@@ -308,8 +311,12 @@ def check(
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
     result = sorted_states(states, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
     # Only reports this tool wrote are extra: a person's own copy beside them ("另存为") is theirs.
-    ours = OutputManifest(target).files
-    result.extra = [path for path in result.extra if path.name in ours]
+    manifest = OutputManifest(target)
+    result.extra = [path for path in result.extra if path.name in manifest.files]
+    # What build would refuse to overwrite, decided as build decides it, so that the advice is true.
+    for path in [path for path in result.differing if manifest.refusal(path, hashed=hashes[path]) is not None]:
+        result.differing.remove(path)
+        result.kept[path] = "生成后被修改过，如在 Word 中编辑并保存" if path.name in manifest.files else "没有本工具生成它的记录，可能是手工放进来或修改过的"
     result.failed = failed
     result.warnings = [w for report in reports for w in report.warnings]
     return result
@@ -409,8 +416,12 @@ def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
 def _validate_file(path: Path) -> list[Finding]:
     """One file: inside an organisation folder it is checked with its neighbours, so that the
     names its prose uses are resolved too; their own problems show only where they block it."""
+    if path.suffix.lower() not in (".yaml", ".yml"):  # asked for by name: not data at all is an error
+        return [Finding(Location(str(path)), f"“{path.name}”不是数据文件：validate 检查数据根目录、年度文件夹、"
+                        "组织文件夹，或组织文件夹中的 .yaml 数据文件")]
     if path.stem not in SUBJECT_MODELS:
-        return [Finding(Location(str(path)), f"不认识的文件名“{path.name}”", Severity.WARNING)]
+        hint = suggest(f"{path.stem}.yaml", [f"{name}.yaml" for name in SUBJECT_MODELS])
+        return [Finding(Location(str(path)), f"不认识的文件名“{path.name}”，它不是本工具的数据文件{hint}")]
     if not YEAR_RE.match(named_path(path).parent.parent.name):
         source = load_yaml(path)
         _, errors = validate_subject(path.stem, source)

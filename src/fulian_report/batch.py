@@ -209,6 +209,8 @@ def render_all(
     """Every organisation's outcome, in the order of `folders`, each as soon as it is there."""
     jobs = default_jobs() if jobs is None else max(1, jobs)
     tasks = [(folder, year, style, formats) for folder in folders]
+    if progress is not None and tasks:  # drawn at once (0 of N), not after the first organisation
+        progress(0, len(tasks))
     for done, result in enumerate(_run(tasks, min(jobs, len(tasks))), start=1):
         if progress is not None:
             progress(done, len(tasks))

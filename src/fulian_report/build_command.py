@@ -189,20 +189,24 @@ def _check(result) -> int:
         echo(f"缺少 {path}")
     for path in result.differing:
         echo(f"过期 {path}（与数据现在生成的不同）")
+    for path, why in result.kept.items():
+        echo(f"已改动 {path}（与数据现在生成的不同，且{why}；build 不会覆盖它）")
     for path in result.extra:
-        echo(f"多余 {path}（本工具以前生成的，但现在数据中没有生成它的组织）")
+        echo(f"不再生成 {path}（本工具以前写的，但现在的数据和样式不再生成这个文件名，如换了样式或标题、组织改名或删除后留下的旧报告）")
     print_findings(result.warnings)
     if not result.ok:
-        stale = len(result.missing) + len(result.differing) + len(result.extra)
+        stale = len(result.missing) + len(result.differing) + len(result.kept) + len(result.extra)
         advice = []
         if result.failed:
             advice.append("先改正上面列出的数据错误")
         if result.missing or result.differing:
-            advice.append("再运行 build 重新生成")
+            advice.append("再运行 build 重新生成缺少和过期的报告")
+        if result.kept:
+            advice.append("已改动的报告：修改可以丢弃时用 build --force 重新生成；要保留修改，先把它改名或移出输出文件夹，再运行 build")
         if result.extra:
-            advice.append("把多余的报告移走或删除（build 不会删除文件）")
+            advice.append("不再生成的旧报告确认不需要后移走或删除（build 不会删除文件）")
         echo(
-            f"检查未通过：{stale} 个报告缺少、过期或多余，{len(result.failed)} 个组织无法生成；请{'，'.join(advice)}。", err=True
+            f"检查未通过：{stale} 个报告缺少、过期、已改动或不再生成，{len(result.failed)} 个组织无法生成；请{'；'.join(advice)}。", err=True
         )
         return 1
     echo(f"检查通过：{len(result.current)} 个报告都与数据一致。")

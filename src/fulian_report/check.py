@@ -14,15 +14,19 @@ class OutputCheck:
     missing: list[Path] = field(default_factory=list)
     differing: list[Path] = field(default_factory=list)
     current: list[Path] = field(default_factory=list)
-    # Report files the data no longer gives (an organisation renamed or removed).
+    # Report files the data no longer gives (an organisation renamed or removed, another style or
+    # title): written by the tool under a name it no longer produces.
     extra: list[Path] = field(default_factory=list)
+    # Differing files that build would refuse to overwrite (see OutputManifest.refusal), with why:
+    # edited since written (in Word), or not known to be the tool's.
+    kept: dict[Path, str] = field(default_factory=dict)
     # Organisations whose data is wrong, so that their reports could not be built to compare.
     failed: dict[str, list[Finding]] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not (self.missing or self.differing or self.extra or self.failed)
+        return not (self.missing or self.differing or self.extra or self.kept or self.failed)
 
 
 def compare_outputs(expected: dict[Path, bytes], folder: Path | None = None, suffixes: tuple[str, ...] = ()) -> OutputCheck:

@@ -6,7 +6,6 @@ line is wrong.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -14,15 +13,26 @@ from typing import List, Optional
 import typer
 
 from . import __version__
+from .cli_text import NOT_A_NUMBER_HINT, VALUE_WANTED, ChineseCommand, ChineseGroup, install_catalogue
 
 app = typer.Typer(
     name="fulian-report",
     help="区妇联年度工作总结及工作计划生成工具：由 data/<年度>/<组织>/ 下的 YAML 数据生成 Word 文档。",
+    cls=ChineseGroup,
     add_completion=False,
     no_args_is_help=True,
     add_help_option=False,
     rich_markup_mode=None,
+    suggest_commands=False,  # ChineseGroup suggests, in Chinese
+    options_metavar="[选项]",
+    subcommand_metavar="命令 [参数]...",
 )
+COMMAND = {"cls": ChineseCommand, "add_help_option": False, "options_metavar": "[选项]"}
+
+# What a value of these parameters must be, for the message about a value the parser refuses.
+VALUE_WANTED.update({"year": "报告年度", "previous": "年度", "port": "本机端口号，0 为任选一个空闲端口", "jobs": "同时生成的进程数"})
+_PERIOD_HINT = "上半年、季度或几年的报告也只写年份（期间的最后一年），期间写在 organisation.yaml 的 period 中。"
+NOT_A_NUMBER_HINT.update({"year": _PERIOD_HINT, "previous": _PERIOD_HINT})
 
 _debug = False
 
@@ -39,6 +49,15 @@ def _help(ctx: typer.Context, value: bool) -> None:
         raise typer.Exit()
 
 
+def _debug_option(value: bool) -> None:
+    global _debug
+    _debug = _debug or value  # given before the command or after it: either sets it
+
+
+# --debug after the command too (`build 2021 --debug`), as before it.
+DEBUG_OPTION = typer.Option(False, "--debug", callback=_debug_option, expose_value=False, help="出现意外错误时显示完整的调试信息。")
+
+
 # Our own --help, so that its description is Chinese like every other option.
 HELP_OPTION = typer.Option(False, "--help", "-h", callback=_help, is_eager=True, expose_value=False, help="显示帮助并退出。")
 
@@ -46,11 +65,10 @@ HELP_OPTION = typer.Option(False, "--help", "-h", callback=_help, is_eager=True,
 @app.callback()
 def main_options(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
-    debug: bool = typer.Option(False, "--debug", help="出现意外错误时显示完整的调试信息。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
-    global _debug
-    _debug = debug
+    pass
 
 
 def _print_findings(findings) -> None:
@@ -62,19 +80,20 @@ def _print_findings(findings) -> None:
 STRICT_OPTION = typer.Option(False, "--strict", help="把警告也当作错误（退出码 1）。")
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def build(
     year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
-    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
-    out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
-    org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
-    style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
-    fmt: List[str] = typer.Option(["docx"], "--format", help="要写的格式：docx、txt、pdf（可重复；不写时只写 docx，写了就只写列出的）。"),
+    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
+    out: Path = typer.Option(Path("out"), "--out", metavar="<路径>", help="输出根目录，报告写到 <输出>/<年度>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只生成这个组织（可重复）。"),
+    style: Optional[str] = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    fmt: List[str] = typer.Option(["docx"], "--format", metavar="<格式>", help="要写的格式：docx、txt、pdf（可重复；不写时只写 docx，写了就只写列出的）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需要安装 LibreOffice，见 README“版式与 PDF”）。"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="同时生成几个组织（进程数）；默认为本机的核数。"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="<整数>", min=1, help="同时生成几个组织（进程数）；默认为本机的核数。"),
     check: bool = typer.Option(False, "--check", help="只检查、不写入：--out 下的报告缺少或与数据现在生成的不同时，列出它们并以 1 退出。"),
     strict: bool = STRICT_OPTION,
     force: bool = typer.Option(False, "--force", help="覆盖生成后又被修改过的报告文件。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """生成年度工作总结及工作计划（.docx）。"""
@@ -89,10 +108,11 @@ def build(
         raise typer.Exit(status)
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def diff(
     old: Path = typer.Argument(..., help="原来的报告（.docx 或 .txt）或输出文件夹。", metavar="旧"),
     new: Path = typer.Argument(..., help="新的报告或输出文件夹。", metavar="新"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """比较两份报告（或两个输出文件夹）的文字，列出改动的段落。
@@ -124,11 +144,12 @@ def diff(
         raise typer.Exit(1)
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def validate(
-    paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。", metavar="路径..."),
+    paths: List[Path] = typer.Argument(..., help="数据根目录、年度文件夹、组织文件夹或单个 YAML 文件。", metavar="路径"),
     strict: bool = STRICT_OPTION,
-    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看，附出错的行）或 json（给程序，如 CI）。"),
+    fmt: str = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看，附出错的行）或 json（给程序，如 CI）。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """检查数据：列出所有错误和警告（文件:行:列）。"""
@@ -141,14 +162,15 @@ def validate(
         raise typer.Exit(status)
 
 
-@app.command("import", add_help_option=False)
+@app.command("import", **COMMAND)
 def import_(
     file: Path = typer.Argument(..., help="原稿：.docx（Word 或 WPS 保存）或 .txt（UTF-8 或 GBK）。", metavar="文件"),
-    org: Optional[str] = typer.Option(None, "--org", help="组织文件夹名；默认取标题中的单位名称。"),
-    year: Optional[int] = typer.Option(None, "--year", min=1949, max=2100, help="报告年度；默认取标题中的年度。"),
-    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，写到 <数据>/<年度>/<组织>/。"),
+    org: Optional[str] = typer.Option(None, "--org", metavar="<组织>", help="组织文件夹名；默认取标题中的单位名称。"),
+    year: Optional[int] = typer.Option(None, "--year", metavar="<年度>", min=1949, max=2100, help="报告年度；默认取标题中的年度。"),
+    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，写到 <数据>/<年度>/<组织>/。"),
     force: bool = typer.Option(False, "--force", help="组织文件夹已存在时，用导入的数据替换它。"),
-    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看）或 json（给程序）。"),
+    fmt: str = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看）或 json（给程序）。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """把已有的报告（.docx、.txt）导入为数据，build 即可生成同样的报告。"""
@@ -186,13 +208,14 @@ def import_(
     typer.echo("\n".join(lines))
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def init(
     year: int = typer.Argument(..., help="新的年度，如 2022。", min=1949, max=2100, metavar="年度"),
-    previous: Optional[int] = typer.Option(None, "--from", min=1949, max=2100, help="从哪一年的数据开始；默认为上一年。"),
-    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
-    org: Optional[List[str]] = typer.Option(None, "--org", help="只为这个组织新建（可重复）。"),
-    fmt: str = typer.Option("text", "--format", help="输出格式：text（给人看）或 json（给程序）。"),
+    previous: Optional[int] = typer.Option(None, "--from", metavar="<年度>", min=1949, max=2100, help="从哪一年的数据开始；默认为上一年。"),
+    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只为这个组织新建（可重复）。"),
+    fmt: str = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看）或 json（给程序）。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """由上一年的数据新建本年度的文件夹：文字和结构照旧，每个数字和日期标为“待填”。"""
@@ -217,9 +240,10 @@ def init(
     typer.echo(f"逐项填写后运行：fulian-report validate {data / str(year)}，它会列出还没有填的每一项。")
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def schema(
-    out: Path = typer.Option(Path("schema"), "--out", help="写到这个文件夹，每类数据文件一个 <名称>.schema.json。"),
+    out: Path = typer.Option(Path("schema"), "--out", metavar="<路径>", help="写到这个文件夹，每类数据文件一个 <名称>.schema.json。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """写出数据文件的 JSON Schema，供编辑器（如 VS Code 的 YAML 插件）边写边检查、补全。"""
@@ -235,13 +259,14 @@ def schema(
         typer.echo(f"已写入 {path}")
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def watch(
     year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
-    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
-    out: Path = typer.Option(Path("out"), "--out", help="输出根目录，报告写到 <输出>/<年度>/。"),
-    org: Optional[List[str]] = typer.Option(None, "--org", help="只生成这个组织（可重复）。"),
-    style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
+    out: Path = typer.Option(Path("out"), "--out", metavar="<路径>", help="输出根目录，报告写到 <输出>/<年度>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只生成这个组织（可重复）。"),
+    style: Optional[str] = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """先生成，再在数据或样式文件保存时重新生成相关组织的报告；按 Ctrl-C 结束。"""
@@ -264,14 +289,15 @@ def watch(
         typer.echo("已停止监视。")
 
 
-@app.command(add_help_option=False)
+@app.command(**COMMAND)
 def preview(
     year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
-    data: Path = typer.Option(Path("data"), "--data", help="数据根目录，其下为 <年度>/<组织>/。"),
-    org: Optional[List[str]] = typer.Option(None, "--org", help="只预览这个组织（可重复）。"),
-    style: Optional[str] = typer.Option(None, "--style", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
-    port: int = typer.Option(8000, "--port", min=0, max=65535, help="本机端口（0 为任选一个空闲端口）。"),
+    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
+    org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只预览这个组织（可重复）。"),
+    style: Optional[str] = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    port: int = typer.Option(8000, "--port", metavar="<端口>", min=0, max=65535, help="本机端口（0 为任选一个空闲端口）。"),
     read_only: bool = typer.Option(False, "--read-only", help="只看不改：页面中不能填写或修改数字。"),
+    debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """在浏览器中按 A4 页面预览报告，保存数据后自动刷新；待填的数字可在页面中填写，数字可点击修改。"""
@@ -300,108 +326,25 @@ def preview(
         server.close()
 
 
-# typer's own messages for command-line mistakes, in Chinese.  A message that
-# matches none of these is shown as typer wrote it.
-_USAGE_MESSAGES = [
-    (r"Missing argument '?([^'.]+)'?\.", "缺少参数“{0}”。"),
-    (r"Missing option '?([^'.]+)'?\.", "缺少选项 {0}。"),
-    (r"No such command '(.+?)'\.", "没有“{0}”这个命令。"),
-    (r"No such option: (\S+)", "没有 {0} 这个选项。"),
-    (r"Option '?([^']+?)'? requires an argument\.", "选项 {0} 后面需要一个值。"),
-    (r"Got unexpected extra arguments? \((.*)\)", "多余的参数：{0}。"),
-    (r"Invalid value for '?([^':]+)'?: .*(?:valid integer|is not a valid integer).*", "“{0}”应是一个整数（年度，如 2021）。"
-     "上半年、季度或几年的报告也只写年份（期间的最后一年），期间写在 organisation.yaml 的 period 中。"),
-    (r"Invalid value for '?([^':]+)'?: .*(?:less than or equal to|greater than or equal to|not in the range).*", "“{0}”超出了允许的范围（1949 至 2100）。"),
-    (r"Invalid value for '?([^':]+)'?: (.*)", "“{0}”的值无效：{1}"),
-]
-
-
-def _usage_error_text(message: str, commands: list[str] = ()) -> str:
-    for pattern, chinese in _USAGE_MESSAGES:
-        match = re.match(pattern, message.strip())
-        if match:
-            text = chinese.format(*match.groups())
-            suggestion = re.search(r"Did you mean '?(--?[\w-]+|\w+)'?\?", message)
-            if suggestion:
-                text += f"是不是想写“{suggestion.group(1)}”？"
-            elif pattern.startswith("No such command"):
-                # Ours, not the library's: not every typer/click release suggests a command.
-                import difflib
-
-                close = difflib.get_close_matches(match.group(1), commands, n=1)
-                if close:
-                    text += f"是不是想写“{close[0]}”？"
-            return text
-    return message
-
-
 def _report_usage_error(error: Exception) -> None:
-    message = error.format_message()
-    if not message:  # no arguments at all: typer has printed the help already
-        return
-    if type(error).__name__ == "NoArgsIsHelpError":  # no arguments at all: the message is the help
-        typer.echo(message)
-        return
+    from .cli_text import _, said_after_parsing
+
     ctx = getattr(error, "ctx", None)
-    if ctx is not None:
-        usage = ctx.get_usage().replace("Usage: ", "用法：").replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
-        typer.echo(usage, err=True)
-    commands = []
-    if ctx is not None and hasattr(ctx.command, "list_commands"):
-        commands = list(ctx.command.list_commands(ctx))
-    typer.echo(f"错误：{_usage_error_text(message, commands)}", err=True)
-    if ctx is not None:
-        typer.echo(f"运行 {ctx.command_path} -h 查看帮助。", err=True)
-
-
-# Help is drawn by click's plain formatter (typer's rich panels cost 70 ms of imports on every
-# --help); these make its headings, usage line and value types Chinese.
-_HEADINGS = {"Usage": "用法", "Options": "选项", "Arguments": "参数", "Commands": "命令"}
-_HELP_WORDS = [
-    (r"\[default: ([^\]]*)\]", r"[默认：\1]"),
-    (r"\[required\]", "[必填]"),
-    (r"; required\]", "；必填]"),
-    (r"<int range>|<int>", "<整数>"),
-    (r"<path>", "<路径>"),
-    (r"<list\[str\]>|<str>|<text>", "<文字>"),
-    (r"<list\[path\]>", "<路径>"),
-]
-
-
-def _chinese_help() -> None:
-    """Give the help formatter of click (as typer ships it) Chinese headings, once."""
-    try:
-        from typer._click.core import Context
-    except ImportError:  # a typer that uses the click package itself
-        from click import Context
-    base = Context.formatter_class
-    if getattr(base, "chinese", False):
+    if type(error).__name__ == "NoArgsIsHelpError":  # no arguments at all: the message is the help
+        typer.echo(error.format_message())
         return
-
-    class ChineseHelpFormatter(base):
-        chinese = True
-
-        def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-            args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
-            super().write_usage(prog, args, "用法：" if prefix is None else prefix)
-
-        def write_heading(self, heading: str) -> None:
-            self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
-
-        def write_dl(self, rows, *args, **kwargs) -> None:
-            translated = []
-            for term, text in rows:
-                for pattern, chinese in _HELP_WORDS:
-                    term, text = re.sub(pattern, chinese, term), re.sub(pattern, chinese, text)
-                translated.append((term, text))
-            super().write_dl(translated, *args, **kwargs)
-
-    Context.formatter_class = ChineseHelpFormatter
+    if ctx is not None:
+        typer.echo(ctx.get_usage(), err=True)
+    typer.echo(_("Error: {message}").format(message=said_after_parsing(error)), err=True)
+    if ctx is not None:
+        typer.echo(_("Try '{command} {option}' for help.").format(command=ctx.command_path, option="-h"), err=True)
 
 
 def run(args: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (usage errors are 2)."""
-    _chinese_help()
+    global _debug
+    _debug = False  # a resident process runs one command line after another
+    install_catalogue()
     try:
         result = app(args=args, standalone_mode=False, prog_name="fulian-report")
     except typer.Exit as done:
