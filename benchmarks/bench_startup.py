@@ -2,8 +2,11 @@
 
     python benchmarks/bench_startup.py [--runs N] [--tool PATH ...] [--resident]
 
-Each command is run --runs times (default 15) and its median wall time printed, in a
-Markdown table with one column per tool.  With several --tool (say an install of the tool
+Each command is run --runs times (default 15) and its median wall time printed, with the
+median processor time (user and system, the process and the children it waited for) beside
+it, in a Markdown table with one column per tool.  On a machine others use, the processor time
+is the steadier of the two: about the wall time the same command takes on an idle one (for a
+command served by a resident process, only the caller's part is counted).  With several --tool (say an install of the tool
 before a change and one after it), their runs alternate, so that a machine that gets busier
 on the way weighs on each alike.  Install each as the README says (`pip install -c
 constraints.txt .` in a fresh virtual environment); the default is the `fulian-report` next to
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,14 +50,17 @@ def _environment(work: Path, resident: bool) -> dict[str, str]:
     return env
 
 
-def _once(tool: str, args: list[str], env: dict[str, str], out: Path) -> float:
+def _once(tool: str, args: list[str], env: dict[str, str], out: Path) -> tuple[float, float]:
+    """(wall seconds, processor seconds) of one run."""
     command = [tool, *(arg.format(out=out) for arg in args)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, timeout=WAIT_SECONDS)
     elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode:
         raise SystemExit(f"{' '.join(command)} ended with {result.returncode}:\n{result.stderr.decode('utf-8', 'replace')}")
-    return elapsed
+    return elapsed, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 
 
 def _wait_for_socket(tool: str, env: dict[str, str]) -> Path:
@@ -68,12 +75,12 @@ def _wait_for_socket(tool: str, env: dict[str, str]) -> Path:
     return socket
 
 
-def measure(tools: list[str], runs: int, resident: bool) -> dict[str, list[float]]:
-    """{row: [median seconds per tool]}, the tools' runs alternating."""
+def measure(tools: list[str], runs: int, resident: bool) -> dict[str, list[tuple[float, float]]]:
+    """{row: [(median wall seconds, median processor seconds) per tool]}, the tools' runs alternating."""
     rows = [(name, args, False) for name, args in COMMANDS.items()]
     if resident:
-        rows += [(f"{name}，由常驻进程完成", args, True) for name, args in COMMANDS.items() if args[0] in RESIDENT_COMMANDS]
-    times: dict[str, list[list[float]]] = {name: [[] for _ in tools] for name, _args, _served in rows}
+        rows += [(f"{name}，由常驻进程完成", args, True) for name, args in COMMANDS.items() if args[0] in RESIDENT_COMMANDS and "-h" not in args]
+    times: dict[str, list[list[tuple[float, float]]]] = {name: [[] for _ in tools] for name, _args, _served in rows}
     with tempfile.TemporaryDirectory(prefix="fbs") as temporary:
         work = Path(temporary)
         folders = [work / str(index) for index in range(len(tools))]
@@ -92,7 +99,10 @@ def measure(tools: list[str], runs: int, resident: bool) -> dict[str, list[float
         finally:
             for socket in sockets:
                 socket.unlink(missing_ok=True)  # its resident process ends within a second
-    return {name: [statistics.median(values) for values in per_tool] for name, per_tool in times.items()}
+    return {
+        name: [(statistics.median(wall for wall, _ in runs), statistics.median(cpu for _, cpu in runs)) for runs in per_tool]
+        for name, per_tool in times.items()
+    }
 
 
 def main() -> None:
@@ -108,11 +118,11 @@ def main() -> None:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     results = measure(tools, options.runs, options.resident)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"{time.strftime('%Y-%m-%d %H:%M')}，{os.cpu_count()} 核，负载 {load:.1f}→{load_after:.1f}，取 {options.runs} 次的中位数\n")
+    print(f"{time.strftime('%Y-%m-%d %H:%M')}，{os.cpu_count()} 核，负载 {load:.1f}→{load_after:.1f}，取 {options.runs} 次的中位数；墙钟时间（处理器时间）\n")
     print("| 命令 | " + " | ".join(tools) + " |")
     print("|---|" + "---|" * len(tools))
     for name, medians in results.items():
-        print(f"| {name} | " + " | ".join(f"{seconds * 1000:.0f} ms" for seconds in medians) + " |")
+        print(f"| {name} | " + " | ".join(f"{wall * 1000:.0f} ms（{cpu * 1000:.0f} ms）" for wall, cpu in medians) + " |")
 
 
 if __name__ == "__main__":
