@@ -24,6 +24,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 LAUNCHER = "import sys; sys.argv[0] = 'fulian-report'; from fulian_report.launcher import main; main()"
 # Runs the caller's side alone and says whether a resident process served the build.
 CALLER = "import sys; from fulian_report import resident; status = resident.run(sys.argv[1:]); print(f'resident: {status}', file=sys.stderr)"
+DEADLINE_SECONDS = 120
 
 
 @pytest.fixture
@@ -43,7 +44,12 @@ def _environment(runtime: Path, switch: str = "1", **more: str) -> dict[str, str
 
 
 def _run(code: str, args: list[str], env: dict[str, str], cwd: Path = ROOT, **options) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, **options)
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=DEADLINE_SECONDS, **options
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"fulian-report {' '.join(args)} did not end within {DEADLINE_SECONDS} s") from None
 
 
 def _socket(env: dict[str, str]) -> Path:

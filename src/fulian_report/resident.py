@@ -22,12 +22,15 @@ process that has only imported modules.
 - It ends after IDLE_SECONDS without a command, or when its socket is gone or replaced.
 - FULIAN_REPORT_RESIDENT=0 turns it off, =1 turns it on also where no terminal is attached
   (scripts, benchmarks); by default it serves commands whose output goes to a terminal.
-  The first one started in a login (its private folder is new) says so in one line on
-  stderr, with the way to turn it off; later ones say nothing.
-- A resident process that does not take a command within ANSWER_SECONDS (stopped, hung,
-  or a socket left by one killed outright) is not waited for: the caller builds itself and
-  starts a new one, whose socket takes the old name over.  The fork runs a command only
-  after the caller, told its pid, says go: a caller that gave up is never built for twice.
+  The first one started says so in one line on stderr, with the way to turn it off; later
+  ones say nothing while its mark lasts in the private folder (a login's $XDG_RUNTIME_DIR,
+  or the temporary folder until it is emptied).
+- A resident process that does not take a command within ANSWER_SECONDS (stopped, hung) or
+  refuses it (a socket left by one killed outright) is not waited for: the caller builds
+  itself and starts a new one, whose socket takes the old name over.  The fork gets the
+  caller's stdout and stderr, and runs the command, only when the caller, told its pid,
+  says go: a caller that gave up is never built for twice, and no descriptor of its is left
+  in flight to a process that never reads it (a pipe would never end).
 - Ctrl-C (and SIGTERM, SIGHUP) at the caller is passed on to the command: it stops as it
   would in the caller's own process.  A caller that is killed outright leaves its build to
   finish, under the output folder's lock, as an uninterrupted build would.
