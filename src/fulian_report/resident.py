@@ -196,6 +196,11 @@ def run(args: list[str]) -> int | None:
         # that never reads them would keep a pipe we write to open (`| less` would never end).
         socket.send_fds(connection, [_GO], [1, 2])
         connection.settimeout(None)  # the command has started: it takes as long as it takes
+    except KeyboardInterrupt:  # Ctrl-C before the command started: nothing to stop but ourselves
+        connection.close()
+        sys.stderr.write("已中断。\n")
+        sys.stderr.flush()
+        return 130
     except TimeoutError:  # stopped or hung: a new one replaces it (start)
         connection.close()
         sys.stderr.write(NO_ANSWER_NOTICE + "\n")
@@ -370,6 +375,8 @@ def _serve_one(connection) -> None:
         from .cli import run_command_line
 
         status = run_command_line(request["args"])
+    except KeyboardInterrupt:  # the caller's Ctrl-C, passed on before the command took it over
+        status = 130
     except BaseException:  # noqa: BLE001 - the caller is told by the status
         status = 3
     finally:
