@@ -101,3 +101,19 @@ def test_nothing_in_the_package_imports_the_entry_point():
     assert importers == []
     assert "fulian_report.launcher" in _imported_modules(PACKAGE / "__main__.py")  # the check sees an import
 
+
+
+@pytest.mark.parametrize("args", [["build", "2021", "--format", "txt"], ["validate", "data"]])
+def test_ctrl_c_in_a_build_or_validate_says_so_and_ends_with_130(tmp_path, monkeypatch, capsys, args):
+    """typer ends a Ctrl-C with 130 and not a word; build and validate say it."""
+    from fulian_report import api
+    from fulian_report.cli import run_command_line
+
+    def interrupted(*_args, **_options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "build", interrupted)
+    monkeypatch.setattr(api, "validate", interrupted)
+    monkeypatch.chdir(ROOT)
+    assert run_command_line([*args, "--out", str(tmp_path)] if args[0] == "build" else args) == 130
+    assert capsys.readouterr().err == "已中断。\n"
