@@ -354,3 +354,19 @@ def test_the_first_resident_process_says_so_once_and_how_to_turn_it_off(runtime,
     again = _run(LAUNCHER, ["validate", "data/2021/xiangdong"], env)
     assert (again.returncode, again.stderr) == (0, "")
     _replaced(socket, inode)
+
+
+def test_a_pdf_build_it_serves_leaves_no_libreoffice_profile_behind(runtime, tmp_path):
+    """The fork ends without Python's teardown, as a build of its own does: the profile of the
+    conversion it ran goes all the same."""
+    from tests.writers.pdf_pages import require_pdf_tools
+
+    require_pdf_tools()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = _environment(runtime, TMPDIR=str(temporary))
+    _started(env)
+    served = _served(["build", "2021", "--org", "xiangdong", "--pdf", "--jobs", "1", "--out", str(tmp_path / "out")], env)
+    assert "resident: 0" in served.stderr, served.stderr
+    assert list((tmp_path / "out" / "2021").glob("*.pdf"))
+    assert not list(temporary.glob("fulian-report-lo-*"))
