@@ -24,6 +24,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 LAUNCHER = "import sys; sys.argv[0] = 'fulian-report'; from fulian_report.launcher import main; main()"
 # Runs the caller's side alone and says whether a resident process served the build.
 CALLER = "import sys; from fulian_report import resident; status = resident.run(sys.argv[1:]); print(f'resident: {status}', file=sys.stderr)"
+DEADLINE_SECONDS = 120
 
 
 @pytest.fixture
@@ -43,7 +44,12 @@ def _environment(runtime: Path, switch: str = "1", **more: str) -> dict[str, str
 
 
 def _run(code: str, args: list[str], env: dict[str, str], cwd: Path = ROOT, **options) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120, **options)
+    try:
+        return subprocess.run(
+            [sys.executable, "-c", code, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=DEADLINE_SECONDS, **options
+        )
+    except subprocess.TimeoutExpired:
+        raise AssertionError(f"fulian-report {' '.join(args)} did not end within {DEADLINE_SECONDS} s") from None
 
 
 def _socket(env: dict[str, str]) -> Path:
@@ -126,6 +132,8 @@ def test_a_validate_at_a_terminal_leaves_a_resident_process_for_the_next(runtime
 def test_only_build_and_validate_are_served():
     assert resident.serves(["validate", "data"])
     assert resident.serves(["--debug", "validate", "data"])
+    assert resident.serves(["build", "2021", "--format=txt"])
+    assert resident.serves(["--debug", "build", "2021"])
     assert not resident.serves(["diff", "a", "b"])
     assert not resident.serves(["import", "x.docx"])
     assert not resident.serves(["watch", "2021"])
@@ -230,3 +238,135 @@ def test_the_resident_process_ends_when_idle_or_when_its_socket_is_gone(runtime)
             socket.unlink()
         assert process.wait(timeout=30) == 0
         assert not socket.exists()
+
+
+def _serving(socket: Path) -> subprocess.Popen:
+    """A resident process listening at `socket` (the one a caller in its environment asks)."""
+    code = f"import sys; sys.path[:] = {json.dumps(sys.path)}; from fulian_report.resident import serve; serve({str(socket)!r})"
+    socket.parent.mkdir(mode=0o700, exist_ok=True)
+    process = subprocess.Popen([sys.executable, "-c", code], cwd="/")
+    deadline = time.monotonic() + 60
+    while not socket.exists():
+        assert process.poll() is None, "the resident process ended before it listened"
+        assert time.monotonic() < deadline, "no resident process came up within 60 s"
+        time.sleep(0.05)
+    return process
+
+
+def _replaced(socket: Path, inode: int) -> None:
+    """Wait until another resident process listens at `socket`."""
+    deadline = time.monotonic() + 60
+    while not (socket.exists() and socket.stat().st_ino != inode):
+        assert time.monotonic() < deadline, "no new resident process came up within 60 s"
+        time.sleep(0.05)
+
+
+def test_a_stopped_resident_process_does_not_hold_the_build_up(runtime, tmp_path):
+    env = _environment(runtime)
+    socket = _socket(env)
+    stopped = _serving(socket)
+    inode = socket.stat().st_ino
+    os.kill(stopped.pid, signal.SIGSTOP)
+    try:
+        build = _run(LAUNCHER, ["build", "2021", "--format", "txt", "--out", str(tmp_path / "out")], env)
+        assert build.returncode == 0, build.stderr
+        assert len(list((tmp_path / "out" / "2021").glob("*.txt"))) == 2
+        assert resident.NO_ANSWER_NOTICE in build.stderr
+        assert "Traceback" not in build.stderr
+        _replaced(socket, inode)  # the next build is served by a new one
+        assert "resident: 0" in _served(["validate", "data/2021/xiangdong"], env).stderr
+        os.kill(stopped.pid, signal.SIGCONT)
+        assert stopped.wait(timeout=30) == 0  # its socket taken over, it ends
+    finally:
+        if stopped.poll() is None:
+            stopped.kill()
+            stopped.wait(timeout=30)
+
+
+def test_a_caller_that_gave_up_waiting_is_not_built_for(runtime, tmp_path):
+    """The fork runs a command only when the caller that was told its pid says go (and hands
+    over its stdout and stderr): a caller whose wait ran out builds itself, and the resident
+    process must not build a second time."""
+    import socket as sockets
+
+    env = _environment(runtime)
+    served = _serving(_socket(env))
+    connection = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    connection.settimeout(60)
+    try:
+        connection.connect(str(_socket(env)))
+        request = json.dumps({
+            "args": ["build", "2021", "--format", "txt", "--out", str(tmp_path / "out")], "cwd": str(ROOT),
+            "environ": env, "umask": 0o022, "streams": [["utf-8", "strict"], ["utf-8", "strict"]],
+        }).encode()
+        connection.sendall(len(request).to_bytes(8, "big") + request)
+        answer = connection.makefile("rb").readline()
+        assert answer.startswith(b"pid "), answer
+        connection.close()  # gave up: no go
+        pid = int(answer[4:])
+        deadline = time.monotonic() + 60
+        while Path(f"/proc/{pid}").exists() and not _zombie(pid):
+            assert time.monotonic() < deadline, "the fork told no go did not end within 60 s"
+            time.sleep(0.05)
+        assert not (tmp_path / "out").exists()
+    finally:
+        connection.close()
+        _socket(env).unlink(missing_ok=True)
+        assert served.wait(timeout=30) == 0
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def test_a_stale_socket_left_by_a_killed_resident_process_is_replaced(runtime, tmp_path):
+    import socket as sockets
+
+    env = _environment(runtime)
+    socket = _socket(env)
+    socket.parent.mkdir(mode=0o700, exist_ok=True)
+    left = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
+    left.bind(str(socket))  # bound, never listening, closed: what a kill -9 leaves
+    left.close()
+    inode = socket.stat().st_ino
+    build = _run(LAUNCHER, ["build", "2021", "--format", "txt", "--out", str(tmp_path / "out")], env)
+    assert build.returncode == 0, build.stderr
+    assert resident.NO_ANSWER_NOTICE not in build.stderr  # refused at once: nothing to say
+    _replaced(socket, inode)
+    assert "resident: 0" in _served(["validate", "data/2021/xiangdong"], env).stderr
+
+
+def test_the_first_resident_process_says_so_once_and_how_to_turn_it_off(runtime, tmp_path):
+    env = _environment(runtime)
+    first = _run(LAUNCHER, ["validate", "data/2021/xiangdong"], env)
+    assert first.returncode == 0, first.stderr
+    assert first.stderr.count(resident.STARTED_NOTICE) == 1
+    assert "FULIAN_REPORT_RESIDENT=0" in resident.STARTED_NOTICE and "\n" not in resident.STARTED_NOTICE
+    socket = _socket(env)
+    _replaced(socket, -1)
+    served = _run(LAUNCHER, ["validate", "data/2021/xiangdong"], env)
+    assert (served.returncode, served.stderr) == (0, "")
+    inode = socket.stat().st_ino
+    socket.unlink()  # that one ends; the next command starts another, and says nothing
+    again = _run(LAUNCHER, ["validate", "data/2021/xiangdong"], env)
+    assert (again.returncode, again.stderr) == (0, "")
+    _replaced(socket, inode)
+
+
+def test_a_pdf_build_it_serves_leaves_no_libreoffice_profile_behind(runtime, tmp_path):
+    """The fork ends without Python's teardown, as a build of its own does: the profile of the
+    conversion it ran goes all the same."""
+    from tests.writers.pdf_pages import require_pdf_tools
+
+    require_pdf_tools()
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = _environment(runtime, TMPDIR=str(temporary))
+    _started(env)
+    served = _served(["build", "2021", "--org", "xiangdong", "--pdf", "--jobs", "1", "--out", str(tmp_path / "out")], env)
+    assert "resident: 0" in served.stderr, served.stderr
+    assert list((tmp_path / "out" / "2021").glob("*.pdf"))
+    assert not list(temporary.glob("fulian-report-lo-*"))

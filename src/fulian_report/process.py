@@ -75,11 +75,29 @@ def _outside_or_as_before(hook):
         if status is None:
             hook(kind, error, trace)
             return
-        from .launcher import _exit_now
-
-        _exit_now(status)  # the status said: not the 1 an uncaught exception would end with
+        exit_now(status)  # the status said: not the 1 an uncaught exception would end with
 
     return handle
+
+
+def exit_now(status: int) -> None:
+    """End without Python's teardown (freeing every object one by one): the reports are
+    written and closed, the worker processes joined; only what wind_up does is left."""
+    wind_up()
+    os._exit(status)
+
+
+def wind_up() -> None:
+    """What a command leaves to do when its process ends without Python's teardown: flush the
+    output and remove the LibreOffice profile of a PDF converted in this process."""
+    pdf = sys.modules.get(f"{__package__}.writers.pdf")
+    if pdf is not None:
+        pdf.remove_profile()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
 
 
 def outside_cause(error: BaseException, debug: bool = False) -> int | None:

@@ -22,6 +22,15 @@ process that has only imported modules.
 - It ends after IDLE_SECONDS without a command, or when its socket is gone or replaced.
 - FULIAN_REPORT_RESIDENT=0 turns it off, =1 turns it on also where no terminal is attached
   (scripts, benchmarks); by default it serves commands whose output goes to a terminal.
+  The first one started says so in one line on stderr, with the way to turn it off; later
+  ones say nothing while its mark lasts in the private folder (a login's $XDG_RUNTIME_DIR,
+  or the temporary folder until it is emptied).
+- A resident process that does not take a command within ANSWER_SECONDS (stopped, hung) or
+  refuses it (a socket left by one killed outright) is not waited for: the caller builds
+  itself and starts a new one, whose socket takes the old name over.  The fork gets the
+  caller's stdout and stderr, and runs the command, only when the caller, told its pid,
+  says go: a caller that gave up is never built for twice, and no descriptor of its is left
+  in flight to a process that never reads it (a pipe would never end).
 - Ctrl-C (and SIGTERM, SIGHUP) at the caller is passed on to the command: it stops as it
   would in the caller's own process.  A caller that is killed outright leaves its build to
   finish, under the output folder's lock, as an uninterrupted build would.
@@ -37,6 +46,16 @@ import sys
 
 SWITCH_VARIABLE = "FULIAN_REPORT_RESIDENT"
 IDLE_SECONDS = 15 * 60
+# For the resident process to accept a command and start it (not to finish it: a build takes
+# as long as it takes).  A fork of a healthy one answers in milliseconds, even on a busy machine.
+ANSWER_SECONDS = 2.0
+STARTED_NOTICE = (
+    "提示：已在后台启动常驻进程，之后在终端里运行 build、validate 会快一些（15 分钟不用就自行退出）；"
+    f"不想要它时设环境变量 {SWITCH_VARIABLE}=0。"
+)
+NO_ANSWER_NOTICE = "提示：常驻进程没有及时应答，这次由本进程自己完成，并换一个新的常驻进程。"
+_NOTICE_MARK = "started-notice"
+_GO = b"go\n"
 # Variables the interpreter reads at its start (encoding, hash seed, paths, locale): the
 # resident process must have started under the same values as its caller.
 _STARTUP_VARIABLES = ("LANG", "LC_ALL", "LC_CTYPE")
@@ -45,11 +64,10 @@ _LARGEST_REQUEST = 16 * 1024 * 1024  # a command line and an environment: far le
 
 
 def serves(args: list[str]) -> bool:
-    """Whether a resident process runs this command line, besides a plain build or validate
-    (which launcher.plain_command recognises): any `validate` (one typer parses: `--format=json`),
-    the other command run again and again while data is written."""
+    """Whether a resident process runs this command line: `build` and `validate`, the commands
+    run again and again while data is written (typer parses them there, as here)."""
     rest = args[1:] if args[:1] == ["--debug"] else args
-    return rest[:1] == ["validate"]
+    return rest[:1] in (["build"], ["validate"])
 
 
 def wanted(environ: dict[str, str] | None = None) -> bool:
@@ -154,6 +172,7 @@ def run(args: list[str]) -> int | None:
     import socket
 
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.settimeout(ANSWER_SECONDS)  # to connect, hand over and hear the fork's pid
     try:
         connection.connect(path)
         request = {
@@ -163,16 +182,31 @@ def run(args: list[str]) -> int | None:
             "umask": _umask(),
             "streams": [_stream_settings(sys.stdout), _stream_settings(sys.stderr)],
         }
-        sys.stdout.flush()
-        sys.stderr.flush()
         message = json.dumps(request).encode("utf-8")  # ASCII: json escapes the rest
-        socket.send_fds(connection, [len(message).to_bytes(8, "big") + message], [1, 2])
+        connection.sendall(len(message).to_bytes(8, "big") + message)
         reader = connection.makefile("rb")
         child = reader.readline()
         if not child.startswith(b"pid "):
+            connection.close()
             return None  # refused (another user, a resident process on its way out): build here
         pid = int(child[4:])
-    except (OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Our stdout and stderr go only with the go: descriptors in flight to a resident process
+        # that never reads them would keep a pipe we write to open (`| less` would never end).
+        socket.send_fds(connection, [_GO], [1, 2])
+        connection.settimeout(None)  # the command has started: it takes as long as it takes
+    except KeyboardInterrupt:  # Ctrl-C before the command started: nothing to stop but ourselves
+        connection.close()
+        sys.stderr.write("已中断。\n")
+        sys.stderr.flush()
+        return 130
+    except TimeoutError:  # stopped or hung: a new one replaces it (start)
+        connection.close()
+        sys.stderr.write(NO_ANSWER_NOTICE + "\n")
+        sys.stderr.flush()
+        return None
+    except (OSError, ValueError):  # no one listens (a socket left by a kill -9), or refused
         connection.close()
         return None
 
@@ -206,12 +240,14 @@ def _stream_settings(stream) -> list[str]:
 
 
 def start() -> None:
-    """Leave a resident process behind for the next build, if none is there; never fails."""
+    """Leave a resident process behind for the next build; never fails.  Called when none
+    served this command (none there, a stale socket, one that did not answer): the new one's
+    socket replaces the old one's, which then ends."""
     try:
         if not wanted():
             return
         path = socket_path()
-        if path is None or os.path.exists(path):
+        if path is None:
             return
         import json
         import subprocess
@@ -228,8 +264,21 @@ def start() -> None:
             start_new_session=True,
             close_fds=True,
         )
+        _notice_once(os.path.dirname(path))
     except Exception:  # noqa: BLE001 - only ever a saving of time
         pass
+
+
+def _notice_once(folder: str) -> None:
+    """Say that a resident process was started, the first time in this private folder (a
+    login's, or until the temporary folder is emptied): its mark is made whole or not at all,
+    so that of callers starting one at once only one says it."""
+    try:
+        os.close(os.open(os.path.join(folder, _NOTICE_MARK), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        return
+    sys.stderr.write(STARTED_NOTICE + "\n")
+    sys.stderr.flush()
 
 
 # The resident process ---------------------------------------------------------------------
@@ -242,7 +291,7 @@ def serve(path: str, idle: float = IDLE_SECONDS) -> None:
     import time
 
     gc.disable()
-    from . import api, build_command, cli, launcher  # noqa: F401  the imports every build and validate makes
+    from . import api, build_command, cli  # noqa: F401  the imports every build and validate makes
     from .writers import docx  # noqa: F401
 
     gc.freeze()
@@ -311,43 +360,45 @@ def _serve_one(connection) -> None:
         _pid, uid, _gid = struct.unpack("3i", credentials)
         if uid != os.getuid():
             os._exit(0)
-        message, fds, _flags, _address = socket.recv_fds(connection, 1024 * 1024, 2)
-        if len(fds) != 2 or len(message) < 8:
-            os._exit(0)
-        size = int.from_bytes(message[:8], "big")
+        connection.settimeout(ANSWER_SECONDS)  # a caller that says nothing does not hold a fork
+        size = int.from_bytes(_receive(connection, 8), "big")
         if size > _LARGEST_REQUEST:
             os._exit(0)
-        message = message[8:]
-        while len(message) < size:  # a large environment comes in pieces
-            more = connection.recv(size - len(message))
-            if not more:
-                os._exit(0)
-            message += more
-        request = json.loads(message.decode("utf-8"))
-        _become_caller(request, fds)
+        request = json.loads(_receive(connection, size).decode("utf-8"))
+        os.setsid()  # away from the resident process: a signal to the build is to the build alone
         connection.sendall(f"pid {os.getpid()}\n".encode())
-        from .launcher import plain_command, run_plain
+        go, fds, _flags, _address = socket.recv_fds(connection, len(_GO), 2)
+        if go != _GO or len(fds) != 2:
+            os._exit(0)  # the caller gave up waiting and builds itself
+        connection.settimeout(None)
+        _become_caller(request, fds)
+        from .cli import run_command_line
 
-        options, debug = plain_command(request["args"])
-        if options is not None:
-            status = run_plain(options, debug)
-        else:
-            from .cli import run_command_line
-
-            status = run_command_line(request["args"])
+        status = run_command_line(request["args"])
+    except KeyboardInterrupt:  # the caller's Ctrl-C, passed on before the command took it over
+        status = 130
     except BaseException:  # noqa: BLE001 - the caller is told by the status
         status = 3
     finally:
-        for stream in (sys.stdout, sys.stderr):
-            try:
-                stream.flush()
-            except (OSError, ValueError):
-                pass
+        from .process import wind_up
+
+        wind_up()
         try:
             connection.sendall(_STATUS_PREFIX + f"{status}\n".encode())
         except OSError:
             pass
         os._exit(status)
+
+
+def _receive(connection, size: int) -> bytes:
+    """Exactly `size` bytes (a large environment comes in pieces); the fork ends at an early end."""
+    message = b""
+    while len(message) < size:
+        more = connection.recv(size - len(message))
+        if not more:
+            os._exit(0)
+        message += more
+    return message
 
 
 def _become_caller(request: dict, fds: list[int]) -> None:
@@ -356,7 +407,6 @@ def _become_caller(request: dict, fds: list[int]) -> None:
     import signal
     import time
 
-    os.setsid()  # away from the resident process: a signal to the build is to the build alone
     for target, fd in zip((1, 2), fds):
         os.dup2(fd, target)
         os.close(fd)

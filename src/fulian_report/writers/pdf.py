@@ -103,7 +103,7 @@ def _profile_dir() -> Path:
 
 def remove_profile() -> None:
     """Remove this process's profile now: the command line ends without Python's teardown
-    (launcher._exit_now), so neither atexit nor multiprocessing's finalizers run there."""
+    (process.exit_now), so neither atexit nor multiprocessing's finalizers run there."""
     if _profile_dir.cache_info().currsize:
         shutil.rmtree(_profile_dir(), ignore_errors=True)
 
