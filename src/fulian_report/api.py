@@ -17,19 +17,15 @@ from .check import OutputCheck, file_state, sorted_states
 from .collector import paused
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
-from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, write_problem
-from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, named_path, validate_subject
+from .model.dataset import YEAR_RE, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
-from .render.partial import blame_empty_files, prose_findings
-from .render.report import render_document
-from .render.style import Style, resolve_style
-from .render.usage import digits_in_prose, digits_in_templates, unused_figures
+from .pipeline import all_findings, make_document, organisation_folders, year_organisations
+from .render.style import resolve_style
 from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
-from .writers.filenames import file_stem
 from .writers.manifest import OutputManifest, digest
-from .writers.output import Staging, atomic_write, output_lock, remove_leftovers
+from .output import Staging, atomic_write, output_lock, remove_leftovers
 from .writers.pdf import require_soffice
 
 
@@ -57,62 +53,6 @@ class BuildFailed(FulianError):
     reports: list[OrgReport] = field(default_factory=list)
     failed: dict[str, list[Finding]] = field(default_factory=dict)  # organisation → its findings
     faulty: list[str] = field(default_factory=list)  # organisations stopped by a fault of the tool itself
-
-
-def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
-    return _year_organisations(Path(data_root) / str(year), year, orgs)
-
-
-def _year_organisations(year_folder: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
-    if not year_folder.is_dir():
-        raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
-    if orgs:
-        orgs = list(dict.fromkeys(orgs))  # --org furong --org furong is one organisation
-        known = {p.name: p for p in folders}
-        missing = [o for o in orgs if o not in known]
-        if missing:
-            raise FulianError.single(
-                year_folder, f"{year} 年没有这些组织：{'、'.join(missing)}；已有：{'、'.join(known) or '（无）'}"
-            )
-        folders = [known[o] for o in orgs]
-    if not folders:
-        raise FulianError.single(year_folder, f"{year_folder} 下没有任何组织文件夹")
-    return folders
-
-
-def make_document(data: OrgData, style: str | Style | None = None, provenance: bool = False) -> Document:
-    """Render one organisation's report in its own style or the one given (with `provenance`,
-    each figure a run carrying its source, for the preview)."""
-    chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
-    # Digits typed into prose or a template's text are figures nobody checks: errors, with the rest.
-    slips = digits_in_prose(data) + digits_in_templates((chosen.folder, chosen.base))
-    try:
-        document = render_document(data, chosen, provenance)
-    except FulianError as exc:
-        # The data's warnings stay with the errors: one of them may be their cause (an emptied file).
-        raise FulianError(slips + blame_empty_files(exc.findings, data) + data.warnings) from None
-    if slips:
-        raise FulianError(slips)
-    known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
-    data.warnings.extend(w for w in unused_figures(data) if w not in known)
-    renamed = file_stem(document.title.text).warning
-    if renamed:  # validate says it too: the title is rendered there as well
-        warning = Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING)
-        if warning not in known:
-            data.warnings.append(warning)
-    return document
-
-
-def _own_style(data: OrgData) -> Style:
-    """The style organisation.yaml names; a name that is no style is reported at that line."""
-    name = data.organisation.style
-    beside = data.folder / name  # a style kept with the data (as `import` writes one)
-    try:
-        return resolve_style(str(beside) if len(Path(name).parts) == 1 and (beside / "style.yaml").is_file() else name)
-    except FulianError as exc:
-        where = data.locate("organisation", ("style",))
-        raise FulianError([Finding(where, f.message) if f.location.path == name else f for f in exc.findings]) from None
 
 
 def build(
@@ -378,13 +318,6 @@ def _validate_org(folder: Path) -> tuple[OrgReport, list[Finding]]:
     return OrgReport(data.org_id, make_document(data).file_stem), data.warnings
 
 
-def all_findings(error: FulianError) -> list[Finding]:
-    """An error's findings; for data with errors, also what its prose gets wrong, so that all show at once."""
-    if isinstance(error, InvalidOrg):
-        return error.findings + blame_empty_files(prose_findings(error), error.partial)
-    return error.findings
-
-
 def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     """The organisation folders and files to check under `path`; a year folder that build
     would refuse (missing, empty, unreadable) adds build's own findings instead."""
@@ -393,7 +326,7 @@ def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     named = named_path(path)  # `.`, `..` or `furong` typed in a folder: their names are in the full path
     if YEAR_RE.match(named.name):
         try:
-            return _year_organisations(path, int(named.name))  # as typed, which messages show
+            return year_organisations(path, int(named.name))  # as typed, which messages show
         except FulianError as exc:
             findings.extend(exc.findings)
             return []

@@ -116,7 +116,7 @@ def default_jobs() -> int:
 
 def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, ...]) -> Rendered:
     """Load, validate, render and write one organisation's report to bytes; data errors are returned."""
-    from .api import all_findings, make_document
+    from .pipeline import all_findings, make_document
     from .model.dataset import load_org
     from .render.environment import render_budget
     from .render.style import resolve_style

@@ -168,7 +168,7 @@ def apply_edit(edit: Edit, validate: Any) -> int:
     `validate(subject, source)` gives the findings of a parsed file as `validate` does.
     Raises FulianError (in Chinese, with the file and line) and writes nothing when the value
     is not one line, the file changed there meanwhile, or the new value brings an error."""
-    from .writers.output import atomic_write, output_lock
+    from .output import atomic_write, output_lock
 
     value = edit.value.strip()
     if not value:

@@ -27,7 +27,7 @@ from .readers.layout import Layout, first_numbered, layout, texts
 from .readers.structure import ReadReport
 from .source.yaml_source import MAX_FILE_BYTES, display_path
 from .writers.data import STYLE_FOLDER, next_year_expression, write_data
-from .writers.filenames import org_folder_problem
+from .filenames import org_folder_problem
 
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -435,7 +435,7 @@ def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> 
 
 def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[str]]:
     """A bundled style when it builds the same report as the written one; else the written one."""
-    from .api import make_document
+    from .pipeline import make_document
     from .model.dataset import load_org
     from .render.report import parse_markup, render_markup, render_prose
     from .render.style import available_styles, resolve_style

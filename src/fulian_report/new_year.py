@@ -24,7 +24,7 @@ from .errors import Finding, FulianError, Location, read_error_message, write_pr
 from .model.dataset import load_org
 from .model.unfilled import marker
 from .source.yaml_source import display_path, folder_entries, linked_folder_error, read_source_bytes
-from .writers.filenames import org_folder_problem
+from .filenames import org_folder_problem
 
 
 @dataclass
@@ -45,7 +45,7 @@ class InitResult:
 
 
 def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None) -> InitResult:
-    from .api import organisation_folders
+    from .pipeline import organisation_folders
 
     refused = [(name, org_folder_problem(name)) for name in orgs or ()]
     findings = [Finding(Location(display_path(Path(data_root))), f"--org “{name}”不能用作组织文件夹名：{problem}") for name, problem in refused if problem]

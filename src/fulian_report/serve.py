@@ -4,7 +4,7 @@
 Both hold what a cold start pays for (imports, styles, compiled templates,
 the prepared .docx blank) and call exactly the functions a one-shot build
 calls: `watch` writes through `api.build` (atomic writes, the output record,
-edited reports protected), `preview` renders through `api.make_document`.
+edited reports protected), `preview` renders through `pipeline.make_document`.
 What is here only decides *what* to rebuild when a file changes: an
 organisation's own files (or last year's, which its report compares with)
 rebuild it, a style's files every organisation that uses the style.
@@ -350,7 +350,7 @@ class Watcher:
 
         Raises FulianError, before building anything, when there is nothing to watch (no data
         folder for the year, an unknown --org) or the output would land in the data."""
-        from .api import organisation_folders
+        from .pipeline import organisation_folders
 
         self._notice = notice or _to_stderr
         self._refuse_output_inside_data()
@@ -360,7 +360,7 @@ class Watcher:
         report(self.build(jobs=1 if few else None))
         # Each rebuild stages its report in one staging folder made for the session (and removed
         # when it ends): making and removing one at every save took a tenth of a rebuild.
-        from .writers.output import Staging
+        from .output import Staging
 
         self._staging = Staging(self._out_year)
         own_output = self._out_year.resolve()
@@ -398,7 +398,7 @@ class Watcher:
         said once, and a new staging folder made, which makes the output folder again."""
         if self._staging is None or self._out_year.is_dir():
             return
-        from .writers.output import Staging
+        from .output import Staging
 
         self._notice(f"输出文件夹 {printable_path(self._out_year)} 不见了（被删除或移走），重新建立。")
         self._staging.close()

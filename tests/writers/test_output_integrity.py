@@ -129,7 +129,7 @@ def test_a_build_that_cannot_get_the_lock_in_time_writes_nothing_and_says_why(tm
 
     from fulian_report import api
     from fulian_report.errors import FulianError
-    from fulian_report.writers import output
+    from fulian_report import output
 
     data = _organisations(tmp_path / "data", 55, 2)
     folder = tmp_path / "out" / "2021"

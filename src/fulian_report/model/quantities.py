@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Protocol
 
 from pydantic import (
     BaseModel,
@@ -24,9 +24,6 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-
-if TYPE_CHECKING:  # period.py builds on the dates defined here
-    from .period import PeriodWindow
 
 # Full-width digits and signs that Chinese input methods produce; a number
 # written with them means the same number.
@@ -421,6 +418,15 @@ def _calendar_check(parts: dict) -> None:
             raise ValueError(f"{year}年{month}月没有{day}日") from None
 
 
+class DateWindow(Protocol):
+    """The dates a file may name, as a date's validation asks it (period.PeriodWindow is one):
+    stated here, where dates are defined, so that the periods built on them are not imported back."""
+
+    reason: str
+
+    def admits(self, date: ReportDate) -> bool: ...
+
+
 class ReportDate(Figure):
     """A date as precise as the report knows it: 2021年3月5日, 2021年3月下旬, 2021年6月, 2025年."""
 
@@ -460,7 +466,7 @@ class ReportDate(Figure):
     @model_validator(mode="after")
     def _within_window(self, info: ValidationInfo) -> "ReportDate":
         """Dates of a period's data lie in that period: the loader says which dates a file may name."""
-        window: PeriodWindow | None = (info.context or {}).get("date_window")
+        window: DateWindow | None = (info.context or {}).get("date_window")
         if window is not None and not window.admits(self):
             raise ValueError(f"日期 {self} {window.reason}")
         return self

@@ -23,7 +23,7 @@ from ..errors import Finding, FulianError
 from ..model.dataset import translate_error
 from ..model.subjects import FieldProblem
 from ..source.yaml_source import SourceFile, decode, display_path, linked_folder_error, load_yaml, read_source_bytes
-from ..writers.layout import POINTS_PER_MM
+from ..gbt9704 import POINTS_PER_MM
 
 BASE_STYLE = "_base"
 STYLE_FILE = "style.yaml"
