@@ -6,6 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from fulian_report import api, pipeline
+from fulian_report.selection import Selection
 from fulian_report.cli import app
 from fulian_report.writers.manifest import OutputManifest
 from tests.conftest import MINIMAL_ORG, write_org
@@ -44,7 +45,7 @@ def test_a_failed_organisation_is_reported_by_name_and_the_others_are_written(tm
 def test_api_build_raises_with_the_written_reports_and_each_failure(tmp_path):
     data = _three_orgs(tmp_path / "data", bad=("first", "third"))
     with pytest.raises(api.BuildFailed) as raised:
-        api.build(2021, data, tmp_path / "out", jobs=2)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=2)
     assert list(raised.value.failed) == ["first", "third"]
     assert [report.org_id for report in raised.value.reports] == ["second"]
     assert all(f.location.path.startswith(str(data / "2021" / "first")) for f in raised.value.failed["first"])
@@ -54,7 +55,7 @@ def test_api_build_raises_with_the_written_reports_and_each_failure(tmp_path):
 def test_progress_is_reported_per_organisation_and_not_drawn_off_a_terminal(tmp_path):
     data = _three_orgs(tmp_path / "data", bad=())
     calls = []
-    api.build(2021, data, tmp_path / "out", jobs=2, progress=lambda done, total: calls.append((done, total)))
+    api.build(Selection(2021, data, tmp_path / "out"), jobs=2, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1, 3), (2, 3), (3, 3)]
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0 and "生成中" not in result.output
@@ -233,7 +234,7 @@ def test_a_worker_that_dies_costs_only_the_organisation_it_was_rendering(tmp_pat
     data = _three_orgs(tmp_path / "data", bad=())
     monkeypatch.setattr(pipeline, "make_document", _fault_in("second", lambda: os._exit(9)))
     with pytest.raises(api.BuildFailed) as caught:
-        api.build(2021, data, tmp_path / "out", jobs=2)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=2)
     assert list(caught.value.failed) == ["second"] and caught.value.faulty == ["second"]
     assert "进程意外退出" in caught.value.failed["second"][0].message
     assert sorted(report.org_id for report in caught.value.reports) == ["first", "third"]
@@ -249,7 +250,7 @@ def test_the_time_backstop_stops_an_organisation_that_hangs(tmp_path, monkeypatc
     monkeypatch.setattr(pipeline, "make_document", _fault_in("third", lambda: time.sleep(30)))
     started = time.monotonic()
     with pytest.raises(api.BuildFailed) as caught:
-        api.build(2021, data, tmp_path / "out", jobs=1)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=1)
     assert time.monotonic() - started < 20
     assert list(caught.value.failed) == ["third"] and "超过了" in caught.value.failed["third"][0].message
     assert len(caught.value.reports) == 2
@@ -264,7 +265,7 @@ def test_the_memory_backstop_stops_an_organisation_that_would_take_too_much(tmp_
     monkeypatch.setattr(batch, "ORG_MEMORY_BYTES", 300 << 20)
     monkeypatch.setattr(pipeline, "make_document", _fault_in("first", lambda: bytearray(2 << 30)))
     with pytest.raises(api.BuildFailed) as caught:
-        api.build(2021, data, tmp_path / "out", jobs=1)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=1)
     assert list(caught.value.failed) == ["first"] and "内存超过了 300 MB" in caught.value.failed["first"][0].message
     assert len(caught.value.reports) == 2
     bytearray(400 << 20)  # the limit is lifted again afterwards
@@ -293,7 +294,7 @@ def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered
         alive.append(sum(ref() is not None for ref in documents))
 
     monkeypatch.setattr(pipeline, "make_document", make_document)
-    reports = api.build(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt"), jobs=1, progress=progress)
+    reports = api.build(Selection(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt")), jobs=1, progress=progress)
     assert len(documents) == 6 and alive == [0] * 6
     assert not any(hasattr(report, "document") for report in reports)
     assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 6

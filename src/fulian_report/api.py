@@ -22,6 +22,7 @@ from .model.dataset import YEAR_RE, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .pipeline import all_findings, make_document, organisation_folders, year_organisations
 from .render.style import resolve_style
+from .selection import Selection
 from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
 from .writers.manifest import OutputManifest, digest
@@ -56,19 +57,14 @@ class BuildFailed(FulianError):
 
 
 def build(
-    year: int,
-    data_root: Path = Path("data"),
-    out_root: Path = Path("out"),
-    orgs: list[str] | None = None,
-    style: str | None = None,
-    formats: tuple[str, ...] = ("docx",),
+    selection: Selection,
     jobs: int | None = 1,
     progress: Progress | None = None,
     strict: bool = False,
     force: bool = False,
     staging: Staging | None = None,
 ) -> list[OrgReport]:
-    """Build the reports of `year`, `jobs` organisations at a time (None: one per core).
+    """Build the reports `selection` names, `jobs` organisations at a time (None: one per core).
 
     An organisation whose data is wrong is not written and the others are; if any failed,
     `BuildFailed` carries every finding and the reports that were written.  With `strict`,
@@ -77,7 +73,7 @@ def build(
     output folder) is one the caller keeps open from build to build: `watch` does, so that a
     save is not also the making and removing of a staging folder.
     """
-    target = Path(out_root) / str(year)
+    target, formats = selection.out_year, selection.formats
     with Staging(target) if staging is None else _kept_open(staging) as staging:
 
         def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
@@ -93,7 +89,7 @@ def build(
             for fmt in formats:
                 staging.discard(output_path(report.file_stem, target, fmt))
 
-        reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
+        reports, failed, faulty = _render(selection, jobs, progress, strict, keep, drop)
         if reports:
             try:
                 with output_lock(target):
@@ -160,17 +156,7 @@ def _write(
 
 
 def _render(
-    year: int,
-    data_root: Path,
-    out_root: Path,
-    orgs: list[str] | None,
-    style: str | None,
-    formats: tuple[str, ...],
-    jobs: int | None,
-    progress: Progress | None,
-    strict: bool,
-    keep: Keep,
-    drop: Drop,
+    selection: Selection, jobs: int | None, progress: Progress | None, strict: bool, keep: Keep, drop: Drop
 ) -> tuple[list[OrgReport], dict[str, list[Finding]], list[str]]:
     """Every organisation rendered to bytes, each report's bytes handed to `keep` as they come and
     let go: (reports, the findings of each organisation that failed, the organisations among them
@@ -178,6 +164,7 @@ def _render(
     handed to `drop` and fail.
 
     With `strict`, an organisation with warnings is one that failed, its warnings made errors."""
+    year, style, formats = selection.year, selection.style, selection.formats
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
@@ -185,7 +172,7 @@ def _render(
         require_soffice()  # before anything is read or written: no half-done build
     if style:
         resolve_style(style)  # a wrong --style is one error, not one per organisation
-    folders = organisation_folders(data_root, year, orgs)
+    folders = organisation_folders(selection.data_root, year, selection.orgs)
     reports: list[OrgReport] = []
     failed: dict[str, list[Finding]] = {}
     faulty = []
@@ -204,11 +191,10 @@ def _render(
                 exc.failed.update(failed)
                 raise
             reports.append(report)
-    target = Path(out_root) / str(year)
     by_stem: dict[str, list[str]] = {}
     for report in reports:
         by_stem.setdefault(report.file_stem, []).append(report.org_id)
-    for clash in _clashing_titles(reports, target):
+    for clash in _clashing_titles(reports, selection.out_year):
         for org in by_stem[Path(clash.location.path).name]:
             failed.setdefault(org, []).append(clash)
     for report in reports:
@@ -218,20 +204,10 @@ def _render(
     return reports, failed, faulty
 
 
-def check(
-    year: int,
-    data_root: Path = Path("data"),
-    out_root: Path = Path("out"),
-    orgs: list[str] | None = None,
-    style: str | None = None,
-    formats: tuple[str, ...] = ("docx",),
-    jobs: int | None = 1,
-    progress: Progress | None = None,
-    strict: bool = False,
-) -> OutputCheck:
-    """Build in memory and compare with the files under `out_root`; writes nothing.  Each report
+def check(selection: Selection, jobs: int | None = 1, progress: Progress | None = None, strict: bool = False) -> OutputCheck:
+    """Build in memory and compare with the files in the selection's output folder; writes nothing.  Each report
     is compared as it comes, and only the outcome kept."""
-    target = Path(out_root) / str(year)
+    target, formats = selection.out_year, selection.formats
     states: dict[Path, str] = {}  # each expected file → file_state
 
     def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
@@ -243,9 +219,9 @@ def check(
         for fmt in formats:
             states.pop(output_path(report.file_stem, target, fmt), None)
 
-    reports, failed, _ = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
+    reports, failed, _ = _render(selection, jobs, progress, strict, keep, drop)
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
-    result = sorted_states(states, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
+    result = sorted_states(states, None if selection.orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
     # Only reports this tool wrote are extra: a person's own copy beside them ("另存为") is theirs.
     ours = OutputManifest(target).files
     result.extra = [path for path in result.extra if path.name in ours]
