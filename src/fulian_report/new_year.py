@@ -21,10 +21,10 @@ from pathlib import Path
 import yaml
 
 from .errors import Finding, FulianError, Location, read_error_message, write_problem
+from .filenames import org_folder_problem
 from .model.dataset import load_org
 from .model.unfilled import marker
 from .source.yaml_source import display_path, folder_entries, linked_folder_error, read_source_bytes
-from .filenames import org_folder_problem
 
 
 @dataclass

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from .doctree import Document
 from .errors import Finding, FulianError, Severity
+from .filenames import file_stem
 from .model.dataset import InvalidOrg, OrgData
 from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
 from .render.usage import digits_in_prose, digits_in_templates, unused_figures
 from .source.yaml_source import folder_entries
-from .filenames import file_stem
 
 
 def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
