@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from fulian_report import api, pipeline
+from fulian_report import api, batch, pipeline
 from fulian_report.selection import Selection
 from fulian_report.cli import app
 from fulian_report.writers.manifest import OutputManifest
@@ -205,7 +205,7 @@ def _crash():
 def test_a_fault_of_the_tool_costs_only_its_organisation_and_exits_3(tmp_path, monkeypatch, jobs):
     data = _three_orgs(tmp_path / "data", bad=())
     out = tmp_path / "out"
-    monkeypatch.setattr(pipeline, "make_document", _fault_in("second", _crash))
+    monkeypatch.setattr(batch, "make_document", _fault_in("second", _crash))
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--jobs", jobs])
     assert result.exit_code == 3, result.output
     assert "组织 second 生成失败：" in result.output and "本工具内部出错" in result.output
@@ -221,7 +221,7 @@ def test_the_file_system_refusing_costs_its_organisation_in_chinese_and_exits_1(
         raise OSError(errno.EIO, "Input/output error", str(tmp_path / "data" / "2021" / "second" / "cases.yaml"))
 
     data = _three_orgs(tmp_path / "data", bad=())
-    monkeypatch.setattr(pipeline, "make_document", _fault_in("second", disk_gone))
+    monkeypatch.setattr(batch, "make_document", _fault_in("second", disk_gone))
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--jobs", jobs])
     assert result.exit_code == 1, result.output
     assert "组织 second 生成失败：" in result.output and "second/cases.yaml" in result.output and "读写磁盘时出错" in result.output
@@ -232,7 +232,7 @@ def test_a_worker_that_dies_costs_only_the_organisation_it_was_rendering(tmp_pat
     import os
 
     data = _three_orgs(tmp_path / "data", bad=())
-    monkeypatch.setattr(pipeline, "make_document", _fault_in("second", lambda: os._exit(9)))
+    monkeypatch.setattr(batch, "make_document", _fault_in("second", lambda: os._exit(9)))
     with pytest.raises(api.BuildFailed) as caught:
         api.build(Selection(2021, data, tmp_path / "out"), jobs=2)
     assert list(caught.value.failed) == ["second"] and caught.value.faulty == ["second"]
@@ -247,7 +247,7 @@ def test_the_time_backstop_stops_an_organisation_that_hangs(tmp_path, monkeypatc
 
     data = _three_orgs(tmp_path / "data", bad=())
     monkeypatch.setattr(batch, "ORG_SECONDS", 0.3)
-    monkeypatch.setattr(pipeline, "make_document", _fault_in("third", lambda: time.sleep(30)))
+    monkeypatch.setattr(batch, "make_document", _fault_in("third", lambda: time.sleep(30)))
     started = time.monotonic()
     with pytest.raises(api.BuildFailed) as caught:
         api.build(Selection(2021, data, tmp_path / "out"), jobs=1)
@@ -263,7 +263,7 @@ def test_the_memory_backstop_stops_an_organisation_that_would_take_too_much(tmp_
         pytest.skip("the address space of a process cannot be told here")
     data = _three_orgs(tmp_path / "data", bad=())
     monkeypatch.setattr(batch, "ORG_MEMORY_BYTES", 300 << 20)
-    monkeypatch.setattr(pipeline, "make_document", _fault_in("first", lambda: bytearray(2 << 30)))
+    monkeypatch.setattr(batch, "make_document", _fault_in("first", lambda: bytearray(2 << 30)))
     with pytest.raises(api.BuildFailed) as caught:
         api.build(Selection(2021, data, tmp_path / "out"), jobs=1)
     assert list(caught.value.failed) == ["first"] and "内存超过了 300 MB" in caught.value.failed["first"][0].message
@@ -293,7 +293,7 @@ def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered
         gc.collect()
         alive.append(sum(ref() is not None for ref in documents))
 
-    monkeypatch.setattr(pipeline, "make_document", make_document)
+    monkeypatch.setattr(batch, "make_document", make_document)
     reports = api.build(Selection(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt")), jobs=1, progress=progress)
     assert len(documents) == 6 and alive == [0] * 6
     assert not any(hasattr(report, "document") for report in reports)

@@ -22,6 +22,7 @@ from .doctree import Paragraph
 from .errors import FulianError, os_reason
 from .filenames import org_folder_problem
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
+from .pipeline import make_document
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
@@ -438,7 +439,6 @@ def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> 
 def _choose_style(folder: Path, year: int, source: list[str]) -> tuple[str, bool, list[str]]:
     """A bundled style when it builds the same report as the written one; else the written one.
     With it, how many of the `source` report's paragraphs its build changes, as `diff` counts them."""
-    from .pipeline import make_document
     from .model.dataset import load_org
     from .render.report import parse_markup, render_markup, render_prose
     from .render.style import available_styles, resolve_style
