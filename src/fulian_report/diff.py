@@ -40,11 +40,9 @@ def report_paragraphs(path: Path, as_text: bool | None = None) -> list[str]:
         raise FulianError.single(path, "找不到这个文件")
     raw = read_report_bytes(path)  # a regular file under a report's bound
     if path.suffix.lower() == ".txt" if as_text is None else as_text:
-        try:
-            lines = raw.decode("utf-8-sig").splitlines()
-        except UnicodeDecodeError:
-            raise FulianError.single(path, "不是 UTF-8 编码的文本文件") from None
-        return [line for line in lines if line.strip()]
+        from .readers.txt import txt_lines  # UTF-8 or GBK, lines as an editor shows them: as import reads them
+
+        return [line.text for line in txt_lines(raw, path) if line.text.strip()]
     from lxml import etree
 
     from .readers.docx import package_parts
