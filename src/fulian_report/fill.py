@@ -95,7 +95,8 @@ def scalar_spans(text: str) -> dict[PathKey, Span]:
 
 _EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|[,\[\]{}]""")
+# A lone "=" reads as YAML's value key (tag:yaml.org,2002:value), which the data files refuse.
+_PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|[,\[\]{}]|^=$""")
 
 
 def yaml_scalar(value: str, style: str | None) -> str:
