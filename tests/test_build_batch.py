@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from fulian_report import api
+from fulian_report import api, batch, pipeline
+from fulian_report.selection import Selection
 from fulian_report.cli import app
 from fulian_report.writers.manifest import OutputManifest
 from tests.conftest import MINIMAL_ORG, write_org
@@ -44,7 +45,7 @@ def test_a_failed_organisation_is_reported_by_name_and_the_others_are_written(tm
 def test_api_build_raises_with_the_written_reports_and_each_failure(tmp_path):
     data = _three_orgs(tmp_path / "data", bad=("first", "third"))
     with pytest.raises(api.BuildFailed) as raised:
-        api.build(2021, data, tmp_path / "out", jobs=2)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=2)
     assert list(raised.value.failed) == ["first", "third"]
     assert [report.org_id for report in raised.value.reports] == ["second"]
     assert all(f.location.path.startswith(str(data / "2021" / "first")) for f in raised.value.failed["first"])
@@ -54,7 +55,7 @@ def test_api_build_raises_with_the_written_reports_and_each_failure(tmp_path):
 def test_progress_is_reported_per_organisation_and_not_drawn_off_a_terminal(tmp_path):
     data = _three_orgs(tmp_path / "data", bad=())
     calls = []
-    api.build(2021, data, tmp_path / "out", jobs=2, progress=lambda done, total: calls.append((done, total)))
+    api.build(Selection(2021, data, tmp_path / "out"), jobs=2, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]  # 0 of 3 before the first is rendered
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0 and "生成中" not in result.output
@@ -208,7 +209,7 @@ def test_a_write_failure_does_not_hide_the_organisations_that_failed_before_it(t
 
 def _fault_in(org_id, fault):
     """make_document as it is, except for organisation `org_id`, where `fault` happens."""
-    real = api.make_document
+    real = pipeline.make_document
 
     def make_document(data, style=None):
         if data.folder.name == org_id:
@@ -226,7 +227,7 @@ def _crash():
 def test_a_fault_of_the_tool_costs_only_its_organisation_and_exits_3(tmp_path, monkeypatch, jobs):
     data = _three_orgs(tmp_path / "data", bad=())
     out = tmp_path / "out"
-    monkeypatch.setattr(api, "make_document", _fault_in("second", _crash))
+    monkeypatch.setattr(batch, "make_document", _fault_in("second", _crash))
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(out), "--jobs", jobs])
     assert result.exit_code == 3, result.output
     assert "组织 second 生成失败：" in result.output and "本工具内部出错" in result.output
@@ -242,7 +243,7 @@ def test_the_file_system_refusing_costs_its_organisation_in_chinese_and_exits_1(
         raise OSError(errno.EIO, "Input/output error", str(tmp_path / "data" / "2021" / "second" / "cases.yaml"))
 
     data = _three_orgs(tmp_path / "data", bad=())
-    monkeypatch.setattr(api, "make_document", _fault_in("second", disk_gone))
+    monkeypatch.setattr(batch, "make_document", _fault_in("second", disk_gone))
     result = runner.invoke(app, ["build", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--jobs", jobs])
     assert result.exit_code == 1, result.output
     assert "组织 second 生成失败：" in result.output and "second/cases.yaml" in result.output and "读写磁盘时出错" in result.output
@@ -253,9 +254,9 @@ def test_a_worker_that_dies_costs_only_the_organisation_it_was_rendering(tmp_pat
     import os
 
     data = _three_orgs(tmp_path / "data", bad=())
-    monkeypatch.setattr(api, "make_document", _fault_in("second", lambda: os._exit(9)))
+    monkeypatch.setattr(batch, "make_document", _fault_in("second", lambda: os._exit(9)))
     with pytest.raises(api.BuildFailed) as caught:
-        api.build(2021, data, tmp_path / "out", jobs=2)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=2)
     assert list(caught.value.failed) == ["second"] and caught.value.faulty == ["second"]
     assert "进程意外退出" in caught.value.failed["second"][0].message
     assert sorted(report.org_id for report in caught.value.reports) == ["first", "third"]
@@ -268,10 +269,10 @@ def test_the_time_backstop_stops_an_organisation_that_hangs(tmp_path, monkeypatc
 
     data = _three_orgs(tmp_path / "data", bad=())
     monkeypatch.setattr(batch, "ORG_SECONDS", 0.3)
-    monkeypatch.setattr(api, "make_document", _fault_in("third", lambda: time.sleep(30)))
+    monkeypatch.setattr(batch, "make_document", _fault_in("third", lambda: time.sleep(30)))
     started = time.monotonic()
     with pytest.raises(api.BuildFailed) as caught:
-        api.build(2021, data, tmp_path / "out", jobs=1)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=1)
     assert time.monotonic() - started < 20
     assert list(caught.value.failed) == ["third"] and "超过了" in caught.value.failed["third"][0].message
     assert len(caught.value.reports) == 2
@@ -284,9 +285,9 @@ def test_the_memory_backstop_stops_an_organisation_that_would_take_too_much(tmp_
         pytest.skip("the address space of a process cannot be told here")
     data = _three_orgs(tmp_path / "data", bad=())
     monkeypatch.setattr(batch, "ORG_MEMORY_BYTES", 300 << 20)
-    monkeypatch.setattr(api, "make_document", _fault_in("first", lambda: bytearray(2 << 30)))
+    monkeypatch.setattr(batch, "make_document", _fault_in("first", lambda: bytearray(2 << 30)))
     with pytest.raises(api.BuildFailed) as caught:
-        api.build(2021, data, tmp_path / "out", jobs=1)
+        api.build(Selection(2021, data, tmp_path / "out"), jobs=1)
     assert list(caught.value.failed) == ["first"] and "内存超过了 300 MB" in caught.value.failed["first"][0].message
     assert len(caught.value.reports) == 2
     bytearray(400 << 20)  # the limit is lifted again afterwards
@@ -300,7 +301,7 @@ def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered
         files = dict(MINIMAL_ORG)
         files["organisation.yaml"] = files["organisation.yaml"].replace("示例区妇联", f"示例{index + 1}县妇联", 1)
         write_org(tmp_path / "data", files, org=f"org{index}")
-    real = api.make_document
+    real = pipeline.make_document
     documents = []
 
     def make_document(data, style=None):
@@ -314,8 +315,8 @@ def test_a_batch_does_not_keep_the_document_trees_of_the_reports_it_has_rendered
         gc.collect()
         alive.append(sum(ref() is not None for ref in documents))
 
-    monkeypatch.setattr(api, "make_document", make_document)
-    reports = api.build(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt"), jobs=1, progress=progress)
+    monkeypatch.setattr(batch, "make_document", make_document)
+    reports = api.build(Selection(2021, tmp_path / "data", tmp_path / "out", formats=("docx", "txt")), jobs=1, progress=progress)
     assert len(documents) == 6 and alive == [0] * 7
     assert not any(hasattr(report, "document") for report in reports)
     assert len(list((tmp_path / "out" / "2021").glob("*.docx"))) == 6
@@ -345,14 +346,14 @@ def test_the_progress_bar_is_drawn_before_the_first_organisation_is_rendered(tmp
 
     data = _three_orgs(tmp_path / "data", bad=())
     events = []
-    real = api.make_document
-    monkeypatch.setattr(api, "make_document", lambda data, style=None: events.append("render") or real(data, style))
+    real = batch.make_document
+    monkeypatch.setattr(batch, "make_document", lambda data, style=None: events.append("render") or real(data, style))
     bar = build_command._progress_bar()
 
     def progress(done, total):
         events.append(done)
         bar(done, total)
 
-    api.build(2021, data, tmp_path / "out", jobs=1, progress=progress)
+    api.build(Selection(2021, data, tmp_path / "out"), jobs=1, progress=progress)
     assert events[:2] == [0, "render"]
     assert capsys.readouterr().err.startswith("\r生成中 [" + "·" * 30 + "] 0/3")

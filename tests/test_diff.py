@@ -77,6 +77,19 @@ def test_paragraphs_added_and_removed(tmp_path):
     assert found.lines == ["@@ 删去原第 2 段 @@", "- 第一段。", "@@ 新增 第 3 段 @@", "+ 第三段。"]
 
 
+def test_a_text_report_saved_as_gbk_reads_as_import_reads_it(tmp_path):
+    # Notepad saves GBK with CR LF; import reads such a report, so diff (whose reading import's
+    # count of changed paragraphs shares) reads it too, and a file with no suffix as text if asked.
+    text = "芙蓉区妇联2021年度工作总结\n\n一、维权服务\n接待来访55件，办结50件。\n"
+    (tmp_path / "utf8.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "gbk.txt").write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    (tmp_path / "report").write_bytes(text.encode("gbk"))
+    paragraphs = ["芙蓉区妇联2021年度工作总结", "一、维权服务", "接待来访55件，办结50件。"]
+    assert report_paragraphs(tmp_path / "utf8.txt") == report_paragraphs(tmp_path / "gbk.txt") == paragraphs
+    assert report_paragraphs(tmp_path / "report", as_text=True) == paragraphs
+    assert diff_reports(tmp_path / "gbk.txt", tmp_path / "utf8.txt").changes == 0
+
+
 def test_changed_words_keep_numbers_whole():
     assert changed_words("接待来访55件，办结50件。", "接待来访56件，办结50件。") == "接待来访“55”→“56”"
     assert changed_words("比例为25.7％。", "比例为26.1％。") == "比例为“25.7％”→“26.1％”"

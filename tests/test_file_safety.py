@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from fulian_report.cli import app
-from fulian_report.writers.filenames import MAX_STEM_BYTES
+from fulian_report.filenames import MAX_STEM_BYTES
 from tests.conftest import MINIMAL_ORG, TEMPLATES, write_org
 
 # Planted in a file outside the data: no message, report or excerpt may ever show it.

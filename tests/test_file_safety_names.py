@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fulian_report.doctree import Document, Title
-from fulian_report.writers.filenames import FALLBACK_STEM, MAX_STEM_BYTES, file_stem
+from fulian_report.filenames import FALLBACK_STEM, MAX_STEM_BYTES, file_stem
 
 RESERVED = ["CON", "PRN", "AUX", "NUL"] + [f"{p}{d}" for p in ("COM", "LPT") for d in "123456789"]
 

@@ -64,11 +64,12 @@ def test_workers_end_when_the_build_that_started_them_is_killed(tmp_path, reques
     script = textwrap.dedent(f"""
         import time
         from fulian_report import api, batch
+        from fulian_report.selection import Selection
         def slow(*args):
             time.sleep(60)
         batch.render_org = slow
         batch._PR_SET_PDEATHSIG = {request_number}
-        api.build(2021, {str(tmp_path / "data")!r}, {str(tmp_path / "out")!r}, jobs=2)
+        api.build(Selection(2021, {str(tmp_path / "data")!r}, {str(tmp_path / "out")!r}), jobs=2)
     """)
     build = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=_environment())
     workers: list[int] = []

@@ -15,22 +15,18 @@ from pathlib import Path
 from .batch import Progress, render_all
 from .check import OutputCheck, file_state, sorted_states
 from .collector import paused
-from .derive import comparison_table_warnings
 from .diagnostics import sorted_findings
 from .diagnostics import strict as promote_warnings
-from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, suggest, write_problem
-from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, named_path, validate_subject
+from .model.dataset import YEAR_RE, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
-from .render.partial import blame_empty_files, prose_findings
-from .render.report import render_document
-from .render.style import Style, resolve_style
-from .render.usage import digits_in_prose, digits_in_templates, unused_figures
+from .pipeline import all_findings, make_document, organisation_folders, year_organisations
+from .render.style import resolve_style
+from .selection import Selection
 from .source.yaml_source import display_path, folder_entries, load_yaml
 from .writers import WRITERS, output_path
-from .writers.filenames import file_stem
 from .writers.manifest import OutputManifest, digest
-from .writers.output import Staging, atomic_write, output_lock, remove_leftovers
+from .output import Staging, atomic_write, output_lock, remove_leftovers
 from .writers.pdf import require_soffice
 
 
@@ -60,76 +56,15 @@ class BuildFailed(FulianError):
     faulty: list[str] = field(default_factory=list)  # organisations stopped by a fault of the tool itself
 
 
-def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
-    return _year_organisations(Path(data_root) / str(year), year, orgs)
-
-
-def _year_organisations(year_folder: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
-    if not year_folder.is_dir():
-        raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
-    folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
-    if orgs:
-        orgs = list(dict.fromkeys(orgs))  # --org furong --org furong is one organisation
-        known = {p.name: p for p in folders}
-        missing = [o for o in orgs if o not in known]
-        if missing:
-            raise FulianError.single(
-                year_folder, f"{year} 年没有这些组织：{'、'.join(missing)}；已有：{'、'.join(known) or '（无）'}"
-            )
-        folders = [known[o] for o in orgs]
-    if not folders:
-        raise FulianError.single(year_folder, f"{year_folder} 下没有任何组织文件夹")
-    return folders
-
-
-def make_document(data: OrgData, style: str | Style | None = None, provenance: bool = False) -> Document:
-    """Render one organisation's report in its own style or the one given (with `provenance`,
-    each figure a run carrying its source, for the preview)."""
-    chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
-    # Digits typed into prose or a template's text are figures nobody checks: errors, with the rest.
-    slips = digits_in_prose(data) + digits_in_templates((chosen.folder, chosen.base))
-    try:
-        document = render_document(data, chosen, provenance)
-    except FulianError as exc:
-        # The data's warnings stay with the errors: one of them may be their cause (an emptied file).
-        raise FulianError(slips + blame_empty_files(exc.findings, data) + data.warnings) from None
-    if slips:
-        raise FulianError(slips)
-    known = set(data.warnings)  # a list scan per warning made 10,000 records take minutes
-    data.warnings.extend(w for w in unused_figures(data) + comparison_table_warnings(data) if w not in known)
-    renamed = file_stem(document.title.text).warning
-    if renamed:  # validate says it too: the title is rendered there as well
-        warning = Finding(data.locate("organisation", ("name",)), renamed, Severity.WARNING)
-        if warning not in known:
-            data.warnings.append(warning)
-    return document
-
-
-def _own_style(data: OrgData) -> Style:
-    """The style organisation.yaml names; a name that is no style is reported at that line."""
-    name = data.organisation.style
-    beside = data.folder / name  # a style kept with the data (as `import` writes one)
-    try:
-        return resolve_style(str(beside) if len(Path(name).parts) == 1 and (beside / "style.yaml").is_file() else name)
-    except FulianError as exc:
-        where = data.locate("organisation", ("style",))
-        raise FulianError([Finding(where, f.message) if f.location.path == name else f for f in exc.findings]) from None
-
-
 def build(
-    year: int,
-    data_root: Path = Path("data"),
-    out_root: Path = Path("out"),
-    orgs: list[str] | None = None,
-    style: str | None = None,
-    formats: tuple[str, ...] = ("docx",),
+    selection: Selection,
     jobs: int | None = 1,
     progress: Progress | None = None,
     strict: bool = False,
     force: bool = False,
     staging: Staging | None = None,
 ) -> list[OrgReport]:
-    """Build the reports of `year`, `jobs` organisations at a time (None: one per core).
+    """Build the reports `selection` names, `jobs` organisations at a time (None: one per core).
 
     An organisation whose data is wrong is not written and the others are; if any failed,
     `BuildFailed` carries every finding and the reports that were written.  With `strict`,
@@ -138,7 +73,7 @@ def build(
     output folder) is one the caller keeps open from build to build: `watch` does, so that a
     save is not also the making and removing of a staging folder.
     """
-    target = Path(out_root) / str(year)
+    target, formats = selection.out_year, selection.formats
     with Staging(target) if staging is None else _kept_open(staging) as staging:
 
         def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
@@ -154,7 +89,7 @@ def build(
             for fmt in formats:
                 staging.discard(output_path(report.file_stem, target, fmt))
 
-        reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
+        reports, failed, faulty = _render(selection, jobs, progress, strict, keep, drop)
         if reports:
             try:
                 with output_lock(target):
@@ -221,17 +156,7 @@ def _write(
 
 
 def _render(
-    year: int,
-    data_root: Path,
-    out_root: Path,
-    orgs: list[str] | None,
-    style: str | None,
-    formats: tuple[str, ...],
-    jobs: int | None,
-    progress: Progress | None,
-    strict: bool,
-    keep: Keep,
-    drop: Drop,
+    selection: Selection, jobs: int | None, progress: Progress | None, strict: bool, keep: Keep, drop: Drop
 ) -> tuple[list[OrgReport], dict[str, list[Finding]], list[str]]:
     """Every organisation rendered to bytes, each report's bytes handed to `keep` as they come and
     let go: (reports, the findings of each organisation that failed, the organisations among them
@@ -239,6 +164,7 @@ def _render(
     handed to `drop` and fail.
 
     With `strict`, an organisation with warnings is one that failed, its warnings made errors."""
+    year, style, formats = selection.year, selection.style, selection.formats
     unknown = [f for f in formats if f not in WRITERS]
     if unknown:
         raise ValueError(f"不支持的输出格式：{'、'.join(unknown)}")
@@ -246,7 +172,7 @@ def _render(
         require_soffice()  # before anything is read or written: no half-done build
     if style:
         resolve_style(style)  # a wrong --style is one error, not one per organisation
-    folders = organisation_folders(data_root, year, orgs)
+    folders = organisation_folders(selection.data_root, year, selection.orgs)
     reports: list[OrgReport] = []
     failed: dict[str, list[Finding]] = {}
     faulty = []
@@ -265,11 +191,10 @@ def _render(
                 exc.failed.update(failed)
                 raise
             reports.append(report)
-    target = Path(out_root) / str(year)
     by_stem: dict[str, list[str]] = {}
     for report in reports:
         by_stem.setdefault(report.file_stem, []).append(report.org_id)
-    for clash in _clashing_titles(reports, target):
+    for clash in _clashing_titles(reports, selection.out_year):
         for org in by_stem[Path(clash.location.path).name]:
             failed.setdefault(org, []).append(clash)
     for report in reports:
@@ -279,20 +204,10 @@ def _render(
     return reports, failed, faulty
 
 
-def check(
-    year: int,
-    data_root: Path = Path("data"),
-    out_root: Path = Path("out"),
-    orgs: list[str] | None = None,
-    style: str | None = None,
-    formats: tuple[str, ...] = ("docx",),
-    jobs: int | None = 1,
-    progress: Progress | None = None,
-    strict: bool = False,
-) -> OutputCheck:
-    """Build in memory and compare with the files under `out_root`; writes nothing.  Each report
+def check(selection: Selection, jobs: int | None = 1, progress: Progress | None = None, strict: bool = False) -> OutputCheck:
+    """Build in memory and compare with the files in the selection's output folder; writes nothing.  Each report
     is compared as it comes, and only the outcome kept."""
-    target = Path(out_root) / str(year)
+    target, formats = selection.out_year, selection.formats
     states: dict[Path, str] = {}  # each expected file → file_state
     hashes: dict[Path, str] = {}  # each differing file → the digest build would write
 
@@ -307,9 +222,9 @@ def check(
         for fmt in formats:
             states.pop(output_path(report.file_stem, target, fmt), None)
 
-    reports, failed, _ = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
+    reports, failed, _ = _render(selection, jobs, progress, strict, keep, drop)
     # With --org only those organisations are checked; otherwise a report no organisation gives is extra.
-    result = sorted_states(states, None if orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
+    result = sorted_states(states, None if selection.orgs else target, tuple(WRITERS[fmt][0] for fmt in formats))
     # Only reports this tool wrote are extra: a person's own copy beside them ("另存为") is theirs.
     manifest = OutputManifest(target)
     result.extra = [path for path in result.extra if path.name in manifest.files]
@@ -386,13 +301,6 @@ def _validate_org(folder: Path) -> tuple[OrgReport, list[Finding]]:
     return OrgReport(data.org_id, make_document(data).file_stem), data.warnings
 
 
-def all_findings(error: FulianError) -> list[Finding]:
-    """An error's findings; for data with errors, also what its prose gets wrong, so that all show at once."""
-    if isinstance(error, InvalidOrg):
-        return error.findings + blame_empty_files(prose_findings(error), error.partial)
-    return error.findings
-
-
 def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     """The organisation folders and files to check under `path`; a year folder that build
     would refuse (missing, empty, unreadable) adds build's own findings instead."""
@@ -401,7 +309,7 @@ def _validation_targets(path: Path, findings: list[Finding]) -> list[Path]:
     named = named_path(path)  # `.`, `..` or `furong` typed in a folder: their names are in the full path
     if YEAR_RE.match(named.name):
         try:
-            return _year_organisations(path, int(named.name))  # as typed, which messages show
+            return year_organisations(path, int(named.name))  # as typed, which messages show
         except FulianError as exc:
             findings.extend(exc.findings)
             return []

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, FulianError, Location, os_reason
+from .pipeline import all_findings, make_document
 
 try:
     import resource
@@ -116,7 +117,6 @@ def default_jobs() -> int:
 
 def render_org(folder: Path, year: int, style: str | None, formats: tuple[str, ...]) -> Rendered:
     """Load, validate, render and write one organisation's report to bytes; data errors are returned."""
-    from .api import all_findings, make_document
     from .model.dataset import load_org
     from .render.environment import render_budget
     from .render.style import resolve_style

@@ -116,6 +116,7 @@ def run_build(options: BuildOptions) -> int:
     """Build (or with --check compare) the reports; the exit status."""
     from . import api
     from .errors import FulianError
+    from .selection import Selection
 
     fmt = _formats(options)
     problem = usage_problem(options)
@@ -136,11 +137,10 @@ def run_build(options: BuildOptions) -> int:
     progress = _progress_bar() if sys.stderr.isatty() else None
     try:
         formats = tuple(dict.fromkeys(fmt))
+        selection = Selection(year, data, out, list(org) or None, style, formats)
         if options.check:
-            return _check(api.check(year, data, out, list(org) or None, style, formats, jobs, progress, strict=options.strict))
-        reports = api.build(
-            year, data, out, list(org) or None, style, formats, jobs, progress, strict=options.strict, force=options.force
-        )
+            return _check(api.check(selection, jobs, progress, strict=options.strict))
+        reports = api.build(selection, jobs, progress, strict=options.strict, force=options.force)
     except api.BuildFailed as exc:
         _report_partial_build(exc)
         return 3 if exc.faulty else 1  # the worst case: a fault of the tool

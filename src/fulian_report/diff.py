@@ -30,20 +30,19 @@ class ReportDiff:
     changes: int = 0  # changed, added or removed paragraphs
 
 
-def report_paragraphs(path: Path) -> list[str]:
-    """The non-empty paragraphs of a report; a table row is one paragraph, cells joined by tabs."""
+def report_paragraphs(path: Path, as_text: bool | None = None) -> list[str]:
+    """The non-empty paragraphs of a report; a table row is one paragraph, cells joined by tabs.
+    `as_text`: read as plain text (by default, a .txt file is; any other is a .docx)."""
     from .readers import read_report_bytes
 
     path = Path(path)
     if not path.exists() and not path.is_symlink():  # a link, FIFO or device is told what it is, below
         raise FulianError.single(path, "找不到这个文件")
     raw = read_report_bytes(path)  # a regular file under a report's bound
-    if path.suffix.lower() == ".txt":
-        try:
-            lines = raw.decode("utf-8-sig").splitlines()
-        except UnicodeDecodeError:
-            raise FulianError.single(path, "不是 UTF-8 编码的文本文件") from None
-        return [line for line in lines if line.strip()]
+    if path.suffix.lower() == ".txt" if as_text is None else as_text:
+        from .readers.txt import txt_lines  # UTF-8 or GBK, lines as an editor shows them: as import reads them
+
+        return [line.text for line in txt_lines(raw, path) if line.text.strip()]
     from lxml import etree
 
     from .readers.docx import package_parts
@@ -78,11 +77,9 @@ def diff_reports(old: Path, new: Path) -> ReportDiff:
     """The changed paragraphs between two reports, numbered as in each report."""
     before, after = report_paragraphs(old), report_paragraphs(new)
     result = ReportDiff(old, new)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        result.changes += max(i2 - i1, j2 - j1)
+    changed = _changed_runs(before, after)
+    result.changes = _count(changed)
+    for i1, i2, j1, j2 in changed:
         result.lines.append(_where(i1, i2, j1, j2))
         result.lines += [f"- {text}" for text in before[i1:i2]]
         result.lines += [f"+ {text}" for text in after[j1:j2]]
@@ -91,6 +88,21 @@ def diff_reports(old: Path, new: Path) -> ReportDiff:
             if changed:
                 result.lines.append(f"  改动：{changed}")
     return result
+
+
+def changed_paragraphs(before: list[str], after: list[str]) -> int:
+    """How many paragraphs `diff` counts as changed, added or removed between two reports' paragraphs."""
+    return _count(_changed_runs(before, after))
+
+
+def _changed_runs(before: list[str], after: list[str]) -> list[tuple[int, int, int, int]]:
+    """The runs of paragraphs that differ, as (i1, i2, j1, j2): before[i1:i2] became after[j1:j2]."""
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def _count(runs: list[tuple[int, int, int, int]]) -> int:
+    return sum(max(i2 - i1, j2 - j1) for i1, i2, j1, j2 in runs)
 
 
 def _where(i1: int, i2: int, j1: int, j2: int) -> str:

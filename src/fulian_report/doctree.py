@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Union
 
+from .filenames import file_stem
+
 
 @dataclass(frozen=True)
 class Title:
@@ -119,7 +121,5 @@ class Document:
 
     @property
     def file_stem(self) -> str:
-        """The report's file name: its title, made a name every file system accepts (see writers/filenames.py)."""
-        from .writers.filenames import file_stem  # the writers package imports this module
-
+        """The report's file name: its title, made a name every file system accepts (see filenames.py)."""
         return file_stem(self.title.text).stem

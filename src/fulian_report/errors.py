@@ -164,12 +164,13 @@ def read_error_message(error: OSError, what: str = "文件") -> str:
 
 # Why the system refused to write, and what fits that cause: a name too long is
 # never told that the disk may be full.
+_NO_PERMISSION = ("没有权限", "请检查这个文件夹是否允许写入；若文件正在 Word/WPS 中打开，请先关闭它。")
 _WRITE_PROBLEMS = {
     errno.EEXIST: ("路径中应是文件夹的地方已有一个同名的文件", "请把那个文件移走或改名后重新生成。"),
     errno.EISDIR: ("这里已有一个同名的文件夹", "请把这个文件夹移走或改名后重新生成。"),
     errno.ENOTDIR: ("路径中有一段是文件而不是文件夹", "请检查输出文件夹（--out）的路径，把挡在路径上的文件移走。"),
-    errno.EACCES: ("没有权限", "请检查这个文件夹是否允许写入；若文件正在 Word/WPS 中打开，请先关闭它。"),
-    errno.EPERM: ("没有权限", "请检查这个文件夹是否允许写入；若文件正在 Word/WPS 中打开，请先关闭它。"),
+    errno.EACCES: _NO_PERMISSION,
+    errno.EPERM: _NO_PERMISSION,
     errno.EROFS: ("磁盘是只读的", "请用 --out 改写到可以写入的文件夹。"),
     errno.ENOSPC: ("磁盘已满", "请腾出磁盘空间后重新生成。"),
     errno.EDQUOT: ("超出了磁盘配额", "请腾出空间或请管理员放宽配额后重新生成。"),

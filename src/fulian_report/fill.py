@@ -95,7 +95,8 @@ def scalar_spans(text: str) -> dict[PathKey, Span]:
 
 _EVENT_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-_PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|[,\[\]{}]""")
+# A lone "=" reads as YAML's value key (tag:yaml.org,2002:value), which the data files refuse.
+_PLAIN_UNSAFE = re.compile(r"""^[\s\-?:,\[\]{}#&*!|>'"%@`]|[\s]$|: |\s#|[,\[\]{}]|^=$""")
 
 
 def yaml_scalar(value: str, style: str | None) -> str:
@@ -168,7 +169,7 @@ def apply_edit(edit: Edit, validate: Any) -> int:
     `validate(subject, source)` gives the findings of a parsed file as `validate` does.
     Raises FulianError (in Chinese, with the file and line) and writes nothing when the value
     is not one line, the file changed there meanwhile, or the new value brings an error."""
-    from .writers.output import atomic_write, output_lock
+    from .output import atomic_write, output_lock
 
     value = edit.value.strip()
     if not value:

@@ -17,9 +17,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FulianError, os_reason
+from .diff import changed_paragraphs, report_paragraphs
 from .doctree import Paragraph
+from .errors import FulianError, os_reason
+from .filenames import org_folder_problem
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
+from .pipeline import make_document
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
@@ -27,7 +30,6 @@ from .readers.layout import Layout, first_numbered, layout, texts
 from .readers.structure import ReadReport
 from .source.yaml_source import MAX_FILE_BYTES, display_path
 from .writers.data import STYLE_FOLDER, next_year_expression, write_data
-from .writers.filenames import org_folder_problem
 
 _YEAR_RANGE = re.compile(r"(\d{4})\s*[—－\-~～至到]\s*(\d{4})\s*年")
 _YEAR = re.compile(r"(\d{4})\s*年")
@@ -329,7 +331,8 @@ def import_file(
         scratch_root = Path(tempfile.mkdtemp(prefix=".import-", dir=Path(data_root)))
         scratch = scratch_root / str(year) / org_id
         _write(scratch, made.files, made.style_files)
-        style, kept_style, differences = _choose_style(scratch, year, document)
+        source = report_paragraphs(path, as_text=path.suffix.lower() != ".docx")  # as diff reads it
+        style, kept_style, differences = _choose_style(scratch, year, source)
         to_check.extend(differences)
         if not kept_style:
             shutil.rmtree(scratch / STYLE_FOLDER)
@@ -433,9 +436,9 @@ def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> 
         (folder / STYLE_FOLDER / name).write_text(text, encoding="utf-8")
 
 
-def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[str]]:
-    """A bundled style when it builds the same report as the written one; else the written one."""
-    from .api import make_document
+def _choose_style(folder: Path, year: int, source: list[str]) -> tuple[str, bool, list[str]]:
+    """A bundled style when it builds the same report as the written one; else the written one.
+    With it, how many of the `source` report's paragraphs its build changes, as `diff` counts them."""
     from .model.dataset import load_org
     from .render.report import parse_markup, render_markup, render_prose
     from .render.style import available_styles, resolve_style
@@ -446,14 +449,6 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
         own = to_text(make_document(data))
     except FulianError as exc:  # the writer's own fault: say where, in the scratch copy's terms
         raise FulianError(exc.findings) from None
-    differences = []
-    source_lines = to_text(document).splitlines()
-    if document.signature is not None:
-        source_lines = source_lines[:-2]
-    built_lines = own.splitlines()[: len(source_lines)]
-    unequal = sum(1 for a, b in zip(source_lines, built_lines) if a != b)
-    if unequal:
-        differences.append(f"有 {unequal} 段生成后与原稿不完全一致（多为序号写法），请用 build 生成后对照原稿")
     # The prose is the same whatever the style: rendered once, laid out by each bundled style
     # (a full build per style made the choice most of an import's time).
     prose = None
@@ -465,8 +460,16 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
         except FulianError:
             continue
         if _same(other, own):
-            return name, False, differences
-    return STYLE_FOLDER, True, differences
+            return name, False, _differences(source, other)
+    return STYLE_FOLDER, True, _differences(source, own)
+
+
+def _differences(source: list[str], built: str) -> list[str]:
+    """The paragraphs of the report that its build changes, as `diff` of the two would count them."""
+    unequal = changed_paragraphs(source, [line for line in built.splitlines() if line.strip()])
+    if not unequal:
+        return []
+    return [f"有 {unequal} 段生成后与原稿不完全一致（多为序号写法），请用 build 生成后用 diff 与原稿对照"]
 
 
 def _same(other: str, own: str) -> bool:

@@ -21,10 +21,11 @@ from pathlib import Path
 import yaml
 
 from .errors import Finding, FulianError, Location, read_error_message, write_problem
+from .filenames import org_folder_problem
 from .model.dataset import load_org
 from .model.unfilled import marker
+from .pipeline import organisation_folders
 from .source.yaml_source import display_path, folder_entries, linked_folder_error, read_source_bytes
-from .writers.filenames import org_folder_problem
 
 
 @dataclass
@@ -45,8 +46,6 @@ class InitResult:
 
 
 def init_year(year: int, previous_year: int | None = None, data_root: Path = Path("data"), orgs: list[str] | None = None) -> InitResult:
-    from .api import organisation_folders
-
     refused = [(name, org_folder_problem(name)) for name in orgs or ()]
     findings = [Finding(Location(display_path(Path(data_root))), f"--org “{name}”不能用作组织文件夹名：{problem}") for name, problem in refused if problem]
     if findings:  # a name that would leave data/<year>/ is refused before any folder is listed

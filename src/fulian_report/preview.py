@@ -71,7 +71,7 @@ class Preview:
         force_polling: bool | None = None,
         read_only: bool = False,
     ):
-        from .api import organisation_folders
+        from .pipeline import organisation_folders
 
         self.year, self.data_root, self.style = year, Path(data_root), style
         self.read_only = read_only
@@ -104,7 +104,7 @@ class Preview:
     def _render(self, org: str) -> tuple[Document | None, list[Finding], list[ToFill]]:
         """The same load and render as a build's, with each figure's source kept; a year whose
         only errors are values still to fill renders with last year's values standing in."""
-        from .api import all_findings, make_document
+        from .pipeline import all_findings, make_document
         from .diagnostics import sorted_findings
         from .model.dataset import InvalidOrg, load_org
         from .render.style import resolve_style

@@ -4,7 +4,7 @@
 Both hold what a cold start pays for (imports, styles, compiled templates,
 the prepared .docx blank) and call exactly the functions a one-shot build
 calls: `watch` writes through `api.build` (atomic writes, the output record,
-edited reports protected), `preview` renders through `api.make_document`.
+edited reports protected), `preview` renders through `pipeline.make_document`.
 What is here only decides *what* to rebuild when a file changes: an
 organisation's own files (or last year's, which its report compares with)
 rebuild it, a style's files every organisation that uses the style.
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, FulianError, printable_path
+from .selection import Selection
 from .source.yaml_source import keep_parsed_files
 
 # How long the watcher waits for more changes after one before it yields them (ms).  An
@@ -297,23 +298,15 @@ def _first_undecodable(paths: list[Path]) -> Path | None:
     return None
 
 
-class Watcher:
+@dataclass(eq=False)
+class Watcher(Selection):
     """`watch`: build the year, then rebuild what each save concerns, through `api.build`."""
 
-    def __init__(
-        self,
-        year: int,
-        data_root: Path = Path("data"),
-        out_root: Path = Path("out"),
-        orgs: list[str] | None = None,
-        style: str | None = None,
-        formats: tuple[str, ...] = ("docx",),
-        force_polling: bool | None = None,
-    ):
-        self.year, self.data_root, self.out_root = year, Path(data_root), Path(out_root)
-        self.orgs, self.style, self.formats = orgs, style, formats
-        self.force_polling = force_polling
-        self.changes = ChangeMap(year, self.data_root, orgs, style)
+    force_polling: bool | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.changes = ChangeMap(self.year, self.data_root, self.orgs, self.style)
         keep_parsed_files()  # a save changes one file: the others keep their parse
         self._staging = None  # the year's staging folder, kept from build to build (see run)
         self._notice: Callable[[str], None] = _to_stderr
@@ -326,9 +319,7 @@ class Watcher:
         started = time.perf_counter()
         result = Rebuilt(orgs or self.orgs)
         try:
-            reports = api.build(
-                self.year, self.data_root, self.out_root, orgs or self.orgs, self.style, self.formats, jobs, staging=self._staging
-            )
+            reports = api.build(self.narrowed(orgs), jobs, staging=self._staging)
         except api.BuildFailed as exc:
             reports = exc.reports
             result.failed = exc.failed
@@ -350,7 +341,7 @@ class Watcher:
 
         Raises FulianError, before building anything, when there is nothing to watch (no data
         folder for the year, an unknown --org) or the output would land in the data."""
-        from .api import organisation_folders
+        from .pipeline import organisation_folders
 
         self._notice = notice or _to_stderr
         self._refuse_output_inside_data()
@@ -360,10 +351,10 @@ class Watcher:
         report(self.build(jobs=1 if few else None))
         # Each rebuild stages its report in one staging folder made for the session (and removed
         # when it ends): making and removing one at every save took a tenth of a rebuild.
-        from .writers.output import Staging
+        from .output import Staging
 
-        self._staging = Staging(self._out_year)
-        own_output = self._out_year.resolve()
+        self._staging = Staging(self.out_year)
+        own_output = self.out_year.resolve()
         try:
             for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
                 if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
@@ -376,15 +367,11 @@ class Watcher:
             self._staging.close()
             self._staging = None
 
-    @property
-    def _out_year(self) -> Path:
-        return self.out_root / str(self.year)
-
     def _refuse_output_inside_data(self) -> None:
         """Reports written among an organisation's data (or beside the organisation folders) would
         be read as data and start another rebuild, for ever.  An output folder beside the year
         folders (`--data .`, out/ next to 2021/) is read by nothing and left alone."""
-        out_year = self._out_year.resolve()
+        out_year = self.out_year.resolve()
         for year in (self.year, self.year - 1):
             if _within(out_year, (self.data_root / str(year)).resolve()):
                 raise FulianError.single(
@@ -396,13 +383,13 @@ class Watcher:
     def _renew_staging(self) -> None:
         """The output folder deleted while watching (with the session's staging folder in it):
         said once, and a new staging folder made, which makes the output folder again."""
-        if self._staging is None or self._out_year.is_dir():
+        if self._staging is None or self.out_year.is_dir():
             return
-        from .writers.output import Staging
+        from .output import Staging
 
-        self._notice(f"输出文件夹 {printable_path(self._out_year)} 不见了（被删除或移走），重新建立。")
+        self._notice(f"输出文件夹 {printable_path(self.out_year)} 不见了（被删除或移走），重新建立。")
         self._staging.close()
-        self._staging = Staging(self._out_year)
+        self._staging = Staging(self.out_year)
 
 
 def _resolved_folder(path: Path) -> Path:

@@ -154,3 +154,25 @@ def test_a_style_setting_error_points_into_the_style_file(tmp_path):
     (finding,) = caught.value.findings
     assert finding.location.path.endswith("typo/style.yaml") and finding.location.line == 2
     assert "是不是想写“numbering”" in finding.message
+
+
+def test_a_style_in_the_data_repository_inherits_the_bundled_base(tmp_path, monkeypatch):
+    # templates/mystyle/style.yaml beside the data, as a data repository keeps its own style:
+    # no copy of templates/_base is needed, the tool's own is inherited.
+    (tmp_path / "templates" / "mystyle").mkdir(parents=True)
+    shutil.copy(TEMPLATES / "xiangdong" / "style.yaml", tmp_path / "templates" / "mystyle" / "style.yaml")
+    folder = write_org(tmp_path / "data", MINIMAL_ORG)
+    monkeypatch.chdir(tmp_path)
+    assert "mystyle" in available_styles()
+    style = resolve_style("mystyle")
+    assert style.folder == (tmp_path / "templates" / "mystyle").resolve()
+    assert style.base == (TEMPLATES / "_base").resolve()
+    document = render_document(load_org(folder), style)
+    assert document.title.text == "示例区妇联2021年工作情况汇报"  # the style's own title, without a plan
+
+
+def test_a_base_in_the_data_repository_is_the_one_its_styles_inherit(tmp_path, monkeypatch):
+    shutil.copytree(TEMPLATES / "_base", tmp_path / "templates" / "_base")
+    shutil.copytree(TEMPLATES / "furong", tmp_path / "templates" / "mystyle")
+    monkeypatch.chdir(tmp_path)
+    assert resolve_style("mystyle").base == (tmp_path / "templates" / "_base").resolve()

@@ -1,8 +1,8 @@
-"""Values read line by line, from the event stream and from the composed node tree are the same.
+"""Values read from the event stream and from the composed node tree are the same.
 
-`parse_yaml` reads a file of nested mappings of one-line plain values line by line (fastest),
-any other from libyaml's events (fast), and falls back to the node tree for anchors, aliases
-and several documents; all must give the same data, positions, warnings and findings for any file.
+`parse_yaml` reads a file from libyaml's events, and falls back to the node tree for anchors,
+aliases and several documents; both must give the same data, positions, warnings and findings
+for any file.
 """
 
 from __future__ import annotations
@@ -19,20 +19,15 @@ from fulian_report.source.yaml_source import PartialSource, parse_yaml
 from tests.conftest import DATA, ROOT
 
 
-def _read(text: str, from_nodes: bool, line_by_line: bool = False) -> tuple:
-    original, original_lines = yaml_source._EventBuilder.build, yaml_source._PlainMappingBuilder.build
+def _read(text: str, from_nodes: bool) -> tuple:
+    original = yaml_source._EventBuilder.build
 
     def nodes_only(self):
         self.parser.dispose()
         raise yaml_source._NodesNeeded
 
-    def events_first(self):
-        raise yaml_source._NotPlainMappings
-
     if from_nodes:
         yaml_source._EventBuilder.build = nodes_only
-    if not line_by_line:
-        yaml_source._PlainMappingBuilder.build = events_first
     try:
         source = parse_yaml(text, Path("probe.yaml"))
         findings = [str(w) for w in source.warnings]
@@ -43,14 +38,11 @@ def _read(text: str, from_nodes: bool, line_by_line: bool = False) -> tuple:
         return ("error", [str(f) for f in exc.findings])
     finally:
         yaml_source._EventBuilder.build = original
-        yaml_source._PlainMappingBuilder.build = original_lines
     return (repr(source.data), list(source.positions.items()), list(source.value_positions.items()), findings)
 
 
 def _same_either_way(text: str) -> None:
-    from_events = _read(text, from_nodes=False)
-    assert _read(text, from_nodes=True) == from_events
-    assert _read(text, from_nodes=False, line_by_line=True) == from_events
+    assert _read(text, from_nodes=True) == _read(text, from_nodes=False)
 
 
 @pytest.mark.parametrize("path", sorted(DATA.rglob("*.yaml")) + sorted((ROOT / "examples").rglob("*.yaml")), ids=str)
@@ -105,8 +97,9 @@ def test_depth_is_limited_the_same_from_events(text):
     _same_either_way(text)
 
 
-# Lines of the kind read line by line, and lines just outside it: odd indents, names that read as
-# other types, values that start with or hold a YAML indicator, comments, full-width digits.
+# Lines of nested mappings of one-line values, as record files are written, and lines just outside
+# that: odd indents, names that read as other types, values that start with or hold a YAML
+# indicator, comments, full-width digits.
 _KEYS = ["a", "b", "name", "名称", "sessions", "true", "no", "null", "y", "a1", "_x", "活动2"]
 _VALUES = [
     "", "12场", "3000余人", "2021-03-05", "2021-02-30", "2021-03", "5.15国际家庭日", "yes", "No", "~", "null", "1e3",
@@ -138,7 +131,7 @@ def _mapping_lines(draw) -> str:
 
 @st.composite
 def _record_files(draw, depth: int = 0, indent: str = "") -> str:
-    """Nested mappings written as record files are (most of them read line by line)."""
+    """Nested mappings written as record files are."""
     lines = []
     keys = draw(st.lists(st.sampled_from(_KEYS), min_size=1 if depth else 0, max_size=4, unique=True))
     if keys and draw(st.integers(0, 9)) == 0:
@@ -158,22 +151,11 @@ def _record_files(draw, depth: int = 0, indent: str = "") -> str:
 
 @settings(max_examples=600, deadline=None)
 @given(st.one_of(_mapping_lines(), _record_files().map(lambda text: text + "\n")))
-def test_mapping_lines_read_the_same_line_by_line_as_from_events(text):
+def test_mapping_lines_read_the_same_from_events_as_from_nodes(text):
     _same_either_way(text)
 
 
 @pytest.mark.parametrize("value", _VALUES + ["a:", "a :", "活动：", "x #", "x# y"], ids=repr)
-def test_each_kind_of_value_reads_the_same_line_by_line_as_from_events(value):
+def test_each_kind_of_value_reads_the_same_from_events_as_from_nodes(value):
     _same_either_way(f"r:\n  name: 活动\n  k: {value}\n  z: 1\n")
 
-
-def test_a_file_of_records_is_read_line_by_line(monkeypatch):
-    def no_events(*args):
-        raise AssertionError("read from the events")
-
-    monkeypatch.setattr(yaml_source._EventBuilder, "build", no_events)
-    text = "# 活动\n" + "".join(f"r{i}:   # 第{i}项\n  name: 活动{i}\n  date: 2021-03-0{i % 9 + 1}\n  sessions: {i}场\n" for i in range(50))
-    source = parse_yaml(text, Path("probe.yaml"))
-    assert source.data["r7"] == {"name": "活动7", "date": __import__("datetime").date(2021, 3, 8), "sessions": "7场"}
-    assert source.positions[()] == (2, 1)
-    assert source.value_positions[("r7", "sessions")] == (7 * 4 + 5, 13)

@@ -354,7 +354,7 @@ def test_footer_properties_are_in_schema_order(built):
 
 def test_each_title_line_fits_one_line_of_the_block_at_title_size(built):
     """Broken by sense in the template, each line must stay one line: no renderer breaks it again."""
-    from fulian_report.writers.layout import text_width_chars
+    from fulian_report.gbt9704 import text_width_chars
 
     org, package = built
     settings = resolve_style(_style(org)).settings

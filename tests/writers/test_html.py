@@ -11,7 +11,7 @@ import pytest
 from fulian_report.api import make_document
 from fulian_report.model.dataset import load_org
 from fulian_report.writers.html import layout_lines, pages, to_html
-from fulian_report.writers.layout import text_width_chars
+from fulian_report.gbt9704 import text_width_chars
 from fulian_report.writers.text import to_text
 from tests.conftest import DATA, ORGS, write_org
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fulian_report.writers.layout import (
+from fulian_report.gbt9704 import (
     SCRIPT_GAP_CHARS,
     char_pitch_twips,
     char_spacing_twentieths,

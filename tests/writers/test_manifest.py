@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from fulian_report.cli import app
 from fulian_report.writers.manifest import MANIFEST_NAME, OutputManifest
-from fulian_report.writers.output import LOCK_NAME, atomic_write
+from fulian_report.output import LOCK_NAME, atomic_write
 
 runner = CliRunner()
 TEXT = "湘东区妇联2021年工作情况和2022年主要工作打算汇报.txt"
@@ -172,7 +172,7 @@ def test_a_written_report_is_readable_like_any_new_file_and_keeps_a_mode_it_was_
 
 
 def test_a_staging_folder_is_removed_only_once_the_build_that_holds_it_is_gone(tmp_path):
-    from fulian_report.writers.output import Staging, remove_leftovers
+    from fulian_report.output import Staging, remove_leftovers
 
     folder = tmp_path / "out" / "2021"
     report = folder / "示例区妇联报告.txt"
@@ -190,7 +190,7 @@ def test_a_staging_folder_is_removed_only_once_the_build_that_holds_it_is_gone(t
 
 
 def test_staging_that_writes_nothing_leaves_no_folder_behind(tmp_path):
-    from fulian_report.writers.output import Staging
+    from fulian_report.output import Staging
 
     with Staging(tmp_path / "out" / "2021") as staging:
         staging.add(tmp_path / "out" / "2021" / "报告.txt", b"x")

@@ -128,15 +128,16 @@ def test_a_build_that_cannot_get_the_lock_in_time_writes_nothing_and_says_why(tm
     from filelock import FileLock
 
     from fulian_report import api
+    from fulian_report.selection import Selection
     from fulian_report.errors import FulianError
-    from fulian_report.writers import output
+    from fulian_report import output
 
     data = _organisations(tmp_path / "data", 55, 2)
     folder = tmp_path / "out" / "2021"
     folder.mkdir(parents=True)
     monkeypatch.setattr(output, "LOCK_WAIT_SECONDS", 0.2)
     with FileLock(folder / output.LOCK_NAME), pytest.raises(FulianError) as caught:  # another build, writing
-        api.build(2021, data, tmp_path / "out", formats=("txt",))
+        api.build(Selection(2021, data, tmp_path / "out", formats=("txt",)))
     assert "另一个生成正在写入这个文件夹" in str(caught.value) and "0.2 秒" in str(caught.value)
     assert [p.name for p in folder.iterdir()] == [output.LOCK_NAME]
-    api.build(2021, data, tmp_path / "out", formats=("txt",))  # once it is free, the build goes ahead
+    api.build(Selection(2021, data, tmp_path / "out", formats=("txt",)))  # once it is free, the build goes ahead

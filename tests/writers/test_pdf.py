@@ -16,6 +16,7 @@ import yaml
 from typer.testing import CliRunner
 
 from fulian_report import api
+from fulian_report.selection import Selection
 from fulian_report.cli import app
 from fulian_report.model.dataset import load_org
 from fulian_report.model.subjects import RESULT_FILES
@@ -122,9 +123,9 @@ def second_year_data(tmp_path_factory) -> Path:
 def built_pdfs(tmp_path_factory, second_year_data) -> dict[str, Path]:
     require_pdf_tools()
     out = tmp_path_factory.mktemp("pdf")
-    reports = api.build(2021, DATA, out, formats=("pdf",))
+    reports = api.build(Selection(2021, DATA, out, formats=("pdf",)))
     built = {report.org_id: report.files[0] for report in reports}
-    (report,) = api.build(2022, second_year_data, out / "2022", formats=("pdf",))
+    (report,) = api.build(Selection(2022, second_year_data, out / "2022", formats=("pdf",)))
     return {**built, SECOND_YEAR: report.files[0]}
 
 
@@ -202,13 +203,13 @@ def test_text_that_fills_its_last_page_exactly_takes_its_last_line_to_the_signat
     block = Block(resolve_style("xiangdong").settings.page.model_dump())
     # Where a paragraph added at the end of the text starts: measured with a one-line paragraph…
     probe = _plain(block.chars - 2)
-    (report,) = api.build(2021, _xiangdong_ending_with(tmp_path, "probe", probe), tmp_path / "out1", formats=("pdf",))
+    (report,) = api.build(Selection(2021, _xiangdong_ending_with(tmp_path, "probe", probe), tmp_path / "out1", formats=("pdf",)))
     start = next(block.slot(line) for page in read_pages(report.files[0]) for line in page.lines if line.text == probe)
     # …then one that runs from there to the last line of that page (or of the next: two lines at least).
     lines = block.lines - start + 1
     lines += block.lines if lines < 2 else 0
     paragraph = _plain(lines * block.chars - 2)
-    (report,) = api.build(2021, _xiangdong_ending_with(tmp_path, "exact", paragraph), tmp_path / "out2", formats=("pdf",))
+    (report,) = api.build(Selection(2021, _xiangdong_ending_with(tmp_path, "exact", paragraph), tmp_path / "out2", formats=("pdf",)))
     pages = read_pages(report.files[0])
     carried = block.text_above_signature(pages[-1], _signing_organisation(DATA))
     assert carried and carried[-1].text == paragraph[-len(carried[-1].text) :]
@@ -362,7 +363,7 @@ def test_a_style_of_20_lines_by_25_characters_is_measured_so(tmp_path):
     folder = tmp_path / "sparse"
     shutil.copytree(TEMPLATES / "xiangdong", folder)
     (folder / "style.yaml").write_text("name: 疏排样式\npage:\n  lines_per_page: 20\n  chars_per_line: 25\n", encoding="utf-8")
-    (report,) = api.build(2021, DATA, tmp_path / "out", orgs=["xiangdong"], style=str(folder), formats=("pdf",))
+    (report,) = api.build(Selection(2021, DATA, tmp_path / "out", orgs=["xiangdong"], style=str(folder), formats=("pdf",)))
     block = Block(resolve_style(str(folder)).settings.page.model_dump())
     pages = read_pages(report.files[0])
     full = block.full_pages(pages, _signing_organisation(DATA, str(folder)))
@@ -384,7 +385,7 @@ def test_the_api_refuses_pdf_without_libreoffice_before_writing(tmp_path, monkey
 
     monkeypatch.setattr(pdf_writer, "soffice_path", lambda: None)
     with pytest.raises(FulianError, match="LibreOffice"):
-        api.build(2021, DATA, tmp_path, formats=("docx", "pdf"))
+        api.build(Selection(2021, DATA, tmp_path, formats=("docx", "pdf")))
     assert not (tmp_path / "2021").exists()
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from fulian_report.doctree import Document, Paragraph, Run, Signature, Title
 from fulian_report.render.style import resolve_style
-from fulian_report.writers import layout
+from fulian_report import gbt9704 as layout
 from fulian_report.writers.pdf import pdf_bytes
 from tests.conftest import ORGS
 from tests.writers.pdf_pages import POINTS_PER_MM, Line, read_pages, require_pdf_tools

@@ -14,7 +14,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar
+from collections.abc import Callable
+from typing import Annotated, Any, ClassVar, Protocol
 
 from pydantic import (
     BaseModel,
@@ -24,9 +25,6 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
-
-if TYPE_CHECKING:  # period.py builds on the dates defined here
-    from .period import PeriodWindow
 
 # Full-width digits and signs that Chinese input methods produce; a number
 # written with them means the same number.
@@ -176,6 +174,14 @@ def _clean(text: str) -> str:
 _NEGATIVE_RE = re.compile(rf"^{_PRE}\s*[-−－](?=\s*\d)")
 
 
+def _cleaned_match(text: str, pattern: re.Pattern) -> tuple[str, re.Match | None]:
+    """A figure's text as typed (full-width digits made half-width), refused if negative, and
+    what `pattern` makes of it."""
+    cleaned = _clean(text)
+    _refuse_negative(text, cleaned)
+    return cleaned, pattern.match(cleaned)
+
+
 def _refuse_negative(written: Any, cleaned: str | None = None) -> None:
     """A report's figures are counts, sums, shares and dates, none below zero; a fall is told
     in prose (减少, 下降) with its size. Said as such rather than "无法识别"."""
@@ -204,6 +210,19 @@ def _place_qualifier(number: str, unit: str, qualifier: Qualifier, before_wan: b
     return f"{number}{unit}"
 
 
+def _written_with_unit(data: Any, parse: Callable[[str], dict], not_a_flag: str, no_unit: str) -> Any:
+    """What a count or a sum is made of before validation: its text parsed by `parse`; a yes/no
+    refused with `not_a_flag`; a bare number refused with `no_unit` (formatted with the number),
+    since the unit is what says which figure it is; a mapping (the explicit form) as it is."""
+    if isinstance(data, str):
+        return dict(parse(data))  # a copy: `parse` keeps what it gives out, and pydantic may change it
+    if isinstance(data, bool):
+        raise ValueError(not_a_flag)
+    if isinstance(data, (int, float, Decimal)):
+        raise ValueError(no_unit.format(data))
+    return data
+
+
 class Figure(BaseModel):
     """Base of every typed figure: immutable, rendered by str()."""
 
@@ -229,13 +248,7 @@ class Count(Figure):
     @model_validator(mode="before")
     @classmethod
     def _parse(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return parse_count(data)
-        if isinstance(data, bool):
-            raise ValueError("这里应是一个带量词的数，例如 64名、700余名")
-        if isinstance(data, (int, float, Decimal)):
-            raise ValueError(f"数字 {data} 缺少量词：请写成如 {data}人、{data}场、{data}件")
-        return data
+        return _written_with_unit(data, _parse_count, "这里应是一个带量词的数，例如 64名、700余名", "数字 {0} 缺少量词：请写成如 {0}人、{0}场、{0}件")
 
     @model_validator(mode="after")
     def _check_unit(self, info: ValidationInfo) -> "Count":
@@ -264,17 +277,11 @@ def chinese_count(count: Count) -> str:
     return _place_qualifier(number, count.unit, count.qualifier)
 
 
-def parse_count(text: str) -> dict:
-    return dict(_parse_count(text))  # a copy: the caller may change what it is given
-
-
 # Records repeat the same figures ("12场", "3000余人"): each text is parsed once.  A thousand
 # texts hold a large file's repeats; more would only keep a batch's worker growing.
 @lru_cache(maxsize=1024)
 def _parse_count(text: str) -> dict:
-    cleaned = _clean(text)
-    _refuse_negative(text, cleaned)
-    match = _COUNT_RE.match(cleaned)
+    cleaned, match = _cleaned_match(text, _COUNT_RE)
     if not match:
         if _MONEY_RE.match(cleaned):
             raise ValueError(f"“{text}”是金额，不是计数；请放在金额字段里")
@@ -309,13 +316,7 @@ class Money(Figure):
     @model_validator(mode="before")
     @classmethod
     def _parse(cls, data: Any) -> Any:
-        if isinstance(data, str):
-            return parse_money(data)
-        if isinstance(data, bool):
-            raise ValueError("这里应是金额，例如 73600元、27万元")
-        if isinstance(data, (int, float, Decimal)):
-            raise ValueError(f"金额 {data} 缺少单位：请写成 {data}元 或 {data}万元")
-        return data
+        return _written_with_unit(data, _parse_money, "这里应是金额，例如 73600元、27万元", "金额 {0} 缺少单位：请写成 {0}元 或 {0}万元")
 
     @property
     def number(self) -> str:
@@ -330,15 +331,9 @@ class Money(Figure):
         return self.model_copy(update={"yuan": Decimal(yuan)})
 
 
-def parse_money(text: str) -> dict:
-    return dict(_parse_money(text))
-
-
 @lru_cache(maxsize=1024)
 def _parse_money(text: str) -> dict:
-    cleaned = _clean(text)
-    _refuse_negative(text, cleaned)
-    match = _MONEY_RE.match(cleaned)
+    match = _cleaned_match(text, _MONEY_RE)[1]
     if not match:
         raise ValueError(f"无法识别金额“{text}”：应写成如 73600元、1584.44万元、34.5万余元、6万元左右")
     try:
@@ -421,6 +416,15 @@ def _calendar_check(parts: dict) -> None:
             raise ValueError(f"{year}年{month}月没有{day}日") from None
 
 
+class DateWindow(Protocol):
+    """The dates a file may name, as a date's validation asks it (period.PeriodWindow is one):
+    stated here, where dates are defined, so that the periods built on them are not imported back."""
+
+    reason: str
+
+    def admits(self, date: ReportDate) -> bool: ...
+
+
 class ReportDate(Figure):
     """A date as precise as the report knows it: 2021年3月5日, 2021年3月下旬, 2021年6月, 2025年."""
 
@@ -460,7 +464,7 @@ class ReportDate(Figure):
     @model_validator(mode="after")
     def _within_window(self, info: ValidationInfo) -> "ReportDate":
         """Dates of a period's data lie in that period: the loader says which dates a file may name."""
-        window: PeriodWindow | None = (info.context or {}).get("date_window")
+        window: DateWindow | None = (info.context or {}).get("date_window")
         if window is not None and not window.admits(self):
             raise ValueError(f"日期 {self} {window.reason}")
         return self

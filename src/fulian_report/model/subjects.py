@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import Enum
-from typing import Annotated, Any, Union
+from typing import Annotated, Any, ClassVar, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, ValidationInfo, model_validator
 
@@ -315,33 +315,37 @@ class Honor(Record):
     year: int | None = Field(default=None, ge=1949, le=2100, description="荣誉所属年度（与报告年度不同时填写）")
 
 
-class Mediation(Record):
+class _PartOfWhole(Record):
+    """A record of a count and a count that is part of it (调和 of 接待, 女性 of 总人数), which may
+    not exceed it: said at the part, `too_many_message` formatted with the two figures as written.
+    (Class settings, not fields; their names stay clear of the figures a record may name.)"""
+
+    part_field: ClassVar[str]
+    whole_field: ClassVar[str]
+    too_many_message: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _part_within_whole(self) -> "_PartOfWhole":
+        part, whole = getattr(self, self.part_field), getattr(self, self.whole_field)
+        if part and part.value > whole.value:
+            raise FieldProblem(self.part_field, self.too_many_message.format(part=part, whole=whole))
+        return self
+
+
+class Mediation(_PartOfWhole):
     """婚姻家庭纠纷调解：couples received and reconciled."""
 
     couples_received: Count = Field(description="接待（准离婚）夫妻对数")
     couples_reconciled: Count | None = Field(default=None, description="调和对数")
-
-    @model_validator(mode="after")
-    def _reconciled_within_received(self) -> "Mediation":
-        if self.couples_reconciled and self.couples_reconciled.value > self.couples_received.value:
-            raise FieldProblem(
-                "couples_reconciled",
-                f"调和 {self.couples_reconciled} 多于接待 {self.couples_received}：调和的只能是接待的一部分",
-            )
-        return self
+    part_field, whole_field, too_many_message = "couples_reconciled", "couples_received", "调和 {part} 多于接待 {whole}：调和的只能是接待的一部分"
 
 
-class Committee(Record):
+class Committee(_PartOfWhole):
     """A body with members, some of them women (两委, 执委)."""
 
     members: Count = Field(description="总人数")
     women: Count | None = Field(default=None, description="其中女性人数")
-
-    @model_validator(mode="after")
-    def _women_within_members(self) -> "Committee":
-        if self.women and self.women.value > self.members.value:
-            raise FieldProblem("women", f"女性 {self.women} 多于总人数 {self.members}")
-        return self
+    part_field, whole_field, too_many_message = "women", "members", "女性 {part} 多于总人数 {whole}"
 
     @property
     def women_share(self) -> Share | None:

@@ -23,25 +23,32 @@ from ..errors import Finding, FulianError
 from ..model.dataset import translate_error
 from ..model.subjects import FieldProblem
 from ..source.yaml_source import SourceFile, decode, display_path, linked_folder_error, load_yaml, read_source_bytes
-from ..writers.layout import POINTS_PER_MM
+from ..gbt9704 import POINTS_PER_MM
 
 BASE_STYLE = "_base"
 STYLE_FILE = "style.yaml"
 
 
 def template_roots() -> list[Path]:
-    """Where named styles are looked for: the working directory's templates/ first."""
+    """Where named styles are looked for: the working directory's templates/ first (a data
+    repository's own styles, which need not hold a _base of their own), then the tool's, which do."""
     here = Path(__file__).resolve()
+    own = Path.cwd() / "templates"
     candidates = [
-        Path.cwd() / "templates",
         here.parent.parent / "templates",  # installed wheel: fulian_report/templates
         here.parents[3] / "templates",  # source checkout: src/fulian_report/render → repo root
     ]
-    roots: list[Path] = []
+    roots: list[Path] = [own] if own.is_dir() else []
     for candidate in candidates:
         if (candidate / BASE_STYLE).is_dir() and candidate.resolve() not in [r.resolve() for r in roots]:
             roots.append(candidate)
     return roots
+
+
+def _shared_base(roots: list[Path]) -> Path | None:
+    """The _base every style inherits: the first root's that has one, so that a data repository may
+    keep its own and otherwise inherits the tool's (as Pelican's themes fall back to a base theme)."""
+    return next((root / BASE_STYLE for root in roots if (root / BASE_STYLE).is_dir()), None)
 
 
 class _Settings(BaseModel):
@@ -277,7 +284,11 @@ def _merge(base: dict, override: dict) -> dict:
 def available_styles() -> list[str]:
     names: list[str] = []
     for root in template_roots():
-        for folder in sorted(root.iterdir()):
+        try:
+            folders = sorted(root.iterdir())
+        except OSError:  # the working directory's templates/ unreadable: its styles are not offered
+            continue
+        for folder in folders:
             if (folder / STYLE_FILE).is_file() and folder.name != BASE_STYLE and folder.name not in names:
                 names.append(folder.name)
     return names
@@ -286,7 +297,8 @@ def available_styles() -> list[str]:
 def resolve_style(name_or_path: str) -> Style:
     """A style by folder name under templates/ (furong), or by path to a style folder (./my/style)."""
     roots = template_roots()
-    if not roots:
+    shared = _shared_base(roots)
+    if shared is None:
         raise FulianError.single("templates", "找不到样式目录 templates/（其中应有 _base 文件夹）")
     candidate = Path(name_or_path)
     is_name = len(candidate.parts) == 1 and not candidate.is_absolute()
@@ -301,7 +313,7 @@ def resolve_style(name_or_path: str) -> Style:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
         )
-    folder, base = folder.resolve(), (roots[0] / BASE_STYLE).resolve()
+    folder, base = folder.resolve(), shared.resolve()
     # Keyed by modification times too: every organisation of a build shares one reading,
     # and an edited style.yaml is read again.
     stamps = (_stamp(folder / STYLE_FILE), _stamp(base / STYLE_FILE))

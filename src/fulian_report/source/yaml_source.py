@@ -15,7 +15,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 
@@ -349,18 +349,15 @@ def parse_yaml(text: str, path: Path, warnings: list[Finding] | None = None) -> 
     errors: list[Finding] = []
     read_before = list(source.warnings)
     try:
-        # Line by line where the file allows it, else from libyaml's events, else from its node tree:
-        # each reader that gives up leaves nothing behind for the next.
-        for reader, gives_up in ((_PlainMappingBuilder, _NotPlainMappings), (_EventBuilder, _NodesNeeded)):
-            try:
-                found = reader(text, source, errors).build()
-                break
-            except gives_up:
-                source.positions.clear()
-                source.value_positions.clear()
-                source.warnings[:] = read_before
-                errors.clear()
-        else:
+        # From libyaml's events, else (anchors, aliases, several documents) from its node tree:
+        # the event reader that gives up leaves nothing behind.
+        try:
+            found = _EventBuilder(text, source, errors).build()
+        except _NodesNeeded:
+            source.positions.clear()
+            source.value_positions.clear()
+            source.warnings[:] = read_before
+            errors.clear()
             found = _build_from_nodes(text, source, errors)
     except yaml.MarkedYAMLError as exc:
         if _LIBYAML_DEPTH_LIMIT in (exc.problem or ""):
@@ -722,134 +719,6 @@ class _Values:
 def _tag_as_written(tag: str) -> str:
     """`tag:yaml.org,2002:binary` as the file writes it: `!!binary`."""
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
-
-
-class _NotPlainMappings(Exception):
-    """The file is more than nested mappings of one-line plain values: read it from libyaml's events."""
-
-
-# One line of nested mappings of plain one-line values, as most record files are written:
-#     name: 示例湖公园        # a comment
-# A name as prose writes it; after it a colon, then nothing (a mapping or null follows) or a
-# value that starts with no YAML indicator and holds no ": " (checked after the match) and
-# no " #" (where a comment starts).
-_PLAIN_MAPPING_LINE = re.compile(
-    r"(?P<indent> *)(?P<key>[A-Za-z_\u3400-\u4dbf\u4e00-\u9fff][0-9A-Za-z_\u3400-\u4dbf\u4e00-\u9fff]*):"
-    r"(?: +(?P<value>[^ #\-?:,\[\]{}&*!|>'\"%@`][^#]*?))?"
-    r" *(?: #.*)?$"
-)
-_BLANK_OR_COMMENT = re.compile(r" *(?:#.*)?$")
-# Characters that end a line or a value in YAML besides "\n", or that libyaml treats apart.
-# (each looked for on its own with `in`: thirty times as fast as a pattern over a 1 MB file)
-_NOT_LINE_BY_LINE = "\t\r\x85\u2028\u2029\ufeff"
-
-
-class _Mark(NamedTuple):
-    """Where a value starts, as libyaml's marks say it (from 0): all that findings ask of a mark."""
-
-    line: int
-    column: int
-
-
-class _PlainMappingBuilder(_Values):
-    """Values and positions of a file of nested mappings of one-line plain values, line by line.
-
-    Record files are mostly such lines (`sessions: 41场次`), and reading them through libyaml's
-    events took three quarters of loading a file of 10,000 records.  Anything else (a list, a
-    quoted or block value, a flow mapping, a value over two lines, a duplicate name, an indent
-    YAML would refuse) raises _NotPlainMappings before any value is given out, and the file is
-    read from the events: values, positions and findings are the same either way (a property
-    test compares the two on random files)."""
-
-    def __init__(self, text: str, source: SourceFile, errors: list[Finding]):
-        super().__init__(None, source, errors)
-
-    def build(self) -> bool:
-        try:
-            return self._lines()
-        finally:
-            if self.loader is not None:
-                self.loader.dispose()
-
-    def _typed(self, text: str, line: int, column: int) -> Any:
-        """A value whose first character may start a number, date, boolean or null: as libyaml's resolver says."""
-        if self.loader is None:
-            self.loader = _Loader("")
-        return self.scalar(self.loader.resolve(_ScalarNode, text, (True, False)), text, None, _Mark(line, column))
-
-    def _lines(self) -> bool:
-        text = self.source.text
-        if any(character in text for character in _NOT_LINE_BY_LINE):
-            raise _NotPlainMappings
-        positions = self.source.positions
-        value_positions = self.source.value_positions
-        typed_first = _Loader._typed_first
-        plain_text = not self._fullwidth
-        errors = self.errors
-        typed: dict[str, Any] = {}  # a typed text's value, where reading it told nothing (12场 repeats)
-        line_match = _PLAIN_MAPPING_LINE.match
-        # The open mappings, outermost first, each (indent, mapping, path); the innermost also in locals.
-        stack: list[tuple[int, dict, PathKey]] = []
-        level, mapping, prefix = -1, None, ()
-        pending = None  # (mapping, name, path) of a name whose value is on the lines below
-        for number, line in enumerate(text.split("\n")):
-            match = line_match(line)
-            if match is None:
-                if _BLANK_OR_COMMENT.match(line):
-                    continue
-                raise _NotPlainMappings
-            spaces, key, value = match.groups()
-            indent = len(spaces)
-            if mapping is None:  # the first name: the root mapping starts here
-                level, mapping = indent, {}
-                stack.append((level, mapping, prefix))
-                positions[()] = (number + 1, indent + 1)
-            elif pending is not None:
-                owner, name, path = pending
-                pending = None
-                if indent > level:  # the value of the name above is a mapping
-                    if len(stack) >= MAX_DEPTH // 2:
-                        raise _NotPlainMappings
-                    level, mapping, prefix = indent, {}, path
-                    owner[name] = mapping
-                    stack.append((level, mapping, prefix))
-            if indent != level:
-                while stack and indent < stack[-1][0]:
-                    stack.pop()
-                if not stack or indent != stack[-1][0]:
-                    raise _NotPlainMappings  # deeper than its mapping, or between two levels
-                level, mapping, prefix = stack[-1]
-            if key in mapping:
-                raise _NotPlainMappings  # a duplicate: told where libyaml's events say
-            path = (*prefix, key)
-            positions[path] = (number + 1, indent + 1)
-            if value is None:
-                mapping[key] = None  # unless the lines below hold its mapping
-                pending = (mapping, key, path)
-                continue
-            if ": " in value or value[-1] == ":":
-                raise _NotPlainMappings
-            column = match.start(3)
-            value_positions[path] = (number + 1, column + 1)
-            if value[0] in typed_first:
-                if value in typed:
-                    mapping[key] = typed[value]
-                    continue
-                if plain_text and _PLAIN_TAGS.get(value) == _STR_TAG:  # 12场: text, known from another file
-                    mapping[key] = value
-                    continue
-                told = len(errors), len(self.source.warnings)
-                mapping[key] = result = self._typed(value, number, column)
-                if (len(errors), len(self.source.warnings)) == told:
-                    typed[value] = result
-            elif plain_text:
-                mapping[key] = value
-            else:
-                mapping[key] = self.scalar(_STR_TAG, value, None, _Mark(number, column))
-        if mapping is None:
-            raise _NotPlainMappings  # empty, or comments only: as the events tell it
-        self.source.data = stack[0][1]
-        return True
 
 
 class _NodesNeeded(Exception):

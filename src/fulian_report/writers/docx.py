@@ -30,7 +30,7 @@ from lxml import etree
 from .. import cache
 from ..doctree import Attachment, Document, Heading, Paragraph, Run, Table
 from . import body_xml, font_table, oxml, package, package_parts
-from . import layout as gbt
+from .. import gbt9704 as gbt
 from .package import Deflated, build_time, deflated, package_entries, stamp_properties, zip_bytes
 from .package_parts import own_parts
 

@@ -8,7 +8,7 @@ height over its lines and the character pitch its width over its
 characters, both in CSS millimetres from the style's layout numbers.
 Body paragraphs and headings are indented two characters, a line is not
 begun with closing punctuation, the title is centred under one empty line,
-and the signature stands as writers/layout.py places it.
+and the signature stands as gbt9704.py places it.
 
 Every figure that carries its source is a link: `data-source` names the
 data file (relative to the data root) and line, the tooltip the record and
@@ -28,7 +28,7 @@ from urllib.parse import quote
 from ..doctree import Attachment, Document, FigureSource, Heading, Paragraph, Table
 from ..model.unfilled import MARKER
 from ..render.provenance import KeyedSource
-from .layout import placed_signature, text_width_chars
+from ..gbt9704 import placed_signature, text_width_chars
 
 # A line may not begin with these (GB/T 15834 punctuation that closes or follows).
 _NO_LINE_START = set("，。、；：？！）》」』”’…—·%％")

@@ -35,7 +35,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints, V
 from .. import regular_file
 from ..errors import Finding, Location, write_problem
 from ..source.yaml_source import display_path
-from .output import atomic_write
+from ..output import atomic_write
 
 MANIFEST_NAME = ".fulian-report.json"
 # 10,000 reports in one folder make a record of about 1.5 MB.

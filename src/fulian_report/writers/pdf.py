@@ -171,6 +171,6 @@ def docx_to_pdf(content: bytes) -> bytes:
 
 
 def pdf_bytes(document: Document) -> bytes:
-    from . import docx_bytes  # python-docx is imported only when writing
+    from .docx import docx_bytes  # python-docx is imported only when writing
 
     return docx_to_pdf(docx_bytes(document))

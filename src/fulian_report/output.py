@@ -25,8 +25,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from ..errors import FulianError
-from ..source.yaml_source import display_path
+from .errors import FulianError
+from .source.yaml_source import display_path
 
 LOCK_NAME = ".fulian-report.lock"
 # How long a build waits for another one writing the same folder.  Only the writing
