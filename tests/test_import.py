@@ -550,3 +550,11 @@ def test_a_report_too_long_is_refused_before_its_figures_are_read(tmp_path, monk
         importing.import_file(REPORTS / "linjiang-2022.txt", tmp_path / "data")
     assert "narrative.yaml（至少 1 KB）" in error.value.findings[0].message
     assert not (tmp_path / "data").exists()
+
+
+def test_the_help_says_where_the_year_and_the_organisation_come_from(capsys):
+    assert run(["import", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "默认取标题中的年度" not in out and "默认取标题中的单位名称" not in out
+    for words in ("取自标题", "开头一段", "落款", "请用本选项指明", "总是优先"):
+        assert words in out, words
