@@ -558,3 +558,16 @@ def test_the_help_says_where_the_year_and_the_organisation_come_from(capsys):
     assert "默认取标题中的年度" not in out and "默认取标题中的单位名称" not in out
     for words in ("取自标题", "开头一段", "落款", "请用本选项指明", "总是优先"):
         assert words in out, words
+
+
+@pytest.mark.parametrize("date,why", [("2023年2月30日", "2023年2月没有30日"), ("2023年13月5日", "2023年没有13月：月份只能是 1 到 12")])
+def test_a_date_the_calendar_has_not_is_kept_as_written_and_located_not_a_failure(capsys, tmp_path, date, why):
+    source = tmp_path / "青禾镇总结.txt"
+    source.write_text(f"青禾镇妇联2023年工作总结\n一、工作情况\n开展“巾帼学堂”宣讲活动14场。\n\n青禾镇妇联\n{date}\n", encoding="utf-8")
+    result = _import(capsys, source, tmp_path / "data")
+    (note,) = [item for item in result["to_check"] if "落款日期" in item]
+    assert note.startswith(f"{source}:6: 警告：落款日期“{date}”不存在（{why}）") and "report_date" in note
+    organisation = (Path(result["folder"]) / "organisation.yaml").read_text(encoding="utf-8")
+    assert "\nreport_date:" not in organisation and f"# report_date:  原稿落款日期“{date}”不存在" in organisation
+    built = _rebuild(capsys, result, tmp_path / "out")
+    assert built.strip().splitlines()[-2:] == ["开展“巾帼学堂”宣讲活动14场。", "青禾镇妇联"]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import FulianError, os_reason
 from .doctree import Paragraph
+from .model.quantities import _calendar_check
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
@@ -300,12 +301,19 @@ def import_file(
     target = Path(data_root) / str(year) / org_id
     _check_target(Path(data_root), year, target, force)
     signature = document.signature
-    report_date = None
+    report_date, date_not_read = None, ""
     to_check: list[str] = list(identity.notes)
     if signature is not None:
-        report_date = _iso_date(signature.date)
+        report_date, problem = _iso_date(signature.date)
         if report_date is None:
-            to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中没有写成文日期（report_date），请按实际填写")
+            date_not_read = f"原稿落款日期“{signature.date}”{problem}，没有写成成文日期；请按实际填写"
+            # A date the calendar has not (2023年2月30日) is a slip of the writer's: the import goes on
+            # without it, and says where it was, rather than failing on the data it would make.
+            to_check.append(
+                f"{read.where}:{read.date_line}: 警告：落款日期“{signature.date}”{problem}，organisation.yaml 中没有写成文日期"
+                "（report_date），生成的报告没有日期行；请按实际填写，如 report_date: "
+                f"{resolve_period(period, year).example_report_date.isoformat()}"
+            )
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
     parts = layout(document, plan_alone=identity.plan_alone)
     _check_sizes(read, _prose_sizes(parts), at_least=True)
@@ -317,7 +325,7 @@ def import_file(
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
-        report_date=report_date, source_name=path.name, period=period,
+        report_date=report_date, source_name=path.name, period=period, date_not_read=date_not_read,
     )
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
@@ -416,12 +424,19 @@ def _prose_sizes(parts: Layout) -> dict[str, int]:
     return sizes
 
 
-def _iso_date(written: str) -> str | None:
+def _iso_date(written: str) -> tuple[str | None, str]:
+    """The 落款's date as organisation.yaml writes it, or None and why it cannot be one."""
     numbers = re.findall(r"\d+", written)
     if len(numbers) != 3:
-        return None
+        return None, "无法识别"
     y, m, d = (int(n) for n in numbers)
-    return f"{y:04d}-{m:02d}-{d:02d}"
+    if not _FIRST_YEAR <= y <= _LAST_YEAR:
+        return None, f"的年份 {y} 不像成文日期的年份"
+    try:
+        _calendar_check({"year": y, "month": m, "day": d})
+    except ValueError as exc:
+        return None, f"不存在（{exc}）"
+    return f"{y:04d}-{m:02d}-{d:02d}", ""
 
 
 def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> None:
