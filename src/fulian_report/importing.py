@@ -450,15 +450,24 @@ def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> 
 
 def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[str]]:
     """A bundled style when it builds the same report as the written one; else the written one."""
-    from .api import make_document
+    from .api import _own_style
     from .model.dataset import load_org
     from .render.report import parse_markup, render_markup, render_prose
     from .render.style import available_styles, resolve_style
+    from .render.usage import digits_in_prose
     from .writers.text import to_text
 
+    # The prose is the same whatever the style: rendered once, laid out by the written style and by
+    # each bundled one (a full build per style made the choice most of an import's time; and the
+    # build's warnings, as of figures no text uses, are not what the choice needs).
     try:
         data = load_org(folder, year, with_previous=False)
-        own = to_text(make_document(data))
+        slips = digits_in_prose(data)
+        if slips:
+            raise FulianError(slips)
+        prose = render_prose(data)
+        written = _own_style(data)
+        own = to_text(parse_markup(render_markup(prose, data, written), written))
     except FulianError as exc:  # the writer's own fault: say where, in the scratch copy's terms
         raise FulianError(exc.findings) from None
     differences = []
@@ -469,13 +478,9 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
     unequal = sum(1 for a, b in zip(source_lines, built_lines) if a != b)
     if unequal:
         differences.append(f"有 {unequal} 段生成后与原稿不完全一致（多为序号写法），请用 build 生成后对照原稿")
-    # The prose is the same whatever the style: rendered once, laid out by each bundled style
-    # (a full build per style made the choice most of an import's time).
-    prose = None
     for name in available_styles():
         try:
             style = resolve_style(name)
-            prose = prose or render_prose(data)
             other = to_text(parse_markup(render_markup(prose, data, style), style))
         except FulianError:
             continue
