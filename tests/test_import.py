@@ -571,3 +571,20 @@ def test_a_date_the_calendar_has_not_is_kept_as_written_and_located_not_a_failur
     assert "\nreport_date:" not in organisation and f"# report_date:  原稿落款日期“{date}”不存在" in organisation
     built = _rebuild(capsys, result, tmp_path / "out")
     assert built.strip().splitlines()[-2:] == ["开展“巾帼学堂”宣讲活动14场。", "青禾镇妇联"]
+
+
+def test_a_report_too_long_is_refused_at_the_line_before_which_a_first_part_fits(capsys, tmp_path, monkeypatch):
+    from fulian_report import importing
+
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 4096)
+    # 400 paragraphs of about 60 bytes each: the prose reaches 4 KB about a sixth of the way through.
+    lines = ["白沙镇妇联2023年工作总结", "一、工作情况"] + [f"走访困难妇女家庭{index % 90 + 10}户，送去慰问品。" for index in range(400)]
+    source = tmp_path / "白沙镇总结.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data"), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    prose_before = sum(len(line) for line in lines[1 : finding["line"]])
+    assert finding["file"].endswith("白沙镇总结.txt") and "--org" in finding["message"]
+    assert f"大约到第 {finding['line']} 行" in finding["message"]
+    assert 3 <= finding["line"] < len(lines) and prose_before <= 4096 / 3 * 1.1  # the text's share of the file's bound
+    assert not (tmp_path / "data").exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .collector import paused
 from .errors import FulianError, os_reason
-from .doctree import Paragraph
+from .doctree import Block, Heading, Paragraph
 from .model.quantities import _calendar_check
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
 from .readers import read_report_located
@@ -413,15 +413,39 @@ def _check_target(data_root: Path, year: int, target: Path, force: bool) -> None
 
 def _check_sizes(read: ReadReport, sizes: dict[str, int], at_least: bool = False) -> None:
     """A data file larger than build reads is refused before anything is written, in the source's
-    terms; `at_least` when the sizes are the prose alone, which its data file holds and more."""
+    terms and at the line where a first part would have to end; `at_least` when the sizes are the
+    prose alone, which its data file holds and more."""
     too_large = {name: size for name, size in sizes.items() if size > MAX_FILE_BYTES}
     if too_large:
         shown = "、".join(f"{name}（{'至少 ' if at_least else ''}{size // 1024} KB）" for name, size in too_large.items())
+        line = _line_at_share(read, MAX_FILE_BYTES / max(too_large.values()))
         raise FulianError.single(
             read.where,
             f"报告太长：导入后 {shown} 超过数据文件的上限 {MAX_FILE_BYTES // 1024} KB，build 将无法读取；"
-            "请把报告分成几份（如总结和计划、或各部分）分别导入",
+            f"大约到{_place(read, line)}，数据就已达到这个上限。请在这之前把报告分成几份（如总结和计划、或前后几部分），"
+            "每份用不同的 --org 分别导入",
+            line=line,
         )
+
+
+def _line_at_share(read: ReadReport, share: float) -> int:
+    """The line (paragraph of a Word document) of the body at which `share` of its text is reached:
+    a data file grows with the text it holds, so a part ending before it fits where the whole does not."""
+    sizes = [len(_plain_text(block)) for block in read.document.blocks]
+    limit, reached = share * sum(sizes), 0
+    for size, line in zip(sizes, read.block_lines):
+        reached += size
+        if reached > limit:
+            return line
+    return read.block_lines[-1]
+
+
+def _plain_text(block: Block) -> str:
+    if isinstance(block, Heading):
+        return block.full_text
+    if isinstance(block, Paragraph):
+        return block.text
+    return "".join(cell for row in block.rows for cell in row)
 
 
 def _prose_sizes(parts: Layout) -> dict[str, int]:
