@@ -65,9 +65,9 @@ def _long_report(paragraphs: int) -> str:
 
 def report_of_characters(characters: int) -> str:
     """A report of at least `characters` characters, of the fictional reports' paragraphs."""
-    paragraphs = max(1, characters // 60)
+    paragraphs = max(1, characters // 100)  # the paragraphs are 40–100 characters long
     while len(text := _long_report(paragraphs)) < characters:
-        paragraphs += max(1, (characters - len(text)) // 60)
+        paragraphs += max(1, (characters - len(text)) // 100)
     return text
 
 

@@ -193,8 +193,10 @@ def scalar(value: Any) -> str:
     # text with a Chinese character in it, not opening with an indicator, stays text.
     if text and not text.isascii() and text[0] not in _INDICATORS and text[0] not in "“《" and not _PLAIN_UNSAFE.search(text):
         return text
+    if text.startswith(("{", "[", "“", "《")):  # quoted whatever YAML would make of it: no parse to ask
+        return json.dumps(text, ensure_ascii=False)
     try:
-        if text and yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith(("{", "[", "“", "《")):
+        if text and yaml.safe_load(f"k: {text}") == {"k": text}:
             return text
     except yaml.YAMLError:
         pass
