@@ -560,10 +560,14 @@ def test_the_help_says_where_the_year_and_the_organisation_come_from(capsys):
         assert words in out, words
 
 
+@pytest.mark.parametrize("kind", ["txt", "docx"])
 @pytest.mark.parametrize("date,why", [("2023年2月30日", "2023年2月没有30日"), ("2023年13月5日", "2023年没有13月：月份只能是 1 到 12")])
-def test_a_date_the_calendar_has_not_is_kept_as_written_and_located_not_a_failure(capsys, tmp_path, date, why):
+def test_a_date_the_calendar_has_not_is_kept_as_written_and_located_not_a_failure(capsys, tmp_path, date, why, kind):
+    text = f"青禾镇妇联2023年工作总结\n一、工作情况\n开展“巾帼学堂”宣讲活动14场。\n\n青禾镇妇联\n{date}\n"
     source = tmp_path / "青禾镇总结.txt"
-    source.write_text(f"青禾镇妇联2023年工作总结\n一、工作情况\n开展“巾帼学堂”宣讲活动14场。\n\n青禾镇妇联\n{date}\n", encoding="utf-8")
+    source.write_text(text, encoding="utf-8")
+    if kind == "docx":  # the sixth paragraph (the empty line is one too)
+        source = docx_from_text(text, tmp_path / "青禾镇总结.docx")
     result = _import(capsys, source, tmp_path / "data")
     (note,) = [item for item in result["to_check"] if "落款日期" in item]
     assert note.startswith(f"{source}:6: 警告：落款日期“{date}”不存在（{why}）") and "report_date" in note
