@@ -592,3 +592,16 @@ def test_a_report_too_long_is_refused_at_the_line_before_which_a_first_part_fits
     assert f"大约到第 {finding['line']} 行" in finding["message"]
     assert 3 <= finding["line"] < len(lines) and prose_before <= 4096 / 3 * 1.1  # the text's share of the file's bound
     assert not (tmp_path / "data").exists()
+
+
+def test_data_that_does_not_load_back_is_said_of_the_imported_file_not_of_a_scratch_folder(capsys, tmp_path, monkeypatch):
+    from fulian_report import importing
+
+    monkeypatch.setattr(importing, "_iso_date", lambda written: ("2023-02-30", ""))  # as the writer once did
+    source = tmp_path / "青禾镇总结.txt"
+    source.write_text("青禾镇妇联2023年工作总结\n一、工作情况\n开展宣讲活动14场。\n青禾镇妇联\n2024年1月5日\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data"), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["file"] == str(source) and ".import-" not in finding["message"]
+    assert "（organisation.yaml:" in finding["message"] and "2023年2月没有30日" in finding["message"]
+    assert not any((tmp_path / "data").rglob("*.yaml"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .collector import paused
-from .errors import FulianError, os_reason
+from .errors import Finding, FulianError, Location, Severity, os_reason
 from .doctree import Block, Heading, Paragraph
 from .model.quantities import _calendar_check
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
@@ -346,7 +346,7 @@ def _import_file(path: Path, data_root: Path, org: str | None, year: int | None,
         scratch_root = Path(tempfile.mkdtemp(prefix=".import-", dir=Path(data_root)))
         scratch = scratch_root / str(year) / org_id
         _write(scratch, made.files, made.style_files)
-        style, kept_style, differences = _choose_style(scratch, year, document)
+        style, kept_style, differences = _choose_style(scratch, year, document, where)
         to_check.extend(differences)
         if not kept_style:
             shutil.rmtree(scratch / STYLE_FOLDER)
@@ -481,8 +481,9 @@ def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> 
         (folder / STYLE_FOLDER / name).write_text(text, encoding="utf-8")
 
 
-def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[str]]:
-    """A bundled style when it builds the same report as the written one; else the written one."""
+def _choose_style(folder: Path, year: int, document, where: str) -> tuple[str, bool, list[str]]:
+    """A bundled style when it builds the same report as the written one; else the written one.
+    Data that does not load back is the writer's fault, said at the source (`where`)."""
     from .api import _own_style
     from .model.dataset import load_org
     from .render.report import parse_markup, render_markup, render_prose, title_lines
@@ -501,8 +502,8 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
         prose = render_prose(data)
         written = _own_style(data)
         own = to_text(parse_markup(render_markup(prose, data, written), written))
-    except FulianError as exc:  # the writer's own fault: say where, in the scratch copy's terms
-        raise FulianError(exc.findings) from None
+    except FulianError as exc:
+        raise FulianError(_not_read_back(exc.findings, folder, where)) from None
     differences = []
     source_lines = to_text(document).splitlines()
     if document.signature is not None:
@@ -523,6 +524,23 @@ def _choose_style(folder: Path, year: int, document) -> tuple[str, bool, list[st
         if _same(other, own):
             return name, False, differences
     return STYLE_FOLDER, True, differences
+
+
+def _not_read_back(findings: list[Finding], folder: Path, where: str) -> list[Finding]:
+    """The data written does not load back: the import's own fault, said of the imported file,
+    naming the data file and line as written (its scratch folder is gone by the time it is read)."""
+    scratch = display_path(folder)
+    said = []
+    for finding in findings:
+        if finding.severity is not Severity.ERROR:
+            continue
+        place = finding.location.path
+        place = place[len(scratch):].lstrip("/\\") if place.startswith(scratch) else place
+        if finding.location.line:
+            place += f":{finding.location.line}"
+        said.append(Finding(Location(where), f"导入写出的数据（{place}）读不回来：{finding.message}。"
+                            "这是导入本身的缺陷，没有写入任何文件；请把这份原稿交给维护者"))
+    return said
 
 
 def _same(other: str, own: str) -> bool:
