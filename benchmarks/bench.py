@@ -19,7 +19,10 @@ otherwise idle machine: these are wall times.  It measures:
    organisations (benchmarks/synth.py), and time per report at 1000 organisations on 2 cores;
 5. `validate` of one organisation with 10,000 activity records, served by the resident process
    as at a terminal and in a process of its own;
-6. per report, in-process: load + validate, render, write .docx (no goal: where time goes).
+6. per report, in-process: load + validate, render, write .docx (no goal: where time goes);
+7. `fulian-report import` as a new process of a 30,000-character report (the fictional reports'
+   paragraphs) and of 100,000 one-sentence paragraphs (benchmarks/bench_import.py makes both),
+   with the peak memory of each.
 
 The tool's disk cache (prepared blanks, compiled templates, help) is a temporary folder of
 this run, filled by a first build, as a user's is after their first build; that first
@@ -32,6 +35,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,6 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import bench_watch  # noqa: E402
+from benchmarks.bench_import import report_of_characters, report_of_short_paragraphs  # noqa: E402
 from benchmarks.synth import generate  # noqa: E402
 
 # pandoc 2.17.1.1 (Debian's) converting the same two texts on this machine, 2026-12-01:
@@ -237,6 +242,31 @@ def validate_many_records(work: Path, env: dict[str, str], runs: int, records: i
     return statistics.median(served), statistics.median(alone)
 
 
+def import_report(work: Path, env: dict[str, str], text: str, runs: int) -> tuple[float, float, int, bool]:
+    """(median wall seconds, median CPU seconds, peak bytes, imported) of `fulian-report import` of
+    `text` as a new process; not imported when it is refused (exit 1), which is timed the same."""
+    source = work / f"import-{len(text)}.txt"
+    source.write_text(text, encoding="utf-8")
+    walls, cpus, peak, imported = [], [], 0, False
+    for index in range(runs):
+        data = work / f"imported-{len(text)}-{index}"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        process = subprocess.Popen(CLI + ["import", str(source), "--data", str(data), "--format", "json"],
+                                   cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        memory = PeakMemory(process.pid) if Path("/proc").is_dir() else None
+        _, err = process.communicate()
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+        peak = max(peak, memory.stop() if memory else 0)
+        if process.returncode not in (0, 1):
+            raise RuntimeError(err.decode("utf-8", "replace"))
+        imported = process.returncode == 0
+        shutil.rmtree(data, ignore_errors=True)
+    return statistics.median(walls), statistics.median(cpus), peak, imported
+
+
 def many_records(work: Path, records: int = 10_000) -> Path:
     folder = generate(work / "many", 1)[0]
     lines: list[str] = []
@@ -305,6 +335,8 @@ def main() -> None:
             small, large = (20, *at_scale(work, env, 20)), (1500, *at_scale(work, env, 1500))
             timing = (1000, *at_scale(work, env, 1000, jobs=2))
         validate = validate_many_records(work, env, max(3, runs // 3))
+        imports = (import_report(work, env, report_of_characters(30_000), max(3, runs // 3)),
+                   import_report(work, env, report_of_short_paragraphs(100_000), 1))
         stages = stage_seconds(runs, cache)
     load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
@@ -334,6 +366,11 @@ def main() -> None:
     print(_row(f"{timing[0]} 个合成组织，2 个进程：每份报告", goal, f"{per_report:.1f} ms", per_report <= 10 if timing[0] == 1000 else None))
     print(_row("`validate` 一个有 10,000 条活动记录的组织（在终端运行时由常驻进程检查）", "≤ 0.5 s", f"**{validate[0]:.2f} s**", validate[0] <= 0.5))
     print(_row("同上，没有常驻进程", "", f"{validate[1]:.2f} s"))
+    (wall, cpu, peak, done), (long_wall, long_cpu, long_peak, long_done) = imports
+    print(_row("`import` 一份 30,000 字的报告（.txt，新进程，含启动）", "≤ 1 s", f"**{wall:.2f} s**（CPU {cpu:.2f} s{'' if done else '，未导入'}）", wall <= 1 and done))
+    outcome = "导入" if long_done else "拒绝：数据文件超过 2 MB"
+    print(_row("`import` 100,000 段（每段一句，2.9 MB 的 .txt）", "≤ 20 s", f"**{long_wall:.1f} s**（CPU {long_cpu:.1f} s，{outcome}）", long_wall <= 20 if long_done else None))
+    print(_row("内存峰值：`import` 30,000 字 / 100,000 段", "", f"{peak / 2**20:.0f} MB / {long_peak / 2**20:.0f} MB"))
     print(_row("第一次 `build 2021`（缓存是空的）", "", f"{first * 1000:.0f} ms"))
     for name, seconds in stages.items():
         print(_row(f"每份报告（进程内）：{name}", "", f"{seconds * 1000:.1f} ms"))

@@ -582,3 +582,58 @@ def test_a_report_too_long_is_refused_before_its_figures_are_read(tmp_path, monk
         importing.import_file(REPORTS / "linjiang-2022.txt", tmp_path / "data")
     assert "narrative.yaml（至少 1 KB）" in error.value.findings[0].message
     assert not (tmp_path / "data").exists()
+
+
+def test_the_help_says_where_the_year_and_the_organisation_come_from(capsys):
+    assert run(["import", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "默认取标题中的年度" not in out and "默认取标题中的单位名称" not in out
+    for words in ("取自标题", "开头一段", "落款", "请用本选项指明", "总是优先"):
+        assert words in out, words
+
+
+@pytest.mark.parametrize("kind", ["txt", "docx"])
+@pytest.mark.parametrize("date,why", [("2023年2月30日", "2023年2月没有30日"), ("2023年13月5日", "2023年没有13月：月份只能是 1 到 12")])
+def test_a_date_the_calendar_has_not_is_kept_as_written_and_located_not_a_failure(capsys, tmp_path, date, why, kind):
+    text = f"青禾镇妇联2023年工作总结\n一、工作情况\n开展“巾帼学堂”宣讲活动14场。\n\n青禾镇妇联\n{date}\n"
+    source = tmp_path / "青禾镇总结.txt"
+    source.write_text(text, encoding="utf-8")
+    if kind == "docx":  # the sixth paragraph (the empty line is one too)
+        source = docx_from_text(text, tmp_path / "青禾镇总结.docx")
+    result = _import(capsys, source, tmp_path / "data")
+    (note,) = [item for item in result["to_check"] if "落款日期" in item]
+    assert note.startswith(f"{source}:6: 警告：落款日期“{date}”不存在（{why}）") and "report_date" in note
+    organisation = (Path(result["folder"]) / "organisation.yaml").read_text(encoding="utf-8")
+    assert "\nreport_date:" not in organisation and f"# report_date:  原稿落款日期“{date}”不存在" in organisation
+    built = _rebuild(capsys, result, tmp_path / "out")
+    assert built.strip().splitlines()[-2:] == ["开展“巾帼学堂”宣讲活动14场。", "青禾镇妇联"]
+
+
+def test_a_report_too_long_is_refused_at_the_line_before_which_a_first_part_fits(capsys, tmp_path, monkeypatch):
+    from fulian_report import importing
+
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 4096)
+    # 400 paragraphs of about 60 bytes each: the prose reaches 4 KB about a sixth of the way through.
+    lines = ["白沙镇妇联2023年工作总结", "一、工作情况"] + [f"走访困难妇女家庭{index % 90 + 10}户，送去慰问品。" for index in range(400)]
+    source = tmp_path / "白沙镇总结.txt"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data"), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    prose_before = sum(len(line) for line in lines[1 : finding["line"]])
+    assert finding["file"].endswith("白沙镇总结.txt") and "--org" in finding["message"]
+    assert f"大约到第 {finding['line']} 行" in finding["message"]
+    assert 3 <= finding["line"] < len(lines) and prose_before <= 4096 / 3 * 1.1  # the text's share of the file's bound
+    assert not (tmp_path / "data").exists()
+
+
+def test_data_that_does_not_load_back_is_said_of_the_imported_file_not_of_a_scratch_folder(capsys, tmp_path, monkeypatch):
+    from fulian_report import importing
+
+    monkeypatch.setattr(importing, "_iso_date", lambda written: ("2023-02-30", ""))  # as the writer once did
+    source = tmp_path / "青禾镇总结.txt"
+    source.write_text("青禾镇妇联2023年工作总结\n一、工作情况\n开展宣讲活动14场。\n青禾镇妇联\n2024年1月5日\n", encoding="utf-8")
+    assert run(["import", str(source), "--data", str(tmp_path / "data"), "--format", "json"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["findings"]
+    assert finding["file"] == str(source) and ".import-" not in finding["message"]
+    assert "（organisation.yaml:" in finding["message"] and "2023年2月没有30日" in finding["message"]
+    assert not any((tmp_path / "data").rglob("*.yaml"))

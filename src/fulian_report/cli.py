@@ -165,8 +165,8 @@ def validate(
 @app.command("import", **COMMAND)
 def import_(
     file: Path = typer.Argument(..., help="原稿：.docx（Word 或 WPS 保存）或 .txt（UTF-8 或 GBK）。", metavar="文件"),
-    org: Optional[str] = typer.Option(None, "--org", metavar="<组织>", help="组织文件夹名；默认取标题中的单位名称。"),
-    year: Optional[int] = typer.Option(None, "--year", metavar="<年度>", min=1949, max=2100, help="报告年度；默认取标题中的年度。"),
+    org: Optional[str] = typer.Option(None, "--org", metavar="<组织>", help="组织文件夹名，总是优先；不写时由单位名称得出：单位名称取自标题，标题中没有时取自落款或开头一段，都没有时请用本选项指明。"),
+    year: Optional[int] = typer.Option(None, "--year", metavar="<年度>", min=1949, max=2100, help="报告年度，总是优先；不写时取自标题，标题中没有时取自开头一段，都没有时请用本选项指明。"),
     data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，写到 <数据>/<年度>/<组织>/。"),
     force: bool = typer.Option(False, "--force", help="组织文件夹已存在时，用导入的数据替换它。"),
     fmt: str = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看）或 json（给程序）。"),

@@ -17,12 +17,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .collector import paused
 from .diff import changed_paragraphs, report_paragraphs
-from .doctree import Paragraph
-from .errors import FulianError, os_reason
+from .doctree import Block, Heading, Paragraph
+from .errors import Finding, FulianError, Location, Severity, os_reason
 from .filenames import org_folder_problem
+from .model.quantities import _calendar_check
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
-from .pipeline import make_document
+from .pipeline import _own_style
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
@@ -281,6 +283,14 @@ def _folder_name(org_name: str) -> str:
 def import_file(
     path: Path, data_root: Path = Path("data"), org: str | None = None, year: int | None = None, force: bool = False
 ) -> ImportResult:
+    # What an import makes (lines, figures, words, the data it loads back) stays alive until the
+    # folder is written, and holds almost no cycles: the collector walking it again and again was
+    # a fifth of a 30,000-character import.  Cycles left are collected once it is done, as a build's are.
+    with paused():
+        return _import_file(path, data_root, org, year, force)
+
+
+def _import_file(path: Path, data_root: Path, org: str | None, year: int | None, force: bool) -> ImportResult:
     path = Path(path)
     where = display_path(path)
     if org is not None:  # a name that would leave data/<year>/ is refused before the report is even read
@@ -302,12 +312,19 @@ def import_file(
     target = Path(data_root) / str(year) / org_id
     _check_target(Path(data_root), year, target, force)
     signature = document.signature
-    report_date = None
+    report_date, date_not_read = None, ""
     to_check: list[str] = list(identity.notes)
     if signature is not None:
-        report_date = _iso_date(signature.date)
+        report_date, problem = _iso_date(signature.date)
         if report_date is None:
-            to_check.append(f"落款日期“{signature.date}”无法识别，organisation.yaml 中没有写成文日期（report_date），请按实际填写")
+            date_not_read = f"原稿落款日期“{signature.date}”{problem}，没有写成成文日期；请按实际填写"
+            # A date the calendar has not (2023年2月30日) is a slip of the writer's: the import goes on
+            # without it, and says where it was, rather than failing on the data it would make.
+            to_check.append(
+                f"{read.where}:{read.date_line}: 警告：落款日期“{signature.date}”{problem}，organisation.yaml 中没有写成文日期"
+                "（report_date），生成的报告没有日期行；请按实际填写，如 report_date: "
+                f"{resolve_period(period, year).example_report_date.isoformat()}"
+            )
     # The stages, each on its own: the tree's parts, the figures in their text, where each is filed.
     parts = layout(document, plan_alone=identity.plan_alone)
     _check_sizes(read, _prose_sizes(parts), at_least=True)
@@ -319,7 +336,7 @@ def import_file(
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
-        report_date=report_date, source_name=path.name, period=period,
+        report_date=report_date, source_name=path.name, period=period, date_not_read=date_not_read,
     )
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
@@ -332,7 +349,7 @@ def import_file(
         scratch = scratch_root / str(year) / org_id
         _write(scratch, made.files, made.style_files)
         source = report_paragraphs(path, as_text=path.suffix.lower() != ".docx")  # as diff reads it
-        style, kept_style, differences = _choose_style(scratch, year, source)
+        style, kept_style, differences = _choose_style(scratch, year, source, where)
         to_check.extend(differences)
         if not kept_style:
             shutil.rmtree(scratch / STYLE_FOLDER)
@@ -399,15 +416,39 @@ def _check_target(data_root: Path, year: int, target: Path, force: bool) -> None
 
 def _check_sizes(read: ReadReport, sizes: dict[str, int], at_least: bool = False) -> None:
     """A data file larger than build reads is refused before anything is written, in the source's
-    terms; `at_least` when the sizes are the prose alone, which its data file holds and more."""
+    terms and at the line where a first part would have to end; `at_least` when the sizes are the
+    prose alone, which its data file holds and more."""
     too_large = {name: size for name, size in sizes.items() if size > MAX_FILE_BYTES}
     if too_large:
         shown = "、".join(f"{name}（{'至少 ' if at_least else ''}{size // 1024} KB）" for name, size in too_large.items())
+        line = _line_at_share(read, MAX_FILE_BYTES / max(too_large.values()))
         raise FulianError.single(
             read.where,
             f"报告太长：导入后 {shown} 超过数据文件的上限 {MAX_FILE_BYTES // 1024} KB，build 将无法读取；"
-            "请把报告分成几份（如总结和计划、或各部分）分别导入",
+            f"大约到{_place(read, line)}，数据就已达到这个上限。请在这之前把报告分成几份（如总结和计划、或前后几部分），"
+            "每份用不同的 --org 分别导入",
+            line=line,
         )
+
+
+def _line_at_share(read: ReadReport, share: float) -> int:
+    """The line (paragraph of a Word document) of the body at which `share` of its text is reached:
+    a data file grows with the text it holds, so a part ending before it fits where the whole does not."""
+    sizes = [len(_plain_text(block)) for block in read.document.blocks]
+    limit, reached = share * sum(sizes), 0
+    for size, line in zip(sizes, read.block_lines):
+        reached += size
+        if reached > limit:
+            return line
+    return read.block_lines[-1]
+
+
+def _plain_text(block: Block) -> str:
+    if isinstance(block, Heading):
+        return block.full_text
+    if isinstance(block, Paragraph):
+        return block.text
+    return "".join(cell for row in block.rows for cell in row)
 
 
 def _prose_sizes(parts: Layout) -> dict[str, int]:
@@ -419,12 +460,19 @@ def _prose_sizes(parts: Layout) -> dict[str, int]:
     return sizes
 
 
-def _iso_date(written: str) -> str | None:
+def _iso_date(written: str) -> tuple[str | None, str]:
+    """The 落款's date as organisation.yaml writes it, or None and why it cannot be one."""
     numbers = re.findall(r"\d+", written)
     if len(numbers) != 3:
-        return None
+        return None, "无法识别"
     y, m, d = (int(n) for n in numbers)
-    return f"{y:04d}-{m:02d}-{d:02d}"
+    if not _FIRST_YEAR <= y <= _LAST_YEAR:
+        return None, f"的年份 {y} 不像成文日期的年份"
+    try:
+        _calendar_check({"year": y, "month": m, "day": d})
+    except ValueError as exc:
+        return None, f"不存在（{exc}）"
+    return f"{y:04d}-{m:02d}-{d:02d}", ""
 
 
 def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> None:
@@ -436,26 +484,35 @@ def _write(folder: Path, files: dict[str, str], style_files: dict[str, str]) -> 
         (folder / STYLE_FOLDER / name).write_text(text, encoding="utf-8")
 
 
-def _choose_style(folder: Path, year: int, source: list[str]) -> tuple[str, bool, list[str]]:
+def _choose_style(folder: Path, year: int, source: list[str], where: str) -> tuple[str, bool, list[str]]:
     """A bundled style when it builds the same report as the written one; else the written one.
-    With it, how many of the `source` report's paragraphs its build changes, as `diff` counts them."""
+    With it, how many of the `source` report's paragraphs its build changes, as `diff` counts them.
+    Data that does not load back is the writer's fault, said at the source (`where`)."""
     from .model.dataset import load_org
-    from .render.report import parse_markup, render_markup, render_prose
+    from .render.report import parse_markup, render_markup, render_prose, title_lines
     from .render.style import available_styles, resolve_style
+    from .render.usage import digits_in_prose
     from .writers.text import to_text
 
+    # The prose is the same whatever the style: rendered once, laid out by the written style and by
+    # each bundled one (a full build per style made the choice most of an import's time; and the
+    # build's warnings, as of figures no text uses, are not what the choice needs).
     try:
         data = load_org(folder, year, with_previous=False)
-        own = to_text(make_document(data))
-    except FulianError as exc:  # the writer's own fault: say where, in the scratch copy's terms
-        raise FulianError(exc.findings) from None
-    # The prose is the same whatever the style: rendered once, laid out by each bundled style
-    # (a full build per style made the choice most of an import's time).
-    prose = None
+        slips = digits_in_prose(data)
+        if slips:
+            raise FulianError(slips)
+        prose = render_prose(data)
+        written = _own_style(data)
+        own = to_text(parse_markup(render_markup(prose, data, written), written))
+    except FulianError as exc:
+        raise FulianError(_not_read_back(exc.findings, folder, where)) from None
+    own_title = title_lines(prose, data, written)
     for name in available_styles():
         try:
             style = resolve_style(name)
-            prose = prose or render_prose(data)
+            if title_lines(prose, data, style) != own_title:
+                continue  # another title is another report: not laid out in full to be told so
             other = to_text(parse_markup(render_markup(prose, data, style), style))
         except FulianError:
             continue
@@ -470,6 +527,23 @@ def _differences(source: list[str], built: str) -> list[str]:
     if not unequal:
         return []
     return [f"有 {unequal} 段生成后与原稿不完全一致（多为序号写法），请用 build 生成后用 diff 与原稿对照"]
+
+
+def _not_read_back(findings: list[Finding], folder: Path, where: str) -> list[Finding]:
+    """The data written does not load back: the import's own fault, said of the imported file,
+    naming the data file and line as written (its scratch folder is gone by the time it is read)."""
+    scratch = display_path(folder)
+    said = []
+    for finding in findings:
+        if finding.severity is not Severity.ERROR:
+            continue
+        place = finding.location.path
+        place = place[len(scratch):].lstrip("/\\") if place.startswith(scratch) else place
+        if finding.location.line:
+            place += f":{finding.location.line}"
+        said.append(Finding(Location(where), f"导入写出的数据（{place}）读不回来：{finding.message}。"
+                            "这是导入本身的缺陷，没有写入任何文件；请把这份原稿交给维护者"))
+    return said
 
 
 def _same(other: str, own: str) -> bool:

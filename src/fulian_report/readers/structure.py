@@ -78,6 +78,7 @@ class ReadReport:
     title_line: int
     block_lines: tuple[int, ...]  # one for each of document.blocks
     signature_line: int | None
+    date_line: int | None = None  # the 落款's date, always the last line of the body
 
 
 def read_lines(lines: list[SourceLine], where: str) -> Document:
@@ -103,7 +104,8 @@ def read_lines_located(lines: list[SourceLine], where: str) -> ReadReport:
     document = Document(title=Title(tuple(line.text for line in title_lines)), blocks=blocks, signature=signature)
     block_lines = tuple(numbers[first_body:first_body + len(kept)])
     signature_line = numbers[first_body + len(kept)] if signature is not None else None
-    return ReadReport(document, where, numbers[0], block_lines, signature_line)
+    date_line = numbers[-1] if signature is not None else None
+    return ReadReport(document, where, numbers[0], block_lines, signature_line, date_line)
 
 
 def _cleaned(line: SourceLine) -> SourceLine:

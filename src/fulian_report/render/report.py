@@ -299,8 +299,30 @@ def lay_out_parts(report: RenderedReport, style: Style, context: dict[str, Any])
     return tuple(parts)
 
 
+def title_lines(report: RenderedReport, data: OrgData, style: Style) -> tuple[str, ...]:
+    """The title `style` gives the report, without laying out the rest of it."""
+    return _markup_context(report, data, style)["title_lines"]
+
+
 def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
     env = _style_environment(style.folder, style.base)
+    context = _markup_context(report, data, style)
+    try:
+        template = env.get_template(style.settings.template)
+        return template.render(context)
+    except TemplateNotFound as exc:
+        raise FulianError.single(style.folder, f"样式中找不到模板文件 {exc.name}") from None
+    except TemplateSyntaxError as exc:
+        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{syntax_reason(exc.message or '')}", exc.lineno or 0) from None
+    except UndefinedError as exc:
+        raise FulianError.single(style.folder / style.settings.template, f"模板用到的{exc}") from None
+    except TemplateError as exc:
+        where = getattr(exc, "filename", None) or style.folder / style.settings.template  # a RenderLimit knows its place
+        raise FulianError.single(where, f"模板无法生成：{exc}", getattr(exc, "lineno", None) or 0) from None
+
+
+def _markup_context(report: RenderedReport, data: OrgData, style: Style) -> dict[str, Any]:
+    """The context a style's template lays the report out from: the prose, the parts, the title."""
     org = data.organisation
     context = dict(report.context)
     context.update(
@@ -319,18 +341,7 @@ def render_markup(report: RenderedReport, data: OrgData, style: Style) -> str:
     has_plan = any(part.layout is settings.plan for part in parts)
     title = settings.title if has_plan or not settings.title_without_plan else settings.title_without_plan
     context.update(title_lines=tuple(_setting_text(style, line, context) for line in title), parts=parts)
-    try:
-        template = env.get_template(style.settings.template)
-        return template.render(context)
-    except TemplateNotFound as exc:
-        raise FulianError.single(style.folder, f"样式中找不到模板文件 {exc.name}") from None
-    except TemplateSyntaxError as exc:
-        raise FulianError.single(exc.filename or style.folder, f"模板写法有误：{syntax_reason(exc.message or '')}", exc.lineno or 0) from None
-    except UndefinedError as exc:
-        raise FulianError.single(style.folder / style.settings.template, f"模板用到的{exc}") from None
-    except TemplateError as exc:
-        where = getattr(exc, "filename", None) or style.folder / style.settings.template  # a RenderLimit knows its place
-        raise FulianError.single(where, f"模板无法生成：{exc}", getattr(exc, "lineno", None) or 0) from None
+    return context
 
 
 def parse_markup(markup: str, style: Style, sources: Sequence[FigureSource] = ()) -> Document:

@@ -111,16 +111,18 @@ def write_data(
     report_date: str | None,
     source_name: str,
     period: str | PeriodSpan | None = None,
+    date_not_read: str = "",
 ) -> DataFiles:
     """The YAML files and the style of a report, from its tree, its layout, and its figures as filed;
-    `period` is the part of the year the report covers (上半年, 第一季度), None for the whole year."""
+    `period` is the part of the year the report covers (上半年, 第一季度), None for the whole year;
+    `date_not_read` says why the 落款's date is not the report_date (it is kept as a comment)."""
     next_year = next_year_expression(period, year)
     prose = _Prose(units, filing)
     opening = [("opening", index) for index in range(len(plan_layout.opening))]
     summary = _placed(plan_layout.summary, "summary")
     plan = _placed(plan_layout.plan, "plan") if plan_layout.plan else None
     files: dict[str, str] = {}
-    files["organisation.yaml"] = _organisation(org_name, org_signature, report_date, year, source_name, period)
+    files["organisation.yaml"] = _organisation(org_name, org_signature, report_date, year, source_name, period, date_not_read)
     files["narrative.yaml"] = _narrative(opening, summary, prose, year, next_year)
     if plan is not None:
         files["plan.yaml"] = _plan(plan, prose, filing)
@@ -191,8 +193,10 @@ def scalar(value: Any) -> str:
     # text with a Chinese character in it, not opening with an indicator, stays text.
     if text and not text.isascii() and text[0] not in _INDICATORS and text[0] not in "“《" and not _PLAIN_UNSAFE.search(text):
         return text
+    if text.startswith(("{", "[", "“", "《")):  # quoted whatever YAML would make of it: no parse to ask
+        return json.dumps(text, ensure_ascii=False)
     try:
-        if text and yaml.safe_load(f"k: {text}") == {"k": text} and not text.startswith(("{", "[", "“", "《")):
+        if text and yaml.safe_load(f"k: {text}") == {"k": text}:
             return text
     except yaml.YAMLError:
         pass
@@ -221,7 +225,8 @@ def next_year_expression(period: str | PeriodSpan | None, year: int) -> str:
 
 
 def _organisation(
-    name: str, signature: str | None, report_date: str | None, year: int, source_name: str, period: str | PeriodSpan | None = None
+    name: str, signature: str | None, report_date: str | None, year: int, source_name: str, period: str | PeriodSpan | None = None,
+    date_not_read: str = "",
 ) -> str:
     district = re.sub(r"(妇联|妇女联合会)$", "", name) or name
     full = re.sub(r"妇联$", "妇女联合会", name)
@@ -237,6 +242,8 @@ def _organisation(
         lines.append(f"signature: {scalar(signature)}         # 落款（发文机关署名）")
     if report_date:
         lines.append(f"report_date: {report_date}    # 成文日期")
+    elif date_not_read:  # the date as written stays in the file, for the person who fills it in
+        lines.append(f"# report_date:  {date_not_read}")
     if isinstance(period, PeriodSpan):  # several years: their first and last day
         lines.append(f"period: {{start: {period.start.isoformat()}, end: {period.end.isoformat()}}}  # 报告期间，取自原稿标题")
     elif period:  # dates are checked against it, the plan's against the period after it
