@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+# Imported for what it does on import: it registers the error handler a build's stderr uses,
+# also in a resident process (resident.py), where the caller's stream settings are taken over.
+from . import process  # noqa: F401
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -63,7 +67,11 @@ def printable(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that stands for no byte (from JSON's "\\ud800")
+            raw = text.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
     return text
 
 

@@ -9,6 +9,8 @@ the tool's 'internal error' (exit status 3).
 - A file name that is not UTF-8 reaches Python with its bytes as surrogate escapes (PEP 383);
   stdout in a UTF-8 locale writes strictly and failed on one.  It now writes the name's own
   bytes, as `ls` does, so that a script reading the output can open the file it names.
+  stderr, read by a person only, shows such a name as errors.printable does (U+FFFD), whichever
+  message carries it, rather than as Python's "\\udcff".
 - A reader that goes away (`fulian-report validate data | head -1`) ends the command quietly,
   with the status of a process that SIGPIPE ends: what shells and `set -o pipefail` expect.
 - A working folder deleted under the shell is said once, in Chinese, before any command runs:
@@ -17,6 +19,7 @@ the tool's 'internal error' (exit status 3).
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import signal
@@ -26,6 +29,22 @@ WORKING_FOLDER_GONE = "错误：当前所在的文件夹已不存在（可能已
 
 # The status of a process that SIGPIPE ends; Python ignores the signal and gets EPIPE instead.
 BROKEN_PIPE_STATUS = 128 + getattr(signal, "SIGPIPE", 13)
+
+
+# The error handler of stderr: what UTF-8 cannot carry is written as errors.printable shows it.
+PRINTABLE_ERRORS = "fulian-report-printable"
+
+
+def _printable_replacement(error: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(error, UnicodeEncodeError) or not _is_utf8(error.encoding):
+        raise error
+    from .errors import printable  # only when a name that is not UTF-8 is written
+
+    # Bytes: the UTF-8 encoder takes only ASCII from a handler as text.
+    return printable(error.object[error.start : error.end]).encode("utf-8"), error.end
+
+
+codecs.register_error(PRINTABLE_ERRORS, _printable_replacement)
 
 
 def prepare() -> int | None:
@@ -40,6 +59,12 @@ def prepare() -> int | None:
             stdout.reconfigure(errors="surrogateescape")
         except (AttributeError, ValueError):
             pass  # not a text stream of io's: left as it is
+    stderr = sys.stderr
+    if _is_utf8(getattr(stderr, "encoding", "")):
+        try:
+            stderr.reconfigure(errors=PRINTABLE_ERRORS)
+        except (AttributeError, ValueError):
+            pass
     try:
         os.getcwd()
     except FileNotFoundError:
@@ -64,7 +89,7 @@ def _fill_closed_streams() -> None:
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
-        setattr(sys, name, open(fd, mode, encoding="utf-8", errors="surrogateescape" if fd == 1 else "backslashreplace", closefd=False))
+        setattr(sys, name, open(fd, mode, encoding="utf-8", errors={1: "surrogateescape", 2: PRINTABLE_ERRORS}.get(fd, "strict"), closefd=False))
 
 
 def _outside_or_as_before(hook):
