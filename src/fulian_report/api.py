@@ -21,6 +21,7 @@ from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, write_problem
 from .model.dataset import YEAR_RE, InvalidOrg, OrgData, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
+from .process import ended_by_signals_cleanly
 from .render.partial import blame_empty_files, prose_findings
 from .render.report import render_document
 from .render.style import Style, resolve_style
@@ -137,32 +138,33 @@ def build(
     output folder) is one the caller keeps open from build to build: `watch` does, so that a
     save is not also the making and removing of a staging folder.
     """
-    target = Path(out_root) / str(year)
-    with Staging(target) if staging is None else _kept_open(staging) as staging:
+    with ended_by_signals_cleanly():  # a build killed by SIGTERM or SIGHUP removes its staging folder too
+        target = Path(out_root) / str(year)
+        with Staging(target) if staging is None else _kept_open(staging) as staging:
 
-        def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
-            for fmt, content in outputs.items():
-                path = output_path(report.file_stem, target, fmt)
+            def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
+                for fmt, content in outputs.items():
+                    path = output_path(report.file_stem, target, fmt)
+                    try:
+                        staging.add(path, content)
+                    except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
+                        raise OutputError(target, exc, "没有写入任何报告。", []) from None
+                    report.hashes[fmt] = digest(content)
+
+            def drop(report: OrgReport) -> None:
+                for fmt in formats:
+                    staging.discard(output_path(report.file_stem, target, fmt))
+
+            reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
+            if reports:
                 try:
-                    staging.add(path, content)
-                except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
-                    raise OutputError(target, exc, "没有写入任何报告。", []) from None
-                report.hashes[fmt] = digest(content)
-
-        def drop(report: OrgReport) -> None:
-            for fmt in formats:
-                staging.discard(output_path(report.file_stem, target, fmt))
-
-        reports, failed, faulty = _render(year, data_root, out_root, orgs, style, formats, jobs, progress, strict, keep, drop)
-        if reports:
-            try:
-                with output_lock(target):
-                    reports = _write(reports, staging, target, formats, failed, force)
-            except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
-                raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
-    if failed:
-        raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
-    return reports
+                    with output_lock(target):
+                        reports = _write(reports, staging, target, formats, failed, force)
+                except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
+                    raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
+        if failed:
+            raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
+        return reports
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, FulianError, printable_path
+from .process import ended_by_signals_cleanly
 from .source.yaml_source import keep_parsed_files
 
 # How long the watcher waits for more changes after one before it yields them (ms).  An
@@ -354,27 +355,29 @@ class Watcher:
 
         self._notice = notice or _to_stderr
         self._refuse_output_inside_data()
-        # A few organisations are built in this process, which warms what every rebuild then reuses
-        # (the style's .docx blank, compiled templates); many are built in parallel.
-        few = len(organisation_folders(self.data_root, self.year, self.orgs)) <= 4
-        report(self.build(jobs=1 if few else None))
-        # Each rebuild stages its report in one staging folder made for the session (and removed
-        # when it ends): making and removing one at every save took a tenth of a rebuild.
-        from .writers.output import Staging
+        # SIGTERM or SIGHUP: unwound through the `finally` below (the session's staging folder goes).
+        with ended_by_signals_cleanly():
+            # A few organisations are built in this process, which warms what every rebuild then
+            # reuses (the style's .docx blank, compiled templates); many are built in parallel.
+            few = len(organisation_folders(self.data_root, self.year, self.orgs)) <= 4
+            report(self.build(jobs=1 if few else None))
+            # Each rebuild stages its report in one staging folder made for the session (and removed
+            # when it ends): making and removing one at every save took a tenth of a rebuild.
+            from .writers.output import Staging
 
-        self._staging = Staging(self._out_year)
-        own_output = self._out_year.resolve()
-        try:
-            for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
-                if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
-                    changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
-                orgs = self.changes.organisations(changed)
-                if orgs == []:
-                    continue
-                report(self.build(orgs))
-        finally:
-            self._staging.close()
-            self._staging = None
+            self._staging = Staging(self._out_year)
+            own_output = self._out_year.resolve()
+            try:
+                for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
+                    if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
+                        changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
+                    orgs = self.changes.organisations(changed)
+                    if orgs == []:
+                        continue
+                    report(self.build(orgs))
+            finally:
+                self._staging.close()
+                self._staging = None
 
     @property
     def _out_year(self) -> Path:
