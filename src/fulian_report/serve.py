@@ -299,7 +299,11 @@ def _first_undecodable(paths: list[Path]) -> Path | None:
 
 
 class Watcher:
-    """`watch`: build the year, then rebuild what each save concerns, through `api.build`."""
+    """`watch`: build the year, then rebuild what each save concerns, through `api.build`.
+
+    Made only where it can watch: the constructor refuses (FulianError, in Chinese) a year
+    without a data folder, an unknown --org and an output folder inside the data, so that a
+    caller says it is watching only once it is."""
 
     def __init__(
         self,
@@ -318,6 +322,10 @@ class Watcher:
         keep_parsed_files()  # a save changes one file: the others keep their parse
         self._staging = None  # the year's staging folder, kept from build to build (see run)
         self._notice: Callable[[str], None] = _to_stderr
+        from .api import organisation_folders
+
+        self._refuse_output_inside_data()
+        organisation_folders(self.data_root, year, orgs)  # the year's data folder and every --org are there
 
     def build(self, orgs: list[str] | None = None, jobs: int | None = 1) -> Rebuilt:
         """Build `orgs` (None: the whole selection) exactly as `build` does."""
@@ -349,12 +357,11 @@ class Watcher:
         """Build, then rebuild on every change until `stop` is set (or Ctrl-C); what happens to
         the watched folders is said through `notice` (one line each, stderr by default).
 
-        Raises FulianError, before building anything, when there is nothing to watch (no data
-        folder for the year, an unknown --org) or the output would land in the data."""
+        Raises FulianError, before building anything, when there is nothing to watch any more
+        (the data folder went since the watcher was made)."""
         from .api import organisation_folders
 
         self._notice = notice or _to_stderr
-        self._refuse_output_inside_data()
         # SIGTERM or SIGHUP: unwound through the `finally` below (the session's staging folder goes).
         with ended_by_signals_cleanly():
             # A few organisations are built in this process, which warms what every rebuild then
