@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import FulianError, os_reason
+from .errors import FulianError, os_reason, printable
 from .doctree import Paragraph
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
 from .readers import read_report_located
@@ -317,7 +317,7 @@ def import_file(
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
-        report_date=report_date, source_name=path.name, period=period,
+        report_date=report_date, source_name=printable(path.name), period=period,  # a name that is not UTF-8, as it is shown
     )
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:
