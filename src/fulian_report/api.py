@@ -161,7 +161,8 @@ def build(
                     with output_lock(target):
                         reports = _write(reports, staging, target, formats, failed, force)
                 except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
-                    raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
+                    where = Path(exc.filename) if exc.filename else target  # the lock file, where the system names it
+                    raise OutputError(where, exc, "没有写入任何报告。", [], failed) from None
         if failed:
             raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
         return reports
