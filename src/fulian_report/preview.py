@@ -524,12 +524,24 @@ _REFUSED_PAGE = (
 )
 
 # The client went away while being answered (a page reloaded, a tab closed): nothing to tell.
-_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+# A client that went away, or fell silent mid-request for longer than CLIENT_SILENCE_SECONDS.
+_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+# How long a client may stay silent in the middle of its request (a body shorter than its
+# Content-Length, a connection opened and left): past it, its thread ends instead of waiting for good.
+CLIENT_SILENCE_SECONDS = 30
+# The page http.server sends for a request it cannot parse (a wrong HTTP version, a line too long):
+# in Chinese, as every other answer of the preview.
+_MALFORMED_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>无法处理的请求</title></head>'
+    "<body><p>预览无法处理这个请求（HTTP %(code)d）。请用预览启动时显示的地址重新打开页面。</p></body></html>"
+)
 
 
 def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "fulian-report-preview"
+        timeout = CLIENT_SILENCE_SECONDS
+        error_message_format = _MALFORMED_PAGE
         _head = False  # a HEAD request: the headers of the GET, no body
 
         @property
@@ -632,7 +644,7 @@ def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
             try:
                 asked = json.loads(self.rfile.read(length).decode("utf-8"))
                 key, was, value = asked["key"], asked["was"], asked["value"]
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested thousands deep
                 self._send(400, "application/json", json.dumps({"ok": False, "message": "页面发来的修改无法读取，没有写入。"}))
                 return
             try:
