@@ -30,3 +30,16 @@ def test_a_lock_file_that_is_a_link_or_a_folder_is_named_and_its_target_untouche
     assert message.startswith(f"{lock}: 错误：") and words in message, message
     assert precious.read_text(encoding="utf-8") == "别人的文件"
     assert list(out_year.glob("*.docx")) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link", "folder"])
+def test_check_tells_a_report_replaced_by_something_else_as_differing_not_missing(tmp_path, kind):
+    import os
+
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    (report,) = [path for built in api.build(2021, data, tmp_path / "out") for path in built.files]
+    report.unlink()
+    {"fifo": lambda: os.mkfifo(report), "link": lambda: report.symlink_to("/dev/zero"), "folder": report.mkdir}[kind]()
+    check = api.check(2021, data, tmp_path / "out")
+    assert check.differing == [report] and check.missing == [] and not check.ok
