@@ -35,3 +35,41 @@ def test_template_cache_keys_of_paths_not_utf8_are_made_and_differ():
     one = cache.get_cache_key("report.j2", os.fsdecode(b"/data/\xff/style/report.j2"))
     other = cache.get_cache_key("report.j2", os.fsdecode(b"/data/\xfe/style/report.j2"))
     assert one != other and one == cache.get_cache_key("report.j2", os.fsdecode(b"/data/\xff/style/report.j2"))
+
+
+def test_preview_serves_and_edits_an_organisation_whose_folder_name_is_not_utf8(tmp_path):
+    import http.client
+    import json
+
+    from fulian_report.preview import Preview, PreviewServer
+    from tests.conftest import MINIMAL_ORG, write_org
+
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org=os.fsdecode(b"fu\xff"))
+    served = PreviewServer(Preview(2021, data), port=0)
+    served.start()
+    port = served.httpd.server_address[1]
+
+    def ask(method: str, path: str, body: bytes | None = None) -> tuple[int, dict, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Host": f"127.0.0.1:{port}", "Cookie": f"fulian_preview_{port}={served.token}"}
+        if body is not None:
+            headers.update({"Content-Type": "application/json", "Origin": served.origin})
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        answer = (response.status, dict(response.getheaders()), response.read().decode("utf-8"))
+        connection.close()
+        return answer
+
+    try:
+        status, headers, _ = ask("GET", "/")
+        assert status == 302 and headers["Location"].startswith("/org/fu%FF"), (status, headers)
+        status, _, page = ask("GET", "/org/fu%FF")
+        assert status == 200 and 'data-org="fu%FF"' in page
+        assert ask("GET", "/fragment/fu%FF")[0] == 200
+        edit = json.dumps({"key": ["cases", "visits", "received"], "was": "55件", "value": "56件"}).encode()
+        status, _, answer = ask("POST", "/edit/fu%FF", edit)
+        assert status == 200 and json.loads(answer)["ok"], answer
+        assert "received: 56件" in (data / "2021" / os.fsdecode(b"fu\xff") / "cases.yaml").read_text(encoding="utf-8")
+    finally:
+        served.close()
