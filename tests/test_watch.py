@@ -248,6 +248,21 @@ def test_watch_makes_the_output_folder_again_when_it_was_deleted(tmp_path):
         assert "输出文件夹" in watch.output.text and "生成失败" not in watch.output.text, watch.output.text
 
 
+def test_watch_says_an_organisation_folder_deleted_and_builds_the_others(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    write_org(data, {**MINIMAL_ORG, "organisation.yaml": MINIMAL_ORG["organisation.yaml"].replace("示例区", "示例二区")}, org="hillside")
+    with _Watch(data, out) as watch:
+        watch.wait_for("已生成")
+        time.sleep(0.5)  # the watcher is up
+        shutil.rmtree(data / "2021" / "hillside")
+        watch.wait_for("不见了")
+        _save(data / "2021" / "lakeside" / "cases.yaml", "55件", "158件")
+        watch.wait_for("已生成", 2)
+        assert "没有这些组织" not in watch.output.text and "错误" not in watch.output.text, watch.output.text
+        assert "hillside" in watch.output.text.split("不见了")[0].splitlines()[-1], watch.output.text
+
+
 @pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])
 def test_watch_says_when_the_data_folder_goes_and_picks_up_when_it_is_back(tmp_path, polling):
     data, out = tmp_path / "data", tmp_path / "out"

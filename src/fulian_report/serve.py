@@ -379,12 +379,26 @@ class Watcher:
                     if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
                         changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
                     orgs = self.changes.organisations(changed)
+                    if orgs:
+                        orgs = self._still_there(orgs)
                     if orgs == []:
                         continue
                     report(self.build(orgs))
             finally:
                 self._staging.close()
                 self._staging = None
+
+    def _still_there(self, orgs: list[str]) -> list[str]:
+        """`orgs` whose folder is there; one deleted or moved away is said, not built (a build
+        would only find it missing)."""
+        present = []
+        for org in orgs:
+            folder = self.data_root / str(self.year) / org
+            if folder.is_dir():
+                present.append(org)
+            else:
+                self._notice(f"组织文件夹 {printable_path(folder)} 不见了（被删除或移走），不再生成它；它以前生成的报告留在输出文件夹里。")
+        return present
 
     @property
     def _out_year(self) -> Path:
