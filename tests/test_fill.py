@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from fulian_report import fill
 from fulian_report.errors import FulianError
 from fulian_report.fill import Edit, apply_edit, scalar_spans, subject_validator, yaml_scalar
 from fulian_report.model.period import ReportingPeriod
@@ -89,6 +92,37 @@ def test_a_value_changed_on_disk_since_the_page_showed_it_is_not_overwritten(tmp
         _edit(tmp_path, CASES.replace("'12件'", "'13件'"), ("visits", "disputes"), "12件", "15件")
     assert "已改为“13件”" in str(caught.value) and "没有写入" in str(caught.value)
     assert "'13件'" in file.read_text(encoding="utf-8")
+
+
+def test_an_edit_leaves_nothing_of_the_tools_own_in_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    data = tmp_path / "data"
+    data.mkdir()
+    file = _edit(data, CASES, ("visits", "received"), "待填（2021年：55件）", "61件")
+    assert "received: 61件" in file.read_text(encoding="utf-8")
+    assert sorted(path.name for path in data.iterdir()) == ["cases.yaml"]
+
+
+def test_an_edit_waits_for_another_process_editing_the_same_file_then_is_refused_in_chinese(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    file = tmp_path / "cases.yaml"
+    file.write_text(CASES, encoding="utf-8")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\nfrom fulian_report.output import data_lock\n"
+         "with data_lock(Path(sys.argv[1]), 5):\n    print('held', flush=True)\n    time.sleep(60)\n", str(file)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held", "the other process did not take the lock"
+        monkeypatch.setattr(fill, "LOCK_WAIT_SECONDS", 0.2)
+        validate = subject_validator(ReportingPeriod.calendar_year(2022), ())
+        with pytest.raises(FulianError) as caught:
+            apply_edit(Edit(file, "cases", ("visits", "received"), "待填（2021年：55件）", "61件"), validate)
+        assert "另一处修改正在写入这个文件" in str(caught.value) and "cases.yaml" in str(caught.value)
+        assert file.read_text(encoding="utf-8") == CASES
+    finally:
+        holder.kill()
+        holder.wait(timeout=10)
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30))

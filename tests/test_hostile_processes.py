@@ -127,6 +127,19 @@ def test_a_file_name_that_is_not_utf8_in_a_data_folder_is_shown_not_fatal(tmp_pa
     assert "\\udc" not in err and "lakeside/\ufffd\ufffd\ufffd\ufffd.yaml: 警告" in err
 
 
+def test_an_organisation_folder_not_utf8_is_shown_with_u_fffd_in_every_message_on_stderr(tmp_path):
+    data = _two_orgs(tmp_path / "data")
+    folder = data / "2021" / os.fsdecode(b"fu\xff")
+    (data / "2021" / "lakeside").rename(folder)
+    (folder / "cases.yaml").write_text("visits: [\n", encoding="utf-8")
+    result = _run(["build", "2021", "--data", str(data), "--out", str(tmp_path / "out")])
+    _neither_internal_nor_english(result)
+    err = result.stderr.decode("utf-8")  # strictly: every byte of it is UTF-8
+    assert result.returncode == 1, err
+    assert "组织 fu\ufffd 生成失败" in err and "（fu\ufffd）未生成" in err and "fu\ufffd/cases.yaml" in err, err
+    assert "\\udc" not in err, err
+
+
 def test_an_argument_that_is_not_utf8_is_used_as_given(tmp_path):
     data = _two_orgs(tmp_path / "data")
     out = tmp_path / os.fsdecode(b"\xff")

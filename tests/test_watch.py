@@ -204,6 +204,33 @@ def test_watch_refuses_an_output_folder_inside_the_data_it_reads(tmp_path):
     Watcher(2021, data, data / "out")._refuse_output_inside_data()
 
 
+def test_a_watcher_is_refused_before_anything_is_said_or_built(tmp_path):
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    refusals = {
+        "数据文件夹": (tmp_path / "nowhere", tmp_path / "out", None),
+        "--out": (data, data / "2021" / "lakeside" / "out", None),
+        "nobody": (data, tmp_path / "out", ["nobody"]),
+    }
+    for words, (data_root, out_root, orgs) in refusals.items():
+        with pytest.raises(FulianError) as refused:
+            Watcher(2021, data_root, out_root, orgs)
+        assert words in str(refused.value), str(refused.value)
+    assert not (tmp_path / "out").exists() and not (data / "2021" / "lakeside" / "out").exists()
+
+
+def test_watch_says_it_is_watching_only_when_it_is(tmp_path):
+    data = tmp_path / "data"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    for data_root, out_root in ((tmp_path / "nowhere", tmp_path / "out"), (data, data / "2021" / "lakeside" / "out")):
+        result = subprocess.run(
+            [sys.executable, "-m", "fulian_report", "watch", "2021", "--data", str(data_root), "--out", str(out_root)],
+            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT / "src")), capture_output=True, text=True, encoding="utf-8", timeout=60,
+        )
+        assert result.returncode == 1, result.stderr
+        assert "正在监视" not in result.stdout + result.stderr
+
+
 def test_watch_makes_the_output_folder_again_when_it_was_deleted(tmp_path):
     data, out = tmp_path / "data", tmp_path / "out"
     write_org(data, MINIMAL_ORG, org="lakeside")
@@ -215,6 +242,21 @@ def test_watch_makes_the_output_folder_again_when_it_was_deleted(tmp_path):
         watch.wait_for("已生成", 2)
         assert len(list((out / "2021").glob("*.docx"))) == 1, watch.output.text
         assert "输出文件夹" in watch.output.text and "生成失败" not in watch.output.text, watch.output.text
+
+
+def test_watch_says_an_organisation_folder_deleted_and_builds_the_others(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    write_org(data, MINIMAL_ORG, org="lakeside")
+    write_org(data, {**MINIMAL_ORG, "organisation.yaml": MINIMAL_ORG["organisation.yaml"].replace("示例区", "示例二区")}, org="hillside")
+    with _Watch(data, out) as watch:
+        watch.wait_for("已生成")
+        time.sleep(0.5)  # the watcher is up
+        shutil.rmtree(data / "2021" / "hillside")
+        watch.wait_for("不见了")
+        _save(data / "2021" / "lakeside" / "cases.yaml", "55件", "158件")
+        watch.wait_for("已生成", 2)
+        assert "没有这些组织" not in watch.output.text and "错误" not in watch.output.text, watch.output.text
+        assert "hillside" in watch.output.text.split("不见了")[0].splitlines()[-1], watch.output.text
 
 
 @pytest.mark.parametrize("polling", [False, True], ids=["events", "polling"])

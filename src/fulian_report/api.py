@@ -21,6 +21,7 @@ from .errors import Finding, FulianError, Location, Severity, suggest, write_pro
 from .model.dataset import YEAR_RE, load_org, named_path, validate_subject
 from .model.subjects import SUBJECT_MODELS
 from .pipeline import all_findings, make_document, organisation_folders, year_organisations
+from .process import ended_by_signals_cleanly
 from .render.style import resolve_style
 from .selection import Selection
 from .source.yaml_source import display_path, folder_entries, load_yaml
@@ -74,31 +75,33 @@ def build(
     save is not also the making and removing of a staging folder.
     """
     target, formats = selection.out_year, selection.formats
-    with Staging(target) if staging is None else _kept_open(staging) as staging:
+    with ended_by_signals_cleanly():  # a build killed by SIGTERM or SIGHUP removes its staging folder too
+        with Staging(target) if staging is None else _kept_open(staging) as staging:
 
-        def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
-            for fmt, content in outputs.items():
-                path = output_path(report.file_stem, target, fmt)
+            def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
+                for fmt, content in outputs.items():
+                    path = output_path(report.file_stem, target, fmt)
+                    try:
+                        staging.add(path, content)
+                    except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
+                        raise OutputError(target, exc, "没有写入任何报告。", []) from None
+                    report.hashes[fmt] = digest(content)
+
+            def drop(report: OrgReport) -> None:
+                for fmt in formats:
+                    staging.discard(output_path(report.file_stem, target, fmt))
+
+            reports, failed, faulty = _render(selection, jobs, progress, strict, keep, drop)
+            if reports:
                 try:
-                    staging.add(path, content)
-                except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
-                    raise OutputError(target, exc, "没有写入任何报告。", []) from None
-                report.hashes[fmt] = digest(content)
-
-        def drop(report: OrgReport) -> None:
-            for fmt in formats:
-                staging.discard(output_path(report.file_stem, target, fmt))
-
-        reports, failed, faulty = _render(selection, jobs, progress, strict, keep, drop)
-        if reports:
-            try:
-                with output_lock(target):
-                    reports = _write(reports, staging, target, formats, failed, force)
-            except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
-                raise OutputError(target, exc, "没有写入任何报告。", [], failed) from None
-    if failed:
-        raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
-    return reports
+                    with output_lock(target):
+                        reports = _write(reports, staging, target, formats, failed, force)
+                except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
+                    where = Path(exc.filename) if exc.filename else target  # the lock file, where the system names it
+                    raise OutputError(where, exc, "没有写入任何报告。", [], failed) from None
+        if failed:
+            raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
+        return reports
 
 
 @contextmanager

@@ -158,7 +158,12 @@ def _end_with_parent(parent: int) -> None:
     A worker waits on a pipe whose writing end it holds itself (fork copies it), so it never
     reads an end of file: a build killed with SIGKILL left its workers waiting for good.  On
     Linux the kernel kills the worker when its parent dies (PR_SET_PDEATHSIG); everywhere a
-    thread also looks for a new parent once a second, which covers systems without prctl."""
+    thread also looks for a new parent once a second, which covers systems without prctl.
+
+    SIGTERM and SIGHUP end a worker outright again (fork copied the handler the build set to
+    unwind itself, process.ended_by_signals_cleanly): it has nothing to clean up, its parent has."""
+    for signum in (getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)):
+        signal.signal(signum, signal.SIG_DFL)
     if sys.platform.startswith("linux"):
         try:
             import ctypes

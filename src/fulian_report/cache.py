@@ -60,16 +60,36 @@ def cache_root(environ: dict[str, str] | None = None) -> str:
     return os.path.join(os.path.expanduser("~"), ".cache", "fulian-report")
 
 
+def state_folder(environ: dict[str, str] | None = None) -> str:
+    """The folder of what the tool keeps for the user alone, apart from any cache: the cache key,
+    the locks of data folders (`%LOCALAPPDATA%\\fulian-report` on Windows, else
+    `$XDG_STATE_HOME/fulian-report` or `~/.local/state/fulian-report`)."""
+    environ = os.environ if environ is None else environ
+    if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
+        return os.path.join(environ["LOCALAPPDATA"], "fulian-report")
+    state = environ.get("XDG_STATE_HOME", "").strip()
+    if not (state and os.path.isabs(state)):
+        state = os.path.join(os.path.expanduser("~"), ".local", "state")
+    return os.path.join(state, "fulian-report")
+
+
 def key_path(environ: dict[str, str] | None = None) -> str:
     """The file that holds the user's cache key: outside the cache root, so that a cache folder
     copied from elsewhere (restored by CI, shared between accounts) never brings its key along."""
     environ = os.environ if environ is None else environ
     if sys.platform == "win32" and environ.get("LOCALAPPDATA"):
-        return os.path.join(environ["LOCALAPPDATA"], "fulian-report", "key", "cache-key")
-    state = environ.get("XDG_STATE_HOME", "").strip()
-    if not (state and os.path.isabs(state)):
-        state = os.path.join(os.path.expanduser("~"), ".local", "state")
-    return os.path.join(state, "fulian-report", "cache-key")
+        return os.path.join(state_folder(environ), "key", "cache-key")
+    return os.path.join(state_folder(environ), "cache-key")
+
+
+def private_folder(path: str) -> str | None:
+    """`path`, made if missing, when it is a folder of this user's that nobody else can read,
+    write or enter; else None."""
+    try:
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    except OSError:
+        return None
+    return path if _own_folder(path, private=True) else None
 
 
 def _own_folder(path: str, private: bool = False) -> bool:
@@ -99,12 +119,7 @@ def user_key() -> bytes | None:
 
 
 def _read_or_make_key(path: str) -> bytes:
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-    except OSError:
-        return b""
-    if not _own_folder(folder, private=True):
+    if private_folder(os.path.dirname(path)) is None:
         return b""
     for _attempt in range(2):
         try:

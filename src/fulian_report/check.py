@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,8 +40,8 @@ def file_state(path: Path, content: bytes) -> str:
     """"missing", "differing" or "current": the file at `path` beside the `content` it should hold.
 
     A batch compares each report as it is rendered, and keeps only this word."""
-    if not path.is_file():
-        return "missing"
+    if not os.path.lexists(path):
+        return "missing"  # a link, FIFO or folder there is no missing report: it stands where one should be
     try:  # a link, FIFO or device in the output folder is not what was written, and is never read
         current = regular_file.read_regular(path, len(content))
     except (OSError, regular_file.Refused):

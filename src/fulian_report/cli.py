@@ -1,7 +1,8 @@
 """The command line: parse, call `api`, print.  No logic of its own.
 
 Exit status: 0 success, 1 the data (or a template) is wrong, 2 the command
-line is wrong.
+line is wrong, 3 a fault of the tool itself, 130 Ctrl-C, 141 the reader of the
+output went away (SIGPIPE); SIGTERM and SIGHUP end it by that signal.
 """
 
 from __future__ import annotations
@@ -279,9 +280,10 @@ def watch(
             typer.echo(err_text, err=True)
         typer.echo(out_text)
 
-    typer.echo("正在监视数据和样式文件，保存后自动重新生成；按 Ctrl-C 结束。")
     try:
-        Watcher(year, data, out, org or None, style).run(report)
+        watcher = Watcher(year, data, out, org or None, style)  # refuses first: nothing to watch, or nowhere to write
+        typer.echo("正在监视数据和样式文件，保存后自动重新生成；按 Ctrl-C 结束。")
+        watcher.run(report)
     except FulianError as exc:  # nothing to watch, or nowhere to write
         _print_findings(exc.findings)
         raise typer.Exit(1) from None

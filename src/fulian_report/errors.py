@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+# Imported for what it does on import: it registers the error handler a build's stderr uses,
+# also in a resident process (resident.py), where the caller's stream settings are taken over.
+from . import process  # noqa: F401
+
 
 class Severity(str, Enum):
     ERROR = "error"
@@ -63,7 +67,11 @@ def printable(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        try:
+            raw = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # a surrogate that stands for no byte (from JSON's "\\ud800")
+            raw = text.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
     return text
 
 
@@ -176,7 +184,10 @@ _WRITE_PROBLEMS = {
     errno.EDQUOT: ("超出了磁盘配额", "请腾出空间或请管理员放宽配额后重新生成。"),
     errno.EFBIG: ("文件超过了系统允许的大小", "请检查系统对单个文件大小的限制（如 FAT32 格式的 U 盘上一个文件不能超过 4 GB），或用 --out 改写到别的磁盘。"),
     errno.ENAMETOOLONG: ("文件名太长", "请在 organisation.yaml 中把报告标题写短一些，或用 --out 改写到层级更浅的文件夹。"),
-    errno.ELOOP: ("路径中的符号链接绕成了圈", "请检查输出文件夹里的符号链接，删除指向自己的那一个。"),
+    errno.ELOOP: (
+        "这是一个符号链接，或路径中的链接绕成了圈",
+        "本工具不会写到链接所指的地方：请删除输出文件夹里的这个符号链接（或指向自己的那一个）后重新生成。",
+    ),
     errno.ENOENT: ("路径中的文件夹不存在", "请检查输出文件夹（--out）的路径。"),
 }
 

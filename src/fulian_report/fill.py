@@ -7,7 +7,8 @@ encoding) stays as it was.  Before anything is written, the file with the new va
 checked with the same models and Chinese messages as `validate`: an edit that brings a
 new error is refused, with the error.  An edit whose value changed on disk since the
 page showed it is refused too, so that nobody's save is overwritten unseen.  The write
-is the tool's atomic write, under the folder's output lock.
+is the tool's atomic write, holding the file's lock (output.py data_lock), which
+leaves nothing in the data folder.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .source.yaml_source import PartialSource, decode, display_path, parse_yaml,
 
 # A value typed into the page: one line of text, as long as any figure or date needs.
 MAX_VALUE_CHARS = 200
-# How long an edit waits for a build writing into the same folder (the page waits for the answer).
+# How long an edit waits for another edit of the same file (the page waits for the answer).
 LOCK_WAIT_SECONDS = 5
 
 PathKey = tuple[str | int, ...]
@@ -169,14 +170,14 @@ def apply_edit(edit: Edit, validate: Any) -> int:
     `validate(subject, source)` gives the findings of a parsed file as `validate` does.
     Raises FulianError (in Chinese, with the file and line) and writes nothing when the value
     is not one line, the file changed there meanwhile, or the new value brings an error."""
-    from .output import atomic_write, output_lock
+    from .output import atomic_write, data_lock
 
     value = edit.value.strip()
     if not value:
         raise _refuse(edit.file, "没有填写内容。")
     if len(value) > MAX_VALUE_CHARS or any(not char.isprintable() for char in value):
         raise _refuse(edit.file, f"只能填写一行文字（至多 {MAX_VALUE_CHARS} 个字符）。")
-    with output_lock(edit.file.parent, wait=LOCK_WAIT_SECONDS):
+    with data_lock(edit.file, wait=LOCK_WAIT_SECONDS):
         raw = read_source_bytes(edit.file)
         text, _ = decode(raw, edit.file)
         if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or "\x00" in text:

@@ -20,7 +20,7 @@ from pathlib import Path
 from .collector import paused
 from .diff import changed_paragraphs, report_paragraphs
 from .doctree import Block, Heading, Paragraph
-from .errors import Finding, FulianError, Location, Severity, os_reason
+from .errors import Finding, FulianError, Location, Severity, os_reason, printable
 from .filenames import org_folder_problem
 from .model.quantities import _calendar_check
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
@@ -336,7 +336,8 @@ def _import_file(path: Path, data_root: Path, org: str | None, year: int | None,
     made = write_data(
         document, parts, units, filing, year, org_name,
         org_signature=(signature.organisation or None) if signature else None,
-        report_date=report_date, source_name=path.name, period=period, date_not_read=date_not_read,
+        report_date=report_date, source_name=printable(path.name), period=period,  # a name that is not UTF-8, as it is shown
+        date_not_read=date_not_read,
     )
     to_check.append("organisation.yaml 中的全称（full_name）和所在省、市（region）原稿没有写，请填写")
     if made.names:

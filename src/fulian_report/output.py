@@ -15,10 +15,12 @@ only once the build that made it is gone.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,15 +169,50 @@ def output_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
     leaves the folder locked."""
     wait = LOCK_WAIT_SECONDS if wait is None else wait
     folder.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(folder / LOCK_NAME, timeout=wait)
+    refusal = (
+        f"另一个生成正在写入这个文件夹，等了 {wait:g} 秒仍未结束；为免两次生成互相覆盖，这次没有写入任何文件。"
+        "请等它结束后再运行（锁在那次生成结束时自动解除，无需删除锁文件）。"
+    )
+    with _held(FileLock(folder / LOCK_NAME, timeout=wait), display_path(folder), refusal):
+        yield
+
+
+# Edits of a data file from one process (the preview's page threads) wait here for each other.
+_EDITS_IN_THIS_PROCESS = threading.Lock()
+
+
+@contextmanager
+def data_lock(file: Path, wait: float) -> Iterator[None]:
+    """Hold the data file `file` for one edit (read, check, write); another edit of it waits up to
+    `wait` seconds, then is refused.
+
+    The lock file is the user's own, in the tool's state folder (cache.state_folder), named by the
+    file's resolved path: nothing of the tool's is left in the user's data folder, even when the
+    process is killed, and no lock file is ever removed while another process may be waiting on it.
+    Without a private state folder the edits of this process still wait for each other."""
+    from ..cache import private_folder, state_folder
+
+    refusal = f"另一处修改正在写入这个文件，等了 {wait:g} 秒仍未结束；这次没有写入，请稍后再填写。"
+    if not _EDITS_IN_THIS_PROCESS.acquire(timeout=wait):
+        raise FulianError.single(display_path(file), refusal)
+    try:
+        folder = private_folder(os.path.join(state_folder(), "locks"))
+        if folder is None:
+            yield
+            return
+        name = hashlib.blake2b(os.fsencode(os.path.realpath(file)), digest_size=16).hexdigest()
+        with _held(FileLock(os.path.join(folder, name + ".lock"), timeout=wait), display_path(file), refusal):
+            yield
+    finally:
+        _EDITS_IN_THIS_PROCESS.release()
+
+
+@contextmanager
+def _held(lock: FileLock, where: str, refusal: str) -> Iterator[None]:
     try:
         lock.acquire()
     except Timeout:
-        raise FulianError.single(
-            display_path(folder),
-            f"另一个生成正在写入这个文件夹，等了 {wait:g} 秒仍未结束；为免两次生成互相覆盖，这次没有写入任何文件。"
-            "请等它结束后再运行（锁在那次生成结束时自动解除，无需删除锁文件）。",
-        ) from None
+        raise FulianError.single(where, refusal) from None
     try:
         yield
     finally:

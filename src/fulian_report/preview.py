@@ -31,6 +31,7 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .doctree import Document
 from .errors import Finding, FulianError, Location, Severity, os_reason
+from .process import PRINTABLE_ERRORS
 from .serve import ChangeMap, _leaving_ctrl_c_to_the_main_thread, _watch_changes
 from .fill import CHANGED_MEANWHILE
 from .source.yaml_source import keep_parsed_files
@@ -293,14 +294,14 @@ _SCRIPT = r"""
     }
   }
   function refresh() {
-    return fetch("/fragment/" + encodeURIComponent(org), {cache: "no-store"}).then(function (r) {
+    return fetch("/fragment/" + org, {cache: "no-store"}).then(function (r) {
       var shown = r.headers.get("X-Version");
       return r.text().then(function (html) { show(html, shown); });
     });
   }
   function poll() {
     if (busy) { setTimeout(poll, 250); return; }
-    fetch("/version/" + encodeURIComponent(org), {cache: "no-store"})
+    fetch("/version/" + org, {cache: "no-store"})
       .then(function (r) { return r.text(); })
       .then(function (version) {
         if (version !== body.getAttribute("data-version")) return refresh();
@@ -318,7 +319,7 @@ _SCRIPT = r"""
     box.focus();
   }
   function send(key, was, value) {
-    return fetch("/edit/" + encodeURIComponent(org), {
+    return fetch("/edit/" + org, {
       method: "POST", cache: "no-store", headers: {"Content-Type": "application/json"},
       body: JSON.stringify({key: JSON.parse(key), was: was, value: value})
     }).then(function (r) { return r.json(); });
@@ -429,7 +430,7 @@ def _finding_html(finding: Finding) -> str:
     text = escape(f"{location}: {finding.severity.label}：{finding.message}")
     kind = "error" if finding.severity is Severity.ERROR else "warning"
     if location.line:
-        target = f"vscode://file/{quote(str(Path(location.path).resolve()))}:{location.line}:{location.column or 1}"
+        target = f"vscode://file/{quote(str(Path(location.path).resolve()), errors='surrogateescape')}:{location.line}:{location.column or 1}"
         return f'<li class="{kind}"><a href="{escape(target)}">{text}</a></li>'
     return f'<li class="{kind}">{text}</li>'
 
@@ -489,10 +490,17 @@ def _printed_sources(document: Document) -> set[str]:
 _CURRENT = ' class="current" aria-current="page"'
 
 
+def org_in_url(org: str) -> str:
+    """An organisation's folder name as one part of a URL, every byte of it kept: a name that is not
+    UTF-8 (surrogate escapes, PEP 383) comes back as itself when the server unquotes it.  The page's
+    script puts it into URLs as it is (data-org)."""
+    return quote(org, safe="", errors="surrogateescape")
+
+
 def page_html(preview: Preview, org: str) -> str:
     page = preview.page(org)
     links = "".join(
-        f'<a href="/org/{escape(quote(name))}"{_CURRENT if name == org else ""}>{escape(preview.names.get(name, name))}</a>'
+        f'<a href="/org/{escape(org_in_url(name))}"{_CURRENT if name == org else ""}>{escape(preview.names.get(name, name))}</a>'
         for name in preview.folders
     )
     title = page.document.title.text if page.document else preview.names.get(org, org)
@@ -501,7 +509,7 @@ def page_html(preview: Preview, org: str) -> str:
         "<!DOCTYPE html>\n"
         f'<html lang="zh-CN"><head><meta charset="utf-8"><title>{escape(title)} — 预览</title>'
         f"<style>{_CHROME_CSS}</style></head>"
-        f'<body data-org="{escape(org)}" data-version="{page.version}" data-editable="{int(editable)}">'
+        f'<body data-org="{escape(org_in_url(org))}" data-version="{page.version}" data-editable="{int(editable)}">'
         f'<nav class="orgs">{links}</nav>'
         f'<div id="report">{fragment_html(page, preview.last_good(org), editable)}</div>'
         f"<script>{_SCRIPT}</script></body></html>\n"
@@ -524,12 +532,24 @@ _REFUSED_PAGE = (
 )
 
 # The client went away while being answered (a page reloaded, a tab closed): nothing to tell.
-_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
+# A client that went away, or fell silent mid-request for longer than CLIENT_SILENCE_SECONDS.
+_GONE = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
+# How long a client may stay silent in the middle of its request (a body shorter than its
+# Content-Length, a connection opened and left): past it, its thread ends instead of waiting for good.
+CLIENT_SILENCE_SECONDS = 30
+# The page http.server sends for a request it cannot parse (a wrong HTTP version, a line too long):
+# in Chinese, as every other answer of the preview.
+_MALFORMED_PAGE = (
+    '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>无法处理的请求</title></head>'
+    "<body><p>预览无法处理这个请求（HTTP %(code)d）。请用预览启动时显示的地址重新打开页面。</p></body></html>"
+)
 
 
 def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "fulian-report-preview"
+        timeout = CLIENT_SILENCE_SECONDS
+        error_message_format = _MALFORMED_PAGE
         _head = False  # a HEAD request: the headers of the GET, no body
 
         @property
@@ -593,13 +613,13 @@ def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
             return morsel is not None and secrets.compare_digest(morsel.value.encode(), token.encode())
 
         def _route(self) -> None:
-            path = unquote(urlsplit(self.path).path)
+            path = unquote(urlsplit(self.path).path, errors="surrogateescape")  # the inverse of org_in_url
             head, _, org = path.strip("/").partition("/")
             if path == "/":
                 first = next(iter(preview.folders))
                 # The token goes along for a client that keeps no cookie (a browser keeps the one just set).
                 carried = f"?token={quote(token)}" if self._set_cookie else ""
-                self._send(302, "text/plain; charset=utf-8", "", {"Location": f"/org/{quote(first)}{carried}"})
+                self._send(302, "text/plain; charset=utf-8", "", {"Location": f"/org/{org_in_url(first)}{carried}"})
             elif org in preview.folders and head == "org":
                 self._send(200, "text/html; charset=utf-8", page_html(preview, org))
             elif org in preview.folders and head == "fragment":
@@ -614,7 +634,7 @@ def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
                 self._send(404, "text/plain; charset=utf-8", "没有这个页面。")
 
         def _edit(self) -> None:
-            path = unquote(urlsplit(self.path).path)
+            path = unquote(urlsplit(self.path).path, errors="surrogateescape")  # the inverse of org_in_url
             head, _, org = path.strip("/").partition("/")
             if head != "edit" or org not in preview.folders:
                 self._send(404, "text/plain; charset=utf-8", "没有这个页面。")
@@ -632,7 +652,7 @@ def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
             try:
                 asked = json.loads(self.rfile.read(length).decode("utf-8"))
                 key, was, value = asked["key"], asked["was"], asked["value"]
-            except (ValueError, KeyError, TypeError):
+            except (ValueError, KeyError, TypeError, RecursionError):  # RecursionError: JSON nested thousands deep
                 self._send(400, "application/json", json.dumps({"ok": False, "message": "页面发来的修改无法读取，没有写入。"}))
                 return
             try:
@@ -652,7 +672,7 @@ def make_handler(preview: Preview, token: str) -> type[BaseHTTPRequestHandler]:
             return host in ("127.0.0.1", "localhost", "")
 
         def _send(self, status: int, kind: str, body: str, extra: dict[str, str] | None = None) -> None:
-            data = body.encode("utf-8")
+            data = body.encode("utf-8", PRINTABLE_ERRORS)  # a name that is not UTF-8 shown as printable shows it
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))

@@ -9,23 +9,111 @@ the tool's 'internal error' (exit status 3).
 - A file name that is not UTF-8 reaches Python with its bytes as surrogate escapes (PEP 383);
   stdout in a UTF-8 locale writes strictly and failed on one.  It now writes the name's own
   bytes, as `ls` does, so that a script reading the output can open the file it names.
+  stderr, read by a person only, shows such a name as errors.printable does (U+FFFD), whichever
+  message carries it, rather than as Python's "\\udcff".
 - A reader that goes away (`fulian-report validate data | head -1`) ends the command quietly,
   with the status of a process that SIGPIPE ends: what shells and `set -o pipefail` expect.
 - A working folder deleted under the shell is said once, in Chinese, before any command runs:
   relative paths would otherwise be "not found" and absolute ones fail deep inside.
+- SIGTERM or SIGHUP during a build or a watch (`kill`, a closed terminal, a CI job cancelled)
+  unwinds it as Ctrl-C does, so that its staging folder and temporary files are removed; then
+  the process ends by that same signal, as its sender expects (`ended_by_signals_cleanly`).
 """
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 WORKING_FOLDER_GONE = "错误：当前所在的文件夹已不存在（可能已被删除或移走）；请先进入一个存在的文件夹（如 cd ~）再重新运行。"
 
 # The status of a process that SIGPIPE ends; Python ignores the signal and gets EPIPE instead.
 BROKEN_PIPE_STATUS = 128 + getattr(signal, "SIGPIPE", 13)
+
+
+# The error handler of stderr: what UTF-8 cannot carry is written as errors.printable shows it.
+PRINTABLE_ERRORS = "fulian-report-printable"
+
+
+def _printable_replacement(error: UnicodeError) -> tuple[bytes, int]:
+    if not isinstance(error, UnicodeEncodeError) or not _is_utf8(error.encoding):
+        raise error
+    from .errors import printable  # only when a name that is not UTF-8 is written
+
+    # Bytes: the UTF-8 encoder takes only ASCII from a handler as text.
+    return printable(error.object[error.start : error.end]).encode("utf-8"), error.end
+
+
+codecs.register_error(PRINTABLE_ERRORS, _printable_replacement)
+
+
+# The signals that end a process outright unless it handles them, and that a person or a system
+# sends to end one (SIGINT is Python's KeyboardInterrupt already).
+_TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Terminated(BaseException):
+    """A terminating signal received: raised where the work is, like KeyboardInterrupt, so that its
+    `with` and `finally` blocks run; not an Exception, so that no handler of errors takes it."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# The terminating signal received within ended_by_signals_cleanly, if any.
+_received: list[int] = []
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    for other in _TERMINATING:  # a second signal does not cut the cleaning up short
+        signal.signal(other, signal.SIG_IGN)
+    _received.append(signum)
+    raise Terminated(signum)
+
+
+@contextmanager
+def ended_by_signals_cleanly() -> Iterator[None]:
+    """Within: SIGTERM and SIGHUP, where they would end the process outright, raise `Terminated`;
+    once it has unwound to here, the process ends by that signal.  A signal the process ignores
+    (nohup) stays ignored, one that someone else handles stays theirs; outside the main thread
+    (where no handler can be set) nothing changes.
+
+    The process ends by the signal also where a library turned `Terminated` into something else
+    or swallowed it: watchfiles answers any exception of a signal handler with KeyboardInterrupt."""
+    main = threading.current_thread() is threading.main_thread()
+    taken = [signum for signum in _TERMINATING if signal.getsignal(signum) == signal.SIG_DFL] if main else []
+    if not taken:  # not ours to handle here (an enclosing call's, nohup's, a resident client's)
+        yield
+        return
+    for signum in taken:
+        signal.signal(signum, _raise_terminated)
+    del _received[:]
+    try:
+        yield
+    finally:
+        if _received:
+            _end_by(_received[0])
+        for signum in taken:
+            signal.signal(signum, signal.SIG_DFL)
+
+
+def _end_by(signum: int) -> None:
+    """End this process by `signum`, its default action (its exit status is the signal's)."""
+    try:
+        sys.stdout.flush()  # what was said before the signal (已写入 …) is not lost
+    except (OSError, ValueError, AttributeError):
+        pass
+    signal.signal(signum, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signum})
+    os.kill(os.getpid(), signum)
 
 
 def prepare() -> int | None:
@@ -40,6 +128,12 @@ def prepare() -> int | None:
             stdout.reconfigure(errors="surrogateescape")
         except (AttributeError, ValueError):
             pass  # not a text stream of io's: left as it is
+    stderr = sys.stderr
+    if _is_utf8(getattr(stderr, "encoding", "")):
+        try:
+            stderr.reconfigure(errors=PRINTABLE_ERRORS)
+        except (AttributeError, ValueError):
+            pass
     try:
         os.getcwd()
     except FileNotFoundError:
@@ -64,7 +158,7 @@ def _fill_closed_streams() -> None:
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
-        setattr(sys, name, open(fd, mode, encoding="utf-8", errors="surrogateescape" if fd == 1 else "backslashreplace", closefd=False))
+        setattr(sys, name, open(fd, mode, encoding="utf-8", errors={1: "surrogateescape", 2: PRINTABLE_ERRORS}.get(fd, "strict"), closefd=False))
 
 
 def _outside_or_as_before(hook):

@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Finding, FulianError, printable_path
+from .output import Staging
+from .pipeline import organisation_folders
+from .process import ended_by_signals_cleanly
 from .selection import Selection
 from .source.yaml_source import keep_parsed_files
 
@@ -300,7 +303,11 @@ def _first_undecodable(paths: list[Path]) -> Path | None:
 
 @dataclass(eq=False)
 class Watcher(Selection):
-    """`watch`: build the year, then rebuild what each save concerns, through `api.build`."""
+    """`watch`: build the year, then rebuild what each save concerns, through `api.build`.
+
+    Made only where it can watch: the constructor refuses (FulianError, in Chinese) a year
+    without a data folder, an unknown --org and an output folder inside the data, so that a
+    caller says it is watching only once it is."""
 
     force_polling: bool | None = None
 
@@ -310,6 +317,8 @@ class Watcher(Selection):
         keep_parsed_files()  # a save changes one file: the others keep their parse
         self._staging = None  # the year's staging folder, kept from build to build (see run)
         self._notice: Callable[[str], None] = _to_stderr
+        self._refuse_output_inside_data()
+        organisation_folders(self.data_root, self.year, self.orgs)  # the year's data folder and every --org are there
 
     def build(self, orgs: list[str] | None = None, jobs: int | None = 1) -> Rebuilt:
         """Build `orgs` (None: the whole selection) exactly as `build` does."""
@@ -339,33 +348,44 @@ class Watcher(Selection):
         """Build, then rebuild on every change until `stop` is set (or Ctrl-C); what happens to
         the watched folders is said through `notice` (one line each, stderr by default).
 
-        Raises FulianError, before building anything, when there is nothing to watch (no data
-        folder for the year, an unknown --org) or the output would land in the data."""
-        from .pipeline import organisation_folders
-
+        Raises FulianError, before building anything, when there is nothing to watch any more
+        (the data folder went since the watcher was made)."""
         self._notice = notice or _to_stderr
-        self._refuse_output_inside_data()
-        # A few organisations are built in this process, which warms what every rebuild then reuses
-        # (the style's .docx blank, compiled templates); many are built in parallel.
-        few = len(organisation_folders(self.data_root, self.year, self.orgs)) <= 4
-        report(self.build(jobs=1 if few else None))
-        # Each rebuild stages its report in one staging folder made for the session (and removed
-        # when it ends): making and removing one at every save took a tenth of a rebuild.
-        from .output import Staging
+        # SIGTERM or SIGHUP: unwound through the `finally` below (the session's staging folder goes).
+        with ended_by_signals_cleanly():
+            # A few organisations are built in this process, which warms what every rebuild then
+            # reuses (the style's .docx blank, compiled templates); many are built in parallel.
+            few = len(organisation_folders(self.data_root, self.year, self.orgs)) <= 4
+            report(self.build(jobs=1 if few else None))
+            # Each rebuild stages its report in one staging folder made for the session (and removed
+            # when it ends): making and removing one at every save took a tenth of a rebuild.
+            self._staging = Staging(self.out_year)
+            own_output = self.out_year.resolve()
+            try:
+                for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
+                    if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
+                        changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
+                    orgs = self.changes.organisations(changed)
+                    if orgs:
+                        orgs = self._still_there(orgs)
+                    if orgs == []:
+                        continue
+                    report(self.build(orgs))
+            finally:
+                self._staging.close()
+                self._staging = None
 
-        self._staging = Staging(self.out_year)
-        own_output = self.out_year.resolve()
-        try:
-            for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
-                if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
-                    changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
-                orgs = self.changes.organisations(changed)
-                if orgs == []:
-                    continue
-                report(self.build(orgs))
-        finally:
-            self._staging.close()
-            self._staging = None
+    def _still_there(self, orgs: list[str]) -> list[str]:
+        """`orgs` whose folder is there; one deleted or moved away is said, not built (a build
+        would only find it missing)."""
+        present = []
+        for org in orgs:
+            folder = self.data_root / str(self.year) / org
+            if folder.is_dir():
+                present.append(org)
+            else:
+                self._notice(f"组织文件夹 {printable_path(folder)} 不见了（被删除或移走），不再生成它；它以前生成的报告留在输出文件夹里。")
+        return present
 
     def _refuse_output_inside_data(self) -> None:
         """Reports written among an organisation's data (or beside the organisation folders) would
@@ -385,8 +405,6 @@ class Watcher(Selection):
         said once, and a new staging folder made, which makes the output folder again."""
         if self._staging is None or self.out_year.is_dir():
             return
-        from .output import Staging
-
         self._notice(f"输出文件夹 {printable_path(self.out_year)} 不见了（被删除或移走），重新建立。")
         self._staging.close()
         self._staging = Staging(self.out_year)

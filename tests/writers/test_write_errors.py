@@ -36,7 +36,7 @@ CAUSES = {
     errno.ENOSPC: "磁盘已满",
     errno.EFBIG: "文件超过了系统允许的大小",
     errno.ENAMETOOLONG: "文件名太长",
-    errno.ELOOP: "符号链接绕成了圈",
+    errno.ELOOP: "链接绕成了圈",
 }
 
 

@@ -70,7 +70,7 @@ def read_report_located(path: Path) -> ReadReport:
 def read_report_bytes(path: Path) -> bytes:
     """The bytes of a report file (.docx or text): a regular file under its format's bound."""
     limit = MAX_DOCX_BYTES if Path(path).suffix.lower() == ".docx" else MAX_TXT_BYTES
-    return read_source_bytes(Path(path), limit, too_big=_report_too_big)
+    return read_source_bytes(Path(path), limit, too_big=_report_too_big, files=("要读取的报告", "文件（.docx 或 .txt）"))
 
 
 def _report_too_big(where: str, size: int, limit: int) -> FulianError:

@@ -10,6 +10,7 @@ template source's checksum in the entry and compiles again when the source chang
 
 from __future__ import annotations
 
+import os
 import sys
 import weakref
 from typing import Any
@@ -32,6 +33,13 @@ class TemplateBytecodeCache(BytecodeCache):
     def __init__(self) -> None:
         self.store = cache.DiskCache("jinja")
         self._settings: weakref.WeakKeyDictionary[jinja2.Environment, str] = weakref.WeakKeyDictionary()
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        # Jinja encodes the template's path strictly; a style folder under a path that is not
+        # UTF-8 (copied from a GBK system) holds surrogate escapes (PEP 383): keyed by its bytes.
+        if filename is not None:
+            filename = os.fsencode(filename).decode("utf-8", "backslashreplace")
+        return super().get_cache_key(os.fsencode(name).decode("utf-8", "backslashreplace"), filename)
 
     def load_bytecode(self, bucket: Bucket) -> None:
         stored = self.store.get(self._key(bucket))

@@ -285,30 +285,30 @@ def keep_parsed_files() -> None:
         _kept = OrderedDict()
 
 
-_LINK_MESSAGE = (
-    "这是一个符号链接（快捷方式），不会读取它所指的内容：数据和样式文件必须是所在文件夹里真正的文件；"
-    "请把链接换成所指文件的副本。"
-)
+_LINK_MESSAGE = "这是一个符号链接（快捷方式），不会读取它所指的内容：{rule}必须是所在文件夹里真正的文件；请把链接换成所指文件的副本。"
 _DIRECTORY_MESSAGE = "这里应是一个文件，却是一个文件夹；请把这个文件夹改名或移走。"
-_SPECIAL_MESSAGE = "这不是普通文件（而是设备、管道或套接字之类的特殊文件），不会读取它；数据和样式文件必须是普通的文本文件。"
+_SPECIAL_MESSAGE = "这不是普通文件（而是设备、管道或套接字之类的特殊文件），不会读取它；{rule}必须是普通的{kind}。"
+# Whose rule a refusal states, and what kind of file it asks for: a data or style file's by default.
+DATA_FILES = ("数据和样式文件", "文本文件")
 
 
-def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES, too_big: Any = None) -> bytes:
+def read_source_bytes(path: Path, limit: int = MAX_FILE_BYTES, too_big: Any = None, files: tuple[str, str] = DATA_FILES) -> bytes:
     """The bytes of a data or style file that is a regular file of its folder, at most `limit` of them.
 
     Any symbolic link is refused, not only one leading outside: whether a link stays inside
     can change between looking and reading, a link to a file beside it is a copy that git on
     Windows checks out as a one-line text file, and CI builds data sent in from outside.
     Errors name the file and no line, so that no line of what it points to is ever shown.
-    `too_big(where, size, limit)` makes the error for a file over the limit (a data file's by default)."""
+    `too_big(where, size, limit)` makes the error for a file over the limit (a data file's by default);
+    `files` names whose rule a link or a FIFO breaks, and the kind of file wanted (DATA_FILES)."""
     try:
         return regular_file.read_regular(path, limit)
     except regular_file.Refused as refused:
         where = display_path(path)
         if refused.reason == regular_file.TOO_BIG:
             raise (too_big or _too_big)(where, refused.size, limit) from None
-        message = {regular_file.LINK: _LINK_MESSAGE, regular_file.DIRECTORY: _DIRECTORY_MESSAGE}
-        raise FulianError.single(where, message.get(refused.reason, _SPECIAL_MESSAGE)) from None
+        message = {regular_file.LINK: _LINK_MESSAGE, regular_file.DIRECTORY: _DIRECTORY_MESSAGE}.get(refused.reason, _SPECIAL_MESSAGE)
+        raise FulianError.single(where, message.format(rule=files[0], kind=files[1])) from None
     except OSError as exc:
         raise FulianError.single(display_path(path), read_error_message(exc)) from None
 

@@ -219,7 +219,7 @@ def _figure_link(piece: _Piece, content: str, editable: bool = False) -> str:
     own = isinstance(source, KeyedSource) and source.own_year
     action = "点击修改" if editable and own else "点击在编辑器中打开"
     tooltip = f"{source.label}\n{source.file} 第 {source.line} 行（{action}）"
-    href = f"vscode://file/{quote(source.path)}:{source.line}"
+    href = f"vscode://file/{quote(source.path, errors='surrogateescape')}:{source.line}"
     part = ' data-part="rest"' if piece.continued else ""
     key = ""
     if editable and own:
