@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 from fulian_report import api
+from fulian_report.selection import Selection
 from fulian_report.render.template_cache import TemplateBytecodeCache
 from tests.conftest import GOLDEN
 
@@ -26,7 +27,7 @@ def test_a_report_whose_name_is_not_utf8_is_imported_and_named_with_u_fffd(tmp_p
 def test_data_under_a_folder_not_utf8_is_imported_and_built_with_the_style_beside_it(tmp_path):
     data = tmp_path / os.fsdecode(b"\xca\xfd\xbe\xdd")  # 数据 in GBK
     api.import_report(REPORT, data)
-    reports = api.build(int(next(data.iterdir()).name), data, tmp_path / "out")
+    reports = api.build(Selection(int(next(data.iterdir()).name), data, tmp_path / "out"))
     assert reports and all(path.exists() for report in reports for path in report.files)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from fulian_report import api
+from fulian_report.selection import Selection
 from fulian_report.errors import FulianError
 from fulian_report.output import LOCK_NAME
 from tests.conftest import MINIMAL_ORG, write_org
@@ -25,7 +26,7 @@ def test_a_lock_file_that_is_a_link_or_a_folder_is_named_and_its_target_untouche
     else:
         lock.mkdir()
     with pytest.raises(FulianError) as refused:
-        api.build(2021, data, tmp_path / "out")
+        api.build(Selection(2021, data, tmp_path / "out"))
     message = str(refused.value)
     assert message.startswith(f"{lock}: 错误：") and words in message, message
     assert precious.read_text(encoding="utf-8") == "别人的文件"
@@ -33,13 +34,15 @@ def test_a_lock_file_that_is_a_link_or_a_folder_is_named_and_its_target_untouche
 
 
 @pytest.mark.parametrize("kind", ["fifo", "link", "folder"])
-def test_check_tells_a_report_replaced_by_something_else_as_differing_not_missing(tmp_path, kind):
+def test_check_tells_a_report_replaced_by_something_else_as_standing_there_not_missing(tmp_path, kind):
     import os
 
     data = tmp_path / "data"
     write_org(data, MINIMAL_ORG, org="lakeside")
-    (report,) = [path for built in api.build(2021, data, tmp_path / "out") for path in built.files]
+    (report,) = [path for built in api.build(Selection(2021, data, tmp_path / "out")) for path in built.files]
     report.unlink()
     {"fifo": lambda: os.mkfifo(report), "link": lambda: report.symlink_to("/dev/zero"), "folder": report.mkdir}[kind]()
-    check = api.check(2021, data, tmp_path / "out")
-    assert check.differing == [report] and check.missing == [] and not check.ok
+    check = api.check(Selection(2021, data, tmp_path / "out"))
+    # Not missing: something stands where the report should be, which build will not overwrite.
+    assert check.missing == [] and check.differing == [] and list(check.kept) == [report] and not check.ok
+    assert "不是普通文件" in check.kept[report]

@@ -234,7 +234,12 @@ def check(selection: Selection, jobs: int | None = 1, progress: Progress | None 
     # What build would refuse to overwrite, decided as build decides it, so that the advice is true.
     for path in [path for path in result.differing if manifest.refusal(path, hashed=hashes[path]) is not None]:
         result.differing.remove(path)
-        result.kept[path] = "生成后被修改过，如在 Word 中编辑并保存" if path.name in manifest.files else "没有本工具生成它的记录，可能是手工放进来或修改过的"
+        if path.is_symlink() or not path.is_file():
+            result.kept[path] = "这里不是普通文件（是链接、管道或文件夹），不是本工具写入的报告"
+        elif path.name in manifest.files:
+            result.kept[path] = "生成后被修改过，如在 Word 中编辑并保存"
+        else:
+            result.kept[path] = "没有本工具生成它的记录，可能是手工放进来或修改过的"
     result.failed = failed
     result.warnings = [w for report in reports for w in report.warnings]
     return result

@@ -15,10 +15,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-# Imported for what it does on import: it registers the error handler a build's stderr uses,
-# also in a resident process (resident.py), where the caller's stream settings are taken over.
-from . import process  # noqa: F401
-
 
 class Severity(str, Enum):
     ERROR = "error"

@@ -190,7 +190,7 @@ def data_lock(file: Path, wait: float) -> Iterator[None]:
     file's resolved path: nothing of the tool's is left in the user's data folder, even when the
     process is killed, and no lock file is ever removed while another process may be waiting on it.
     Without a private state folder the edits of this process still wait for each other."""
-    from ..cache import private_folder, state_folder
+    from .cache import private_folder, state_folder
 
     refusal = f"另一处修改正在写入这个文件，等了 {wait:g} 秒仍未结束；这次没有写入，请稍后再填写。"
     if not _EDITS_IN_THIS_PROCESS.acquire(timeout=wait):
