@@ -29,6 +29,44 @@ def test_ci_runs_the_readme_commands_verbatim():
         assert command in ci.splitlines()
 
 
+def _readme_section(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = re.search(rf"^{re.escape(heading)}\n(.*?)(?=^##+ )", readme, re.S | re.M)
+    assert found, f"README.md has a section “{heading}”"
+    return found.group(1)
+
+
+def test_the_windows_instructions_run_in_powershell_5_1_as_written():
+    """PowerShell 5.1 rejects `&&`, `python3` opens the Store, and the default policy blocks Activate.ps1."""
+    blocks = re.findall(r"```powershell\n(.*?)```", _readme_section("### Windows（PowerShell）"), re.S)
+    assert blocks, "the Windows instructions are PowerShell code blocks"
+    lines = [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
+    assert not [line for line in lines if "&&" in line or "||" in line], "PowerShell 5.1 has no && or ||"
+    assert not [line for line in lines if re.search(r"\bpython3\b", line)], "python3 opens the Microsoft Store"
+    assert lines[0] == "py -3 -m venv .venv"
+    for block in blocks:
+        if "Activate.ps1" in block:
+            assert block.index("Set-ExecutionPolicy -Scope Process -ExecutionPolicy Bypass") < block.index("Activate.ps1")
+    installs = [line for line in lines if " install " in line]
+    assert installs and all(line.startswith(".venv\\Scripts\\python -m pip install -c constraints.txt ") for line in installs)
+    assert ".venv\\Scripts\\fulian-report build 2021" in lines and ".venv\\Scripts\\python -m pytest" in lines
+
+
+def test_the_readme_says_where_the_tool_comes_from_at_a_commit_that_exists():
+    from tests.conftest import assert_commit_in_history
+
+    section = _readme_section("## 从哪里取得本工具")
+    url = re.search(r"^git clone (\S+\.git)$", section, re.M)
+    commit = re.search(r"^git checkout (\S+)$", section, re.M)
+    assert url and commit, "a git clone of the tool's repository and a git checkout of one commit"
+    assert_commit_in_history(commit.group(1), "README.md 从哪里取得本工具")
+    examples = (ROOT / "examples" / "ci" / "github-actions.yml").read_text(encoding="utf-8")
+    assert f'TOOL_REPO: "{url.group(1)}"' in examples and f'TOOL_REF: "{commit.group(1)}"' in examples
+    # For those who only run it: one command each, with the lock.
+    assert 'pipx install --pip-args="-c $PWD/constraints.txt" .' in section
+    assert "uv tool install -c constraints.txt ." in section
+
+
 # The lock: constraints.txt pins every package the quick start installs, on every Python and platform
 # the project claims; a package only some of them need carries an environment marker.
 
