@@ -116,3 +116,28 @@ def second_year(root: Path, org: str = "furong", comparison_table: bool = True) 
         with (this / "organisation.yaml").open("a", encoding="utf-8") as organisation:
             organisation.write("comparison_table: true\n")
     return this
+
+
+def assert_commit_in_history(ref: str, where: str) -> None:
+    """`ref` (named in `where`) is a full commit hash of this repository's history: a tag or a commit that
+    does not exist leaves whoever copies `where` with a fetch that fails. Skipped, saying so, where the
+    project has no git history of its own (an unpacked sdist) or only part of it (a shallow clone)."""
+    import re
+    import subprocess
+
+    assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{where}: “{ref}” is not a full commit hash (40 hex digits)"
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, timeout=60)
+
+    try:
+        top = git("rev-parse", "--show-toplevel")
+    except FileNotFoundError:
+        pytest.skip("git is not installed: the pinned commits cannot be looked up")
+    if top.returncode != 0 or Path(top.stdout.strip()).resolve() != ROOT:
+        pytest.skip("no git history of the project here (an sdist?): the pinned commits cannot be looked up")
+    if git("rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+        pytest.skip("a shallow clone holds only part of the history: the pinned commits cannot be looked up")
+    assert git("cat-file", "-e", f"{ref}^{{commit}}").returncode == 0, f"{where}: commit {ref} does not exist in this repository"
+    assert git("merge-base", "--is-ancestor", ref, "HEAD").returncode == 0, (
+        f"{where}: commit {ref} is not in the history of this branch (pin one of `git log`)")

@@ -15,7 +15,7 @@ import typer.main
 import yaml
 
 from fulian_report.cli import app
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_commit_in_history
 
 CI = ROOT / "examples" / "ci"
 FILES = sorted(CI.glob("*.yml")) + sorted(CI.glob("*.yaml")) + [ROOT / ".pre-commit-hooks.yaml"]
@@ -86,6 +86,30 @@ def test_the_call_finder_sees_a_wrong_option():
     calls = fulian_calls('fulian-report build "$Y" --chek && fulian-report diff a b | tee x')
     assert calls == [["build", "$Y", "--chek"], ["diff", "a", "b"]]
     assert fulian_calls("git -C ../fulian-report fetch -q x && pip install ../fulian-report") == []
+
+
+def pinned_refs() -> dict[str, str]:
+    """Where each example names the tool's version → the tag or commit it names."""
+    github = yaml.safe_load((CI / "github-actions.yml").read_text(encoding="utf-8"))
+    gitlab = yaml.safe_load((CI / "gitlab-ci.yml").read_text(encoding="utf-8"))
+    pre_commit = yaml.safe_load((CI / "pre-commit-config.yaml").read_text(encoding="utf-8"))
+    return {
+        "examples/ci/github-actions.yml TOOL_REF": str(github["env"]["TOOL_REF"]),
+        "examples/ci/gitlab-ci.yml TOOL_REF": str(gitlab["variables"]["TOOL_REF"]),
+        "examples/ci/pre-commit-config.yaml rev": str(pre_commit["repos"][0]["rev"]),
+    }
+
+
+@pytest.mark.parametrize("where", sorted(pinned_refs()))
+def test_the_examples_pin_a_commit_that_exists(where):
+    assert_commit_in_history(pinned_refs()[where], where)
+
+
+def test_the_commit_check_refuses_a_tag_and_a_commit_that_do_not_exist():
+    with pytest.raises(AssertionError, match="not a full commit hash"):
+        assert_commit_in_history("v0.1.0", "例")
+    with pytest.raises(AssertionError, match="does not exist"):
+        assert_commit_in_history("0" * 40, "例")
 
 
 # The workflows run as written: their shell steps, in order, in a scratch data repository whose

@@ -566,7 +566,7 @@ def _digits_in_style_settings(path: Path) -> tuple[Finding, ...]:
     for where, text in texts:
         if not isinstance(text, str):
             continue
-        for match in re.finditer(f"{_TYPED_DIGITS.pattern}+", literal_text(text)):
+        for match in _TYPED_DIGITS.finditer(literal_text(text)):
             at = source.locate_value(where)
             line = source.lines[at.line - 1] if 0 < at.line <= len(source.lines) else ""
             column = line.find(match.group(), max(at.column - 1, 0))
