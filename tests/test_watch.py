@@ -309,3 +309,26 @@ def test_watch_goes_on_beside_a_file_whose_name_is_not_utf8(tmp_path):
         _save(folder / "cases.yaml", "158件", "159件")
         watch.wait_for("已生成", 3)
         assert watch.process.poll() is None, watch.output.text
+
+
+@pytest.mark.parametrize("force_polling", [True, False])
+def test_a_save_before_the_watch_is_up_is_a_change_not_lost(tmp_path, force_polling):
+    """A save made while the first build runs, before the system watches anything, is handed on
+    once the watch is up: compared with the files as they were before that build."""
+    from fulian_report.serve import _scan, _watch_changes
+
+    folder = tmp_path / "2021" / "lakeside"
+    folder.mkdir(parents=True)
+    cases = folder / "cases.yaml"
+    cases.write_text("received: 55件\n", encoding="utf-8")
+    since = _scan([tmp_path / "2021"])
+    cases.write_text("received: 158件\n", encoding="utf-8")  # during the first build
+    stop = threading.Event()
+    timer = threading.Timer(20, stop.set)  # the deadline: the generator ends when stop is set
+    timer.start()
+    try:
+        first = next(_watch_changes([tmp_path / "2021"], stop, force_polling, None, since), "nothing before the deadline")
+    finally:
+        stop.set()
+        timer.cancel()
+    assert first == [cases], first

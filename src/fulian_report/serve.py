@@ -143,9 +143,14 @@ def _watch_changes(
     stop: threading.Event | None,
     force_polling: bool | None,
     notice: Callable[[str], None] | None = None,
+    since: dict[Path, tuple[int, int, int, int]] | None = None,
 ) -> Iterator[list[Path] | None]:
     """Lists of changed files, as soon as an editor's save has settled; None when anything may
     have changed (a watched folder came back); ends when `stop` is set.
+
+    `since` (a `_scan` of the paths taken before the caller's first build) is compared with the
+    files once the watch is up (its first answer): a save made while that build ran, before the
+    system watched anything, is a change like any other, not lost.
 
     A watched folder that goes (deleted, moved, a disk unplugged) is said once through `notice`
     and looked for twice a second; when it is back, it is watched again and None is yielded.
@@ -189,6 +194,10 @@ def _watch_changes(
         raw = _scanned_changes(present, stop) if scanning else _notified_changes(present, stop, force_polling)
         try:
             for changed in raw:
+                if since is not None:  # the watch is up: what changed before it started
+                    now_found = _scan(present)
+                    changed |= {path for path in since.keys() | now_found.keys() if since.get(path) != now_found.get(path)}
+                    since = None
                 now = time.monotonic()
                 renewed = any(path in changed for path in present)  # perhaps deleted and made again
                 restart = renewed or any(not path.is_dir() for path in present) or any(path.is_dir() for path in gone)
@@ -351,6 +360,8 @@ class Watcher(Selection):
         Raises FulianError, before building anything, when there is nothing to watch any more
         (the data folder went since the watcher was made)."""
         self._notice = notice or _to_stderr
+        watched = self.changes.watched()
+        before_build = _scan(watched)  # a save during the first build is built once the watch is up
         # SIGTERM or SIGHUP: unwound through the `finally` below (the session's staging folder goes).
         with ended_by_signals_cleanly():
             # A few organisations are built in this process, which warms what every rebuild then
@@ -362,7 +373,7 @@ class Watcher(Selection):
             self._staging = Staging(self.out_year)
             own_output = self.out_year.resolve()
             try:
-                for changed in _watch_changes(self.changes.watched(), stop, self.force_polling, self._notice):
+                for changed in _watch_changes(watched, stop, self.force_polling, self._notice, before_build):
                     if changed is not None:  # not the reports themselves (out/ beside the year folders, or in a style's)
                         changed = [path for path in changed if not _within(_resolved_folder(path), own_output)]
                     orgs = self.changes.organisations(changed)
