@@ -197,3 +197,15 @@ def test_a_marker_that_a_flow_mapping_cannot_hold_plainly_is_quoted():
     assert _written("待填（2021年：444对）") == "待填（2021年：444对）"
     for value in ("待填（2021年：1,200元）", "待填（2021年：a: b）"):
         assert yaml.safe_load(f"{{k: {_written(value)}}}") == {"k": value} == yaml.safe_load(f"k: {_written(value)}")
+
+
+def test_a_failure_answers_in_json_when_json_is_asked_for(tmp_path, capsys):
+    """A program that asked for JSON reads JSON on stdout, failure included, as import and validate answer."""
+    (tmp_path / "data").mkdir()
+    assert run(["init", "2023", "--data", str(tmp_path / "data"), "--format", "json"]) == 1
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["ok"] is False and answer["errors"] >= 1
+    assert all(finding["severity"] == "error" and finding["message"] for finding in answer["findings"])
+    assert run(["init", "2023", "--data", str(tmp_path / "data")]) == 1
+    said = capsys.readouterr()
+    assert said.out == "" and "新建失败" in said.err

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, NoReturn, Optional
 
 import typer
 
@@ -78,16 +78,61 @@ def _print_findings(findings) -> None:
     print_findings(findings)
 
 
+def _text_or_json(fmt: str) -> None:
+    if fmt not in ("text", "json"):
+        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
+
+
+def _answered(fmt: str, outcome: str, call):
+    """`call(api)`'s result for a command whose --format is text or json; with json, the answer is
+    printed here (`ok: true` and the result) and None returned.  A failure is said by `_failed`."""
+    import json
+
+    from . import api
+    from .errors import FulianError
+
+    _text_or_json(fmt)
+    try:
+        result = call(api)
+    except FulianError as exc:
+        _failed(exc.findings, fmt, outcome)
+    if fmt != "json":
+        return result
+    typer.echo(json.dumps({"ok": True, **result.as_json()}, ensure_ascii=False, indent=2))
+    return None
+
+
+def _failed(findings, fmt: str, outcome: str) -> NoReturn:
+    """A command that wrote nothing: its findings as JSON on stdout for a program (`--format json`,
+    as validate gives them), else located lines and `outcome` on stderr; exit status 1."""
+    if fmt == "json":
+        import json
+
+        from .diagnostics import as_json
+
+        typer.echo(json.dumps({"ok": False, **json.loads(as_json(findings))}, ensure_ascii=False, indent=2))
+    else:
+        _print_findings(findings)
+        typer.echo(outcome, err=True)
+    raise typer.Exit(1)
+
+
 STRICT_OPTION = typer.Option(False, "--strict", help="把警告也当作错误（退出码 1）。")
+# Shared by the commands that take them, in the same words everywhere.
+YEAR_ARGUMENT = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度")
+DATA_OPTION = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。")
+OUT_OPTION = typer.Option(Path("out"), "--out", metavar="<路径>", help="输出根目录，报告写到 <输出>/<年度>/。")
+STYLE_OPTION = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。")
+TEXT_OR_JSON_OPTION = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看）或 json（给程序，失败时也是）。")
 
 
 @app.command(**COMMAND)
 def build(
-    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
-    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
-    out: Path = typer.Option(Path("out"), "--out", metavar="<路径>", help="输出根目录，报告写到 <输出>/<年度>/。"),
+    year: int = YEAR_ARGUMENT,
+    data: Path = DATA_OPTION,
+    out: Path = OUT_OPTION,
     org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只生成这个组织（可重复）。"),
-    style: Optional[str] = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    style: Optional[str] = STYLE_OPTION,
     fmt: List[str] = typer.Option(["docx"], "--format", metavar="<格式>", help="要写的格式：docx、txt、pdf（可重复；不写时只写 docx，写了就只写列出的）。"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需要安装 LibreOffice，见 README“版式与 PDF”）。"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="<整数>", min=1, help="同时生成几个组织（进程数）；默认为本机的核数。"),
@@ -156,8 +201,7 @@ def validate(
     """检查数据：列出所有错误和警告（文件:行:列）。"""
     from .build_command import ValidateOptions, run_validate
 
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
+    _text_or_json(fmt)
     status = run_validate(ValidateOptions(tuple(paths), strict, fmt))
     if status:
         raise typer.Exit(status)
@@ -170,31 +214,13 @@ def import_(
     year: Optional[int] = typer.Option(None, "--year", metavar="<年度>", min=1949, max=2100, help="报告年度，总是优先；不写时取自标题，标题中没有时取自开头一段，都没有时请用本选项指明。"),
     data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，写到 <数据>/<年度>/<组织>/。"),
     force: bool = typer.Option(False, "--force", help="组织文件夹已存在时，用导入的数据替换它。"),
-    fmt: str = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看）或 json（给程序）。"),
+    fmt: str = TEXT_OR_JSON_OPTION,
     debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """把已有的报告（.docx、.txt）导入为数据，build 即可生成同样的报告。"""
-    import json
-
-    from . import api
-    from .errors import FulianError
-
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
-    try:
-        result = api.import_report(file, data, org=org, year=year, force=force)
-    except FulianError as exc:
-        if fmt == "json":  # a program reads stdout: the findings there, as validate gives them
-            from .diagnostics import as_json
-
-            typer.echo(json.dumps({"ok": False, **json.loads(as_json(exc.findings))}, ensure_ascii=False, indent=2))
-        else:
-            _print_findings(exc.findings)
-            typer.echo("导入失败：见上面的错误，未写入任何文件。", err=True)
-        raise typer.Exit(1) from None
-    if fmt == "json":
-        typer.echo(json.dumps({"ok": True, **result.as_json()}, ensure_ascii=False, indent=2))
+    result = _answered(fmt, "导入失败：见上面的错误，未写入任何文件。", lambda api: api.import_report(file, data, org=org, year=year, force=force))
+    if result is None:
         return
     style = f"{result.style}（已有的样式）" if not result.style_written else f"{result.style}（按原稿写出，在 {result.folder / result.style}）"
     lines = [
@@ -213,28 +239,15 @@ def import_(
 def init(
     year: int = typer.Argument(..., help="新的年度，如 2022。", min=1949, max=2100, metavar="年度"),
     previous: Optional[int] = typer.Option(None, "--from", metavar="<年度>", min=1949, max=2100, help="从哪一年的数据开始；默认为上一年。"),
-    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
+    data: Path = DATA_OPTION,
     org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只为这个组织新建（可重复）。"),
-    fmt: str = typer.Option("text", "--format", metavar="<格式>", help="输出格式：text（给人看）或 json（给程序）。"),
+    fmt: str = TEXT_OR_JSON_OPTION,
     debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
     """由上一年的数据新建本年度的文件夹：文字和结构照旧，每个数字和日期标为“待填”。"""
-    import json
-
-    from . import api
-    from .errors import FulianError
-
-    if fmt not in ("text", "json"):
-        raise typer.BadParameter(f"不支持的格式 {fmt}；可用：text、json", param_hint="--format")
-    try:
-        result = api.init_year(year, previous, data, org or None)
-    except FulianError as exc:
-        _print_findings(exc.findings)
-        typer.echo("新建失败：见上面的错误，未写入任何文件。", err=True)
-        raise typer.Exit(1) from None
-    if fmt == "json":
-        typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
+    result = _answered(fmt, "新建失败：见上面的错误，未写入任何文件。", lambda api: api.init_year(year, previous, data, org or None))
+    if result is None:
         return
     for folder in result.folders:
         typer.echo(f"已新建 {folder}：{result.markers[folder.name]} 个数字和日期待填（标为“待填（{result.previous_year}年：原值）”）")
@@ -262,11 +275,11 @@ def schema(
 
 @app.command(**COMMAND)
 def watch(
-    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
-    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
-    out: Path = typer.Option(Path("out"), "--out", metavar="<路径>", help="输出根目录，报告写到 <输出>/<年度>/。"),
+    year: int = YEAR_ARGUMENT,
+    data: Path = DATA_OPTION,
+    out: Path = OUT_OPTION,
     org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只生成这个组织（可重复）。"),
-    style: Optional[str] = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    style: Optional[str] = STYLE_OPTION,
     debug: bool = DEBUG_OPTION,
     show_help: bool = HELP_OPTION,
 ) -> None:
@@ -293,10 +306,10 @@ def watch(
 
 @app.command(**COMMAND)
 def preview(
-    year: int = typer.Argument(..., help="报告年度，如 2021。", min=1949, max=2100, metavar="年度"),
-    data: Path = typer.Option(Path("data"), "--data", metavar="<路径>", help="数据根目录，其下为 <年度>/<组织>/。"),
+    year: int = YEAR_ARGUMENT,
+    data: Path = DATA_OPTION,
     org: Optional[List[str]] = typer.Option(None, "--org", metavar="<组织>", help="只预览这个组织（可重复）。"),
-    style: Optional[str] = typer.Option(None, "--style", metavar="<样式>", help="改用此样式：templates/ 下的样式名，或样式文件夹路径。"),
+    style: Optional[str] = STYLE_OPTION,
     port: int = typer.Option(8000, "--port", metavar="<端口>", min=0, max=65535, help="本机端口（0 为任选一个空闲端口）。"),
     read_only: bool = typer.Option(False, "--read-only", help="只看不改：页面中不能填写或修改数字。"),
     debug: bool = DEBUG_OPTION,
