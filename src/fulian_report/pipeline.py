@@ -6,6 +6,7 @@ preview call these; none of them calls back up.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .derive import comparison_table_warnings
@@ -26,6 +27,10 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 
 def year_organisations(year_folder: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
     if not year_folder.is_dir():
+        root = year_folder.parent
+        if os.path.lexists(root) and not root.is_dir():  # --data names a file, a device, a FIFO…
+            kind = "普通文件" if root.is_file() else "设备、管道或套接字之类的特殊文件"
+            raise FulianError.single(root, f"数据根目录 {root} 不是文件夹（而是{kind}），其中不会有 {year} 年的数据文件夹；请给出数据根目录的路径")
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
     folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
     if orgs:
