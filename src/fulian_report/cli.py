@@ -233,6 +233,7 @@ def init(
         _print_findings(exc.findings)
         typer.echo("新建失败：见上面的错误，未写入任何文件。", err=True)
         raise typer.Exit(1) from None
+    _print_findings(result.skipped)  # on stderr: what was left behind in last year's folders
     if fmt == "json":
         typer.echo(json.dumps(result.as_json(), ensure_ascii=False, indent=2))
         return
