@@ -93,3 +93,13 @@ def test_import_into_a_data_root_that_is_a_special_path_is_an_error_at_it(specia
     assert_clean(result, own=("data",))
     assert result.exit_code == 1
     assert f"{special.name}: 错误" in result.output, result.output
+
+
+@pytest.mark.parametrize("special", KINDS, indirect=True)
+def test_a_style_that_is_a_special_path_is_said_to_be_no_style_folder(special, tmp_path):
+    result = run_cli(["build", "2021", "--data", DATA, "--style", special, "--out", tmp_path / "out"])
+    assert_clean(result, own=("furong", "xiangdong"))
+    assert result.exit_code == 1
+    _said_at(result, special)
+    assert "不是样式文件夹" in result.output, result.output
+    assert not (tmp_path / "out").exists()
