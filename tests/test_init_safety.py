@@ -90,3 +90,33 @@ def test_a_data_folder_that_cannot_be_written_is_a_located_error(tmp_path, monke
     assert result.exit_code == 1, result.output
     assert f"{root}: 错误：无法新建 2022 年的数据（没有权限）" in result.output
     assert not (root / "2022").exists()
+
+
+def _fifo_named_like_data(folder: Path) -> str:
+    os.mkfifo(folder / "extra.yaml")
+    return "不是普通文件"
+
+
+def _device_link_named_like_data(folder: Path) -> str:
+    (folder / "extra.yaml").symlink_to("/dev/zero")
+    return "符号链接"
+
+
+def _unknown_data_file(folder: Path) -> str:
+    (folder / "extra.yaml").write_text("a: 1\n", encoding="utf-8")
+    return "不认识的文件名"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo") or not Path("/dev/zero").exists(), reason="FIFOs and devices")
+@pytest.mark.parametrize("plant", [_fifo_named_like_data, _device_link_named_like_data, _unknown_data_file])
+def test_a_yaml_entry_that_is_no_data_file_is_skipped_with_a_located_warning(tmp_path, plant):
+    root = tmp_path / "data"
+    write_org(root, MINIMAL_ORG)
+    said = plant(root / "2021" / "demo")
+    result = run_cli(["init", "2022", "--from", "2021", "--data", root])  # a FIFO read would hang here
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith(f"{root / '2021' / 'demo' / 'extra.yaml'}: 警告：")]
+    assert len(warnings) == 1, result.stderr
+    assert said in warnings[0] and "init 没有读取它" in warnings[0] and "2022" in warnings[0], warnings[0]
+    assert (root / "2022" / "demo" / "cases.yaml").is_file()
+    assert not os.path.lexists(root / "2022" / "demo" / "extra.yaml")

@@ -370,3 +370,25 @@ def test_a_pdf_build_it_serves_leaves_no_libreoffice_profile_behind(runtime, tmp
     assert "resident: 0" in served.stderr, served.stderr
     assert list((tmp_path / "out" / "2021").glob("*.pdf"))
     assert not list(temporary.glob("fulian-report-lo-*"))
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_served_build_ended_by_a_signal_at_the_caller_ends_the_caller_by_it_and_leaves_no_staging(runtime, tmp_path, signum):
+    from benchmarks.synth import generate
+    from tests.test_hostile_signals import _ended, _leftovers, _staged, _wait_for
+
+    env = _environment(runtime)
+    _started(env)
+    generate(tmp_path / "data", 120)  # built one after another: still staging when the signal comes
+    out_year = tmp_path / "out" / "2021"
+    caller = subprocess.Popen(
+        [sys.executable, "-c", CALLER, "build", "2021", "--data", "data", "--out", "out", "--jobs", "1"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    _wait_for(caller, lambda: len(_staged(out_year)) >= 2 if out_year.exists() else False, DEADLINE_SECONDS, "two reports staged")
+    caller.send_signal(signum)
+    returncode, err = _ended(caller)
+    assert "resident: None" not in err, "the build was not served by the resident process"
+    assert returncode == -signum, err  # as a build of its own ends: 128 + the signal in a shell
+    assert "发生意外错误" not in err and "Traceback" not in err, err
+    assert _leftovers(out_year) == []

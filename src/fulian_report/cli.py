@@ -246,7 +246,13 @@ def init(
     show_help: bool = HELP_OPTION,
 ) -> None:
     """由上一年的数据新建本年度的文件夹：文字和结构照旧，每个数字和日期标为“待填”。"""
-    result = _answered(fmt, "新建失败：见上面的错误，未写入任何文件。", lambda api: api.init_year(year, previous, data, org or None))
+
+    def made(api):
+        result = api.init_year(year, previous, data, org or None)
+        _print_findings(result.skipped)  # on stderr: what was left behind in last year's folders
+        return result
+
+    result = _answered(fmt, "新建失败：见上面的错误，未写入任何文件。", made)
     if result is None:
         return
     for folder in result.folders:

@@ -132,6 +132,11 @@ _OS_REASONS = {
 }
 
 
+def not_a_folder(path: str | os.PathLike) -> str:
+    """What stands at `path`, where a folder was asked for: for a message (…不是文件夹（而是这个）)."""
+    return "普通文件" if Path(path).is_file() else "设备、管道或套接字之类的特殊文件"
+
+
 def os_reason(error: OSError) -> str:
     """Why the operating system refused to read or write a file, in Chinese.  The system's own
     words (strerror) are English and never shown: an unknown cause gets its error code."""

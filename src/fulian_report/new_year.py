@@ -20,9 +20,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import Finding, FulianError, Location, read_error_message, write_problem
+from .errors import Finding, FulianError, Location, Severity, read_error_message, write_problem
 from .filenames import org_folder_problem
-from .model.dataset import load_org
+from .model.dataset import SUBJECT_MODELS, load_org
 from .model.unfilled import marker
 from .pipeline import organisation_folders
 from .source.yaml_source import display_path, folder_entries, linked_folder_error, read_source_bytes
@@ -34,6 +34,7 @@ class InitResult:
     previous_year: int
     folders: list[Path] = field(default_factory=list)
     markers: dict[str, int] = field(default_factory=dict)  # organisation → figures left to fill
+    skipped: list[Finding] = field(default_factory=list)  # what last year's folders held that was left behind, and why
 
     def as_json(self) -> dict:
         return {
@@ -66,7 +67,7 @@ def init_year(year: int, previous_year: int | None = None, data_root: Path = Pat
     result = InitResult(year, previous_year)
     # Everything is read and checked before anything is written: a problem with last year's
     # folder leaves no trace in this year's.
-    made = [(folder, load_org(folder, previous_year, with_previous=False), _kept_files(folder)) for folder in sources]
+    made = [(folder, load_org(folder, previous_year, with_previous=False), _kept_files(folder, year, result.skipped)) for folder in sources]
     scratch = None
     try:
         Path(data_root).mkdir(parents=True, exist_ok=True)
@@ -104,16 +105,19 @@ def init_year(year: int, previous_year: int | None = None, data_root: Path = Pat
     return result
 
 
-def _kept_files(folder: Path) -> list[tuple[Path, bytes]]:
+def _kept_files(folder: Path, year: int, skipped: list[Finding]) -> list[tuple[Path, bytes]]:
     """What init copies from last year's organisation folder besides its data files: (path inside
     the folder, bytes) of every file, each read by the data's own reader (a regular file of the
     folder, under the same bound), so that a link, FIFO or device is a located error and nothing
-    outside the folder is ever copied into the new year."""
+    outside the folder is ever copied into the new year.  A .yaml file that is no data file is
+    neither read nor copied (load_org does not use it either): a warning in `skipped` says so."""
     kept: list[tuple[Path, bytes]] = []
 
     def walk(current: Path, relative: Path) -> None:
         for entry in folder_entries(current):
-            if current == folder and entry.suffix in (".yaml", ".yml"):
+            if current == folder and entry.suffix.lower() in (".yaml", ".yml"):
+                if entry.stem not in SUBJECT_MODELS and not entry.name.startswith("."):  # hidden: load_org's rule too
+                    skipped.append(_left_behind(entry, year))
                 continue  # the data files: read by load_org, written marked
             try:
                 info = os.lstat(entry)
@@ -128,6 +132,24 @@ def _kept_files(folder: Path) -> list[tuple[Path, bytes]]:
 
     walk(folder, Path())
     return kept
+
+
+def _left_behind(entry: Path, year: int) -> Finding:
+    """The warning for a .yaml entry of last year's folder that is no data file: what it is, and
+    that init neither read it nor took it into the new year (it is only looked at, never opened)."""
+    try:
+        mode = os.lstat(entry).st_mode
+    except OSError as exc:
+        return Finding(Location(display_path(entry)), f"{read_error_message(exc)}；init 跳过了它", Severity.WARNING)
+    if stat.S_ISREG(mode):
+        kind = f"不认识的文件名“{entry.name}”，它不是本工具的数据文件"
+    elif stat.S_ISLNK(mode):
+        kind = f"“{entry.name}”是一个符号链接（快捷方式），也不是本工具的数据文件"
+    elif stat.S_ISDIR(mode):
+        kind = f"“{entry.name}”是一个文件夹，不是本工具的数据文件"
+    else:
+        kind = f"“{entry.name}”不是普通文件（而是设备、管道或套接字之类的特殊文件），也不是本工具的数据文件"
+    return Finding(Location(display_path(entry)), f"{kind}；init 没有读取它，也没有把它带到 {year} 年的文件夹", Severity.WARNING)
 
 
 def _mark(source, paths: list[tuple], figures: dict, previous_year: int) -> str:

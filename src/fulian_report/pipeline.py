@@ -6,11 +6,12 @@ preview call these; none of them calls back up.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .derive import comparison_table_warnings
 from .doctree import Document
-from .errors import Finding, FulianError, Severity
+from .errors import Finding, FulianError, Severity, not_a_folder
 from .filenames import file_stem
 from .model.dataset import InvalidOrg, OrgData
 from .render.partial import blame_empty_files, prose_findings
@@ -26,6 +27,9 @@ def organisation_folders(data_root: Path, year: int, orgs: list[str] | None = No
 
 def year_organisations(year_folder: Path, year: int, orgs: list[str] | None = None) -> list[Path]:
     if not year_folder.is_dir():
+        root = year_folder.parent
+        if os.path.lexists(root) and not root.is_dir():  # --data names a file, a device, a FIFO…
+            raise FulianError.single(root, f"数据根目录 {root} 不是文件夹（而是{not_a_folder(root)}），其中不会有 {year} 年的数据文件夹；请给出数据根目录的路径")
         raise FulianError.single(year_folder, f"找不到 {year} 年的数据文件夹 {year_folder}")
     folders = [p for p in folder_entries(year_folder) if p.is_dir() and not p.name.startswith((".", "_"))]
     if orgs:

@@ -99,12 +99,12 @@ def ended_by_signals_cleanly() -> Iterator[None]:
         yield
     finally:
         if _received:
-            _end_by(_received[0])
+            end_by(_received[0])
         for signum in taken:
             signal.signal(signum, signal.SIG_DFL)
 
 
-def _end_by(signum: int) -> None:
+def end_by(signum: int) -> None:
     """End this process by `signum`, its default action (its exit status is the signal's)."""
     try:
         sys.stdout.flush()  # what was said before the signal (已写入 …) is not lost

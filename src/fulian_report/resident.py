@@ -32,7 +32,8 @@ process that has only imported modules.
   says go: a caller that gave up is never built for twice, and no descriptor of its is left
   in flight to a process that never reads it (a pipe would never end).
 - Ctrl-C (and SIGTERM, SIGHUP) at the caller is passed on to the command: it stops as it
-  would in the caller's own process.  A caller that is killed outright leaves its build to
+  would in the caller's own process, and the caller then ends as that process would (by the
+  SIGTERM or SIGHUP itself: exit status 143 or 129 in a shell).  A caller that is killed outright leaves its build to
   finish, under the output folder's lock, as an uninterrupted build would.
 
 Anything unexpected on the way (no resident process, a refused connection, a descriptor
@@ -210,7 +211,10 @@ def run(args: list[str]) -> int | None:
         connection.close()
         return None
 
+    forwarded: list[int] = []
+
     def forward(signum: int, _frame: object) -> None:
+        forwarded.append(signum)
         try:  # to the build and its workers, as the terminal signals a whole foreground group
             os.killpg(pid, signum)
         except OSError:
@@ -224,6 +228,13 @@ def run(args: list[str]) -> int | None:
         answer = b""
     if answer.startswith(_STATUS_PREFIX):
         return int(answer[len(_STATUS_PREFIX):])
+    ending = [signum for signum in forwarded if signum != signal.SIGINT]
+    if ending:
+        # The build ended by the SIGTERM or SIGHUP we passed on (its staging folder removed on
+        # the way, process.ended_by_signals_cleanly): so do we, as a build of our own would.
+        from .process import end_by
+
+        end_by(ending[0])
     # The build ended without a word (it died): as the tool's own fault is told.
     sys.stderr.write("发生意外错误，这是本工具的缺陷而非您数据的问题；请设置环境变量 FULIAN_REPORT_RESIDENT=0 后重新运行。\n")
     return 3

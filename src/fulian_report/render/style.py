@@ -19,7 +19,7 @@ from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.loaders import split_template_path
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import Finding, FulianError
+from ..errors import Finding, FulianError, not_a_folder
 from ..model.dataset import translate_error
 from ..model.subjects import FieldProblem
 from ..source.yaml_source import SourceFile, decode, display_path, linked_folder_error, load_yaml, read_source_bytes
@@ -309,6 +309,10 @@ def resolve_style(name_or_path: str) -> Style:
     folder = next((f for f in folders if f.is_symlink() or os.path.lexists(f / STYLE_FILE)), None)
     if folder is not None and folder.is_symlink():
         raise linked_folder_error(folder, "样式必须是真正的样式文件夹")
+    if folder is None and os.path.lexists(candidate) and not candidate.is_dir():  # --style names a file, a FIFO…
+        raise FulianError.single(
+            name_or_path, f"样式“{name_or_path}”不是样式文件夹（而是{not_a_folder(candidate)}）；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
+        )
     if folder is None:
         raise FulianError.single(
             name_or_path, f"找不到样式“{name_or_path}”；可用的样式：{'、'.join(available_styles())}，也可给出样式文件夹的路径"
