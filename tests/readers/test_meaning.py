@@ -44,6 +44,16 @@ def test_numbers_that_name_stay_words(text, name):
         assert any(f.name_field and f.start <= start + offset < f.end for f in found), found
 
 
+@pytest.mark.parametrize("text,word", [
+    ("一、第1项工作：宣传", "第1项工作"),
+    ("在第36个“世界艾滋病日”开展宣传。", "第36个“世界艾滋病日”"),
+    ("召开第2届执委会。", "第2届执委会"),
+])
+def test_an_ordinal_is_kept_with_its_di_as_one_word(text, word):
+    """第 belongs to the ordinal: the text field holds 第1项工作, never 1项工作 cut after 第."""
+    assert [f.text for f in recognise(text, 2023) if f.name_field] == [word]
+
+
 @pytest.mark.parametrize("text,figure", [
     ("开展主题宣讲活动38场。", "38场"),
     ("参加人数逾5000人。", "逾5000人"),

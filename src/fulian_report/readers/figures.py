@@ -332,8 +332,8 @@ def _numbered_name_at(text: str, start: int) -> Found | None:
         stop = _NAME_STOP.search(text, start + 2, end)
         if stop is not None and not text[start:end].endswith(("”", "」", "』")):
             end = stop.start()
-        written = text[start:end]
-        return Found(start, end, written, name_field="occasion" if written.rstrip("”」』").endswith(("日", "节")) else "name")
+        written = text[start - 1 : end]  # with its 第: a whole word (第1项工作, 第36个“世界艾滋病日”), not one cut after it
+        return Found(start - 1, end, written, name_field="occasion" if written.rstrip("”」』").endswith(("日", "节")) else "name")
     m = _NUMBERED_NAME.match(text, start)
     if m is not None:
         return Found(start, m.end(), m.group(0), name_field="name")
