@@ -555,14 +555,16 @@ def _name_parts(name: str) -> list:
 _COMMENT = re.compile(r"(?:^|\s)#\s*(.*?)\s*$")
 
 
+_ASIDE = re.compile(r"（[^（）]*）|\([^()]*\)")
+
+
 def _comment_words(text: str) -> str:
-    """The words of a line's comment, without an aside in brackets: “接待准离婚夫妻（必填）” → 接待准离婚夫妻."""
+    """The words of a line's comment, without its asides in brackets, wherever they stand:
+    “接待准离婚夫妻（必填）” → 接待准离婚夫妻, “社区（村）新增妇女小组” → 社区新增妇女小组."""
     found = _COMMENT.search(text)
     if not found:
         return ""
-    words = found.group(1)
-    aside = words.find("（")
-    return words[:aside] if aside > 0 else words
+    return _ASIDE.sub("", found.group(1)).strip()
 
 
 def _field_words(record: Any, name: Any) -> str:

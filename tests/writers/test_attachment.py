@@ -236,6 +236,15 @@ def test_no_row_of_the_bundled_second_year_is_named_by_an_english_key(furong_202
     assert names and not [name for name in names if re.search(r"[a-z]_[a-z]|^[a-z]+$|：[a-z]+$", name)]
 
 
+def test_rows_of_the_bundled_second_year_are_told_apart_and_keep_the_words_around_an_aside(furong_2022):
+    """社区（村）新增妇女小组 names its row 社区新增妇女小组: the aside goes, the words after it stay,
+    and two figures of one record do not share a name."""
+    names = [row[0] for row in _rows(furong_2022)[1:]]
+    assert "新建妇女组织：社区新增妇女小组" in names and "新建妇女组织：社区新增妇女微家" in names
+    assert not [name for name in names if "（" in name or "）" in name]
+    assert len(names) == len(set(names)), sorted(name for name in names if names.count(name) > 1)
+
+
 def _docx_part(document, name: str):
     return etree.fromstring(zipfile.ZipFile(io.BytesIO(docx_bytes(document))).read(name))
 
