@@ -332,3 +332,32 @@ def test_a_save_before_the_watch_is_up_is_a_change_not_lost(tmp_path, force_poll
         stop.set()
         timer.cancel()
     assert first == [cases], first
+
+
+def test_a_save_in_the_same_second_as_the_files_last_change_is_not_lost(tmp_path):
+    """A polling watcher's first look keeps times to the second: a save in that same second, of
+    the same size, looks like no change to it.  The new watch compares the files itself too."""
+    from fulian_report.serve import _scan, _watch_changes
+
+    folder = tmp_path / "2021" / "lakeside"
+    folder.mkdir(parents=True)
+    cases = folder / "cases.yaml"
+    cases.write_text("received: 55件\n", encoding="utf-8")
+    written = cases.stat().st_mtime_ns
+    since = _scan([tmp_path / "2021"])
+
+    def save_again():
+        time.sleep(1.0)  # after the watch's first answer (half a second)
+        cases.write_text("received: 56件\n", encoding="utf-8")
+        os.utime(cases, ns=(written + 1000, written + 1000))  # the same second, as a quick second save has
+
+    stop = threading.Event()
+    timer = threading.Timer(20, stop.set)  # the deadline: the generator ends when stop is set
+    timer.start()
+    threading.Thread(target=save_again, daemon=True).start()
+    try:
+        first = next(_watch_changes([tmp_path / "2021"], stop, True, None, since), "nothing before the deadline")
+    finally:
+        stop.set()
+        timer.cancel()
+    assert first == [cases], first

@@ -138,6 +138,10 @@ class ChangeMap:
         return users
 
 
+# How long a new watch also compares the files itself: past the second in which it took its first look.
+NEW_WATCH_SECONDS = 2.5
+
+
 def _watch_changes(
     paths: list[Path],
     stop: threading.Event | None,
@@ -149,8 +153,10 @@ def _watch_changes(
     have changed (a watched folder came back); ends when `stop` is set.
 
     `since` (a `_scan` of the paths taken before the caller's first build) is compared with the
-    files once the watch is up (its first answer): a save made while that build ran, before the
-    system watched anything, is a change like any other, not lost.
+    files once the watch is up (its first answer), and again at each answer of its first seconds:
+    a save made while that build ran, before the system watched anything, is a change like any
+    other, not lost; nor is one made in the same second as the files' last change, which a
+    polling watcher's first look (times to the second) cannot tell from it.
 
     A watched folder that goes (deleted, moved, a disk unplugged) is said once through `notice`
     and looked for twice a second; when it is back, it is watched again and None is yielded.
@@ -165,6 +171,7 @@ def _watch_changes(
     misses a second save within the same second (watchfiles issue 319): files that changed in
     the last seconds are looked at again twice a second, and a save seen both ways is one save."""
     say = notice or (lambda text: None)
+    settled = 0.0  # when the watch is old enough for the system's own notices alone (see `since`)
     seen: dict[Path, tuple[int, int, int, int, float]] = {}  # file → (inode, mode, mtime_ns, size, when reported)
     gone: set[Path] = set()
     scanning = False  # watchfiles cannot name a path that is not UTF-8: then we look ourselves
@@ -194,10 +201,13 @@ def _watch_changes(
         raw = _scanned_changes(present, stop) if scanning else _notified_changes(present, stop, force_polling)
         try:
             for changed in raw:
-                if since is not None:  # the watch is up: what changed before it started
+                if since is not None:  # the watch is new: what changed since the last look, to the nanosecond
                     now_found = _scan(present)
                     changed |= {path for path in since.keys() | now_found.keys() if since.get(path) != now_found.get(path)}
-                    since = None
+                    since = now_found
+                    settled = settled or time.monotonic() + NEW_WATCH_SECONDS
+                    if time.monotonic() > settled:
+                        since = None
                 now = time.monotonic()
                 renewed = any(path in changed for path in present)  # perhaps deleted and made again
                 restart = renewed or any(not path.is_dir() for path in present) or any(path.is_dir() for path in gone)
