@@ -311,38 +311,49 @@ def test_watch_goes_on_beside_a_file_whose_name_is_not_utf8(tmp_path):
         assert watch.process.poll() is None, watch.output.text
 
 
-@pytest.mark.parametrize("force_polling", [True, False])
-def test_a_save_before_the_watch_is_up_is_a_change_not_lost(tmp_path, force_polling):
-    """A save made while the first build runs, before the system watches anything, is handed on
-    once the watch is up: compared with the files as they were before that build."""
-    from fulian_report.serve import _scan, _watch_changes
+def _first_change(root: Path, since, force_polling: bool, meanwhile=None):
+    """The first change a new watch of `root` hands on (`since`: the files before it started),
+    with `meanwhile` run beside it; a message if none comes within the deadline."""
+    from fulian_report.serve import _watch_changes
 
+    stop = threading.Event()
+    timer = threading.Timer(20, stop.set)  # the deadline: the generator ends when stop is set
+    timer.start()
+    if meanwhile is not None:
+        threading.Thread(target=meanwhile, daemon=True).start()
+    try:
+        return next(_watch_changes([root], stop, force_polling, None, since), "nothing before the deadline")
+    finally:
+        stop.set()
+        timer.cancel()
+
+
+def _one_file(tmp_path: Path) -> Path:
     folder = tmp_path / "2021" / "lakeside"
     folder.mkdir(parents=True)
     cases = folder / "cases.yaml"
     cases.write_text("received: 55件\n", encoding="utf-8")
+    return cases
+
+
+@pytest.mark.parametrize("force_polling", [True, False])
+def test_a_save_before_the_watch_is_up_is_a_change_not_lost(tmp_path, force_polling):
+    """A save made while the first build runs, before the system watches anything, is handed on
+    once the watch is up: compared with the files as they were before that build."""
+    from fulian_report.serve import _scan
+
+    cases = _one_file(tmp_path)
     since = _scan([tmp_path / "2021"])
     cases.write_text("received: 158件\n", encoding="utf-8")  # during the first build
-    stop = threading.Event()
-    timer = threading.Timer(20, stop.set)  # the deadline: the generator ends when stop is set
-    timer.start()
-    try:
-        first = next(_watch_changes([tmp_path / "2021"], stop, force_polling, None, since), "nothing before the deadline")
-    finally:
-        stop.set()
-        timer.cancel()
-    assert first == [cases], first
+    assert _first_change(tmp_path / "2021", since, force_polling) == [cases]
 
 
 def test_a_save_in_the_same_second_as_the_files_last_change_is_not_lost(tmp_path):
     """A polling watcher's first look keeps times to the second: a save in that same second, of
     the same size, looks like no change to it.  The new watch compares the files itself too."""
-    from fulian_report.serve import _scan, _watch_changes
+    from fulian_report.serve import _scan
 
-    folder = tmp_path / "2021" / "lakeside"
-    folder.mkdir(parents=True)
-    cases = folder / "cases.yaml"
-    cases.write_text("received: 55件\n", encoding="utf-8")
+    cases = _one_file(tmp_path)
     written = cases.stat().st_mtime_ns
     since = _scan([tmp_path / "2021"])
 
@@ -351,13 +362,4 @@ def test_a_save_in_the_same_second_as_the_files_last_change_is_not_lost(tmp_path
         cases.write_text("received: 56件\n", encoding="utf-8")
         os.utime(cases, ns=(written + 1000, written + 1000))  # the same second, as a quick second save has
 
-    stop = threading.Event()
-    timer = threading.Timer(20, stop.set)  # the deadline: the generator ends when stop is set
-    timer.start()
-    threading.Thread(target=save_again, daemon=True).start()
-    try:
-        first = next(_watch_changes([tmp_path / "2021"], stop, True, None, since), "nothing before the deadline")
-    finally:
-        stop.set()
-        timer.cancel()
-    assert first == [cases], first
+    assert _first_change(tmp_path / "2021", since, True, save_again) == [cases]
