@@ -6,7 +6,6 @@ fork of the resident process (resident.py).
 
 from __future__ import annotations
 
-import functools
 import sys
 import time
 from dataclasses import dataclass
@@ -57,21 +56,6 @@ def print_findings(findings) -> None:
         echo(as_text(findings), err=True)
 
 
-def interruptible(run):
-    """Ctrl-C ends the command with 130 and says so: typer ends it with 130 and not a word."""
-
-    @functools.wraps(run)
-    def run_or_stop(options):
-        try:
-            return run(options)
-        except KeyboardInterrupt:
-            echo("已中断。", err=True)
-            return 130
-
-    return run_or_stop
-
-
-@interruptible
 def run_validate(options: ValidateOptions) -> int:
     """Check the data and print every finding (or them as JSON); the exit status."""
     from . import api
@@ -111,7 +95,6 @@ def _formats(options: BuildOptions) -> list[str]:
     return [*options.fmt, "pdf"] if options.pdf else list(options.fmt)
 
 
-@interruptible
 def run_build(options: BuildOptions) -> int:
     """Build (or with --check compare) the reports; the exit status."""
     from . import api

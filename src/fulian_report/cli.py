@@ -361,6 +361,9 @@ def _report_usage_error(error: Exception) -> None:
         typer.echo(_("Try '{command} {option}' for help.").format(command=ctx.command_path, option="-h"), err=True)
 
 
+_INTERRUPTED = "已中断。"
+
+
 def run(args: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (usage errors are 2)."""
     global _debug
@@ -371,7 +374,7 @@ def run(args: list[str] | None = None) -> int:
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:
-        typer.echo("已中断。", err=True)
+        typer.echo(_INTERRUPTED, err=True)
         return 130
     except Exception as error:
         if getattr(error, "exit_code", None) == 2 and hasattr(error, "format_message"):
@@ -391,7 +394,7 @@ def run_command_line(args: list[str] | None = None) -> int:
     try:
         return run(args)
     except KeyboardInterrupt:
-        typer.echo("已中断。", err=True)
+        typer.echo(_INTERRUPTED, err=True)
         return 130
     except SystemExit as done:  # typer's exit 1 when the reader went away: 141, as everywhere else
         from .process import outside_cause

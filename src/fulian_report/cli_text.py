@@ -22,6 +22,7 @@ from pathlib import Path
 
 from typer import _click
 from typer.core import TyperArgument, TyperCommand, TyperGroup
+from typer.exceptions import Abort
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "cli"
@@ -277,6 +278,12 @@ class ChineseGroup(_ChineseParsing, TyperGroup):
         formatter.term_width = max(display_width(term) for term, _text in arguments + options + names)
         _write_sections(formatter, arguments, options)
         self.format_commands(ctx, formatter)
+
+    def invoke(self, ctx: _click.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # typer would end every command with 130 and not a word
+            raise Abort() from None
 
     def resolve_command(self, ctx: _click.Context, args: list[str]):
         try:
