@@ -75,33 +75,33 @@ def build(
     save is not also the making and removing of a staging folder.
     """
     target, formats = selection.out_year, selection.formats
-    with ended_by_signals_cleanly():  # a build killed by SIGTERM or SIGHUP removes its staging folder too
-        with Staging(target) if staging is None else _kept_open(staging) as staging:
+    # A build killed by SIGTERM or SIGHUP removes its staging folder too.
+    with ended_by_signals_cleanly(), Staging(target) if staging is None else _kept_open(staging) as staging:
 
-            def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
-                for fmt, content in outputs.items():
-                    path = output_path(report.file_stem, target, fmt)
-                    try:
-                        staging.add(path, content)
-                    except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
-                        raise OutputError(target, exc, "没有写入任何报告。", []) from None
-                    report.hashes[fmt] = digest(content)
-
-            def drop(report: OrgReport) -> None:
-                for fmt in formats:
-                    staging.discard(output_path(report.file_stem, target, fmt))
-
-            reports, failed, faulty = _render(selection, jobs, progress, strict, keep, drop)
-            if reports:
+        def keep(report: OrgReport, outputs: dict[str, bytes]) -> None:
+            for fmt, content in outputs.items():
+                path = output_path(report.file_stem, target, fmt)
                 try:
-                    with output_lock(target):
-                        reports = _write(reports, staging, target, formats, failed, force)
-                except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
-                    where = Path(exc.filename) if exc.filename else target  # the lock file, where the system names it
-                    raise OutputError(where, exc, "没有写入任何报告。", [], failed) from None
-        if failed:
-            raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
-        return reports
+                    staging.add(path, content)
+                except OSError as exc:  # the folder cannot be made, or the disk is full: nothing can be written
+                    raise OutputError(target, exc, "没有写入任何报告。", []) from None
+                report.hashes[fmt] = digest(content)
+
+        def drop(report: OrgReport) -> None:
+            for fmt in formats:
+                staging.discard(output_path(report.file_stem, target, fmt))
+
+        reports, failed, faulty = _render(selection, jobs, progress, strict, keep, drop)
+        if reports:
+            try:
+                with output_lock(target):
+                    reports = _write(reports, staging, target, formats, failed, force)
+            except OSError as exc:  # only taking the lock can raise one: _write reports its own as OutputError
+                where = Path(exc.filename) if exc.filename else target  # the lock file, where the system names it
+                raise OutputError(where, exc, "没有写入任何报告。", [], failed) from None
+    if failed:
+        raise BuildFailed([f for found in failed.values() for f in found], reports=reports, failed=failed, faulty=faulty)
+    return reports
 
 
 @contextmanager

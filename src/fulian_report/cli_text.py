@@ -202,8 +202,30 @@ def said_in_chinese(error: _click.exceptions.UsageError, ctx: _click.Context) ->
     return _click.exceptions.UsageError(text, ctx)
 
 
-class _ChineseParsing:
+class _InChinese:
+    """What a command and the group share: the parse errors and the help, in Chinese."""
+
     context_class = ChineseContext
+
+    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        """Arguments, options and (of the group) commands, their descriptions in one column."""
+        arguments, options = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if isinstance(param, TyperArgument):  # its name is its metavar: no English type after it
+                arguments.append((_argument_name(param), record[1]))
+            else:
+                options.append(record)
+        commands = [(name, "") for name in self.list_commands(ctx)] if isinstance(self, TyperGroup) else []
+        formatter.term_width = max(display_width(term) for term, _text in arguments + options + commands)
+        for heading, rows in ((_("Arguments"), arguments), (_("Options"), options)):
+            if rows:
+                with formatter.section(heading):
+                    formatter.write_dl(rows)
+        if commands:
+            self.format_commands(ctx, formatter)
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         try:
@@ -214,7 +236,7 @@ class _ChineseParsing:
             raise said_in_chinese(error, ctx) from None
 
 
-class ChineseCommand(_ChineseParsing, TyperCommand):
+class ChineseCommand(_InChinese, TyperCommand):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for param in self.params:  # the help's range in words (typer writes `1949<=x<=2100`)
@@ -244,40 +266,9 @@ class ChineseCommand(_ChineseParsing, TyperCommand):
                 pieces.append(name if param.required else f"[{name}]")
         return pieces
 
-    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        arguments, options = _help_rows(self, ctx)
-        formatter.term_width = max(display_width(term) for term, _text in arguments + options)
-        _write_sections(formatter, arguments, options)
 
 
-def _help_rows(command, ctx: _click.Context) -> tuple[list, list]:
-    """The help's rows of the arguments and of the options."""
-    arguments, options = [], []
-    for param in command.get_params(ctx):
-        record = param.get_help_record(ctx)
-        if record is None:
-            continue
-        if isinstance(param, TyperArgument):  # its name is its metavar: no English type after it
-            arguments.append((_argument_name(param), record[1]))
-        else:
-            options.append(record)
-    return arguments, options
-
-
-def _write_sections(formatter: _click.HelpFormatter, arguments: list, options: list) -> None:
-    for heading, rows in ((_("Arguments"), arguments), (_("Options"), options)):
-        if rows:
-            with formatter.section(heading):
-                formatter.write_dl(rows)
-
-
-class ChineseGroup(_ChineseParsing, TyperGroup):
-    def format_options(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
-        arguments, options = _help_rows(self, ctx)
-        names = [(name, "") for name in self.list_commands(ctx)]
-        formatter.term_width = max(display_width(term) for term, _text in arguments + options + names)
-        _write_sections(formatter, arguments, options)
-        self.format_commands(ctx, formatter)
+class ChineseGroup(_InChinese, TyperGroup):
 
     def invoke(self, ctx: _click.Context):
         try:

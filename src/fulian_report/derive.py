@@ -513,13 +513,7 @@ class Comparison:
         own = self._comment(subject, path) or _field_words(value_at(self.data.subjects[subject], path[:-1]), path[-1])
         if len(path) < 2 or not own:
             return own
-        record = value_at(self.data.subjects[subject], path[:-1])
-        name = getattr(record, "name", None)
-        called = (
-            self._comment(subject, path[:-1])
-            or (name if isinstance(name, str) else "")
-            or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])
-        )
+        called = self._record_called(subject, path[:-1]) or _field_words(value_at(self.data.subjects[subject], path[:-2]), path[-2])
         return f"{called}：{own}" if called else own
 
     def _derived_name(self, path: tuple) -> str:
@@ -531,11 +525,13 @@ class Comparison:
         if len(path) < 2 or not record_in or not words:
             return words
         subject, *inside = record_in
-        record_path = (*inside, path[1])
-        record = value_at(self.data.subjects.get(subject), record_path)
-        name = getattr(record, "name", None)
-        called = self._comment(subject, record_path) or (name if isinstance(name, str) else "")
+        called = self._record_called(subject, (*inside, path[1]))
         return f"{called}：{words}" if called else words
+
+    def _record_called(self, subject: str, path: tuple) -> str:
+        """What the record at `path` is called: its YAML comment, else its `name`; "" for neither."""
+        name = getattr(value_at(self.data.subjects.get(subject), path), "name", None)
+        return self._comment(subject, path) or (name if isinstance(name, str) else "")
 
     def _comment(self, subject: str, path: tuple) -> str:
         source = self.data.sources.get(subject)

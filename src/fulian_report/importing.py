@@ -22,9 +22,9 @@ from .diff import changed_paragraphs, report_paragraphs
 from .doctree import Block, Heading, Paragraph
 from .errors import Finding, FulianError, Location, Severity, os_reason, printable
 from .filenames import org_folder_problem
-from .model.quantities import _calendar_check
+from .model.quantities import calendar_check
 from .model.period import PARTS_OF_A_YEAR, PeriodSpan, ReportingPeriod, resolve_period
-from .pipeline import _own_style
+from .pipeline import own_style
 from .readers import read_report_located
 from .readers.figures import chinese_numeral_value, recognise_layout
 from .readers.filing import file_figures
@@ -470,7 +470,7 @@ def _iso_date(written: str) -> tuple[str | None, str]:
     if not _FIRST_YEAR <= y <= _LAST_YEAR:
         return None, f"的年份 {y} 不像成文日期的年份"
     try:
-        _calendar_check({"year": y, "month": m, "day": d})
+        calendar_check({"year": y, "month": m, "day": d})
     except ValueError as exc:
         return None, f"不存在（{exc}）"
     return f"{y:04d}-{m:02d}-{d:02d}", ""
@@ -504,7 +504,7 @@ def _choose_style(folder: Path, year: int, source: list[str], where: str) -> tup
         if slips:
             raise FulianError(slips)
         prose = render_prose(data)
-        written = _own_style(data)
+        written = own_style(data)
         own = to_text(parse_markup(render_markup(prose, data, written), written))
     except FulianError as exc:
         raise FulianError(_not_read_back(exc.findings, folder, where)) from None

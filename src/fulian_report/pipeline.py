@@ -49,7 +49,7 @@ def year_organisations(year_folder: Path, year: int, orgs: list[str] | None = No
 def make_document(data: OrgData, style: str | Style | None = None, provenance: bool = False) -> Document:
     """Render one organisation's report in its own style or the one given (with `provenance`,
     each figure a run carrying its source, for the preview)."""
-    chosen = style if isinstance(style, Style) else resolve_style(style) if style else _own_style(data)
+    chosen = style if isinstance(style, Style) else resolve_style(style) if style else own_style(data)
     # Digits typed into prose or a template's text are figures nobody checks: errors, with the rest.
     slips = digits_in_prose(data) + digits_in_templates((chosen.folder, chosen.base))
     try:
@@ -69,7 +69,7 @@ def make_document(data: OrgData, style: str | Style | None = None, provenance: b
     return document
 
 
-def _own_style(data: OrgData) -> Style:
+def own_style(data: OrgData) -> Style:
     """The style organisation.yaml names; a name that is no style is reported at that line."""
     name = data.organisation.style
     beside = data.folder / name  # a style kept with the data (as `import` writes one)

@@ -203,7 +203,7 @@ def _watch_changes(
             for changed in raw:
                 if since is not None:  # the watch is new: what changed since the last look, to the nanosecond
                     now_found = _scan(present)
-                    changed |= {path for path in since.keys() | now_found.keys() if since.get(path) != now_found.get(path)}
+                    changed |= _differing(since, now_found)
                     since = now_found
                     settled = settled or time.monotonic() + NEW_WATCH_SECONDS
                     if time.monotonic() > settled:
@@ -285,7 +285,7 @@ def _scanned_changes(paths: list[Path], stop: threading.Event | None) -> Iterato
     before = _scan(paths)
     while not _pause(stop, 0.5):
         now = _scan(paths)
-        yield {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
+        yield _differing(before, now)
         before = now
 
 
@@ -295,6 +295,11 @@ def _pause(stop: threading.Event | None, seconds: float) -> bool:
         time.sleep(seconds)
         return False
     return stop.wait(seconds)
+
+
+def _differing(before: dict[Path, tuple], now: dict[Path, tuple]) -> set[Path]:
+    """The files of two `_scan`s that came, went or changed between them."""
+    return {path for path in before.keys() | now.keys() if before.get(path) != now.get(path)}
 
 
 def _scan(paths: list[Path]) -> dict[Path, tuple[int, int, int, int]]:

@@ -401,7 +401,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*(上旬|中旬|下�
 _CN_DATE = re.compile(r"^(\d{4})年(?:(\d{1,2})月(?:(\d{1,2})日|(上旬|中旬|下旬))?)?$")
 
 
-def _calendar_check(parts: dict) -> None:
+def calendar_check(parts: dict) -> None:
     """A month or day the calendar has not, said as such: the fields' bounds alone would say
     "数值太大：13（界限 12）" of the month of 2023-13-01."""
     year, month, day = parts.get("year"), parts.get("month"), parts.get("day")
@@ -448,7 +448,7 @@ class ReportDate(Figure):
         if isinstance(data, str):
             data = parse_date(data)
         if isinstance(data, dict):
-            _calendar_check(data)
+            calendar_check(data)
         return data
 
     @model_validator(mode="after")
